@@ -1,0 +1,219 @@
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
+import { join } from 'node:path';
+import { DEFAULT_CONNECT_PORT } from './pinnedVersions.js';
+import { findJava } from './prerequisites.js';
+import type { SparkRuntime } from './sparkRuntime.js';
+
+export interface LocalServerOptions {
+  readonly port?: number;
+  /** Token the server demands; a fresh random one when omitted, `null` for none. */
+  readonly token?: string | null;
+  /** Extra `--conf` pairs (tests use them for tiny stream limits). */
+  readonly conf?: Readonly<Record<string, string>>;
+  readonly driverMemory?: string;
+  readonly master?: string;
+  /** How long to wait for the server to answer. */
+  readonly startTimeoutMs?: number;
+}
+
+/** What is recorded about a running server, so another process (CLI, extension) can find and stop it. */
+export interface LocalServerState {
+  readonly pid: number;
+  readonly port: number;
+  readonly token: string | null;
+  readonly startedAt: string;
+  readonly logFile: string;
+  readonly pysparkVersion: string;
+}
+
+export type LocalServerStatus =
+  | { readonly state: 'stopped' }
+  | { readonly state: 'running'; readonly server: LocalServerState; readonly url: string }
+  | { readonly state: 'unresponsive'; readonly server: LocalServerState };
+
+/** The `sc://` URL of a local server; the token rides along as a parameter. */
+export function localServerUrl(state: Pick<LocalServerState, 'port' | 'token'>): string {
+  return `sc://127.0.0.1:${state.port}${state.token ? `/;token=${encodeURIComponent(state.token)}` : ''}`;
+}
+
+/**
+ * Starts, finds and stops Spark Connect servers run from the pinned pyspark on 127.0.0.1.
+ * The server outlives the process that started it (CLI `server start`), so its pid, port and token are
+ * kept in a state file that only the owner can read.
+ */
+export class LocalSparkServer {
+  constructor(
+    private readonly stateDir: string,
+    private readonly log: (line: string) => void = () => {},
+  ) {}
+
+  private statePath(port: number): string {
+    return join(this.stateDir, `server-${port}.json`);
+  }
+
+  readState(port: number = DEFAULT_CONNECT_PORT): LocalServerState | undefined {
+    const path = this.statePath(port);
+    if (!existsSync(path)) return undefined;
+    try {
+      return JSON.parse(readFileSync(path, 'utf8')) as LocalServerState;
+    } catch {
+      return undefined;
+    }
+  }
+
+  async status(port: number = DEFAULT_CONNECT_PORT): Promise<LocalServerStatus> {
+    const server = this.readState(port);
+    if (!server || !isAlive(server.pid)) {
+      if (server) rmSync(this.statePath(port), { force: true });
+      return { state: 'stopped' };
+    }
+    return (await isPortOpen(port)) ? { state: 'running', server, url: localServerUrl(server) } : { state: 'unresponsive', server };
+  }
+
+  async start(runtime: SparkRuntime, options: LocalServerOptions = {}): Promise<LocalServerState> {
+    const port = options.port ?? DEFAULT_CONNECT_PORT;
+    const current = await this.status(port);
+    if (current.state === 'running') return current.server;
+    if (current.state === 'unresponsive') await this.stop(port);
+    if (await isPortOpen(port)) {
+      throw new Error(`Port ${port} on 127.0.0.1 is already in use by another program. Choose another port.`);
+    }
+    const java = await findJava();
+    mkdirSync(this.stateDir, { recursive: true });
+    const logFile = join(this.stateDir, `server-${port}.log`);
+    const token = options.token === undefined ? randomUUID() : options.token;
+    const conf: Record<string, string> = {
+      'spark.connect.grpc.binding.address': '127.0.0.1',
+      'spark.connect.grpc.binding.port': String(port),
+      // Keep every listener of the driver on loopback, not only the gRPC one.
+      'spark.driver.host': '127.0.0.1',
+      'spark.driver.bindAddress': '127.0.0.1',
+      'spark.ui.enabled': 'false',
+      'spark.sql.shuffle.partitions': '4',
+      'spark.log.level': 'WARN',
+      ...options.conf,
+    };
+    const args = [
+      '--class',
+      'org.apache.spark.sql.connect.service.SparkConnectServer',
+      '--name',
+      `Spark Workbench local server (${port})`,
+      '--master',
+      options.master ?? 'local[*]',
+      '--driver-memory',
+      options.driverMemory ?? '2g',
+      ...Object.entries(conf).flatMap(([key, value]) => ['--conf', `${key}=${value}`]),
+    ];
+    const out = openSync(logFile, 'w');
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      SPARK_HOME: runtime.sparkHome,
+      PYSPARK_PYTHON: runtime.pythonExecutable,
+      SPARK_LOCAL_IP: '127.0.0.1',
+      ...(java.javaHome ? { JAVA_HOME: java.javaHome } : {}),
+    };
+    delete env.SPARK_CONNECT_AUTHENTICATE_TOKEN;
+    if (token) env.SPARK_CONNECT_AUTHENTICATE_TOKEN = token;
+    this.log(`Starting Spark ${runtime.pysparkVersion} Connect server on 127.0.0.1:${port} (log: ${logFile})`);
+    // detached: own process group, so stop() can end spark-submit and the JVM together.
+    const child = spawn(join(runtime.sparkHome, 'bin', 'spark-submit'), args, {
+      env,
+      detached: true,
+      stdio: ['ignore', out, out],
+    });
+    closeSync(out);
+    const pid = child.pid;
+    if (pid === undefined) throw new Error('Could not start spark-submit.');
+    let exitCode: number | null | undefined;
+    child.on('exit', (code) => (exitCode = code ?? -1));
+    child.unref();
+    const state: LocalServerState = {
+      pid,
+      port,
+      token,
+      startedAt: new Date().toISOString(),
+      logFile,
+      pysparkVersion: runtime.pysparkVersion,
+    };
+    writeFileSync(this.statePath(port), JSON.stringify(state, null, 2), { mode: 0o600 });
+
+    const deadline = Date.now() + (options.startTimeoutMs ?? 180_000);
+    while (Date.now() < deadline) {
+      if (exitCode !== undefined) {
+        rmSync(this.statePath(port), { force: true });
+        throw new Error(`The Spark server exited during start-up (exit ${exitCode}). Last log lines:\n${tail(logFile)}`);
+      }
+      if (await isPortOpen(port)) {
+        this.log(`Spark Connect server is ready at sc://127.0.0.1:${port}`);
+        return state;
+      }
+      await delay(250);
+    }
+    await this.stop(port);
+    throw new Error(`The Spark server did not answer on 127.0.0.1:${port} within the time limit. Last log lines:\n${tail(logFile)}`);
+  }
+
+  /** Stops the server on `port`; true when one was running. */
+  async stop(port: number = DEFAULT_CONNECT_PORT, timeoutMs = 20_000): Promise<boolean> {
+    const server = this.readState(port);
+    if (!server) return false;
+    const wasAlive = isAlive(server.pid);
+    signalGroup(server.pid, 'SIGTERM');
+    const deadline = Date.now() + timeoutMs;
+    while (isAlive(server.pid) && Date.now() < deadline) await delay(100);
+    if (isAlive(server.pid)) signalGroup(server.pid, 'SIGKILL');
+    while (isAlive(server.pid)) await delay(50);
+    rmSync(this.statePath(port), { force: true });
+    if (wasAlive) this.log(`Stopped the Spark server on port ${port}.`);
+    return wasAlive;
+  }
+}
+
+function signalGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    try {
+      process.kill(pid, signal);
+    } catch {
+      // already gone
+    }
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+export function isPortOpen(port: number, host = '127.0.0.1', timeoutMs = 1000): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ port, host });
+    const done = (open: boolean) => {
+      socket.destroy();
+      resolve(open);
+    };
+    socket.setTimeout(timeoutMs, () => done(false));
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+  });
+}
+
+function tail(file: string, lines = 15): string {
+  try {
+    return readFileSync(file, 'utf8').trim().split(/\r?\n/).slice(-lines).join('\n');
+  } catch {
+    return '(no log)';
+  }
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

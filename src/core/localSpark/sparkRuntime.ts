@@ -1,0 +1,87 @@
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PINNED_PYSPARK_VERSION } from './pinnedVersions.js';
+import { findPython, PrerequisiteError } from './prerequisites.js';
+import { runProcess } from './processRunner.js';
+
+export interface SparkRuntime {
+  readonly pysparkVersion: string;
+  /** The pyspark package folder: it is a Spark distribution (bin/spark-submit, jars/). */
+  readonly sparkHome: string;
+  readonly pythonExecutable: string;
+}
+
+interface InstallMarker {
+  pysparkVersion: string;
+  sparkHome: string;
+  pythonExecutable: string;
+}
+
+/**
+ * The pinned pyspark installed into a private venv under `runtimeDir`.
+ * A marker file is written only after pip succeeded, so an interrupted install is redone, not trusted.
+ */
+export class SparkRuntimeInstaller {
+  constructor(
+    private readonly runtimeDir: string,
+    private readonly log: (line: string) => void = () => {},
+    private readonly pysparkVersion: string = PINNED_PYSPARK_VERSION,
+  ) {}
+
+  private get venvDir(): string {
+    return join(this.runtimeDir, `pyspark-${this.pysparkVersion}`, 'venv');
+  }
+
+  private get markerPath(): string {
+    return join(this.runtimeDir, `pyspark-${this.pysparkVersion}`, 'installed.json');
+  }
+
+  /** The installed runtime, or undefined when it still has to be installed. */
+  installed(): SparkRuntime | undefined {
+    if (!existsSync(this.markerPath)) return undefined;
+    const marker = JSON.parse(readFileSync(this.markerPath, 'utf8')) as InstallMarker;
+    if (!existsSync(join(marker.sparkHome, 'bin', 'spark-submit'))) return undefined;
+    return marker;
+  }
+
+  async ensureInstalled(): Promise<SparkRuntime> {
+    const existing = this.installed();
+    if (existing) return existing;
+    const python = await findPython();
+    this.log(`Installing pyspark ${this.pysparkVersion} into ${this.venvDir} (one time, about 450 MB)…`);
+    rmSync(this.venvDir, { recursive: true, force: true });
+    mkdirSync(this.venvDir, { recursive: true });
+    const venv = await runProcess(python.executable, ['-m', 'venv', this.venvDir]);
+    if (venv.code !== 0) {
+      throw new PrerequisiteError(
+        `Could not create a Python virtual environment with ${python.executable} (${venv.stderr.trim() || `exit ${venv.code}`}). ` +
+          `Install the Python venv module (for example 'apt-get install python3-venv').`,
+      );
+    }
+    const venvPython = join(this.venvDir, 'bin', 'python');
+    const pip = await runProcess(
+      venvPython,
+      ['-m', 'pip', 'install', '--disable-pip-version-check', '--no-input', `pyspark==${this.pysparkVersion}`],
+      { onOutput: (line) => this.log(line) },
+    );
+    if (pip.code !== 0) {
+      throw new Error(`pip could not install pyspark ${this.pysparkVersion}: ${lastLines(pip.stderr || pip.stdout)}`);
+    }
+    const located = await runProcess(venvPython, [
+      '-c',
+      'import os, pyspark; print(os.path.dirname(pyspark.__file__))',
+    ]);
+    const sparkHome = located.stdout.trim();
+    if (located.code !== 0 || !existsSync(join(sparkHome, 'bin', 'spark-submit'))) {
+      throw new Error(`pyspark ${this.pysparkVersion} installed, but its spark-submit was not found under '${sparkHome}'.`);
+    }
+    const marker: InstallMarker = { pysparkVersion: this.pysparkVersion, sparkHome, pythonExecutable: venvPython };
+    writeFileSync(this.markerPath, JSON.stringify(marker, null, 2));
+    this.log(`pyspark ${this.pysparkVersion} is installed.`);
+    return marker;
+  }
+}
+
+function lastLines(text: string, count = 5): string {
+  return text.trim().split(/\r?\n/).slice(-count).join('\n');
+}
