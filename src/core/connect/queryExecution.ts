@@ -1,0 +1,262 @@
+import { create } from '@bufbuild/protobuf';
+import { RecordBatchReader, Table, type RecordBatch, type Schema } from 'apache-arrow';
+import {
+  ExecutePlanRequestSchema,
+  type ExecutePlanResponse,
+  type ExecutePlanResponse_Metrics,
+} from '../../generated/spark/connect/base_pb.js';
+import type { Plan } from '../../generated/spark/connect/base_pb.js';
+import type { Relation } from '../../generated/spark/connect/relations_pb.js';
+import { ArrowBatchAssembler } from './arrowBatchAssembler.js';
+import { executeReattachable, type ExecutionCounters } from './reattachableExecution.js';
+import type { RetryPolicy } from './retryPolicy.js';
+import type { SessionContext } from './sessionContext.js';
+import { SparkError } from './sparkError.js';
+
+export interface StageProgress {
+  readonly stageId: number;
+  readonly numTasks: number;
+  readonly completedTasks: number;
+  readonly inputBytesRead: number;
+  readonly done: boolean;
+}
+
+export interface ExecutionProgress {
+  readonly stages: readonly StageProgress[];
+  readonly inflightTasks: number;
+}
+
+export interface OperationMetric {
+  readonly name: string;
+  readonly planId: number;
+  readonly values: Readonly<Record<string, string>>;
+}
+
+export type ResultEvent =
+  | { readonly type: 'operation'; readonly operationId: string }
+  | { readonly type: 'schema'; readonly schema: Schema }
+  | { readonly type: 'batch'; readonly batch: RecordBatch; readonly startOffset: number }
+  | { readonly type: 'progress'; readonly progress: ExecutionProgress }
+  | { readonly type: 'metrics'; readonly metrics: readonly OperationMetric[] };
+
+export interface ExecutionStats extends ExecutionCounters {
+  rows: number;
+  batches: number;
+  /** Arrow IPC bytes received for the result. */
+  arrowBytes: number;
+  startedAt: number;
+  finishedAt: number | undefined;
+}
+
+export interface ExecuteOptions {
+  readonly signal?: AbortSignal;
+  /** Extra operation tags (Interrupt by tag); every execution also gets its own unique tag. */
+  readonly tags?: readonly string[];
+  /** Stop after this many rows; the server is asked for no more (a Limit on the query). */
+  readonly maxRows?: number;
+}
+
+export interface ExecutionEnvironment {
+  readonly session: SessionContext;
+  readonly retryPolicy: RetryPolicy;
+  readonly newOperationId: () => string;
+  readonly interruptTag: (tag: string) => Promise<unknown>;
+  readonly enrichError: (error: SparkError) => Promise<SparkError>;
+  /** Chunked Arrow batches exist from Spark 4.1; older servers reject the unknown request option. */
+  readonly allowArrowChunking: () => Promise<boolean>;
+}
+
+/** What to run: a SQL statement (sent as an eager sql_command, like PySpark does) or a ready plan. */
+export type ExecutionInput = { readonly sql: string } | { readonly plan: Plan };
+
+/**
+ * One run of a query: an async stream of events (operation id, schema, Arrow batches as they arrive,
+ * progress, metrics) that can be consumed once. Cancelling (the caller's AbortSignal or cancel())
+ * interrupts the Spark job by this execution's unique tag and ends the stream with a 'cancelled' error.
+ */
+export class QueryExecution implements AsyncIterable<ResultEvent> {
+  readonly tag: string;
+  readonly stats: ExecutionStats;
+  private readonly abort = new AbortController();
+  private consumed = false;
+  private currentOperationId: string | undefined;
+
+  constructor(
+    private readonly env: ExecutionEnvironment,
+    private readonly input: ExecutionInput,
+    private readonly options: ExecuteOptions = {},
+  ) {
+    this.tag = `spark-workbench-${env.newOperationId()}`;
+    this.stats = { responses: 0, reattaches: 0, retries: 0, rows: 0, batches: 0, arrowBytes: 0, startedAt: Date.now(), finishedAt: undefined };
+    options.signal?.addEventListener('abort', () => this.cancel(), { once: true });
+  }
+
+  /** The id of the Spark operation now running for this execution (a SQL query runs as two operations). */
+  get operationId(): string | undefined {
+    return this.currentOperationId;
+  }
+
+  /** Interrupts the Spark job and ends the stream; safe to call at any time, more than once. */
+  cancel(): void {
+    if (this.abort.signal.aborted) return;
+    this.abort.abort();
+    void this.env.interruptTag(this.tag).catch(() => undefined);
+  }
+
+  get cancelled(): boolean {
+    return this.abort.signal.aborted;
+  }
+
+  async *[Symbol.asyncIterator](): AsyncIterator<ResultEvent> {
+    if (this.consumed) throw new Error('A query result can be read only once.');
+    this.consumed = true;
+    try {
+      if ('plan' in this.input) {
+        yield* this.run(this.input.plan);
+        return;
+      }
+      // The statement runs eagerly as a command; a query comes back as a relation to fetch,
+      // a command (DDL, SHOW, SET…) as its finished output in a LocalRelation.
+      let relation: Relation | undefined;
+      for await (const event of this.run(sqlCommandPlan(this.input.sql), (r) => (relation = r))) yield event;
+      if (!relation) throw new SparkError({ kind: 'other', message: 'The Spark server returned no result for the SQL statement.' });
+      if (relation.relType.case === 'localRelation') {
+        yield* this.localRelationEvents(relation.relType.value.data);
+        return;
+      }
+      yield* this.run(rootPlan(relation, this.options.maxRows));
+    } catch (error) {
+      throw await this.explain(error);
+    } finally {
+      this.stats.finishedAt = Date.now();
+    }
+  }
+
+  /** Reads the whole result into one Arrow table (for small results, tests and the CLI). */
+  async toTable(): Promise<Table> {
+    const batches: RecordBatch[] = [];
+    let schema: Schema | undefined;
+    for await (const event of this) {
+      if (event.type === 'schema') schema = event.schema;
+      else if (event.type === 'batch') batches.push(event.batch);
+    }
+    if (batches.length > 0) return new Table(batches);
+    return schema ? new Table(schema) : new Table();
+  }
+
+  private async *run(plan: Plan, onSqlResult?: (relation: Relation) => void): AsyncGenerator<ResultEvent> {
+    const operationId = this.env.newOperationId();
+    this.currentOperationId = operationId;
+    yield { type: 'operation', operationId };
+    const requestOptions: { requestOption: { case: string; value: object } }[] = [
+      { requestOption: { case: 'reattachOptions', value: { reattachable: true } } },
+    ];
+    if (await this.env.allowArrowChunking()) {
+      requestOptions.push({ requestOption: { case: 'resultChunkingOptions', value: { allowArrowBatchChunking: true } } });
+    }
+    const request = create(ExecutePlanRequestSchema, {
+      ...this.env.session.requestHeader(),
+      plan,
+      operationId,
+      tags: [this.tag, ...(this.options.tags ?? [])],
+      requestOptions: requestOptions as never,
+    });
+    const assembler = new ArrowBatchAssembler();
+    let schemaSent = false;
+    const responses = executeReattachable(this.env.session, request, this.env.retryPolicy, this.stats, this.abort.signal);
+    for await (const response of responses) {
+      const type = response.responseType;
+      if (type.case === 'arrowBatch') {
+        const ipc = assembler.push(type.value);
+        if (!ipc) continue;
+        this.stats.arrowBytes += ipc.byteLength;
+        for (const event of this.decodeBatch(ipc, !schemaSent)) {
+          if (event.type === 'schema') schemaSent = true;
+          yield event;
+          if (this.reachedMaxRows()) return;
+        }
+      } else if (type.case === 'sqlCommandResult') {
+        if (type.value.relation) onSqlResult?.(type.value.relation);
+      } else if (type.case === 'executionProgress') {
+        yield { type: 'progress', progress: toProgress(type.value) };
+      } else if (response.metrics) {
+        yield { type: 'metrics', metrics: toMetrics(response.metrics) };
+      }
+    }
+    if (assembler.incomplete) {
+      throw new SparkError({ kind: 'other', message: 'The result stream ended in the middle of a chunked Arrow batch.' });
+    }
+  }
+
+  private *localRelationEvents(data: Uint8Array | undefined): Generator<ResultEvent> {
+    if (!data || data.byteLength === 0) return;
+    this.stats.arrowBytes += data.byteLength;
+    yield* this.decodeBatch(data, true);
+  }
+
+  /** Decodes one Arrow IPC stream (its own schema and batches); trims the last batch to maxRows. */
+  private *decodeBatch(ipc: Uint8Array, withSchema: boolean): Generator<ResultEvent> {
+    const reader = RecordBatchReader.from(ipc);
+    reader.open();
+    if (withSchema) yield { type: 'schema', schema: reader.schema };
+    for (const batch of reader) {
+      const room = this.options.maxRows === undefined ? batch.numRows : this.options.maxRows - this.stats.rows;
+      if (room <= 0) return;
+      const kept = batch.numRows > room ? batch.slice(0, room) : batch;
+      const startOffset = this.stats.rows;
+      this.stats.rows += kept.numRows;
+      this.stats.batches++;
+      yield { type: 'batch', batch: kept, startOffset };
+    }
+  }
+
+  private reachedMaxRows(): boolean {
+    return this.options.maxRows !== undefined && this.stats.rows >= this.options.maxRows;
+  }
+
+  private async explain(error: unknown): Promise<SparkError> {
+    const failure = error instanceof SparkError ? error : new SparkError({ kind: 'other', message: String(error), cause: error });
+    if (this.abort.signal.aborted && failure.kind !== 'unavailable') {
+      return failure.kind === 'cancelled' ? failure : new SparkError({ kind: 'cancelled', message: 'The operation was cancelled.', cause: failure });
+    }
+    return this.env.enrichError(failure);
+  }
+}
+
+function sqlCommandPlan(query: string): Plan {
+  return {
+    opType: {
+      case: 'command',
+      value: { commandType: { case: 'sqlCommand', value: { input: { relType: { case: 'sql', value: { query } } } } } },
+    },
+  } as unknown as Plan;
+}
+
+function rootPlan(relation: Relation, maxRows: number | undefined): Plan {
+  const root =
+    maxRows === undefined ? relation : ({ relType: { case: 'limit', value: { input: relation, limit: Math.min(maxRows, 2 ** 31 - 1) } } } as unknown as Relation);
+  return { opType: { case: 'root', value: root } } as unknown as Plan;
+}
+
+function toProgress(value: { stages: { stageId: bigint; numTasks: bigint; numCompletedTasks: bigint; inputBytesRead: bigint; done: boolean }[]; numInflightTasks: bigint }): ExecutionProgress {
+  return {
+    stages: value.stages.map((s) => ({
+      stageId: Number(s.stageId),
+      numTasks: Number(s.numTasks),
+      completedTasks: Number(s.numCompletedTasks),
+      inputBytesRead: Number(s.inputBytesRead),
+      done: s.done,
+    })),
+    inflightTasks: Number(value.numInflightTasks),
+  };
+}
+
+function toMetrics(metrics: ExecutePlanResponse_Metrics): OperationMetric[] {
+  return metrics.metrics.map((m) => ({
+    name: m.name,
+    planId: Number(m.planId),
+    values: Object.fromEntries(Object.entries(m.executionMetrics).map(([k, v]) => [k, String(v.value)])),
+  }));
+}
+
+export type { ExecutePlanResponse };

@@ -1,0 +1,275 @@
+import { create, type MessageInitShape } from '@bufbuild/protobuf';
+import { randomUUID } from 'node:crypto';
+import { userInfo } from 'node:os';
+import {
+  AnalyzePlanRequestSchema,
+  AnalyzePlanResponseSchema,
+  AnalyzePlanRequest_Explain_ExplainMode as ExplainModeEnum,
+  ConfigRequestSchema,
+  ConfigResponseSchema,
+  FetchErrorDetailsRequestSchema,
+  FetchErrorDetailsResponseSchema,
+  InterruptRequestSchema,
+  InterruptRequest_InterruptType,
+  InterruptResponseSchema,
+  ReleaseSessionRequestSchema,
+  ReleaseSessionResponseSchema,
+  type AnalyzePlanResponse,
+  type Plan,
+} from '../../generated/spark/connect/base_pb.js';
+import type { DataType } from '../../generated/spark/connect/types_pb.js';
+import { parseConnectionString, type ConnectionOptions } from './connectionString.js';
+import { QueryExecution, type ExecuteOptions } from './queryExecution.js';
+import { RetryPolicy } from './retryPolicy.js';
+import { SessionContext } from './sessionContext.js';
+import { isRetryable, SparkError } from './sparkError.js';
+import { SparkConnectTransport } from './transport.js';
+import { SparkVersion, supports } from './version.js';
+
+export const CLIENT_NAME = 'spark-workbench';
+
+export interface SparkConnectClientOptions {
+  /** Our own version, sent as `client_type` `spark-workbench/<version>`. */
+  readonly clientVersion?: string;
+  readonly retryPolicy?: RetryPolicy;
+}
+
+export type ExplainMode = 'simple' | 'extended' | 'codegen' | 'cost' | 'formatted';
+
+const EXPLAIN_MODES: Record<ExplainMode, ExplainModeEnum> = {
+  simple: ExplainModeEnum.SIMPLE,
+  extended: ExplainModeEnum.EXTENDED,
+  codegen: ExplainModeEnum.CODEGEN,
+  cost: ExplainModeEnum.COST,
+  formatted: ExplainModeEnum.FORMATTED,
+};
+
+/**
+ * A Spark Connect client for one endpoint and one Spark session. Plain Node: no VS Code here.
+ * Every request carries the session, the user and `client_type`; every response's server-side session
+ * id is checked; unary calls are retried with PySpark's policy; results stream as Arrow batches.
+ */
+export class SparkConnectClient {
+  readonly connection: ConnectionOptions;
+  readonly clientType: string;
+  private readonly transport: SparkConnectTransport;
+  private readonly session: SessionContext;
+  private readonly retryPolicy: RetryPolicy;
+  private versionPromise: Promise<SparkVersion> | undefined;
+  private closed = false;
+
+  constructor(url: string | ConnectionOptions, options: SparkConnectClientOptions = {}) {
+    this.connection = typeof url === 'string' ? parseConnectionString(url) : url;
+    const agent = `${CLIENT_NAME}/${options.clientVersion ?? '0.0.0'}`;
+    this.clientType = this.connection.userAgent ? `${agent} ${this.connection.userAgent}` : agent;
+    this.retryPolicy = options.retryPolicy ?? new RetryPolicy();
+    this.transport = new SparkConnectTransport(this.connection, this.clientType);
+    this.session = new SessionContext(
+      this.transport,
+      this.connection.sessionId ?? randomUUID(),
+      this.connection.userId ?? safeUserName(),
+      this.clientType,
+    );
+    this.session.onDidSessionChange(() => (this.versionPromise = undefined));
+  }
+
+  get sessionId(): string {
+    return this.session.sessionId;
+  }
+
+  get endpoint(): string {
+    return this.transport.endpoint;
+  }
+
+  /** Protobuf bytes received on this channel so far. */
+  get receivedBytes(): number {
+    return this.transport.receivedBytes;
+  }
+
+  onDidSessionChange(listener: (reason: string) => void): { dispose(): void } {
+    return this.session.onDidSessionChange(listener);
+  }
+
+  /** Runs one SQL statement; read the returned execution as a stream of events or with toTable(). */
+  sql(query: string, options: ExecuteOptions = {}): QueryExecution {
+    return new QueryExecution(this.executionEnvironment(), { sql: query }, options);
+  }
+
+  /** Runs a ready-made plan (a relation to fetch, or a command). */
+  execute(plan: Plan, options: ExecuteOptions = {}): QueryExecution {
+    return new QueryExecution(this.executionEnvironment(), { plan }, options);
+  }
+
+  private executionEnvironment() {
+    this.assertOpen();
+    return {
+      session: this.session,
+      retryPolicy: this.retryPolicy,
+      newOperationId: () => randomUUID(),
+      interruptTag: (tag: string) => this.interruptTag(tag),
+      enrichError: (error: SparkError) => this.enrichError(error),
+      allowArrowChunking: async () => supports(await this.sparkVersion(), 'arrowBatchChunking'),
+    };
+  }
+
+  /** The server's Spark version (asked once per session) for gating newer protocol features. */
+  sparkVersion(): Promise<SparkVersion> {
+    this.versionPromise ??= this.analyze({ case: 'sparkVersion', value: {} }).then((r) =>
+      SparkVersion.parse(r.result.case === 'sparkVersion' ? r.result.value.version : ''),
+    );
+    this.versionPromise.catch(() => (this.versionPromise = undefined));
+    return this.versionPromise;
+  }
+
+  /** The result schema of a query, without running it. Only for queries: a DDL statement would execute. */
+  async schemaOf(query: string): Promise<DataType | undefined> {
+    const response = await this.analyze({ case: 'schema', value: { plan: sqlRootPlan(query) } });
+    return response.result.case === 'schema' ? response.result.value.schema : undefined;
+  }
+
+  async explain(query: string, mode: ExplainMode = 'simple'): Promise<string> {
+    const response = await this.analyze({
+      case: 'explain',
+      value: { plan: sqlRootPlan(query), explainMode: EXPLAIN_MODES[mode] },
+    });
+    return response.result.case === 'explain' ? response.result.value.explainString : '';
+  }
+
+  /** Parses a DDL schema string ("a INT, b STRING") into a Spark data type. */
+  async parseDdl(ddl: string): Promise<DataType | undefined> {
+    const response = await this.analyze({ case: 'ddlParse', value: { ddlString: ddl } });
+    return response.result.case === 'ddlParse' ? response.result.value.parsed : undefined;
+  }
+
+  private analyze(analyze: MessageInitShape<typeof AnalyzePlanRequestSchema>['analyze']): Promise<AnalyzePlanResponse> {
+    return this.unary('AnalyzePlan', AnalyzePlanRequestSchema, AnalyzePlanResponseSchema, (header) =>
+      create(AnalyzePlanRequestSchema, { ...header, analyze } as never),
+    );
+  }
+
+  async getConfig(keys: readonly string[]): Promise<Map<string, string | undefined>> {
+    return this.config({ case: 'getOption', value: { keys: [...keys] } });
+  }
+
+  async getAllConfig(prefix?: string): Promise<Map<string, string | undefined>> {
+    return this.config({ case: 'getAll', value: prefix === undefined ? {} : { prefix } });
+  }
+
+  async setConfig(pairs: Readonly<Record<string, string>>): Promise<void> {
+    await this.config({ case: 'set', value: { pairs: Object.entries(pairs).map(([key, value]) => ({ key, value })) } });
+  }
+
+  async unsetConfig(keys: readonly string[]): Promise<void> {
+    await this.config({ case: 'unset', value: { keys: [...keys] } });
+  }
+
+  private async config(opType: { case: string; value: object }): Promise<Map<string, string | undefined>> {
+    const response = await this.unary('Config', ConfigRequestSchema, ConfigResponseSchema, (header) =>
+      create(ConfigRequestSchema, { ...header, operation: { opType } } as never),
+    );
+    return new Map(response.pairs.map((pair) => [pair.key, pair.value]));
+  }
+
+  /** Interrupts one operation; returns the ids the server interrupted. */
+  interruptOperation(operationId: string): Promise<string[]> {
+    return this.interrupt(InterruptRequest_InterruptType.OPERATION_ID, { case: 'operationId', value: operationId });
+  }
+
+  interruptTag(tag: string): Promise<string[]> {
+    return this.interrupt(InterruptRequest_InterruptType.TAG, { case: 'operationTag', value: tag });
+  }
+
+  interruptAll(): Promise<string[]> {
+    return this.interrupt(InterruptRequest_InterruptType.ALL, { case: undefined });
+  }
+
+  private async interrupt(interruptType: InterruptRequest_InterruptType, interrupt: { case: string | undefined; value?: string }): Promise<string[]> {
+    const response = await this.unary('Interrupt', InterruptRequestSchema, InterruptResponseSchema, (header) =>
+      create(InterruptRequestSchema, { ...header, interruptType, interrupt } as never),
+    );
+    return response.interruptedIds;
+  }
+
+  /** Replaces a Spark error's short status with FetchErrorDetails' full message, class and query contexts. */
+  async enrichError(error: SparkError): Promise<SparkError> {
+    if (!error.errorId || error.kind !== 'spark') return error;
+    try {
+      const details = await this.transport.unary(
+        'FetchErrorDetails',
+        FetchErrorDetailsRequestSchema,
+        FetchErrorDetailsResponseSchema,
+        create(FetchErrorDetailsRequestSchema, { ...this.session.requestHeader(), errorId: error.errorId }),
+        { deadlineMs: 30_000 },
+      );
+      return error.withDetails(details);
+    } catch {
+      return error; // the short status still says what went wrong
+    }
+  }
+
+  /**
+   * A unary call with the session header, retried by the retry policy, errors enriched.
+   * A session change seen here renews the session, so the next call starts fresh.
+   */
+  private async unary<I extends Parameters<SparkConnectTransport['unary']>[1], O extends Parameters<SparkConnectTransport['unary']>[2]>(
+    method: string,
+    input: I,
+    output: O,
+    build: (header: ReturnType<SessionContext['requestHeader']>) => Parameters<SparkConnectTransport['unary']>[3],
+  ): Promise<import('@bufbuild/protobuf').MessageShape<O>> {
+    this.assertOpen();
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const response = (await this.transport.unary(method, input, output, build(this.session.requestHeader()) as never)) as {
+          serverSideSessionId?: string;
+        };
+        if (response.serverSideSessionId) this.session.observeServerSession(response.serverSideSessionId);
+        return response as never;
+      } catch (error) {
+        const failure = error as SparkError;
+        if (failure.kind === 'sessionChanged') {
+          if (failure.errorClass && !failure.message.includes('restarted')) this.session.renew('session changed');
+          throw failure;
+        }
+        const wait = isRetryable(failure) ? this.retryPolicy.delayBeforeRetry(attempt, failure.retryDelayMs) : undefined;
+        if (wait === undefined) throw await this.enrichError(failure);
+        await new Promise((resolve) => setTimeout(resolve, wait));
+      }
+    }
+  }
+
+  /** Ends the server session (best effort) and closes the channel. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    try {
+      await this.transport.unary(
+        'ReleaseSession',
+        ReleaseSessionRequestSchema,
+        ReleaseSessionResponseSchema,
+        create(ReleaseSessionRequestSchema, { ...this.session.requestHeader() }),
+        { deadlineMs: 5_000 },
+      );
+    } catch {
+      // the server may already be gone; closing must still succeed
+    } finally {
+      this.transport.close();
+    }
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new SparkError({ kind: 'other', message: 'This Spark Connect client is closed.' });
+  }
+}
+
+function sqlRootPlan(query: string): Plan {
+  return { opType: { case: 'root', value: { relType: { case: 'sql', value: { query } } } } } as unknown as Plan;
+}
+
+function safeUserName(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return 'spark-workbench';
+  }
+}
