@@ -35,7 +35,11 @@ export interface OperationMetric {
 export type ResultEvent =
   | { readonly type: 'operation'; readonly operationId: string }
   | { readonly type: 'schema'; readonly schema: Schema }
-  | { readonly type: 'batch'; readonly batch: RecordBatch; readonly startOffset: number }
+  | {
+      readonly type: 'batch';
+      readonly batch: RecordBatch;
+      readonly startOffset: number;
+    }
   | { readonly type: 'progress'; readonly progress: ExecutionProgress }
   | { readonly type: 'metrics'; readonly metrics: readonly OperationMetric[] };
 
@@ -44,6 +48,8 @@ export interface ExecutionStats extends ExecutionCounters {
   batches: number;
   /** Arrow IPC bytes received for the result. */
   arrowBytes: number;
+  /** Arrow batches that arrived in more than one chunk. */
+  chunkedBatches: number;
   startedAt: number;
   finishedAt: number | undefined;
 }
@@ -54,6 +60,8 @@ export interface ExecuteOptions {
   readonly tags?: readonly string[];
   /** Stop after this many rows; the server is asked for no more (a Limit on the query). */
   readonly maxRows?: number;
+  /** Ask Spark (4.1+) to cut Arrow batches into chunks of about this many bytes (at least 1024). */
+  readonly arrowChunkSizeBytes?: number;
 }
 
 export interface ExecutionEnvironment {
@@ -87,8 +95,20 @@ export class QueryExecution implements AsyncIterable<ResultEvent> {
     private readonly options: ExecuteOptions = {},
   ) {
     this.tag = `spark-workbench-${env.newOperationId()}`;
-    this.stats = { responses: 0, reattaches: 0, retries: 0, rows: 0, batches: 0, arrowBytes: 0, startedAt: Date.now(), finishedAt: undefined };
-    options.signal?.addEventListener('abort', () => this.cancel(), { once: true });
+    this.stats = {
+      responses: 0,
+      reattaches: 0,
+      retries: 0,
+      rows: 0,
+      batches: 0,
+      arrowBytes: 0,
+      chunkedBatches: 0,
+      startedAt: Date.now(),
+      finishedAt: undefined,
+    };
+    options.signal?.addEventListener('abort', () => this.cancel(), {
+      once: true,
+    });
   }
 
   /** The id of the Spark operation now running for this execution (a SQL query runs as two operations). */
@@ -100,7 +120,7 @@ export class QueryExecution implements AsyncIterable<ResultEvent> {
   cancel(): void {
     if (this.abort.signal.aborted) return;
     this.abort.abort();
-    void this.env.interruptTag(this.tag).catch(() => undefined);
+    void this.env.interruptTag(this.tag).catch(() => undefined); // the stream's own release_all interrupts too
   }
 
   get cancelled(): boolean {
@@ -119,7 +139,11 @@ export class QueryExecution implements AsyncIterable<ResultEvent> {
       // a command (DDL, SHOW, SET…) as its finished output in a LocalRelation.
       let relation: Relation | undefined;
       for await (const event of this.run(sqlCommandPlan(this.input.sql), (r) => (relation = r))) yield event;
-      if (!relation) throw new SparkError({ kind: 'other', message: 'The Spark server returned no result for the SQL statement.' });
+      if (!relation)
+        throw new SparkError({
+          kind: 'other',
+          message: 'The Spark server returned no result for the SQL statement.',
+        });
       if (relation.relType.case === 'localRelation') {
         yield* this.localRelationEvents(relation.relType.value.data);
         return;
@@ -149,10 +173,23 @@ export class QueryExecution implements AsyncIterable<ResultEvent> {
     this.currentOperationId = operationId;
     yield { type: 'operation', operationId };
     const requestOptions: { requestOption: { case: string; value: object } }[] = [
-      { requestOption: { case: 'reattachOptions', value: { reattachable: true } } },
+      {
+        requestOption: {
+          case: 'reattachOptions',
+          value: { reattachable: true },
+        },
+      },
     ];
     if (await this.env.allowArrowChunking()) {
-      requestOptions.push({ requestOption: { case: 'resultChunkingOptions', value: { allowArrowBatchChunking: true } } });
+      requestOptions.push({
+        requestOption: {
+          case: 'resultChunkingOptions',
+          value: {
+          allowArrowBatchChunking: true,
+          ...(this.options.arrowChunkSizeBytes ? { preferredArrowChunkSize: BigInt(this.options.arrowChunkSizeBytes) } : {}),
+        },
+        },
+      });
     }
     const request = create(ExecutePlanRequestSchema, {
       ...this.env.session.requestHeader(),
@@ -169,6 +206,7 @@ export class QueryExecution implements AsyncIterable<ResultEvent> {
       if (type.case === 'arrowBatch') {
         const ipc = assembler.push(type.value);
         if (!ipc) continue;
+        if ((type.value.numChunksInBatch ?? 1n) > 1n) this.stats.chunkedBatches++;
         this.stats.arrowBytes += ipc.byteLength;
         for (const event of this.decodeBatch(ipc, !schemaSent)) {
           if (event.type === 'schema') schemaSent = true;
@@ -184,7 +222,10 @@ export class QueryExecution implements AsyncIterable<ResultEvent> {
       }
     }
     if (assembler.incomplete) {
-      throw new SparkError({ kind: 'other', message: 'The result stream ended in the middle of a chunked Arrow batch.' });
+      throw new SparkError({
+        kind: 'other',
+        message: 'The result stream ended in the middle of a chunked Arrow batch.',
+      });
     }
   }
 
@@ -215,9 +256,22 @@ export class QueryExecution implements AsyncIterable<ResultEvent> {
   }
 
   private async explain(error: unknown): Promise<SparkError> {
-    const failure = error instanceof SparkError ? error : new SparkError({ kind: 'other', message: String(error), cause: error });
+    const failure =
+      error instanceof SparkError
+        ? error
+        : new SparkError({
+            kind: 'other',
+            message: String(error),
+            cause: error,
+          });
     if (this.abort.signal.aborted && failure.kind !== 'unavailable') {
-      return failure.kind === 'cancelled' ? failure : new SparkError({ kind: 'cancelled', message: 'The operation was cancelled.', cause: failure });
+      return failure.kind === 'cancelled'
+        ? failure
+        : new SparkError({
+            kind: 'cancelled',
+            message: 'The operation was cancelled.',
+            cause: failure,
+          });
     }
     return this.env.enrichError(failure);
   }
@@ -227,18 +281,39 @@ function sqlCommandPlan(query: string): Plan {
   return {
     opType: {
       case: 'command',
-      value: { commandType: { case: 'sqlCommand', value: { input: { relType: { case: 'sql', value: { query } } } } } },
+      value: {
+        commandType: {
+          case: 'sqlCommand',
+          value: { input: { relType: { case: 'sql', value: { query } } } },
+        },
+      },
     },
   } as unknown as Plan;
 }
 
 function rootPlan(relation: Relation, maxRows: number | undefined): Plan {
   const root =
-    maxRows === undefined ? relation : ({ relType: { case: 'limit', value: { input: relation, limit: Math.min(maxRows, 2 ** 31 - 1) } } } as unknown as Relation);
+    maxRows === undefined
+      ? relation
+      : ({
+          relType: {
+            case: 'limit',
+            value: { input: relation, limit: Math.min(maxRows, 2 ** 31 - 1) },
+          },
+        } as unknown as Relation);
   return { opType: { case: 'root', value: root } } as unknown as Plan;
 }
 
-function toProgress(value: { stages: { stageId: bigint; numTasks: bigint; numCompletedTasks: bigint; inputBytesRead: bigint; done: boolean }[]; numInflightTasks: bigint }): ExecutionProgress {
+function toProgress(value: {
+  stages: {
+    stageId: bigint;
+    numTasks: bigint;
+    numCompletedTasks: bigint;
+    inputBytesRead: bigint;
+    done: boolean;
+  }[];
+  numInflightTasks: bigint;
+}): ExecutionProgress {
   return {
     stages: value.stages.map((s) => ({
       stageId: Number(s.stageId),

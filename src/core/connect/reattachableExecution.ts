@@ -73,14 +73,32 @@ export async function* executeReattachable(
           });
         }
       } catch (error) {
-        const failure = error instanceof SparkError ? error : new SparkError({ kind: 'other', message: String(error), cause: error });
-        if (signal?.aborted) throw failure.kind === 'cancelled' ? failure : new SparkError({ kind: 'cancelled', message: 'The operation was cancelled.', cause: failure });
-        const lost = /INVALID_HANDLE\.(OPERATION_NOT_FOUND|SESSION_NOT_FOUND)/.test(failure.message) || failure.errorClass?.startsWith('INVALID_HANDLE.OPERATION_NOT_FOUND');
+        const failure =
+          error instanceof SparkError
+            ? error
+            : new SparkError({
+                kind: 'other',
+                message: String(error),
+                cause: error,
+              });
+        if (signal?.aborted)
+          throw failure.kind === 'cancelled'
+            ? failure
+            : new SparkError({
+                kind: 'cancelled',
+                message: 'The operation was cancelled.',
+                cause: failure,
+              });
+        const lost =
+          /INVALID_HANDLE\.(OPERATION_NOT_FOUND|SESSION_NOT_FOUND)/.test(failure.message) ||
+          failure.errorClass?.startsWith('INVALID_HANDLE.OPERATION_NOT_FOUND');
         if (lost && !receivedAny) {
           // The first ExecutePlan never reached the server: send it again (through the backoff, see SPARK-44833).
           await backoff(retryPolicy, attempt++, failure, signal);
           counters.retries++;
-          stream = session.transport.serverStream('ExecutePlan', ExecutePlanRequestSchema, ExecutePlanResponseSchema, request, { signal });
+          stream = session.transport.serverStream('ExecutePlan', ExecutePlanRequestSchema, ExecutePlanResponseSchema, request, {
+            signal,
+          });
           continue;
         }
         if (!isRetryable(failure)) throw failure;
@@ -92,7 +110,11 @@ export async function* executeReattachable(
         'ReattachExecute',
         ReattachExecuteRequestSchema,
         ExecutePlanResponseSchema,
-        create(ReattachExecuteRequestSchema, { ...session.requestHeader(), operationId, lastResponseId }),
+        create(ReattachExecuteRequestSchema, {
+          ...session.requestHeader(),
+          operationId,
+          lastResponseId,
+        }),
         { signal },
       );
     }
@@ -112,7 +134,12 @@ async function backoff(policy: RetryPolicy, attempt: number, failure: SparkError
     }, wait);
     const onAbort = () => {
       clearTimeout(timer);
-      reject(new SparkError({ kind: 'cancelled', message: 'The operation was cancelled.' }));
+      reject(
+        new SparkError({
+          kind: 'cancelled',
+          message: 'The operation was cancelled.',
+        }),
+      );
     };
     signal?.addEventListener('abort', onAbort, { once: true });
   });
@@ -156,7 +183,9 @@ class ResponseReleaser {
     });
   }
 
-  private send(release: { case: 'releaseAll'; value: object } | { case: 'releaseUntil'; value: { responseId: string } }): Promise<unknown> {
+  private send(
+    release: { case: 'releaseAll'; value: object } | { case: 'releaseUntil'; value: { responseId: string } },
+  ): Promise<unknown> {
     const request = create(ReleaseExecuteRequestSchema, {
       ...this.session.requestHeader(),
       operationId: this.operationId,

@@ -9,6 +9,9 @@ import {
   ConfigResponseSchema,
   FetchErrorDetailsRequestSchema,
   FetchErrorDetailsResponseSchema,
+  GetStatusRequestSchema,
+  GetStatusResponseSchema,
+  GetStatusResponse_OperationStatus_OperationState as OperationStateEnum,
   InterruptRequestSchema,
   InterruptRequest_InterruptType,
   InterruptResponseSchema,
@@ -35,6 +38,16 @@ export interface SparkConnectClientOptions {
 }
 
 export type ExplainMode = 'simple' | 'extended' | 'codegen' | 'cost' | 'formatted';
+
+export type OperationState = 'unknown' | 'running' | 'terminating' | 'succeeded' | 'failed' | 'cancelled';
+
+const OPERATION_STATES: Partial<Record<OperationStateEnum, OperationState>> = {
+  [OperationStateEnum.RUNNING]: 'running',
+  [OperationStateEnum.TERMINATING]: 'terminating',
+  [OperationStateEnum.SUCCEEDED]: 'succeeded',
+  [OperationStateEnum.FAILED]: 'failed',
+  [OperationStateEnum.CANCELLED]: 'cancelled',
+};
 
 const EXPLAIN_MODES: Record<ExplainMode, ExplainModeEnum> = {
   simple: ExplainModeEnum.SIMPLE,
@@ -114,16 +127,20 @@ export class SparkConnectClient {
 
   /** The server's Spark version (asked once per session) for gating newer protocol features. */
   sparkVersion(): Promise<SparkVersion> {
-    this.versionPromise ??= this.analyze({ case: 'sparkVersion', value: {} }).then((r) =>
-      SparkVersion.parse(r.result.case === 'sparkVersion' ? r.result.value.version : ''),
-    );
+    this.versionPromise ??= this.analyze({
+      case: 'sparkVersion',
+      value: {},
+    }).then((r) => SparkVersion.parse(r.result.case === 'sparkVersion' ? r.result.value.version : ''));
     this.versionPromise.catch(() => (this.versionPromise = undefined));
     return this.versionPromise;
   }
 
   /** The result schema of a query, without running it. Only for queries: a DDL statement would execute. */
   async schemaOf(query: string): Promise<DataType | undefined> {
-    const response = await this.analyze({ case: 'schema', value: { plan: sqlRootPlan(query) } });
+    const response = await this.analyze({
+      case: 'schema',
+      value: { plan: sqlRootPlan(query) },
+    });
     return response.result.case === 'schema' ? response.result.value.schema : undefined;
   }
 
@@ -137,7 +154,10 @@ export class SparkConnectClient {
 
   /** Parses a DDL schema string ("a INT, b STRING") into a Spark data type. */
   async parseDdl(ddl: string): Promise<DataType | undefined> {
-    const response = await this.analyze({ case: 'ddlParse', value: { ddlString: ddl } });
+    const response = await this.analyze({
+      case: 'ddlParse',
+      value: { ddlString: ddl },
+    });
     return response.result.case === 'ddlParse' ? response.result.value.parsed : undefined;
   }
 
@@ -151,12 +171,19 @@ export class SparkConnectClient {
     return this.config({ case: 'getOption', value: { keys: [...keys] } });
   }
 
+  /** Every set configuration, or those under `prefix` (full keys either way; the server strips the prefix). */
   async getAllConfig(prefix?: string): Promise<Map<string, string | undefined>> {
-    return this.config({ case: 'getAll', value: prefix === undefined ? {} : { prefix } });
+    const pairs = await this.config({ case: 'getAll', value: prefix === undefined ? {} : { prefix } });
+    return prefix === undefined ? pairs : new Map([...pairs].map(([key, value]) => [prefix + key, value]));
   }
 
   async setConfig(pairs: Readonly<Record<string, string>>): Promise<void> {
-    await this.config({ case: 'set', value: { pairs: Object.entries(pairs).map(([key, value]) => ({ key, value })) } });
+    await this.config({
+      case: 'set',
+      value: {
+        pairs: Object.entries(pairs).map(([key, value]) => ({ key, value })),
+      },
+    });
   }
 
   async unsetConfig(keys: readonly string[]): Promise<void> {
@@ -165,29 +192,62 @@ export class SparkConnectClient {
 
   private async config(opType: { case: string; value: object }): Promise<Map<string, string | undefined>> {
     const response = await this.unary('Config', ConfigRequestSchema, ConfigResponseSchema, (header) =>
-      create(ConfigRequestSchema, { ...header, operation: { opType } } as never),
+      create(ConfigRequestSchema, {
+        ...header,
+        operation: { opType },
+      } as never),
     );
     return new Map(response.pairs.map((pair) => [pair.key, pair.value]));
   }
 
   /** Interrupts one operation; returns the ids the server interrupted. */
   interruptOperation(operationId: string): Promise<string[]> {
-    return this.interrupt(InterruptRequest_InterruptType.OPERATION_ID, { case: 'operationId', value: operationId });
+    return this.interrupt(InterruptRequest_InterruptType.OPERATION_ID, {
+      case: 'operationId',
+      value: operationId,
+    });
   }
 
   interruptTag(tag: string): Promise<string[]> {
-    return this.interrupt(InterruptRequest_InterruptType.TAG, { case: 'operationTag', value: tag });
+    return this.interrupt(InterruptRequest_InterruptType.TAG, {
+      case: 'operationTag',
+      value: tag,
+    });
   }
 
   interruptAll(): Promise<string[]> {
-    return this.interrupt(InterruptRequest_InterruptType.ALL, { case: undefined });
+    return this.interrupt(InterruptRequest_InterruptType.ALL, {
+      case: undefined,
+    });
   }
 
-  private async interrupt(interruptType: InterruptRequest_InterruptType, interrupt: { case: string | undefined; value?: string }): Promise<string[]> {
+  private async interrupt(
+    interruptType: InterruptRequest_InterruptType,
+    interrupt: { case: string | undefined; value?: string },
+  ): Promise<string[]> {
     const response = await this.unary('Interrupt', InterruptRequestSchema, InterruptResponseSchema, (header) =>
-      create(InterruptRequestSchema, { ...header, interruptType, interrupt } as never),
+      create(InterruptRequestSchema, {
+        ...header,
+        interruptType,
+        interrupt,
+      } as never),
     );
     return response.interruptedIds;
+  }
+
+  /**
+   * The server's state of operations of this session (Spark 4.2+): running, succeeded, failed,
+   * cancelled… Undefined on older servers, which lack the GetStatus RPC.
+   */
+  async operationStates(operationIds: readonly string[]): Promise<Map<string, OperationState> | undefined> {
+    if (!supports(await this.sparkVersion(), 'getStatus')) return undefined;
+    const response = await this.unary('GetStatus', GetStatusRequestSchema, GetStatusResponseSchema, (header) =>
+      create(GetStatusRequestSchema, {
+        ...header,
+        operationStatus: { operationIds: [...operationIds] },
+      } as never),
+    );
+    return new Map(response.operationStatuses.map((s) => [s.operationId, OPERATION_STATES[s.state] ?? 'unknown']));
   }
 
   /** Replaces a Spark error's short status with FetchErrorDetails' full message, class and query contexts. */
@@ -198,7 +258,10 @@ export class SparkConnectClient {
         'FetchErrorDetails',
         FetchErrorDetailsRequestSchema,
         FetchErrorDetailsResponseSchema,
-        create(FetchErrorDetailsRequestSchema, { ...this.session.requestHeader(), errorId: error.errorId }),
+        create(FetchErrorDetailsRequestSchema, {
+          ...this.session.requestHeader(),
+          errorId: error.errorId,
+        }),
         { deadlineMs: 30_000 },
       );
       return error.withDetails(details);
@@ -211,7 +274,10 @@ export class SparkConnectClient {
    * A unary call with the session header, retried by the retry policy, errors enriched.
    * A session change seen here renews the session, so the next call starts fresh.
    */
-  private async unary<I extends Parameters<SparkConnectTransport['unary']>[1], O extends Parameters<SparkConnectTransport['unary']>[2]>(
+  private async unary<
+    I extends Parameters<SparkConnectTransport['unary']>[1],
+    O extends Parameters<SparkConnectTransport['unary']>[2],
+  >(
     method: string,
     input: I,
     output: O,
@@ -247,7 +313,9 @@ export class SparkConnectClient {
         'ReleaseSession',
         ReleaseSessionRequestSchema,
         ReleaseSessionResponseSchema,
-        create(ReleaseSessionRequestSchema, { ...this.session.requestHeader() }),
+        create(ReleaseSessionRequestSchema, {
+          ...this.session.requestHeader(),
+        }),
         { deadlineMs: 5_000 },
       );
     } catch {
@@ -258,12 +326,21 @@ export class SparkConnectClient {
   }
 
   private assertOpen(): void {
-    if (this.closed) throw new SparkError({ kind: 'other', message: 'This Spark Connect client is closed.' });
+    if (this.closed)
+      throw new SparkError({
+        kind: 'other',
+        message: 'This Spark Connect client is closed.',
+      });
   }
 }
 
 function sqlRootPlan(query: string): Plan {
-  return { opType: { case: 'root', value: { relType: { case: 'sql', value: { query } } } } } as unknown as Plan;
+  return {
+    opType: {
+      case: 'root',
+      value: { relType: { case: 'sql', value: { query } } },
+    },
+  } as unknown as Plan;
 }
 
 function safeUserName(): string {

@@ -92,7 +92,7 @@ export class SparkError extends Error {
     const throwable = root.sparkThrowable;
     return new SparkError({
       kind: this.kind,
-      message: root.message || this.message,
+      message: (root.message || this.message).trim(),
       errorClass: throwable?.errorClass ?? this.errorClass,
       sqlState: throwable?.sqlState ?? this.sqlState,
       messageParameters:
@@ -170,9 +170,17 @@ export function sparkErrorFromGrpc(error: unknown, endpoint: string): SparkError
           : `The Spark server at ${endpoint} rejected the token.`,
       });
     case GrpcStatus.CANCELLED:
-      return new SparkError({ ...base, kind: 'cancelled', message: 'The operation was cancelled.' });
+      return new SparkError({
+        ...base,
+        kind: 'cancelled',
+        message: 'The operation was cancelled.',
+      });
     case GrpcStatus.DEADLINE_EXCEEDED:
-      return new SparkError({ ...base, kind: 'deadlineExceeded', message: `The Spark server at ${endpoint} did not answer in time.` });
+      return new SparkError({
+        ...base,
+        kind: 'deadlineExceeded',
+        message: `The Spark server at ${endpoint} did not answer in time.`,
+      });
     default:
       return new SparkError({
         ...base,

@@ -31,7 +31,11 @@ export interface LocalServerState {
 
 export type LocalServerStatus =
   | { readonly state: 'stopped' }
-  | { readonly state: 'running'; readonly server: LocalServerState; readonly url: string }
+  | {
+      readonly state: 'running';
+      readonly server: LocalServerState;
+      readonly url: string;
+    }
   | { readonly state: 'unresponsive'; readonly server: LocalServerState };
 
 /** The `sc://` URL of a local server; the token rides along as a parameter. */
@@ -70,7 +74,9 @@ export class LocalSparkServer {
       if (server) rmSync(this.statePath(port), { force: true });
       return { state: 'stopped' };
     }
-    return (await isPortOpen(port)) ? { state: 'running', server, url: localServerUrl(server) } : { state: 'unresponsive', server };
+    return (await isPortOpen(port))
+      ? { state: 'running', server, url: localServerUrl(server) }
+      : { state: 'unresponsive', server };
   }
 
   async start(runtime: SparkRuntime, options: LocalServerOptions = {}): Promise<LocalServerState> {
@@ -94,6 +100,8 @@ export class LocalSparkServer {
       'spark.ui.enabled': 'false',
       'spark.sql.shuffle.partitions': '4',
       'spark.log.level': 'WARN',
+      // Tables the user creates persist across server restarts, outside any project folder.
+      'spark.sql.warehouse.dir': join(this.stateDir, 'warehouse'),
       ...options.conf,
     };
     const args = [
@@ -121,6 +129,7 @@ export class LocalSparkServer {
     // detached: own process group, so stop() can end spark-submit and the JVM together.
     const child = spawn(join(runtime.sparkHome, 'bin', 'spark-submit'), args, {
       env,
+      cwd: this.stateDir, // Spark writes derby.log and friends to its working directory
       detached: true,
       stdio: ['ignore', out, out],
     });
@@ -138,7 +147,9 @@ export class LocalSparkServer {
       logFile,
       pysparkVersion: runtime.pysparkVersion,
     };
-    writeFileSync(this.statePath(port), JSON.stringify(state, null, 2), { mode: 0o600 });
+    writeFileSync(this.statePath(port), JSON.stringify(state, null, 2), {
+      mode: 0o600,
+    });
 
     const deadline = Date.now() + (options.startTimeoutMs ?? 180_000);
     while (Date.now() < deadline) {
@@ -153,7 +164,9 @@ export class LocalSparkServer {
       await delay(250);
     }
     await this.stop(port);
-    throw new Error(`The Spark server did not answer on 127.0.0.1:${port} within the time limit. Last log lines:\n${tail(logFile)}`);
+    throw new Error(
+      `The Spark server did not answer on 127.0.0.1:${port} within the time limit. Last log lines:\n${tail(logFile)}`,
+    );
   }
 
   /** Stops the server on `port`; true when one was running. */

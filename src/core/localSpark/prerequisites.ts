@@ -33,7 +33,11 @@ export function parseJavaMajor(versionOutput: string): number | undefined {
 export function parsePythonVersion(output: string): { major: number; minor: number; text: string } | undefined {
   const match = /Python (\d+)\.(\d+)(\.\d+)?/.exec(output);
   if (!match) return undefined;
-  return { major: Number(match[1]), minor: Number(match[2]), text: match[0].slice('Python '.length) };
+  return {
+    major: Number(match[1]),
+    minor: Number(match[2]),
+    text: match[0].slice('Python '.length),
+  };
 }
 
 export async function findJava(env: NodeJS.ProcessEnv = process.env): Promise<JavaInstallation> {

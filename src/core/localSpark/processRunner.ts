@@ -13,7 +13,10 @@ export function runProcess(
   options: SpawnOptions & { onOutput?: (line: string) => void } = {},
 ): Promise<ProcessResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, {
+      ...options,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     const forward = (chunk: Buffer, sink: 'out' | 'err') => {

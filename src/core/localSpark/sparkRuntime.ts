@@ -67,15 +67,16 @@ export class SparkRuntimeInstaller {
     if (pip.code !== 0) {
       throw new Error(`pip could not install pyspark ${this.pysparkVersion}: ${lastLines(pip.stderr || pip.stdout)}`);
     }
-    const located = await runProcess(venvPython, [
-      '-c',
-      'import os, pyspark; print(os.path.dirname(pyspark.__file__))',
-    ]);
+    const located = await runProcess(venvPython, ['-c', 'import os, pyspark; print(os.path.dirname(pyspark.__file__))']);
     const sparkHome = located.stdout.trim();
     if (located.code !== 0 || !existsSync(join(sparkHome, 'bin', 'spark-submit'))) {
       throw new Error(`pyspark ${this.pysparkVersion} installed, but its spark-submit was not found under '${sparkHome}'.`);
     }
-    const marker: InstallMarker = { pysparkVersion: this.pysparkVersion, sparkHome, pythonExecutable: venvPython };
+    const marker: InstallMarker = {
+      pysparkVersion: this.pysparkVersion,
+      sparkHome,
+      pythonExecutable: venvPython,
+    };
     writeFileSync(this.markerPath, JSON.stringify(marker, null, 2));
     this.log(`pyspark ${this.pysparkVersion} is installed.`);
     return marker;

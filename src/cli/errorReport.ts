@@ -1,0 +1,55 @@
+import { ConnectionStringError } from '../core/connect/connectionString.js';
+import { SparkError } from '../core/connect/sparkError.js';
+import { PrerequisiteError } from '../core/localSpark/prerequisites.js';
+import { lineColumnOf, locateSparkError } from '../core/sql/errorLocation.js';
+
+/** Exit statuses, so scripts can tell a bad query from a missing server. */
+export const EXIT = {
+  ok: 0,
+  sparkError: 1,
+  usage: 2,
+  connection: 3,
+  cancelled: 130,
+} as const;
+
+/** The error as a terminal shows it: class and SQL state, the message, and the SQL line with a caret. */
+export function describeError(error: unknown, sqlText?: string): { text: string; exitCode: number } {
+  if (error instanceof SparkError) {
+    const head = error.errorClass ? `error[${error.errorClass}]` : 'error';
+    const state = error.sqlState ? ` (SQLSTATE ${error.sqlState})` : '';
+    const message = firstParagraph(error.message);
+    const lines = [`${head}: ${message}${state}`];
+    const span = sqlText === undefined ? undefined : locateSparkError(sqlText, error);
+    if (sqlText !== undefined && span) {
+      const { line, column } = lineColumnOf(sqlText, span.start);
+      const source = sqlText.split('\n')[line - 1] ?? '';
+      const width = Math.max(1, Math.min(span.end - span.start, source.length - column + 1));
+      const gutter = String(line).length;
+      lines.push(`${' '.repeat(gutter)}--> line ${line}, column ${column}`);
+      lines.push(`${line} | ${source}`);
+      lines.push(`${' '.repeat(gutter)} | ${' '.repeat(column - 1)}${'^'.repeat(width)}`);
+    }
+    const exitCode =
+      error.kind === 'cancelled'
+        ? EXIT.cancelled
+        : ['unavailable', 'unauthenticated', 'sessionChanged', 'deadlineExceeded'].includes(error.kind)
+          ? EXIT.connection
+          : EXIT.sparkError;
+    return { text: lines.join('\n'), exitCode };
+  }
+  if (error instanceof ConnectionStringError)
+    return {
+      text: `error: invalid --remote URL (${error.part}): ${error.message}`,
+      exitCode: EXIT.usage,
+    };
+  if (error instanceof PrerequisiteError) return { text: `error: ${error.message}`, exitCode: EXIT.connection };
+  return {
+    text: `error: ${error instanceof Error ? error.message : String(error)}`,
+    exitCode: EXIT.sparkError,
+  };
+}
+
+/** Spark appends the analyzed plan after the message; a terminal needs only the sentence. */
+function firstParagraph(message: string): string {
+  return message.split(/;\n|\n\n|\n== SQL/)[0]!.trim();
+}

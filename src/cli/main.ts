@@ -1,0 +1,164 @@
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { join } from 'node:path';
+import { parseConnectionString, redactConnectionString, type ConnectionOptions } from '../core/connect/connectionString.js';
+import { SparkConnectClient } from '../core/connect/sparkConnectClient.js';
+import { LocalSparkServer, localServerUrl } from '../core/localSpark/localSparkServer.js';
+import { DEFAULT_CONNECT_PORT } from '../core/localSpark/pinnedVersions.js';
+import { SparkRuntimeInstaller } from '../core/localSpark/sparkRuntime.js';
+import { describeError, EXIT } from './errorReport.js';
+import { writeResult, type OutputFormat } from './resultOutput.js';
+import { packageVersion, runtimeHome } from './runtimeHome.js';
+
+const log = (line: string) => process.stderr.write(`${line}\n`);
+
+function localServer(): LocalSparkServer {
+  return new LocalSparkServer(join(runtimeHome(), 'servers'), log);
+}
+
+function portOption(): Option {
+  return new Option('--port <port>', 'port of the local server on 127.0.0.1')
+    .default(DEFAULT_CONNECT_PORT)
+    .argParser(parsePositiveInt);
+}
+
+function parsePositiveInt(value: string): number {
+  const parsed = Number(value);
+  if (!/^\d+$/.test(value) || parsed <= 0) throw new InvalidArgumentError('expected a positive whole number');
+  return parsed;
+}
+
+/** --remote, else SPARK_REMOTE, else the running local server; the token may come from the environment. */
+async function resolveConnection(remote: string | undefined, port: number): Promise<ConnectionOptions> {
+  const url = remote ?? process.env.SPARK_REMOTE;
+  if (url) {
+    const options = parseConnectionString(url);
+    const envToken = process.env.SPARK_CONNECT_AUTHENTICATE_TOKEN;
+    return options.token === undefined && envToken ? { ...options, token: envToken } : options;
+  }
+  const status = await localServer().status(port);
+  if (status.state === 'running') return parseConnectionString(status.url);
+  throw new Error(
+    `No Spark server to talk to: the local server on port ${port} is not running. ` +
+      `Start it with 'spark-workbench server start', or pass --remote sc://host:port.`,
+  );
+}
+
+export function buildProgram(): Command {
+  const program = new Command('spark-workbench')
+    .description('Spark Workbench on the command line: the same engine as the VS Code extension.')
+    .version(packageVersion())
+    .showHelpAfterError();
+
+  const server = program.command('server').description('the managed local Spark Connect server (127.0.0.1)');
+  server
+    .command('start')
+    .description('install the pinned pyspark if needed and start a local Spark Connect server')
+    .addOption(portOption())
+    .option('--no-token', 'accept clients without a token (by default a random token is required)')
+    .option('--driver-memory <size>', 'JVM memory of the server', '2g')
+    .action(async (options: { port: number; token: boolean; driverMemory: string }) => {
+      const runtime = await new SparkRuntimeInstaller(runtimeHome(), log).ensureInstalled();
+      const state = await localServer().start(runtime, {
+        port: options.port,
+        token: options.token ? undefined : null,
+        driverMemory: options.driverMemory,
+      });
+      process.stdout.write(`${redactConnectionString(localServerUrl(state))}\n`);
+    });
+  server
+    .command('stop')
+    .description('stop the local server')
+    .addOption(portOption())
+    .action(async (options: { port: number }) => {
+      const stopped = await localServer().stop(options.port);
+      if (!stopped) log(`No local Spark server was running on port ${options.port}.`);
+    });
+  server
+    .command('status')
+    .description('say whether the local server is running')
+    .addOption(portOption())
+    .option('--json', 'print the status as JSON')
+    .action(async (options: { port: number; json?: boolean }) => {
+      const status = await localServer().status(options.port);
+      if (options.json) {
+        const { state } = status;
+        const detail =
+          status.state === 'stopped'
+            ? {}
+            : {
+                pid: status.server.pid,
+                port: status.server.port,
+                startedAt: status.server.startedAt,
+                pysparkVersion: status.server.pysparkVersion,
+              };
+        process.stdout.write(`${JSON.stringify({ state, ...detail })}\n`);
+      } else if (status.state === 'running') {
+        process.stdout.write(
+          `running: Spark ${status.server.pysparkVersion} at sc://127.0.0.1:${status.server.port} (pid ${status.server.pid}, since ${status.server.startedAt})\n`,
+        );
+      } else {
+        process.stdout.write(`${status.state}\n`);
+      }
+      if (status.state !== 'running') process.exitCode = EXIT.connection;
+    });
+
+  program
+    .command('sql')
+    .description('run one SQL statement and print its result')
+    .argument('<query>', 'the SQL statement')
+    .option('--remote <url>', 'Spark Connect URL, sc://host:port/;token=… (default: $SPARK_REMOTE, else the local server)')
+    .addOption(new Option('--format <format>', 'output format').choices(['table', 'json', 'csv']).default('table'))
+    .option('--limit <rows>', 'print at most this many rows', parsePositiveInt)
+    .addOption(portOption())
+    .action(
+      async (
+        query: string,
+        options: {
+          remote?: string;
+          format: OutputFormat;
+          limit?: number;
+          port: number;
+        },
+      ) => {
+        const client = new SparkConnectClient(await resolveConnection(options.remote, options.port), {
+          clientVersion: packageVersion(),
+        });
+        const abort = new AbortController();
+        const onSigint = () => abort.abort();
+        process.once('SIGINT', onSigint);
+        try {
+          const execution = client.sql(query, {
+            signal: abort.signal,
+            maxRows: options.limit,
+          });
+          await writeResult(execution, options.format, (chunk) => process.stdout.write(chunk));
+        } catch (error) {
+          throw Object.assign(new Error('sql failed'), {
+            sqlError: error,
+            sqlText: query,
+          });
+        } finally {
+          process.off('SIGINT', onSigint);
+          await client.close();
+        }
+      },
+    );
+  return program;
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  const program = buildProgram().exitOverride();
+  try {
+    await program.parseAsync([...argv]);
+    return typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;
+  } catch (error) {
+    const commanderCode = (error as { code?: string }).code;
+    if (commanderCode?.startsWith('commander.')) {
+      return commanderCode === 'commander.helpDisplayed' || commanderCode === 'commander.version' ? EXIT.ok : EXIT.usage;
+    }
+    const wrapped = error as { sqlError?: unknown; sqlText?: string };
+    const { text, exitCode } = describeError(wrapped.sqlError ?? error, wrapped.sqlText);
+    process.stderr.write(`${text}\n`);
+    return exitCode;
+  }
+}

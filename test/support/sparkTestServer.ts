@@ -1,0 +1,97 @@
+import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { LocalSparkServer, localServerUrl } from '../../src/core/localSpark/localSparkServer.js';
+import { SparkRuntimeInstaller } from '../../src/core/localSpark/sparkRuntime.js';
+
+/** Where the test run's server is: set by the top-level runner, or by startTestServer(). */
+export interface TestServerInfo {
+  readonly url: string;
+  readonly port: number;
+  readonly token: string;
+  /** The server JVM's process group leader, to watch whether Spark is still working. */
+  readonly pid: number;
+}
+
+/**
+ * Server settings for tests: a token (so the wrong-token test has something to reject), and tiny
+ * reattach limits (as PySpark's own tests do) so every result larger than 1 MiB or slower than 1 s
+ * crosses at least one ReattachExecute: the whole suite exercises reattach, not one test.
+ */
+export const TEST_SERVER_CONF: Readonly<Record<string, string>> = {
+  'spark.connect.execute.reattachable.senderMaxStreamDuration': '1s',
+  'spark.connect.execute.reattachable.senderMaxStreamSize': '1m',
+  'spark.sql.shuffle.partitions': '2',
+  'spark.default.parallelism': '2',
+};
+
+export function projectRoot(): string {
+  return join(__dirname, '..', '..');
+}
+
+export function runtimeDir(): string {
+  return process.env.SPARK_WORKBENCH_HOME ?? join(projectRoot(), '.spark');
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+export async function startTestServer(log: (line: string) => void = () => {}): Promise<{ info: TestServerInfo; stop: () => Promise<void> }> {
+  const runtime = await new SparkRuntimeInstaller(runtimeDir(), log).ensureInstalled();
+  const servers = new LocalSparkServer(join(runtimeDir(), 'test-servers'), log);
+  const port = await freePort();
+  const token = randomUUID();
+  const state = await servers.start(runtime, { port, token, conf: TEST_SERVER_CONF, driverMemory: '2g' });
+  return {
+    info: { url: localServerUrl(state), port, token, pid: state.pid },
+    stop: async () => {
+      await servers.stop(port);
+    },
+  };
+}
+
+/** The server of this test run, from the environment the runner (or the global fixture) set. */
+export function testServer(): TestServerInfo {
+  const url = process.env.SPARK_TEST_REMOTE;
+  const token = process.env.SPARK_TEST_TOKEN;
+  const port = Number(process.env.SPARK_TEST_PORT);
+  const pid = Number(process.env.SPARK_TEST_PID);
+  if (!url || !token || !port || !pid) throw new Error('No test Spark server: run the tests through `npm test` or the integration fixture.');
+  return { url, token, port, pid };
+}
+
+/** CPU time (in clock ticks) used so far by a process and all its threads; the JVM is a child of spark-submit. */
+export function processTreeCpuTicks(rootPid: number): number {
+  const { readFileSync, readdirSync } = require('node:fs') as typeof import('node:fs');
+  const children = new Map<number, number[]>();
+  const ticks = new Map<number, number>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const pid = Number(entry);
+      const parent = Number(fields[1]);
+      ticks.set(pid, Number(fields[11]) + Number(fields[12]));
+      children.set(parent, [...(children.get(parent) ?? []), pid]);
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  let total = 0;
+  const stack = [rootPid];
+  while (stack.length) {
+    const pid = stack.pop()!;
+    total += ticks.get(pid) ?? 0;
+    stack.push(...(children.get(pid) ?? []));
+  }
+  return total;
+}
