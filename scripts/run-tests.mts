@@ -1,0 +1,105 @@
+/**
+ * Every test suite in one run, against one local Spark server (the machine has 2 cores):
+ * checks (types, lint), unit tests, then the integration and end-to-end suites that share the server.
+ * Ends with one line, "N passed, N failed", summing every suite, which is what CI reads.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startTestServer } from '../test/support/sparkTestServer.js';
+import { projectRoot } from './runtimeDir.mjs';
+
+interface Counts {
+  passed: number;
+  failed: number;
+}
+
+const totals: Counts = { passed: 0, failed: 0 };
+const summary: string[] = [];
+const only = process.argv.slice(2);
+const wanted = (suite: string) => only.length === 0 || only.includes(suite);
+const bin = (name: string) => join(projectRoot, 'node_modules', '.bin', name);
+
+function step(name: string, command: string, args: string[]): boolean {
+  const started = Date.now();
+  const result = spawnSync(command, args, { cwd: projectRoot, stdio: 'inherit' });
+  const ok = result.status === 0;
+  summary.push(`${ok ? 'ok  ' : 'FAIL'} ${name} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+  return ok;
+}
+
+/** A check that is not a test runner (typecheck, lint) counts as one test. */
+function check(name: string, command: string, args: string[]): void {
+  if (step(name, command, args)) totals.passed++;
+  else totals.failed++;
+}
+
+function mochaSuite(name: string, args: string[], env: NodeJS.ProcessEnv = {}): void {
+  const dir = mkdtempSync(join(tmpdir(), 'sw-counts-'));
+  const countsFile = join(dir, 'counts.json');
+  const started = Date.now();
+  const result = spawnSync(bin('mocha'), ['--reporter', join(projectRoot, 'test/support/countingReporter.cjs'), ...args], {
+    cwd: projectRoot,
+    stdio: 'inherit',
+    env: { ...process.env, ...env, MOCHA_COUNTS_FILE: countsFile },
+  });
+  let counts: Counts = { passed: 0, failed: 1 }; // a suite that crashed before reporting counts as a failure
+  if (existsSync(countsFile)) counts = JSON.parse(readFileSync(countsFile, 'utf8')) as Counts;
+  if (result.status !== 0 && counts.failed === 0) counts.failed = 1;
+  rmSync(dir, { recursive: true, force: true });
+  totals.passed += counts.passed;
+  totals.failed += counts.failed;
+  summary.push(`${counts.failed ? 'FAIL' : 'ok  '} ${name}: ${counts.passed} passed, ${counts.failed} failed (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+}
+
+const prepared =
+  step('generate Spark Connect protocol code', process.execPath, ['--import', 'tsx', 'scripts/generate-protos.mts']) &&
+  step('build', process.execPath, ['scripts/build.mjs']);
+if (!prepared) totals.failed++;
+else {
+  if (wanted('check')) {
+    check('typecheck', bin('tsc'), ['-p', '.', '--noEmit']);
+    check('lint', bin('eslint'), ['.']);
+  }
+  if (wanted('unit')) mochaSuite('unit', ['test/unit/**/*.test.ts']);
+  if (wanted('integration') || wanted('e2e')) {
+    const started = Date.now();
+    const server = await startTestServer((line) => console.error(line)).catch((error: unknown) => {
+      console.error(error);
+      return undefined;
+    });
+    if (!server) {
+      totals.failed++;
+      summary.push('FAIL start the local Spark server');
+    } else {
+      summary.push(`ok   start the local Spark server (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+      const env = {
+        SPARK_TEST_REMOTE: server.info.url,
+        SPARK_TEST_TOKEN: server.info.token,
+        SPARK_TEST_PORT: String(server.info.port),
+        SPARK_TEST_PID: String(server.info.pid),
+      };
+      try {
+        if (wanted('integration')) mochaSuite('integration', ['--timeout', '120000', 'test/integration/**/*.test.ts'], env);
+        if (wanted('e2e') && existsSync(join(projectRoot, 'scripts/e2e/run.mjs'))) {
+          const { runE2e } = (await import('./e2e/run.mjs')) as { runE2e: (env: NodeJS.ProcessEnv) => Promise<Counts> };
+          const started = Date.now();
+          const counts = await runE2e(env).catch((error: unknown) => {
+            console.error(error);
+            return { passed: 0, failed: 1 };
+          });
+          totals.passed += counts.passed;
+          totals.failed += counts.failed;
+          summary.push(`${counts.failed ? 'FAIL' : 'ok  '} e2e: ${counts.passed} passed, ${counts.failed} failed (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+        }
+      } finally {
+        await server.stop();
+      }
+    }
+  }
+}
+
+console.log(`\n${summary.join('\n')}\n`);
+console.log(`${totals.passed} passed, ${totals.failed} failed`);
+process.exit(totals.failed === 0 && totals.passed > 0 ? 0 : 1);
