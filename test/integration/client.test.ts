@@ -17,7 +17,11 @@ async function expectSparkError(promise: Promise<unknown>): Promise<SparkError> 
 }
 
 /** Reads every batch of column 0 (bigint ids) and checks each id in [0, n) arrives exactly once. */
-async function collectIds(execution: AsyncIterable<import('../../src/core/connect/queryExecution.js').ResultEvent>, n: number, onBatch?: (index: number) => void) {
+async function collectIds(
+  execution: AsyncIterable<import('../../src/core/connect/queryExecution.js').ResultEvent>,
+  n: number,
+  onBatch?: (index: number) => void,
+) {
   const seen = new Uint8Array(n);
   let rows = 0;
   let duplicates = 0;
@@ -155,7 +159,9 @@ describe('Spark Connect client against a real Spark server', function () {
 
   it('interrupts a long query: the stream ends as cancelled and the Spark job stops within 2 s', async () => {
     const abort = new AbortController();
-    const execution = client.sql('SELECT sum(hash(a.id, b.id)) FROM range(200000) a CROSS JOIN range(200000) b', { signal: abort.signal });
+    const execution = client.sql('SELECT sum(hash(a.id, b.id)) FROM range(200000) a CROSS JOIN range(200000) b', {
+      signal: abort.signal,
+    });
     let cancelledAt = 0;
     const error = await expectSparkError(
       (async () => {
@@ -187,7 +193,9 @@ describe('Spark Connect client against a real Spark server', function () {
   });
 
   it('interrupts by tag and interrupts all', async () => {
-    const execution = client.sql('SELECT sum(hash(a.id, b.id)) FROM range(200000) a CROSS JOIN range(200000) b', { tags: ['my-tag'] });
+    const execution = client.sql('SELECT sum(hash(a.id, b.id)) FROM range(200000) a CROSS JOIN range(200000) b', {
+      tags: ['my-tag'],
+    });
     let interrupted: string[] | undefined;
     const error = await expectSparkError(
       (async () => {
@@ -218,7 +226,8 @@ describe('Spark Connect client against a real Spark server', function () {
   it('analyzes without running: schema, explain in every mode, DDL parsing', async () => {
     const schema = await client.schemaOf('SELECT id, CAST(id AS STRING) AS s FROM range(3)');
     assert.equal(schema?.kind.case, 'struct');
-    const fields = schema?.kind.case === 'struct' ? schema.kind.value.fields.map((f) => `${f.name}:${f.dataType?.kind.case}`) : [];
+    const fields =
+      schema?.kind.case === 'struct' ? schema.kind.value.fields.map((f) => `${f.name}:${f.dataType?.kind.case}`) : [];
     assert.deepEqual(fields, ['id:long', 's:string']);
     for (const mode of ['simple', 'extended', 'codegen', 'cost', 'formatted'] as const) {
       const plan = await client.explain('SELECT id * 2 FROM range(10) WHERE id > 3', mode);
@@ -232,7 +241,9 @@ describe('Spark Connect client against a real Spark server', function () {
   it('lists catalogs, namespaces, tables and columns', async () => {
     await client.sql('CREATE NAMESPACE IF NOT EXISTS workbench_test').toTable();
     await client.sql('DROP TABLE IF EXISTS workbench_test.orders').toTable();
-    await client.sql('CREATE TABLE workbench_test.orders (id BIGINT, amount DECIMAL(12,2), placed TIMESTAMP) USING parquet').toTable();
+    await client
+      .sql('CREATE TABLE workbench_test.orders (id BIGINT, amount DECIMAL(12,2), placed TIMESTAMP) USING parquet')
+      .toTable();
     const catalog = new SparkCatalog(client);
     assert.ok((await catalog.listCatalogs()).includes('spark_catalog'));
     assert.ok((await catalog.listNamespaces('spark_catalog')).includes('workbench_test'));
@@ -273,11 +284,16 @@ describe('Spark Connect client against a real Spark server', function () {
     const { freePort } = await import('../support/sparkTestServer.js');
     const port = await freePort();
     const { RetryPolicy, DEFAULT_RETRY_POLICY } = await import('../../src/core/connect/retryPolicy.js');
-    const nobody = new SparkConnectClient(`sc://127.0.0.1:${port}`, { retryPolicy: new RetryPolicy({ ...DEFAULT_RETRY_POLICY, maxRetries: 2 }) });
+    const nobody = new SparkConnectClient(`sc://127.0.0.1:${port}`, {
+      retryPolicy: new RetryPolicy({ ...DEFAULT_RETRY_POLICY, maxRetries: 2 }),
+    });
     try {
       const error = await expectSparkError(nobody.sql('SELECT 1').toTable());
       assert.equal(error.kind, 'unavailable');
-      assert.equal(error.message, `Cannot reach the Spark server at 127.0.0.1:${port}: connection refused (is the server running?).`);
+      assert.equal(
+        error.message,
+        `Cannot reach the Spark server at 127.0.0.1:${port}: connection refused (is the server running?).`,
+      );
     } finally {
       await nobody.close();
     }

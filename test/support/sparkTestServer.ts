@@ -44,9 +44,11 @@ export function freePort(): Promise<number> {
   });
 }
 
-export async function startTestServer(log: (line: string) => void = () => {}): Promise<{ info: TestServerInfo; stop: () => Promise<void> }> {
+export async function startTestServer(
+  log: (line: string) => void = () => {},
+): Promise<{ info: TestServerInfo; stop: () => Promise<void> }> {
   const runtime = await new SparkRuntimeInstaller(runtimeDir(), log).ensureInstalled();
-  const servers = new LocalSparkServer(join(runtimeDir(), 'test-servers'), log);
+  const servers = new LocalSparkServer(join(runtimeDir(), 'servers'), log);
   const port = await freePort();
   const token = randomUUID();
   const state = await servers.start(runtime, { port, token, conf: TEST_SERVER_CONF, driverMemory: '2g' });
@@ -64,7 +66,8 @@ export function testServer(): TestServerInfo {
   const token = process.env.SPARK_TEST_TOKEN;
   const port = Number(process.env.SPARK_TEST_PORT);
   const pid = Number(process.env.SPARK_TEST_PID);
-  if (!url || !token || !port || !pid) throw new Error('No test Spark server: run the tests through `npm test` or the integration fixture.');
+  if (!url || !token || !port || !pid)
+    throw new Error('No test Spark server: run the tests through `npm test` or the integration fixture.');
   return { url, token, port, pid };
 }
 

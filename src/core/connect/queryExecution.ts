@@ -185,9 +185,9 @@ export class QueryExecution implements AsyncIterable<ResultEvent> {
         requestOption: {
           case: 'resultChunkingOptions',
           value: {
-          allowArrowBatchChunking: true,
-          ...(this.options.arrowChunkSizeBytes ? { preferredArrowChunkSize: BigInt(this.options.arrowChunkSizeBytes) } : {}),
-        },
+            allowArrowBatchChunking: true,
+            ...(this.options.arrowChunkSizeBytes ? { preferredArrowChunkSize: BigInt(this.options.arrowChunkSizeBytes) } : {}),
+          },
         },
       });
     }

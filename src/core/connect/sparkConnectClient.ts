@@ -23,7 +23,7 @@ import {
 import type { DataType } from '../../generated/spark/connect/types_pb.js';
 import { parseConnectionString, type ConnectionOptions } from './connectionString.js';
 import { QueryExecution, type ExecuteOptions } from './queryExecution.js';
-import { RetryPolicy } from './retryPolicy.js';
+import { DEFAULT_RETRY_POLICY, RetryPolicy } from './retryPolicy.js';
 import { SessionContext } from './sessionContext.js';
 import { isRetryable, SparkError } from './sparkError.js';
 import { SparkConnectTransport } from './transport.js';
@@ -38,6 +38,9 @@ export interface SparkConnectClientOptions {
 }
 
 export type ExplainMode = 'simple' | 'extended' | 'codegen' | 'cost' | 'formatted';
+
+/** Connecting interactively: a few quick retries (50, 200, 800 ms), then a clear error. */
+const FAIL_FAST_RETRY_POLICY = new RetryPolicy({ ...DEFAULT_RETRY_POLICY, maxRetries: 3 });
 
 export type OperationState = 'unknown' | 'running' | 'terminating' | 'succeeded' | 'failed' | 'cancelled';
 
@@ -125,6 +128,17 @@ export class SparkConnectClient {
     };
   }
 
+  /**
+   * Checks the server answers and accepts us, failing fast (about 1 s of retries rather than the
+   * ten-minute budget runs get): the way to connect interactively. Resolves to the Spark version.
+   */
+  async ping(): Promise<SparkVersion> {
+    const response = await this.analyze({ case: 'sparkVersion', value: {} }, FAIL_FAST_RETRY_POLICY);
+    const version = SparkVersion.parse(response.result.case === 'sparkVersion' ? response.result.value.version : '');
+    this.versionPromise = Promise.resolve(version);
+    return version;
+  }
+
   /** The server's Spark version (asked once per session) for gating newer protocol features. */
   sparkVersion(): Promise<SparkVersion> {
     this.versionPromise ??= this.analyze({
@@ -161,9 +175,16 @@ export class SparkConnectClient {
     return response.result.case === 'ddlParse' ? response.result.value.parsed : undefined;
   }
 
-  private analyze(analyze: MessageInitShape<typeof AnalyzePlanRequestSchema>['analyze']): Promise<AnalyzePlanResponse> {
-    return this.unary('AnalyzePlan', AnalyzePlanRequestSchema, AnalyzePlanResponseSchema, (header) =>
-      create(AnalyzePlanRequestSchema, { ...header, analyze } as never),
+  private analyze(
+    analyze: MessageInitShape<typeof AnalyzePlanRequestSchema>['analyze'],
+    retryPolicy?: RetryPolicy,
+  ): Promise<AnalyzePlanResponse> {
+    return this.unary(
+      'AnalyzePlan',
+      AnalyzePlanRequestSchema,
+      AnalyzePlanResponseSchema,
+      (header) => create(AnalyzePlanRequestSchema, { ...header, analyze } as never),
+      retryPolicy,
     );
   }
 
@@ -282,6 +303,7 @@ export class SparkConnectClient {
     input: I,
     output: O,
     build: (header: ReturnType<SessionContext['requestHeader']>) => Parameters<SparkConnectTransport['unary']>[3],
+    retryPolicy: RetryPolicy = this.retryPolicy,
   ): Promise<import('@bufbuild/protobuf').MessageShape<O>> {
     this.assertOpen();
     for (let attempt = 0; ; attempt++) {
@@ -297,7 +319,7 @@ export class SparkConnectClient {
           if (failure.errorClass && !failure.message.includes('restarted')) this.session.renew('session changed');
           throw failure;
         }
-        const wait = isRetryable(failure) ? this.retryPolicy.delayBeforeRetry(attempt, failure.retryDelayMs) : undefined;
+        const wait = isRetryable(failure) ? retryPolicy.delayBeforeRetry(attempt, failure.retryDelayMs) : undefined;
         if (wait === undefined) throw await this.enrichError(failure);
         await new Promise((resolve) => setTimeout(resolve, wait));
       }

@@ -1,0 +1,141 @@
+import type { ExecutionProgress, QueryExecution, ResultEvent } from '../connect/queryExecution.js';
+import { SparkError } from '../connect/sparkError.js';
+import { Emitter, type Disposable } from '../util/events.js';
+
+export type OperationStatus = 'running' | 'succeeded' | 'failed' | 'cancelled';
+
+/** What the Operations view and progress notifications show about one run. */
+export interface TrackedOperation {
+  readonly id: number;
+  readonly title: string;
+  readonly connectionName: string;
+  readonly startedAt: number;
+  finishedAt: number | undefined;
+  status: OperationStatus;
+  /** The Spark operation now running for it, once known. */
+  sparkOperationId: string | undefined;
+  rows: number;
+  stages: { done: number; total: number };
+  tasks: { completed: number; total: number; running: number };
+  error: SparkError | undefined;
+}
+
+/**
+ * Every run started from this window: running ones with live progress and a cancel, finished ones with
+ * duration, rows and outcome (the most recent `keepFinished` of them).
+ */
+export class OperationTracker implements Disposable {
+  private readonly operations: TrackedOperation[] = [];
+  private readonly executions = new Map<number, QueryExecution>();
+  private nextId = 1;
+  private readonly changed = new Emitter<TrackedOperation>();
+  readonly onDidOperationChange = this.changed.event;
+
+  constructor(private readonly keepFinished = 50) {}
+
+  list(): readonly TrackedOperation[] {
+    return this.operations;
+  }
+
+  running(): TrackedOperation[] {
+    return this.operations.filter((o) => o.status === 'running');
+  }
+
+  /**
+   * Follows an execution while the caller reads it: pass-through of every event, with the operation
+   * record updated on the way. The record is finished however the reading ends (done, error, break).
+   */
+  async *follow(execution: QueryExecution, title: string, connectionName: string): AsyncGenerator<ResultEvent, void, undefined> {
+    const operation: TrackedOperation = {
+      id: this.nextId++,
+      title,
+      connectionName,
+      startedAt: Date.now(),
+      finishedAt: undefined,
+      status: 'running',
+      sparkOperationId: undefined,
+      rows: 0,
+      stages: { done: 0, total: 0 },
+      tasks: { completed: 0, total: 0, running: 0 },
+      error: undefined,
+    };
+    this.operations.unshift(operation);
+    this.executions.set(operation.id, execution);
+    this.changed.fire(operation);
+    let status: OperationStatus = 'cancelled';
+    try {
+      for await (const event of execution) {
+        if (event.type === 'operation') operation.sparkOperationId = event.operationId;
+        else if (event.type === 'batch') operation.rows += event.batch.numRows;
+        else if (event.type === 'progress') applyProgress(operation, event.progress);
+        else continue;
+        this.changed.fire(operation);
+        yield event;
+      }
+      status = execution.cancelled ? 'cancelled' : 'succeeded';
+    } catch (error) {
+      const failure =
+        error instanceof SparkError ? error : new SparkError({ kind: 'other', message: String(error), cause: error });
+      status = failure.kind === 'cancelled' ? 'cancelled' : 'failed';
+      operation.error = status === 'failed' ? failure : undefined;
+      throw failure;
+    } finally {
+      // A consumer that stopped reading early has abandoned the run: its release interrupts the job.
+      operation.status = status;
+      operation.finishedAt = Date.now();
+      this.executions.delete(operation.id);
+      this.trim();
+      this.changed.fire(operation);
+    }
+  }
+
+  /** Cancels one running operation (sends Interrupt for it only). */
+  cancel(id: number): boolean {
+    const execution = this.executions.get(id);
+    if (!execution) return false;
+    execution.cancel();
+    return true;
+  }
+
+  cancelAll(): void {
+    for (const execution of this.executions.values()) execution.cancel();
+  }
+
+  /** Forgets finished operations. */
+  clearFinished(): void {
+    for (let i = this.operations.length - 1; i >= 0; i--)
+      if (this.operations[i]!.status !== 'running') this.operations.splice(i, 1);
+    this.changed.fire(undefined as never);
+  }
+
+  private trim(): void {
+    let finished = 0;
+    for (let i = 0; i < this.operations.length; i++) {
+      if (this.operations[i]!.status === 'running') continue;
+      if (++finished > this.keepFinished) this.operations.splice(i--, 1);
+    }
+  }
+
+  dispose(): void {
+    this.cancelAll();
+    this.changed.dispose();
+  }
+}
+
+function applyProgress(operation: TrackedOperation, progress: ExecutionProgress): void {
+  operation.stages = { done: progress.stages.filter((s) => s.done).length, total: progress.stages.length };
+  operation.tasks = {
+    completed: progress.stages.reduce((sum, s) => sum + s.completedTasks, 0),
+    total: progress.stages.reduce((sum, s) => sum + s.numTasks, 0),
+    running: progress.inflightTasks,
+  };
+}
+
+/** "2 of 3 stages, 14/40 tasks" — the words progress notifications and the Operations view use. */
+export function describeProgress(operation: Pick<TrackedOperation, 'stages' | 'tasks' | 'rows'>): string {
+  const parts: string[] = [];
+  if (operation.stages.total > 0) parts.push(`${operation.stages.done} of ${operation.stages.total} stages`);
+  if (operation.tasks.total > 0) parts.push(`${operation.tasks.completed}/${operation.tasks.total} tasks`);
+  if (operation.rows > 0) parts.push(`${operation.rows.toLocaleString('en-US')} rows`);
+  return parts.join(', ');
+}

@@ -1,0 +1,195 @@
+import { parseConnectionString, type ConnectionOptions } from '../connect/connectionString.js';
+import type { RetryPolicy } from '../connect/retryPolicy.js';
+import { SparkConnectClient } from '../connect/sparkConnectClient.js';
+import { SparkError } from '../connect/sparkError.js';
+import type { SparkVersion } from '../connect/version.js';
+import { localServerUrl, type LocalSparkServer } from '../localSpark/localSparkServer.js';
+import type { SparkRuntime } from '../localSpark/sparkRuntime.js';
+import { DisposableStore, Emitter, type Disposable } from '../util/events.js';
+
+/** Where to connect: the managed local server, or a named `sc://` URL (never holding the token). */
+export type ConnectionProfile =
+  | { readonly kind: 'local'; readonly name: string; readonly port: number }
+  | { readonly kind: 'remote'; readonly name: string; readonly url: string };
+
+export const LOCAL_PROFILE_NAME = 'Local Spark';
+
+export type ConnectionState =
+  | { readonly kind: 'disconnected'; readonly profile: ConnectionProfile | undefined }
+  | { readonly kind: 'starting'; readonly profile: ConnectionProfile; readonly detail: string }
+  | { readonly kind: 'connecting'; readonly profile: ConnectionProfile }
+  | {
+      readonly kind: 'connected';
+      readonly profile: ConnectionProfile;
+      readonly sparkVersion: SparkVersion;
+      readonly sessionId: string;
+      readonly endpoint: string;
+    }
+  | { readonly kind: 'error'; readonly profile: ConnectionProfile; readonly error: Error };
+
+/** Tokens live outside settings (SecretStorage in VS Code, the environment in the CLI). */
+export interface TokenStore {
+  get(profileName: string): Promise<string | undefined>;
+}
+
+export interface LocalSparkControl {
+  ensureRuntime(onProgress: (detail: string) => void): Promise<SparkRuntime>;
+  readonly server: LocalSparkServer;
+}
+
+export interface ConnectionManagerOptions {
+  readonly tokens: TokenStore;
+  readonly localSpark: LocalSparkControl;
+  readonly clientVersion: string;
+  readonly log?: (line: string) => void;
+  /** How runs retry a lost server; PySpark's policy (about ten minutes) when omitted. */
+  readonly retryPolicy?: RetryPolicy;
+}
+
+/**
+ * Owns the one Spark session of a window: which profile, the live client, and its state for the status
+ * bar and views. Connecting is lazy (first use); a failed or dropped connection is replaced on the next
+ * use. Resources tied to the Spark session (cached catalog nodes, result handles) go in `sessionScope`
+ * and are disposed whenever the session ends.
+ */
+export class ConnectionManager implements Disposable {
+  private stateValue: ConnectionState = { kind: 'disconnected', profile: undefined };
+  private clientValue: SparkConnectClient | undefined;
+  private connecting: Promise<SparkConnectClient> | undefined;
+  private sessionScopeValue = new DisposableStore();
+  private readonly stateChanged = new Emitter<ConnectionState>();
+  readonly onDidConnectionStateChange = this.stateChanged.event;
+
+  constructor(private readonly options: ConnectionManagerOptions) {}
+
+  get state(): ConnectionState {
+    return this.stateValue;
+  }
+
+  get sessionScope(): DisposableStore {
+    return this.sessionScopeValue;
+  }
+
+  /** The profile in use (or last used), if any. */
+  get profile(): ConnectionProfile | undefined {
+    return this.stateValue.profile;
+  }
+
+  /** The connected client, connecting (or reconnecting) to `profile` or the current profile first. */
+  async client(profile?: ConnectionProfile): Promise<SparkConnectClient> {
+    const target = profile ?? this.stateValue.profile;
+    if (!target) throw new Error('No Spark connection is selected.');
+    if (this.clientValue && this.stateValue.kind === 'connected' && sameProfile(this.stateValue.profile, target))
+      return this.clientValue;
+    if (this.connecting && sameProfile(this.stateValue.profile, target)) return this.connecting;
+    return this.connect(target);
+  }
+
+  /** Connects to `profile`, replacing any current connection. */
+  connect(profile: ConnectionProfile): Promise<SparkConnectClient> {
+    this.endSession();
+    const attempt = this.open(profile).finally(() => {
+      if (this.connecting === attempt) this.connecting = undefined;
+    });
+    this.connecting = attempt;
+    return attempt;
+  }
+
+  private async open(profile: ConnectionProfile): Promise<SparkConnectClient> {
+    let client: SparkConnectClient | undefined;
+    try {
+      const options = await this.resolve(profile);
+      this.setState({ kind: 'connecting', profile });
+      client = new SparkConnectClient(options, {
+        clientVersion: this.options.clientVersion,
+        retryPolicy: this.options.retryPolicy,
+      });
+      const sparkVersion = await client.ping();
+      if (this.stateValue.profile !== profile)
+        throw new SparkError({ kind: 'cancelled', message: 'Another connection was started.' });
+      this.clientValue = client;
+      const connectedClient = client;
+      this.sessionScopeValue.add(
+        client.onDidSessionChange(() => {
+          if (this.clientValue === connectedClient && this.stateValue.kind === 'connected') {
+            this.setState({ ...this.stateValue, sessionId: connectedClient.sessionId });
+          }
+        }),
+      );
+      this.setState({ kind: 'connected', profile, sparkVersion, sessionId: client.sessionId, endpoint: client.endpoint });
+      this.options.log?.(`Connected to Spark ${sparkVersion.text} at ${client.endpoint} (${profile.name}).`);
+      return client;
+    } catch (error) {
+      void client?.close();
+      const failure = error instanceof Error ? error : new Error(String(error));
+      if (this.stateValue.profile === profile) this.setState({ kind: 'error', profile, error: failure });
+      this.options.log?.(`Could not connect to ${profile.name}: ${failure.message}`);
+      throw failure;
+    }
+  }
+
+  private async resolve(profile: ConnectionProfile): Promise<ConnectionOptions> {
+    if (profile.kind === 'local') {
+      const report = (detail: string) => this.setState({ kind: 'starting', profile, detail });
+      report('Preparing the local Spark runtime…');
+      const runtime = await this.options.localSpark.ensureRuntime(report);
+      report(`Starting Spark ${runtime.pysparkVersion} on 127.0.0.1:${profile.port}…`);
+      const server = await this.options.localSpark.server.start(runtime, { port: profile.port });
+      return parseConnectionString(localServerUrl(server));
+    }
+    const options = parseConnectionString(profile.url);
+    if (options.token !== undefined) return options;
+    const token = await this.options.tokens.get(profile.name);
+    return token === undefined ? options : { ...options, token };
+  }
+
+  /**
+   * Called when a run failed: a dropped server or a changed session marks the connection broken, so the
+   * status bar says so and the next use reconnects.
+   */
+  reportFailure(error: unknown): void {
+    if (!(error instanceof SparkError) || !this.stateValue.profile) return;
+    if (error.kind === 'unavailable' || error.kind === 'unauthenticated' || error.kind === 'sessionChanged') {
+      const profile = this.stateValue.profile;
+      this.endSession();
+      this.setState({ kind: 'error', profile, error });
+    }
+  }
+
+  /** Closes the connection (the local server keeps running). */
+  disconnect(): void {
+    const profile = this.stateValue.profile;
+    this.endSession();
+    this.setState({ kind: 'disconnected', profile });
+  }
+
+  /** Stops the managed local server on `port`, disconnecting first if it is the current connection. */
+  async stopLocal(port: number): Promise<boolean> {
+    if (this.stateValue.profile?.kind === 'local' && this.stateValue.profile.port === port) this.disconnect();
+    return this.options.localSpark.server.stop(port);
+  }
+
+  private endSession(): void {
+    const client = this.clientValue;
+    this.clientValue = undefined;
+    this.connecting = undefined;
+    this.sessionScopeValue.dispose();
+    this.sessionScopeValue = new DisposableStore();
+    void client?.close();
+  }
+
+  private setState(state: ConnectionState): void {
+    this.stateValue = state;
+    this.stateChanged.fire(state);
+  }
+
+  dispose(): void {
+    this.endSession();
+    this.stateChanged.dispose();
+  }
+}
+
+function sameProfile(a: ConnectionProfile | undefined, b: ConnectionProfile): boolean {
+  if (!a || a.kind !== b.kind || a.name !== b.name) return false;
+  return a.kind === 'local' ? a.port === (b as { port: number }).port : a.url === (b as { url: string }).url;
+}

@@ -1,0 +1,132 @@
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { DEFAULT_RETRY_POLICY, RetryPolicy } from '../../src/core/connect/retryPolicy.js';
+import { SparkError } from '../../src/core/connect/sparkError.js';
+import { LocalSparkServer } from '../../src/core/localSpark/localSparkServer.js';
+import { OperationTracker, describeProgress, type TrackedOperation } from '../../src/core/operations/operationTracker.js';
+import { ConnectionManager, type ConnectionProfile, type ConnectionState } from '../../src/core/session/connectionManager.js';
+import { FaultProxy } from '../support/faultProxy.js';
+import { runtimeDir, testServer } from '../support/sparkTestServer.js';
+
+function manager(tokens: Record<string, string>, retryPolicy?: RetryPolicy) {
+  return new ConnectionManager({
+    retryPolicy,
+    tokens: { get: async (name) => tokens[name] },
+    localSpark: {
+      ensureRuntime: () => Promise.reject(new Error('no local server in this test')),
+      server: new LocalSparkServer(join(runtimeDir(), 'servers')),
+    },
+    clientVersion: 'test',
+  });
+}
+
+describe('connection manager and operations against a real Spark server', function () {
+  this.timeout(120_000);
+
+  it('connects lazily with the token from the token store and reports each state', async () => {
+    const { port, token } = testServer();
+    const connections = manager({ dev: token });
+    const states: ConnectionState['kind'][] = [];
+    connections.onDidConnectionStateChange((s) => states.push(s.kind));
+    try {
+      const profile: ConnectionProfile = { kind: 'remote', name: 'dev', url: `sc://127.0.0.1:${port}` };
+      const client = await connections.client(profile);
+      assert.equal(await connections.client(), client, 'the same client is reused');
+      assert.deepEqual(states, ['connecting', 'connected']);
+      const state = connections.state;
+      assert.equal(state.kind, 'connected');
+      assert.match(state.kind === 'connected' ? state.sparkVersion.text : '', /^4\./);
+    } finally {
+      connections.dispose();
+    }
+  });
+
+  it('puts a rejected token into the error state with a clear sentence', async () => {
+    const { port } = testServer();
+    const connections = manager({ dev: 'wrong' });
+    try {
+      await assert.rejects(
+        connections.client({ kind: 'remote', name: 'dev', url: `sc://127.0.0.1:${port}` }),
+        /rejected the token/,
+      );
+      const state = connections.state;
+      assert.equal(state.kind, 'error');
+      assert.equal(state.kind === 'error' && state.error instanceof SparkError && state.error.kind, 'unauthenticated');
+    } finally {
+      connections.dispose();
+    }
+  });
+
+  it('marks a dropped server as an error and reconnects on the next use', async () => {
+    const { port, token } = testServer();
+    const proxy = new FaultProxy(port);
+    const proxyPort = await proxy.listen();
+    const connections = manager({ viaProxy: token }, new RetryPolicy({ ...DEFAULT_RETRY_POLICY, maxRetries: 2 }));
+    try {
+      const profile: ConnectionProfile = { kind: 'remote', name: 'viaProxy', url: `sc://127.0.0.1:${proxyPort}` };
+      const first = await connections.client(profile);
+      await proxy.close(); // the server "goes away": nothing listens any more
+      const failure = await first
+        .sql('SELECT 1')
+        .toTable()
+        .then(
+          () => undefined,
+          (error: unknown) => error,
+        );
+      assert.ok(failure instanceof SparkError && failure.kind === 'unavailable', `got ${String(failure)}`);
+      connections.reportFailure(failure);
+      assert.equal(connections.state.kind, 'error');
+      // The server is reachable again (here: directly rather than through the closed proxy).
+      const direct: ConnectionProfile = { kind: 'remote', name: 'viaProxy', url: `sc://127.0.0.1:${port}` };
+      const second = await connections.client(direct);
+      assert.notEqual(second, first);
+      assert.equal(connections.state.kind, 'connected');
+    } finally {
+      connections.dispose();
+    }
+  });
+
+  it('tracks operations: live progress, rows, cancel of one operation only', async () => {
+    const { port, token } = testServer();
+    const connections = manager({ dev: token });
+    const tracker = new OperationTracker();
+    try {
+      const client = await connections.client({ kind: 'remote', name: 'dev', url: `sc://127.0.0.1:${port}` });
+      for await (const _ of tracker.follow(client.sql('SELECT id FROM range(100000)'), 'range', 'dev')) void _;
+      const done = tracker.list()[0]!;
+      assert.equal(done.status, 'succeeded');
+      assert.equal(done.rows, 100000);
+      assert.ok(done.finishedAt! >= done.startedAt);
+
+      const updates: string[] = [];
+      let slow: TrackedOperation | undefined;
+      tracker.onDidOperationChange((o) => {
+        if (o?.title === 'slow') {
+          slow = o;
+          updates.push(describeProgress(o));
+        }
+      });
+      const running = (async () => {
+        for await (const event of tracker.follow(
+          client.sql('SELECT sum(hash(a.id, b.id)) FROM range(200000) a CROSS JOIN range(200000) b'),
+          'slow',
+          'dev',
+        )) {
+          if (event.type === 'progress' && slow && slow.tasks.total > 0) tracker.cancel(slow.id);
+        }
+      })();
+      await assert.rejects(running, (error: unknown) => error instanceof SparkError && error.kind === 'cancelled');
+      assert.equal(slow?.status, 'cancelled');
+      assert.equal(slow?.error, undefined);
+      assert.ok(
+        updates.some((u) => /tasks/.test(u)),
+        `progress was reported: ${updates.join(' | ')}`,
+      );
+      assert.equal(tracker.running().length, 0);
+      assert.equal(tracker.list()[1]!.status, 'succeeded', 'the earlier operation is untouched');
+    } finally {
+      tracker.dispose();
+      connections.dispose();
+    }
+  });
+});
