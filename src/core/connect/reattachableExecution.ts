@@ -43,6 +43,7 @@ export async function* executeReattachable(
   let attempt = 0;
   let emptyReattaches = 0;
   let receivedAny = false;
+  let restartedInNewSession = false;
   let stream = session.transport.serverStream('ExecutePlan', ExecutePlanRequestSchema, ExecutePlanResponseSchema, request, {
     signal,
   });
@@ -92,10 +93,32 @@ export async function* executeReattachable(
         const lost =
           /INVALID_HANDLE\.(OPERATION_NOT_FOUND|SESSION_NOT_FOUND)/.test(failure.message) ||
           failure.errorClass?.startsWith('INVALID_HANDLE.OPERATION_NOT_FOUND');
+        if (lost && receivedAny) {
+          // We were reading this operation and the server no longer knows it: it restarted or dropped us.
+          throw session.sessionLost(
+            new SparkError({
+              kind: 'sessionChanged',
+              errorClass: failure.errorClass,
+              message: `The Spark server at ${session.transport.endpoint} restarted or dropped this session during the run; the result is incomplete. Run it again.`,
+              cause: failure,
+            }),
+          );
+        }
         if (lost && !receivedAny) {
           // The first ExecutePlan never reached the server: send it again (through the backoff, see SPARK-44833).
           await backoff(retryPolicy, attempt++, failure, signal);
           counters.retries++;
+          stream = session.transport.serverStream('ExecutePlan', ExecutePlanRequestSchema, ExecutePlanResponseSchema, request, {
+            signal,
+          });
+          continue;
+        }
+        if (failure.kind === 'sessionChanged') {
+          session.sessionLost(failure);
+          if (receivedAny || restartedInNewSession) throw failure;
+          // The server lost our session before this run began: nothing of it is lost, so run it in the new session.
+          restartedInNewSession = true;
+          Object.assign(request, session.requestHeader(), { clientObservedServerSideSessionId: undefined });
           stream = session.transport.serverStream('ExecutePlan', ExecutePlanRequestSchema, ExecutePlanResponseSchema, request, {
             signal,
           });

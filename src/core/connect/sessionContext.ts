@@ -47,13 +47,23 @@ export class SessionContext {
       return;
     }
     if (id !== this.serverSideSessionId) {
-      this.renew('the server-side session changed');
-      throw new SparkError({
-        kind: 'sessionChanged',
-        errorClass: 'INVALID_HANDLE.SESSION_CHANGED',
-        message: `The Spark server at ${this.transport.endpoint} restarted or dropped this session; the next request starts a new session.`,
-      });
+      throw this.sessionLost(
+        new SparkError({
+          kind: 'sessionChanged',
+          errorClass: 'INVALID_HANDLE.SESSION_CHANGED',
+          message: `The Spark server at ${this.transport.endpoint} restarted or dropped this session; the next request starts a new session.`,
+        }),
+      );
     }
+  }
+
+  /**
+   * The server no longer has our session (it restarted, or the session expired): whatever the user built
+   * in it is gone. Start a new session for the next request and return the error to report.
+   */
+  sessionLost(error: SparkError): SparkError {
+    if (this.serverSideSessionId !== undefined) this.renew(error.message);
+    return error;
   }
 
   /** Starts over with a fresh session id, so the next request opens a new server session. */

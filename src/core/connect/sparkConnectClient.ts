@@ -306,6 +306,7 @@ export class SparkConnectClient {
     retryPolicy: RetryPolicy = this.retryPolicy,
   ): Promise<import('@bufbuild/protobuf').MessageShape<O>> {
     this.assertOpen();
+    let renewed = false;
     for (let attempt = 0; ; attempt++) {
       try {
         const response = (await this.transport.unary(method, input, output, build(this.session.requestHeader()) as never)) as {
@@ -316,8 +317,11 @@ export class SparkConnectClient {
       } catch (error) {
         const failure = error as SparkError;
         if (failure.kind === 'sessionChanged') {
-          if (failure.errorClass && !failure.message.includes('restarted')) this.session.renew('session changed');
-          throw failure;
+          // A unary call loses nothing: retry it once in the new session (listeners hear of the change).
+          this.session.sessionLost(failure);
+          if (renewed) throw failure;
+          renewed = true;
+          continue;
         }
         const wait = isRetryable(failure) ? retryPolicy.delayBeforeRetry(attempt, failure.retryDelayMs) : undefined;
         if (wait === undefined) throw await this.enrichError(failure);
