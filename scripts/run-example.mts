@@ -18,7 +18,10 @@ import { projectRoot, projectRuntimeDir } from './runtimeDir.mjs';
 const log = (line: string) => console.error(line);
 const keepServer = process.argv.includes('--keep-server');
 
-const generated = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/generate-protos.mts'], { cwd: projectRoot, stdio: 'inherit' });
+const generated = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/generate-protos.mts'], {
+  cwd: projectRoot,
+  stdio: 'inherit',
+});
 if (generated.status !== 0) process.exit(generated.status ?? 1);
 
 const runtime = await new SparkRuntimeInstaller(projectRuntimeDir, log).ensureInstalled();
@@ -31,7 +34,10 @@ let exitCode = 0;
 try {
   console.error(`Connected to Spark ${(await client.sparkVersion()).text} at sc://127.0.0.1:${port}`);
   const exampleDir = join(projectRoot, 'examples', 'orders');
-  const script = readFileSync(join(exampleDir, 'revenue_by_region.sql'), 'utf8').replaceAll('${data_dir}', join(exampleDir, 'data'));
+  const script = readFileSync(join(exampleDir, 'revenue_by_region.sql'), 'utf8').replaceAll(
+    '${data_dir}',
+    join(exampleDir, 'data'),
+  );
   for (const statement of splitSqlStatements(script)) {
     try {
       await writeResult(client.sql(statement.text), 'table', (chunk) => process.stdout.write(chunk));

@@ -50,7 +50,9 @@ function mochaSuite(name: string, args: string[], env: NodeJS.ProcessEnv = {}): 
   rmSync(dir, { recursive: true, force: true });
   totals.passed += counts.passed;
   totals.failed += counts.failed;
-  summary.push(`${counts.failed ? 'FAIL' : 'ok  '} ${name}: ${counts.passed} passed, ${counts.failed} failed (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+  summary.push(
+    `${counts.failed ? 'FAIL' : 'ok  '} ${name}: ${counts.passed} passed, ${counts.failed} failed (${((Date.now() - started) / 1000).toFixed(1)} s)`,
+  );
 }
 
 const prepared =
@@ -91,7 +93,9 @@ else {
           });
           totals.passed += counts.passed;
           totals.failed += counts.failed;
-          summary.push(`${counts.failed ? 'FAIL' : 'ok  '} e2e: ${counts.passed} passed, ${counts.failed} failed (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+          summary.push(
+            `${counts.failed ? 'FAIL' : 'ok  '} e2e: ${counts.passed} passed, ${counts.failed} failed (${((Date.now() - started) / 1000).toFixed(1)} s)`,
+          );
         }
       } finally {
         await server.stop();

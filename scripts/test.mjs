@@ -4,5 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { ensureNodeModules } from './ensureNodeModules.mjs';
 
 ensureNodeModules();
-const result = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/run-tests.mts', ...process.argv.slice(2)], { stdio: 'inherit' });
+const result = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/run-tests.mts', ...process.argv.slice(2)], {
+  stdio: 'inherit',
+});
 process.exit(result.status ?? 1);

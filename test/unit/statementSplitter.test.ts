@@ -17,14 +17,14 @@ describe('splitSqlStatements', () => {
 
   it('ignores semicolons inside quotes, backticks and comments', () => {
     const script = [
-      "SELECT 'a;b', \"c;d\", `e;f` AS x; -- trailing; comment",
+      'SELECT \'a;b\', "c;d", `e;f` AS x; -- trailing; comment',
       "SELECT 'it\\'s; fine' /* block; /* nested; */ still; */ AS y;",
       '-- only a comment;',
       '/* only ; a block */',
     ].join('\n');
     const statements = splitSqlStatements(script);
     assert.equal(statements.length, 2);
-    assert.equal(statements[0]!.text, "SELECT 'a;b', \"c;d\", `e;f` AS x");
+    assert.equal(statements[0]!.text, 'SELECT \'a;b\', "c;d", `e;f` AS x');
     assert.equal(statements[1]!.text, "-- trailing; comment\nSELECT 'it\\'s; fine' /* block; /* nested; */ still; */ AS y");
     assert.equal(statements[1]!.line, 1);
   });
