@@ -17,7 +17,7 @@ export function describeError(error: unknown, sqlText?: string): { text: string;
   if (error instanceof SparkError) {
     const head = error.errorClass ? `error[${error.errorClass}]` : 'error';
     const state = error.sqlState ? ` (SQLSTATE ${error.sqlState})` : '';
-    const message = firstParagraph(error.message);
+    const message = conciseMessage(error.message, error.errorClass);
     const lines = [`${head}: ${message}${state}`];
     const span = sqlText === undefined ? undefined : locateSparkError(sqlText, error);
     if (sqlText !== undefined && span) {
@@ -49,7 +49,16 @@ export function describeError(error: unknown, sqlText?: string): { text: string;
   };
 }
 
-/** Spark appends the analyzed plan after the message; a terminal needs only the sentence. */
-function firstParagraph(message: string): string {
-  return message.split(/;\n|\n\n|\n== SQL/)[0]!.trim();
+/**
+ * Spark's message repeats the class and SQL state we print anyway, and appends the analyzed plan or an
+ * ASCII-art copy of the query; a terminal needs only the sentence.
+ */
+export function conciseMessage(message: string, errorClass?: string): string {
+  let text = message.split(/;\n|\n\n|\n== SQL/)[0]!.trim();
+  if (errorClass && text.startsWith(`[${errorClass}]`)) text = text.slice(errorClass.length + 2).trim();
+  return text
+    .replace(/\s*SQLSTATE: \w+;?/, '')
+    .replace(/;? line \d+ pos \d+;?$/, '')
+    .replace(/\s*\(line \d+, pos \d+\)$/, '')
+    .trim();
 }
