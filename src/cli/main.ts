@@ -127,6 +127,8 @@ export function buildProgram(): Command {
         const onSigint = () => abort.abort();
         process.once('SIGINT', onSigint);
         try {
+          // Fail in about a second when nothing answers; the run itself then retries like PySpark does.
+          await client.ping();
           const execution = client.sql(query, {
             signal: abort.signal,
             maxRows: options.limit,

@@ -64,7 +64,7 @@ describe('reporting an error on a terminal', () => {
       kind: 'spark',
       errorClass: 'UNRESOLVED_COLUMN.WITH_SUGGESTION',
       sqlState: '42703',
-      message: '[UNRESOLVED_COLUMN.WITH_SUGGESTION] A column `nope` cannot be resolved. SQLSTATE: 42703;\n\'Project [nope]\n+- t',
+      message: "[UNRESOLVED_COLUMN.WITH_SUGGESTION] A column `nope` cannot be resolved. SQLSTATE: 42703;\n'Project [nope]\n+- t",
       queryContexts: [context(7, 10, 'nope')],
     });
     const { text, exitCode } = describeError(error, sql);

@@ -1,0 +1,128 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { freePort, projectRoot, runtimeDir, testServer } from '../support/sparkTestServer.js';
+
+interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the built CLI (dist/cli.js through bin/), as a user would. */
+function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(projectRoot(), 'bin', 'spark-workbench.js'), ...args], {
+      env: { ...process.env, SPARK_REMOTE: '', SPARK_CONNECT_AUTHENTICATE_TOKEN: '', SPARK_WORKBENCH_HOME: runtimeDir(), ...env },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe('the spark-workbench CLI against a real Spark server', function () {
+  this.timeout(120_000);
+
+  it('prints one JSON array of row objects with exact decimals and ISO timestamps', async () => {
+    const { url } = testServer();
+    const result = await cli([
+      'sql',
+      "SELECT id, CAST(id AS DECIMAL(12,2)) / 4 AS quarter, TIMESTAMP'2024-05-06 07:08:09.654321' AS ts, 'a,\"b\"' AS s, 1 AS id FROM range(3)",
+      '--remote',
+      url,
+      '--format',
+      'json',
+    ]);
+    assert.equal(result.stderr, '');
+    assert.equal(result.code, 0);
+    assert.deepEqual(
+      JSON.parse(result.stdout),
+      [0, 1, 2].map((id) => ({
+        id,
+        quarter: ['0.000000', '0.250000', '0.500000'][id],
+        ts: '2024-05-06T07:08:09.654321Z',
+        s: 'a,"b"',
+        id_2: 1,
+      })),
+    );
+  });
+
+  it('prints CSV with a header and quoted fields, and honours --limit', async () => {
+    const result = await cli([
+      'sql',
+      "SELECT id, IF(id = 1, NULL, 'x,y') AS s FROM range(10)",
+      '--remote',
+      testServer().url,
+      '--format',
+      'csv',
+      '--limit',
+      '3',
+    ]);
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(result.stdout, 'id,s\r\n0,"x,y"\r\n1,\r\n2,"x,y"\r\n');
+  });
+
+  it('prints an aligned table, finding the local server by port and the token from its state', async () => {
+    const result = await cli([
+      'sql',
+      'SELECT 42 AS answer, CAST(NULL AS STRING) AS nothing',
+      '--port',
+      String(testServer().port),
+    ]);
+    assert.equal(result.code, 0, result.stderr);
+    assert.deepEqual(result.stdout.split('\n'), [
+      'answer | nothing',
+      'int    | string',
+      '-------+--------',
+      '    42 | NULL',
+      '(1 row)',
+      '',
+    ]);
+  });
+
+  it('reports a bad query on stderr with class, SQL state and a caret under the column, exit 1', async () => {
+    const result = await cli(['sql', 'SELECT id, nope FROM range(3)', '--remote', testServer().url]);
+    assert.equal(result.code, 1);
+    assert.equal(result.stdout, '');
+    const lines = result.stderr.trimEnd().split('\n');
+    assert.match(lines[0]!, /^error\[UNRESOLVED_COLUMN\.WITH_SUGGESTION\]: .*`nope`.* \(SQLSTATE 42703\)$/);
+    assert.deepEqual(lines.slice(1), [' --> line 1, column 12', '1 | SELECT id, nope FROM range(3)', '  |            ^^^^']);
+  });
+
+  it('reports a parse error with its line and column', async () => {
+    const result = await cli(['sql', 'SELECT 1\nFROM range(3)\nWHERE id = = 1', '--remote', testServer().url]);
+    assert.equal(result.code, 1);
+    assert.match(result.stderr, /^error\[PARSE_SYNTAX_ERROR\]: Syntax error at or near '='\. \(SQLSTATE 42601\)/);
+    assert.match(result.stderr, / --> line 3, column 12\n3 \| WHERE id = = 1\n  \|            \^/);
+  });
+
+  it('exits 3 with a sentence when the server is unreachable or the token is wrong', async () => {
+    const port = await freePort();
+    const unreachable = await cli(['sql', 'SELECT 1', '--remote', `sc://127.0.0.1:${port}`], {});
+    assert.equal(unreachable.code, 3);
+    assert.match(unreachable.stderr, new RegExp(`Cannot reach the Spark server at 127.0.0.1:${port}`));
+    const wrongToken = await cli(['sql', 'SELECT 1', '--remote', `sc://127.0.0.1:${testServer().port}/;token=wrong`]);
+    assert.equal(wrongToken.code, 3);
+    assert.match(wrongToken.stderr, /rejected the token/);
+    assert.ok(!wrongToken.stderr.includes('wrong'), 'the token is not echoed');
+  });
+
+  it('exits 2 and names the bad part of a malformed URL', async () => {
+    const result = await cli(['sql', 'SELECT 1', '--remote', 'sc://localhost:99999']);
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /invalid --remote URL \(port\): '99999' is not a valid port/);
+  });
+
+  it('reports the local server status', async () => {
+    const running = await cli(['server', 'status', '--port', String(testServer().port), '--json']);
+    assert.equal(running.code, 0);
+    assert.equal(JSON.parse(running.stdout).state, 'running');
+    const stopped = await cli(['server', 'status', '--port', String(await freePort())]);
+    assert.equal(stopped.code, 3);
+    assert.equal(stopped.stdout, 'stopped\n');
+  });
+});
