@@ -3,7 +3,7 @@
  * checks (types, lint), unit tests, then the integration and end-to-end suites that share the server.
  * Ends with one line, "N passed, N failed", summing every suite, which is what CI reads.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,32 +21,40 @@ const only = process.argv.slice(2);
 const wanted = (suite: string) => only.length === 0 || only.includes(suite);
 const bin = (name: string) => join(projectRoot, 'node_modules', '.bin', name);
 
-function step(name: string, command: string, args: string[]): boolean {
+/** Runs a child asynchronously, so this process keeps reaping the servers it started (no zombies). */
+function run(command: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { cwd: projectRoot, stdio: 'inherit', env });
+    child.on('error', () => resolve(1));
+    child.on('close', (code) => resolve(code ?? 1));
+  });
+}
+
+async function step(name: string, command: string, args: string[]): Promise<boolean> {
   const started = Date.now();
-  const result = spawnSync(command, args, { cwd: projectRoot, stdio: 'inherit' });
-  const ok = result.status === 0;
+  const ok = (await run(command, args)) === 0;
   summary.push(`${ok ? 'ok  ' : 'FAIL'} ${name} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
   return ok;
 }
 
 /** A check that is not a test runner (typecheck, lint) counts as one test. */
-function check(name: string, command: string, args: string[]): void {
-  if (step(name, command, args)) totals.passed++;
+async function check(name: string, command: string, args: string[]): Promise<void> {
+  if (await step(name, command, args)) totals.passed++;
   else totals.failed++;
 }
 
-function mochaSuite(name: string, args: string[], env: NodeJS.ProcessEnv = {}): void {
+async function mochaSuite(name: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'sw-counts-'));
   const countsFile = join(dir, 'counts.json');
   const started = Date.now();
-  const result = spawnSync(bin('mocha'), ['--reporter', join(projectRoot, 'test/support/countingReporter.cjs'), ...args], {
-    cwd: projectRoot,
-    stdio: 'inherit',
-    env: { ...process.env, ...env, MOCHA_COUNTS_FILE: countsFile },
+  const status = await run(bin('mocha'), ['--reporter', join(projectRoot, 'test/support/countingReporter.cjs'), ...args], {
+    ...process.env,
+    ...env,
+    MOCHA_COUNTS_FILE: countsFile,
   });
   let counts: Counts = { passed: 0, failed: 1 }; // a suite that crashed before reporting counts as a failure
   if (existsSync(countsFile)) counts = JSON.parse(readFileSync(countsFile, 'utf8')) as Counts;
-  if (result.status !== 0 && counts.failed === 0) counts.failed = 1;
+  if (status !== 0 && counts.failed === 0) counts.failed = 1;
   rmSync(dir, { recursive: true, force: true });
   totals.passed += counts.passed;
   totals.failed += counts.failed;
@@ -56,15 +64,15 @@ function mochaSuite(name: string, args: string[], env: NodeJS.ProcessEnv = {}): 
 }
 
 const prepared =
-  step('generate Spark Connect protocol code', process.execPath, ['--import', 'tsx', 'scripts/generate-protos.mts']) &&
-  step('build', process.execPath, ['scripts/build.mjs']);
+  (await step('generate Spark Connect protocol code', process.execPath, ['--import', 'tsx', 'scripts/generate-protos.mts'])) &&
+  (await step('build', process.execPath, ['scripts/build.mjs']));
 if (!prepared) totals.failed++;
 else {
   if (wanted('check')) {
-    check('typecheck', bin('tsc'), ['-p', '.', '--noEmit']);
-    check('lint', bin('eslint'), ['.']);
+    await check('typecheck', bin('tsc'), ['-p', '.', '--noEmit']);
+    await check('lint', bin('eslint'), ['.']);
   }
-  if (wanted('unit')) mochaSuite('unit', ['test/unit/**/*.test.ts']);
+  if (wanted('unit')) await mochaSuite('unit', ['test/unit/**/*.test.ts']);
   if (wanted('integration') || wanted('e2e')) {
     const started = Date.now();
     const server = await startTestServer((line) => console.error(line)).catch((error: unknown) => {
@@ -75,6 +83,12 @@ else {
       totals.failed++;
       summary.push('FAIL start the local Spark server');
     } else {
+      // An interrupted run (Ctrl-C, CI time limit) must not leave a JVM behind.
+      for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+        process.once(signal, () => {
+          void server.stop().finally(() => process.exit(130));
+        });
+      }
       summary.push(`ok   start the local Spark server (${((Date.now() - started) / 1000).toFixed(1)} s)`);
       const env = {
         SPARK_TEST_REMOTE: server.info.url,
@@ -83,7 +97,8 @@ else {
         SPARK_TEST_PID: String(server.info.pid),
       };
       try {
-        if (wanted('integration')) mochaSuite('integration', ['--timeout', '120000', 'test/integration/**/*.test.ts'], env);
+        if (wanted('integration'))
+          await mochaSuite('integration', ['--exit', '--timeout', '120000', 'test/integration/**/*.test.ts'], env);
         if (wanted('e2e') && existsSync(join(projectRoot, 'scripts/e2e/run.mjs'))) {
           const { runE2e } = (await import('./e2e/run.mjs')) as { runE2e: (env: NodeJS.ProcessEnv) => Promise<Counts> };
           const started = Date.now();

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
+import { DEFAULT_RETRY_POLICY, RetryPolicy } from '../../src/core/connect/retryPolicy.js';
 import { SparkConnectClient } from '../../src/core/connect/sparkConnectClient.js';
 import { SparkError } from '../../src/core/connect/sparkError.js';
 import { LocalSparkServer } from '../../src/core/localSpark/localSparkServer.js';
@@ -14,7 +15,11 @@ describe('a server restart in the middle of a run', function () {
     const servers = new LocalSparkServer(join(runtimeDir(), 'servers'));
     const runtime = new SparkRuntimeInstaller(runtimeDir()).installed();
     assert.ok(runtime, 'the pinned runtime is installed');
-    const client = new SparkConnectClient(url);
+    // PySpark's backoff would wait up to a minute between tries while the JVM restarts; cap it at 2 s so
+    // the test measures the recovery logic, not the backoff schedule.
+    const client = new SparkConnectClient(url, {
+      retryPolicy: new RetryPolicy({ ...DEFAULT_RETRY_POLICY, maxBackoffMs: 2_000 }),
+    });
     try {
       await client.setConfig({ 'spark.workbench.marker': 'before-restart' });
       const sessionBefore = client.sessionId;

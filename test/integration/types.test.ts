@@ -134,7 +134,8 @@ describe('every Spark type round-trips with full fidelity', function () {
       .toTable();
     assert.ok(table.batches.length >= 1);
     let checked = 0;
-    for (const [id, d, ts, a] of rowsOf(table)) {
+    for (const row of rowsOf(table)) {
+      const [id, d, ts, a] = row as [SparkValue, SparkValue, SparkValue, SparkValue];
       const k = Number(id as bigint);
       // decimal(20,4) / 8 has scale 6 by Spark's division rules: k/8 = k * 125000 / 10^6 exactly.
       const sixths = (BigInt(k) * 125000n).toString().padStart(7, '0');

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
-import { join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { LocalSparkServer, localServerUrl } from '../../src/core/localSpark/localSparkServer.js';
 import { SparkRuntimeInstaller } from '../../src/core/localSpark/sparkRuntime.js';
 
@@ -25,8 +26,20 @@ export const TEST_SERVER_CONF: Readonly<Record<string, string>> = {
   'spark.default.parallelism': '2',
 };
 
+/**
+ * The project root: the nearest folder up from the working directory whose package.json is ours.
+ * (Under tsx's ESM loader __dirname is not this file's folder, so it cannot be used here.)
+ */
 export function projectRoot(): string {
-  return join(__dirname, '..', '..');
+  let dir = process.cwd();
+  for (;;) {
+    const manifest = join(dir, 'package.json');
+    if (existsSync(manifest) && (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === 'spark-workbench')
+      return dir;
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error('Run the tests from inside the spark-workbench project.');
+    dir = parent;
+  }
 }
 
 export function runtimeDir(): string {

@@ -118,7 +118,8 @@ export async function* executeReattachable(
           if (receivedAny || restartedInNewSession) throw failure;
           // The server lost our session before this run began: nothing of it is lost, so run it in the new session.
           restartedInNewSession = true;
-          Object.assign(request, session.requestHeader(), { clientObservedServerSideSessionId: undefined });
+          request.sessionId = session.sessionId;
+          request.clientObservedServerSideSessionId = undefined;
           stream = session.transport.serverStream('ExecutePlan', ExecutePlanRequestSchema, ExecutePlanResponseSchema, request, {
             signal,
           });

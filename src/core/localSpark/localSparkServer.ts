@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { DEFAULT_CONNECT_PORT } from './pinnedVersions.js';
@@ -178,7 +178,10 @@ export class LocalSparkServer {
     const deadline = Date.now() + timeoutMs;
     while (isAlive(server.pid) && Date.now() < deadline) await delay(100);
     if (isAlive(server.pid)) signalGroup(server.pid, 'SIGKILL');
-    while (isAlive(server.pid)) await delay(50);
+    const killDeadline = Date.now() + 5_000;
+    while (isAlive(server.pid) && Date.now() < killDeadline) await delay(50);
+    // The port is the resource a restart needs back; give the kernel a moment to release it.
+    while ((await isPortOpen(port)) && Date.now() < killDeadline) await delay(100);
     rmSync(this.statePath(port), { force: true });
     if (wasAlive) this.log(`Stopped the Spark server on port ${port}.`);
     return wasAlive;
@@ -197,12 +200,24 @@ function signalGroup(pid: number, signal: NodeJS.Signals): void {
   }
 }
 
+/**
+ * True while the process runs. A zombie (exited, not yet reaped by its parent) counts as gone; but a
+ * JVM whose main thread exited shows "Z" for its leader while other threads still run, so every thread
+ * is looked at.
+ */
 function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  try {
+    return readdirSync(`/proc/${pid}/task`).some((task) => {
+      const stat = readFileSync(`/proc/${pid}/task/${task}/stat`, 'utf8');
+      return stat.charAt(stat.lastIndexOf(')') + 2) !== 'Z';
+    });
+  } catch {
+    return true; // no /proc (macOS), or the process vanished while we looked: kill(pid, 0) said alive
   }
 }
 
