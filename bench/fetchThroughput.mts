@@ -7,7 +7,6 @@
  *   BENCH_ROWS=1000000 BENCH_ROUNDS=3 npm run bench
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { SparkConnectClient } from '../src/core/connect/sparkConnectClient.js';
@@ -21,7 +20,7 @@ const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
 const query = `SELECT id, CAST(id AS DOUBLE) * 1.5 AS d, CONCAT('row-', CAST(id AS STRING)) AS s,
   TIMESTAMP_SECONDS(1700000000 + id) AS ts FROM range(${rows})`;
 const PYSPARK_EXTRAS = [
-  'pandas>=2.2',
+  'pandas>=2.2,<3',
   'pyarrow>=18',
   'grpcio>=1.67',
   'grpcio-status>=1.67',
@@ -43,9 +42,11 @@ if (!hasExtras) {
 
 const servers = new LocalSparkServer(join(projectRuntimeDir, 'servers'), log);
 const port = await freePort();
+// No token: PySpark's client turns TLS on whenever a token is set (except for the host name
+// "localhost"), and this local server speaks plaintext. It is bound to 127.0.0.1 and lives only for the run.
 const state = await servers.start(runtime, {
   port,
-  token: randomUUID(),
+  token: null,
   driverMemory: '4g',
   conf: { 'spark.sql.shuffle.partitions': '2' },
 });
