@@ -13,7 +13,7 @@ export default tseslint.config(
         process: 'readonly', console: 'readonly', require: 'readonly', module: 'writable', __dirname: 'readonly',
         Buffer: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', setInterval: 'readonly', clearInterval: 'readonly',
         URL: 'readonly', AbortController: 'readonly', AbortSignal: 'readonly', TextEncoder: 'readonly', TextDecoder: 'readonly',
-        window: 'readonly', document: 'readonly', performance: 'readonly', NodeJS: 'readonly',
+        window: 'readonly', document: 'readonly', performance: 'readonly', NodeJS: 'readonly', fetch: 'readonly',
       },
     },
     rules: {

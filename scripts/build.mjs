@@ -17,4 +17,17 @@ const builds = [build({ ...common, entryPoints: ['src/cli/cli.ts'], outfile: 'di
 if (existsSync('src/extension.ts')) {
   builds.push(build({ ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] }));
 }
+// In-host tests, loaded by the workbench's smoke-test driver (mocha comes from node_modules).
+if (existsSync('test/host/index.ts')) {
+  for (const name of ['index', 'extension.test']) {
+    builds.push(
+      build({
+        ...common,
+        entryPoints: [`test/host/${name}.ts`],
+        outfile: `dist/test/host/${name}.js`,
+        external: ['vscode', 'mocha'],
+      }),
+    );
+  }
+}
 await Promise.all(builds);

@@ -42,7 +42,9 @@ export class WorkbenchCommands implements vscode.Disposable {
     if (!editor) return;
     const sql = (editor.selection.isEmpty ? editor.document.getText() : editor.document.getText(editor.selection)).trim();
     if (!sql) return;
-    const title = sql.split('\n')[0]!.slice(0, 60);
+    // Name the run after its first line of code, not a leading comment.
+    const firstCode = sql.split('\n').find((line) => line.trim() && !line.trim().startsWith('--')) ?? sql;
+    const title = firstCode.trim().slice(0, 60);
     const outcome = await this.runner.run(sql, title);
     if (outcome) await this.runner.show(outcome, title);
   }

@@ -97,7 +97,7 @@ describe('the spark-workbench CLI against a real Spark server', function () {
     const result = await cli(['sql', 'SELECT 1\nFROM range(3)\nWHERE id = = 1', '--remote', testServer().url]);
     assert.equal(result.code, 1);
     assert.match(result.stderr, /^error\[PARSE_SYNTAX_ERROR\]: Syntax error at or near '='\. \(SQLSTATE 42601\)/);
-    assert.match(result.stderr, / --> line 3, column 12\n3 \| WHERE id = = 1\n  \|            \^/);
+    assert.match(result.stderr, / --> line 3, column 12\n3 \| WHERE id = = 1\n {2}\| {12}\^/);
   });
 
   it('exits 3 with a sentence when the server is unreachable or the token is wrong', async () => {

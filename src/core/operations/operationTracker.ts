@@ -65,12 +65,13 @@ export class OperationTracker implements Disposable {
     let status: OperationStatus = 'cancelled';
     try {
       for await (const event of execution) {
+        let changed = true;
         if (event.type === 'operation') operation.sparkOperationId = event.operationId;
         else if (event.type === 'batch') operation.rows += event.batch.numRows;
         else if (event.type === 'progress') applyProgress(operation, event.progress);
-        else continue;
-        this.changed.fire(operation);
-        yield event;
+        else changed = false;
+        if (changed) this.changed.fire(operation);
+        yield event; // every event passes through, schema and metrics included
       }
       status = execution.cancelled ? 'cancelled' : 'succeeded';
     } catch (error) {

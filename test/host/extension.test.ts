@@ -1,0 +1,45 @@
+import assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+
+const EXTENSION_ID = 'spark-workbench.spark-workbench';
+
+describe('Spark Workbench inside the extension host', () => {
+  it('activates without touching Spark', async () => {
+    const extension = vscode.extensions.getExtension(EXTENSION_ID);
+    assert.ok(extension, 'the extension is installed');
+    const started = Date.now();
+    await extension.activate();
+    assert.ok(extension.isActive);
+    assert.ok(Date.now() - started < 5_000, 'activation is quick');
+  });
+
+  it('registers every contributed command, in the Spark category', async () => {
+    const contributed = vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON.contributes.commands as {
+      command: string;
+      category: string;
+    }[];
+    const registered = new Set(await vscode.commands.getCommands(true));
+    for (const command of contributed) {
+      assert.equal(command.category, 'Spark', command.command);
+      assert.match(command.command, /^sparkWorkbench\.[a-zA-Z]+\.[a-zA-Z]+$/);
+      assert.ok(registered.has(command.command), `${command.command} is registered`);
+    }
+  });
+
+  it('reads connections from settings and never accepts a token there', async () => {
+    const configured = vscode.workspace.getConfiguration('sparkWorkbench').get<{ name: string; url: string }[]>('connections');
+    assert.ok(
+      configured?.some((c) => c.name === 'Test Spark'),
+      'the test connection is configured',
+    );
+    const inspected = vscode.workspace.getConfiguration('sparkWorkbench').inspect('connections');
+    assert.ok(!JSON.stringify(inspected).includes('token='), 'no token in settings');
+  });
+
+  it('shows the Spark view container with its three views', async () => {
+    await vscode.commands.executeCommand('workbench.view.extension.sparkWorkbench');
+    await vscode.commands.executeCommand('sparkWorkbench.catalog.focus');
+    await vscode.commands.executeCommand('sparkWorkbench.operations.focus');
+    await vscode.commands.executeCommand('sparkWorkbench.connection.focus');
+  });
+});
