@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { LocalSparkServer, localServerUrl } from '../../src/core/localSpark/localSparkServer.js';
 import { SparkRuntimeInstaller } from '../../src/core/localSpark/sparkRuntime.js';
@@ -69,6 +69,7 @@ export async function startTestServer(
     info: { url: localServerUrl(state), port, token, pid: state.pid },
     stop: async () => {
       await servers.stop(port);
+      rmSync(servers.warehouseDir(port), { recursive: true, force: true });
     },
   };
 }

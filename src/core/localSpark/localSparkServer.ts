@@ -58,6 +58,10 @@ export class LocalSparkServer {
     return join(this.stateDir, `server-${port}.json`);
   }
 
+  warehouseDir(port: number): string {
+    return join(this.stateDir, `warehouse-${port}`);
+  }
+
   readState(port: number = DEFAULT_CONNECT_PORT): LocalServerState | undefined {
     const path = this.statePath(port);
     if (!existsSync(path)) return undefined;
@@ -100,8 +104,9 @@ export class LocalSparkServer {
       'spark.ui.enabled': 'false',
       'spark.sql.shuffle.partitions': '4',
       'spark.log.level': 'WARN',
-      // Tables the user creates persist across server restarts, outside any project folder.
-      'spark.sql.warehouse.dir': join(this.stateDir, 'warehouse'),
+      // Tables the user creates persist across restarts of the server on this port; servers on other
+      // ports (tests, benchmarks) keep theirs apart, since each has its own in-memory catalog.
+      'spark.sql.warehouse.dir': this.warehouseDir(port),
       ...options.conf,
     };
     const args = [
