@@ -129,12 +129,14 @@ const MICROS_PER_DAY = 86_400_000_000n;
 export function sparkValueAt(data: Data, index: number): SparkValue {
   if (!data.getValid(index)) return null;
   const type = data.type as DataType;
-  const at = data.offset + index;
+  // apache-arrow's Data.slice() cuts the value and offset buffers to the slice already; data.offset
+  // then only applies to the bit-packed buffers (validity, booleans).
+  const at = index;
   switch (type.typeId) {
     case Type.Null:
       return null;
     case Type.Bool:
-      return ((data.values as Uint8Array)[at >> 3]! & (1 << (at & 7))) !== 0;
+      return ((data.values as Uint8Array)[(data.offset + at) >> 3]! & (1 << ((data.offset + at) & 7))) !== 0;
     case Type.Int:
     case Type.Float:
       return (data.values as ArrayLike<number | bigint>)[at] as number | bigint;
