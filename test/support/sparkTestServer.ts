@@ -112,3 +112,23 @@ export function processTreeCpuTicks(rootPid: number): number {
   }
   return total;
 }
+
+/**
+ * Waits until the server JVM is idle — under 10% of one core over a 250 ms window — or `limitMs` after
+ * `since` has passed. Returns the CPU ticks of the last window (≤ 2 means idle) and when it was seen.
+ */
+export async function waitForSparkIdle(
+  pid: number,
+  since: number,
+  limitMs: number,
+): Promise<{ busyTicks: number; idleAfterMs: number }> {
+  let busyTicks = Infinity;
+  let before = processTreeCpuTicks(pid);
+  while (Date.now() - since < limitMs && busyTicks > 2) {
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    const now = processTreeCpuTicks(pid);
+    busyTicks = now - before;
+    before = now;
+  }
+  return { busyTicks, idleAfterMs: Date.now() - since };
+}

@@ -11,7 +11,7 @@ import { ArrowBatchAssembler } from './arrowBatchAssembler.js';
 import { executeReattachable, type ExecutionCounters } from './reattachableExecution.js';
 import type { RetryPolicy } from './retryPolicy.js';
 import type { SessionContext } from './sessionContext.js';
-import { SparkError } from './sparkError.js';
+import { asSparkError, cancelledError, SparkError } from './sparkError.js';
 
 /** When to interrupt this execution's tag after a cancel: at once, then twice more. */
 const FOLLOW_UP_INTERRUPTS_MS = [0, 250, 750];
@@ -265,23 +265,8 @@ export class QueryExecution implements AsyncIterable<ResultEvent> {
   }
 
   private async explain(error: unknown): Promise<SparkError> {
-    const failure =
-      error instanceof SparkError
-        ? error
-        : new SparkError({
-            kind: 'other',
-            message: String(error),
-            cause: error,
-          });
-    if (this.abort.signal.aborted && failure.kind !== 'unavailable') {
-      return failure.kind === 'cancelled'
-        ? failure
-        : new SparkError({
-            kind: 'cancelled',
-            message: 'The operation was cancelled.',
-            cause: failure,
-          });
-    }
+    const failure = asSparkError(error);
+    if (this.abort.signal.aborted && failure.kind !== 'unavailable') return cancelledError(failure);
     return this.env.enrichError(failure);
   }
 }

@@ -9,7 +9,7 @@ import {
   type ExecutePlanResponse,
 } from '../../generated/spark/connect/base_pb.js';
 import type { RetryPolicy } from './retryPolicy.js';
-import { isRetryable, SparkError } from './sparkError.js';
+import { asSparkError, cancelledError, isRetryable, SparkError } from './sparkError.js';
 import type { SessionContext } from './sessionContext.js';
 
 export interface ExecutionCounters {
@@ -74,22 +74,8 @@ export async function* executeReattachable(
           });
         }
       } catch (error) {
-        const failure =
-          error instanceof SparkError
-            ? error
-            : new SparkError({
-                kind: 'other',
-                message: String(error),
-                cause: error,
-              });
-        if (signal?.aborted)
-          throw failure.kind === 'cancelled'
-            ? failure
-            : new SparkError({
-                kind: 'cancelled',
-                message: 'The operation was cancelled.',
-                cause: failure,
-              });
+        const failure = asSparkError(error);
+        if (signal?.aborted) throw cancelledError(failure);
         const lost =
           /INVALID_HANDLE\.(OPERATION_NOT_FOUND|SESSION_NOT_FOUND)/.test(failure.message) ||
           failure.errorClass?.startsWith('INVALID_HANDLE.OPERATION_NOT_FOUND');

@@ -238,6 +238,18 @@ function decodeStatusDetails(metadata: Metadata | undefined): StatusDetails {
   return result;
 }
 
+/** Any thrown value as a SparkError (a bug or an unexpected failure becomes kind 'other'). */
+export function asSparkError(error: unknown): SparkError {
+  return error instanceof SparkError ? error : new SparkError({ kind: 'other', message: String(error), cause: error });
+}
+
+/** The error a run ends with when we cancelled it, whatever the transport said at that moment. */
+export function cancelledError(cause?: SparkError): SparkError {
+  return cause?.kind === 'cancelled'
+    ? cause
+    : new SparkError({ kind: 'cancelled', message: 'The operation was cancelled.', cause });
+}
+
 /** Errors worth retrying, by PySpark's rules: UNAVAILABLE, a preempted cursor, or a server RetryInfo. */
 export function isRetryable(error: SparkError): boolean {
   if (error.retryDelayMs !== undefined) return true;

@@ -47,6 +47,14 @@ export class SparkConnectTransport {
     return metadata;
   }
 
+  /** Decodes responses, counting their bytes for throughput figures. */
+  private decoder<O extends DescMessage>(output: O): (bytes: Buffer) => MessageShape<O> {
+    return (bytes) => {
+      this.receivedBytes += bytes.byteLength;
+      return fromBinary(output, bytes);
+    };
+  }
+
   unary<I extends DescMessage, O extends DescMessage>(
     method: string,
     input: I,
@@ -62,10 +70,7 @@ export class SparkConnectTransport {
       const call = this.client.makeUnaryRequest(
         SERVICE + method,
         (message: MessageShape<I>) => serialize(input, message),
-        (bytes: Buffer) => {
-          this.receivedBytes += bytes.byteLength;
-          return fromBinary(output, bytes);
-        },
+        this.decoder(output),
         request,
         this.metadata(),
         options.deadlineMs ? { deadline: Date.now() + options.deadlineMs } : {},
@@ -92,10 +97,7 @@ export class SparkConnectTransport {
     const call: ClientReadableStream<MessageShape<O>> = this.client.makeServerStreamRequest(
       SERVICE + method,
       (message: MessageShape<I>) => serialize(input, message),
-      (bytes: Buffer) => {
-        this.receivedBytes += bytes.byteLength;
-        return fromBinary(output, bytes);
-      },
+      this.decoder(output),
       request,
       this.metadata(),
       options.deadlineMs ? { deadline: Date.now() + options.deadlineMs } : {},

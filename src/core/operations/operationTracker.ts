@@ -1,5 +1,5 @@
 import type { ExecutionProgress, QueryExecution, ResultEvent } from '../connect/queryExecution.js';
-import { SparkError } from '../connect/sparkError.js';
+import { asSparkError, type SparkError } from '../connect/sparkError.js';
 import { Emitter, type Disposable } from '../util/events.js';
 
 export type OperationStatus = 'running' | 'succeeded' | 'failed' | 'cancelled';
@@ -75,8 +75,7 @@ export class OperationTracker implements Disposable {
       }
       status = execution.cancelled ? 'cancelled' : 'succeeded';
     } catch (error) {
-      const failure =
-        error instanceof SparkError ? error : new SparkError({ kind: 'other', message: String(error), cause: error });
+      const failure = asSparkError(error);
       status = failure.kind === 'cancelled' ? 'cancelled' : 'failed';
       operation.error = status === 'failed' ? failure : undefined;
       throw failure;

@@ -1,7 +1,8 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import type { BrowserContext, Locator, Page } from 'playwright-core';
+import { launchChromium } from '../../../scripts/e2e/chromium.mjs';
 
 /** A real VS Code workbench (code-server) in Debian's Chromium, as a person sees it. */
 export class Workbench {
@@ -15,22 +16,7 @@ export class Workbench {
   static async open(port: string, folder: string, screenshots: string): Promise<Workbench> {
     const profile = mkdtempSync(join(tmpdir(), 'sw-chromium-'));
     mkdirSync(screenshots, { recursive: true });
-    const context = await chromium.launchPersistentContext(profile, {
-      executablePath: '/usr/bin/chromium',
-      headless: true,
-      viewport: { width: 1400, height: 900 },
-      env: { ...process.env, XDG_CONFIG_HOME: profile },
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    const context = await launchChromium(profile);
     const page = context.pages()[0] ?? (await context.newPage());
     await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(folder)}`);
     await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
