@@ -3,7 +3,6 @@
  * result as a table. Starts the server when none is running and stops it again afterwards, unless
  * --keep-server is given.
  */
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SparkConnectClient } from '../src/core/connect/sparkConnectClient.js';
@@ -18,11 +17,6 @@ import { projectRoot, projectRuntimeDir } from './runtimeDir.mjs';
 const log = (line: string) => console.error(line);
 const keepServer = process.argv.includes('--keep-server');
 
-const generated = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/generate-protos.mts'], {
-  cwd: projectRoot,
-  stdio: 'inherit',
-});
-if (generated.status !== 0) process.exit(generated.status ?? 1);
 
 const runtime = await new SparkRuntimeInstaller(projectRuntimeDir, log).ensureInstalled();
 const servers = new LocalSparkServer(join(projectRuntimeDir, 'servers'), log);
