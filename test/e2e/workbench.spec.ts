@@ -42,6 +42,31 @@ describe('Spark Workbench in a real VS Code workbench', function () {
     await workbench.statusBar(/Spark/).first().waitFor();
   });
 
+  it('reports a rejected token with a Set Token action that fixes the connection', async () => {
+    await workbench.runCommand('Spark: Set Token…');
+    await workbench.typeIntoInputBox('not-the-token');
+    await workbench.runCommand('Spark: Connect…');
+    await workbench.pick('Test Spark');
+    await workbench.statusBar(/Spark: Test Spark/).waitFor({ timeout: 60_000 });
+    // The error notification may be a toast or already in the notification center: open the center.
+    await workbench.runCommand('Notifications: Show Notifications');
+    const notification = workbench.page.locator('.notifications-center .notification-list-item', {
+      hasText: 'rejected the token',
+    });
+    await notification.waitFor({ timeout: 30_000 });
+    await workbench.screenshot('02a-token-rejected');
+    assert.ok(!(await notification.innerText()).includes('not-the-token'), 'the token is not shown');
+    // The failed attempt's progress notification closes: nothing is left spinning.
+    await workbench.page
+      .locator('.notifications-center .notification-list-item', { hasText: 'Connecting to Test Spark' })
+      .waitFor({ state: 'detached', timeout: 10_000 });
+    await notification.locator('.monaco-button', { hasText: 'Set Token' }).click();
+    await workbench.typeIntoInputBox(testServer().token);
+    await workbench.statusBar(/Spark 4\.\d+\.\d+: Test Spark/).waitFor({ timeout: 60_000 });
+    await workbench.runCommand('Spark: Disconnect');
+    await workbench.statusBar(/^\s*Spark\s*$/).waitFor();
+  });
+
   it('keeps the token in SecretStorage and connects: the status bar shows the server version', async () => {
     await workbench.runCommand('Spark: Set Token…');
     await workbench.typeIntoInputBox(testServer().token);

@@ -96,7 +96,11 @@ export class ConnectionCommands implements vscode.Disposable {
     if (token === undefined) return;
     await this.tokens.set(target, token || undefined);
     this.log.info(`Token for ${target} ${token ? 'stored' : 'removed'}.`);
-    if (this.connections.profile?.name === target) this.connections.disconnect();
+    // A new token for the connection in use (or the one that just failed) takes effect at once.
+    if (this.connections.profile?.name === target) {
+      this.connections.disconnect();
+      if (token) await this.connect(target);
+    }
   }
 
   private async stopLocal(): Promise<void> {
