@@ -245,6 +245,16 @@ describe('Spark Connect client against a real Spark server', function () {
     assert.ok(orders, 'orders is listed');
     assert.equal(orders.isTemporary, false);
     const columns = await catalog.listColumns('spark_catalog', 'workbench_test', 'orders');
+    await client.sql("CREATE OR REPLACE TEMPORARY VIEW workbench_recent AS SELECT 1 AS n, 'x' AS label").toTable();
+    const temporary = (await catalog.listTables('spark_catalog', 'workbench_test')).find((t) => t.name === 'workbench_recent');
+    assert.equal(temporary?.isTemporary, true, 'temporary views are listed too');
+    assert.deepEqual(
+      (await catalog.listColumns('', '', 'workbench_recent')).map((c) => [c.name, c.dataType]),
+      [
+        ['n', 'int'],
+        ['label', 'string'],
+      ],
+    );
     assert.deepEqual(
       columns.map((c) => [c.name, c.dataType]),
       [

@@ -25,8 +25,12 @@ export function quoteIdentifier(part: string): string {
   return '`' + part.replace(/`/g, '``') + '`';
 }
 
+/** A dotted, quoted name of the non-empty parts (a temporary view has no catalog or namespace). */
 export function qualifiedName(...parts: readonly string[]): string {
-  return parts.map(quoteIdentifier).join('.');
+  return parts
+    .filter((part) => part !== '')
+    .map(quoteIdentifier)
+    .join('.');
 }
 
 /**

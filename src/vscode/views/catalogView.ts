@@ -95,7 +95,7 @@ export class CatalogView implements vscode.TreeDataProvider<CatalogNode>, vscode
           );
         case 'table': {
           const columns = node.temporary
-            ? await catalog.listColumns('', '', node.table).catch(() => [])
+            ? await catalog.listColumns('', '', node.table)
             : await catalog.listColumns(node.catalog, node.namespace, node.table);
           return orEmpty(
             columns.map((c) => ({ ...node, kind: 'column', column: c.name, dataType: c.dataType, nullable: c.nullable })),
