@@ -10,7 +10,9 @@ describe('Spark Workbench inside the extension host', () => {
     const started = Date.now();
     await extension.activate();
     assert.ok(extension.isActive);
-    assert.ok(Date.now() - started < 5_000, 'activation is quick');
+    const elapsed = Date.now() - started;
+    console.log(`      activation took ${elapsed} ms (bundle load + activate)`);
+    assert.ok(elapsed < 5_000, 'activation finishes (the speed goal lives in the benchmark figures)');
   });
 
   it('registers every contributed command, in the Spark category', async () => {

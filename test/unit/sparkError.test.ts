@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import { ErrorInfoSchema, RetryInfoSchema } from '../../src/generated/google/rpc/error_details_pb.js';
 import { StatusSchema } from '../../src/generated/google/rpc/status_pb.js';
 import { FetchErrorDetailsResponseSchema } from '../../src/generated/spark/connect/base_pb.js';
-import { isRetryable, parseErrorPosition, sparkErrorFromGrpc } from '../../src/core/connect/sparkError.js';
+import { sparkErrorFromGrpc } from '../../src/core/connect/grpcErrors.js';
+import { isRetryable, parseErrorPosition } from '../../src/core/connect/sparkError.js';
 
 function trailer(details: Parameters<typeof anyPack>[]): Metadata {
   const metadata = new Metadata();

@@ -1,7 +1,7 @@
 import { fromBinary, toBinary, type DescMessage, type MessageShape } from '@bufbuild/protobuf';
 import { Client, credentials, Metadata, type ClientReadableStream } from '@grpc/grpc-js';
 import { endpointLabel, type ConnectionOptions } from './connectionString.js';
-import { sparkErrorFromGrpc } from './sparkError.js';
+import { sparkErrorFromGrpc } from './grpcErrors.js';
 
 const SERVICE = '/spark.connect.SparkConnectService/';
 

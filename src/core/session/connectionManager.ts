@@ -1,6 +1,6 @@
 import { parseConnectionString, type ConnectionOptions } from '../connect/connectionString.js';
 import type { RetryPolicy } from '../connect/retryPolicy.js';
-import { SparkConnectClient } from '../connect/sparkConnectClient.js';
+import type { SparkConnectClient } from '../connect/sparkConnectClient.js';
 import { SparkError } from '../connect/sparkError.js';
 import type { SparkVersion } from '../connect/version.js';
 import { localServerUrl, type LocalSparkServer } from '../localSpark/localSparkServer.js';
@@ -100,6 +100,8 @@ export class ConnectionManager implements Disposable {
     try {
       const options = await this.resolve(profile);
       this.setState({ kind: 'connecting', profile });
+      // Loaded on first connect, not at activation: the client brings gRPC, protobuf and Arrow with it.
+      const { SparkConnectClient } = await import('../connect/sparkConnectClient.js');
       client = new SparkConnectClient(options, {
         clientVersion: this.options.clientVersion,
         retryPolicy: this.options.retryPolicy,

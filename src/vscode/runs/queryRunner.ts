@@ -1,7 +1,6 @@
 import type { RecordBatch, Schema } from 'apache-arrow';
 import * as vscode from 'vscode';
-import { formatTable } from '../../core/arrow/resultFormatters.js';
-import { rowsOf, type SparkRow } from '../../core/arrow/sparkValues.js';
+import type { SparkRow } from '../../core/arrow/sparkValues.js';
 import type { ConnectionManager } from '../../core/session/connectionManager.js';
 import { describeProgress, type OperationTracker } from '../../core/operations/operationTracker.js';
 import type { OutputLog } from '../outputLog.js';
@@ -34,6 +33,8 @@ export class QueryRunner {
     try {
       const client = await this.connections.client(profile ?? undefined);
       const connectionName = this.connections.profile?.name ?? 'Spark';
+      // Arrow value reading loads with the first run, not at activation.
+      const { rowsOf } = await import('../../core/arrow/sparkValues.js');
       return await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Notification, title: `Spark: ${title}`, cancellable: true },
         async (progress, token) => {
@@ -69,6 +70,7 @@ export class QueryRunner {
 
   /** Shows a result as a text table in a new editor (the results grid arrives with the results viewer). */
   async show(outcome: QueryOutcome, heading: string): Promise<void> {
+    const { formatTable } = await import('../../core/arrow/resultFormatters.js');
     const text = outcome.schema ? formatTable(outcome.schema, outcome.rows) : '(no result)\n';
     const document = await vscode.workspace.openTextDocument({ content: `-- ${heading}\n${text}`, language: 'plaintext' });
     await vscode.window.showTextDocument(document, { preview: true });
