@@ -48,7 +48,7 @@ export function parseConnectionString(text: string): ConnectionOptions {
   const tail = slash === -1 ? '' : rest.slice(slash + 1);
   if (tail !== '' && !tail.startsWith(';')) {
     throw new ConnectionStringError(
-      `A Spark Connect URL has no path: parameters follow '/;' (found '/${tail.split(';')[0]}').`,
+      `A Spark Connect URL has no path: parameters follow '/;' (found '${shown('/' + tail.split(';')[0])}').`,
       'path',
     );
   }
@@ -102,21 +102,31 @@ function parseAuthority(authority: string): { host: string; port: number } {
   let portText: string | undefined;
   if (authority.startsWith('[')) {
     const close = authority.indexOf(']');
-    if (close === -1) throw new ConnectionStringError(`The IPv6 host '${authority}' has no closing ']'.`, 'host');
+    if (close === -1) throw new ConnectionStringError(`The IPv6 host '${shown(authority)}' has no closing ']'.`, 'host');
     host = authority.slice(1, close);
     const after = authority.slice(close + 1);
-    if (after !== '' && !after.startsWith(':')) throw new ConnectionStringError(`Unexpected '${after}' after the host.`, 'host');
+    if (after !== '' && !after.startsWith(':'))
+      throw new ConnectionStringError(`Unexpected '${shown(after)}' after the host.`, 'host');
     portText = after === '' ? undefined : after.slice(1);
+    if (!/^[0-9A-Fa-f:.]+$/.test(host) || !host.includes(':')) {
+      throw new ConnectionStringError(`'${shown(host)}' is not a valid IPv6 host address.`, 'host');
+    }
   } else {
+    if (authority.split(':').length > 2) {
+      throw new ConnectionStringError(
+        `An IPv6 host goes in brackets, as in sc://[::1]:15002 (got '${shown(authority)}').`,
+        'host',
+      );
+    }
     const colon = authority.lastIndexOf(':');
     host = colon === -1 ? authority : authority.slice(0, colon);
     portText = colon === -1 ? undefined : authority.slice(colon + 1);
+    if (!/^[A-Za-z0-9._-]+$/.test(host)) throw new ConnectionStringError(`'${shown(host)}' is not a valid host name.`, 'host');
   }
-  if (!/^[A-Za-z0-9._:-]+$/.test(host)) throw new ConnectionStringError(`'${host}' is not a valid host name.`, 'host');
   if (portText === undefined) return { host, port: DEFAULT_CONNECT_PORT };
   const port = Number(portText);
   if (!/^\d+$/.test(portText) || port < 1 || port > 65535) {
-    throw new ConnectionStringError(`'${portText}' is not a valid port (1-65535).`, 'port');
+    throw new ConnectionStringError(`'${shown(portText)}' is not a valid port (1-65535).`, 'port');
   }
   return { host, port };
 }
@@ -127,7 +137,9 @@ function parseParameters(text: string): Map<string, string> {
     if (pair === '') continue;
     const eq = pair.indexOf('=');
     if (eq <= 0) {
-      throw new ConnectionStringError(`Parameter '${pair.split('=')[0]}' needs the form key=value.`, 'parameters');
+      // Only a plain name is echoed: a malformed pair such as 'token:s3cret' may hold a secret.
+      const name = /^[A-Za-z_][A-Za-z0-9_-]{0,40}$/.test(pair) ? `'${pair}'` : 'with no name';
+      throw new ConnectionStringError(`Parameter ${name} needs the form key=value.`, 'parameters');
     }
     const key = pair.slice(0, eq);
     let value: string;
@@ -143,12 +155,25 @@ function parseParameters(text: string): Map<string, string> {
 }
 
 export function isLoopback(host: string): boolean {
-  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+  const name = host.toLowerCase();
+  return (
+    name === 'localhost' ||
+    /^(0{1,4}:){7}0{0,3}1$/.test(name) ||
+    name === '::1' ||
+    /^127\.(25[0-5]|2[0-4]\d|1?\d?\d)\.(25[0-5]|2[0-4]\d|1?\d?\d)\.(25[0-5]|2[0-4]\d|1?\d?\d)$/.test(name)
+  );
 }
 
 /** The connection string with its token replaced, fit for logs, errors and the UI. */
 export function redactConnectionString(text: string): string {
   return text.replace(/(token=)[^;]*/g, '$1***');
+}
+
+/** A fragment of user input for an error message: redacted, and anything after a ';' dropped, since a secret may follow. */
+function shown(fragment: string): string {
+  const semicolon = fragment.indexOf(';');
+  const head = semicolon === -1 ? fragment : `${fragment.slice(0, semicolon)};…`;
+  return redactConnectionString(head).slice(0, 80);
 }
 
 /** `host:port` as shown in messages (IPv6 in brackets). */
