@@ -335,7 +335,7 @@ export function toJsonValue(value: SparkValue): unknown {
     return value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER)
       ? Number(value)
       : value.toString();
-  if (value instanceof Uint8Array) return Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64');
+  if (value instanceof Uint8Array) return base64(value);
   switch (value.kind) {
     case 'array':
       return value.items.map(toJsonValue);
@@ -348,6 +348,13 @@ export function toJsonValue(value: SparkValue): unknown {
   }
 }
 
+// Written without Node's Buffer: the results webview formats values in the browser with this module.
+function base64(bytes: Uint8Array): string {
+  let binary = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(binary);
+}
+
 /** How a table cell shows a value (the caller shows NULL its own way). */
 export function toDisplayText(value: SparkValue): string {
   if (value === null) return 'NULL';
@@ -355,7 +362,9 @@ export function toDisplayText(value: SparkValue): string {
   if (typeof value === 'number') return Number.isNaN(value) ? 'NaN' : Object.is(value, -0) ? '-0.0' : String(value);
   if (typeof value === 'bigint' || typeof value === 'boolean') return String(value);
   if (value instanceof Uint8Array)
-    return `X'${Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('hex').toUpperCase()}'`;
+    return `X'${Array.from(value, (byte) => byte.toString(16).padStart(2, '0'))
+      .join('')
+      .toUpperCase()}'`;
   switch (value.kind) {
     case 'array':
       return `[${value.items.map(nestedText).join(', ')}]`;

@@ -1,0 +1,65 @@
+import type { Schema } from 'apache-arrow';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import type { ExportFormat } from '../../webview/results/protocol.js';
+import type { OutputLog } from '../outputLog.js';
+import type { QueryRunner } from '../runs/queryRunner.js';
+
+const FILTERS: Record<ExportFormat, Record<string, string[]>> = {
+  csv: { CSV: ['csv'] },
+  json: { JSON: ['json'] },
+  parquet: { Parquet: ['parquet'] },
+  arrow: { 'Arrow IPC file': ['arrow', 'feather'] },
+};
+
+/**
+ * Exports a query's full result (not just the rows on screen): the query runs again and its batches go
+ * straight to the file as they arrive, with the network held back while the disk catches up.
+ */
+export class ResultExporter {
+  constructor(
+    private readonly runner: QueryRunner,
+    private readonly log: OutputLog,
+    /** dist/ of the installed extension: parquet-wasm's Node build is shipped there, unbundled. */
+    private readonly distPath: string,
+  ) {}
+
+  async export(sql: string, title: string, format: ExportFormat): Promise<void> {
+    const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+    const name = `${title.replace(/[^\w.-]+/g, '_').slice(0, 40) || 'result'}.${format === 'arrow' ? 'arrow' : format}`;
+    const target = await vscode.window.showSaveDialog({
+      defaultUri: folder ? vscode.Uri.joinPath(folder, name) : undefined,
+      filters: FILTERS[format],
+      saveLabel: 'Export',
+    });
+    if (!target) return;
+    const { openResultFile } = await import('../../core/results/resultFileWriter.js');
+    const writer = await openResultFile(target.fsPath, format, async () =>
+      require(join(this.distPath, 'vendor', 'parquet-wasm', 'parquet_wasm.js')),
+    );
+    let schema: Schema | undefined;
+    const summary = await this.runner.stream(sql, `Export ${title} to ${format.toUpperCase()}`, {
+      onEvent: async (event) => {
+        if (event.type === 'schema') schema = event.schema;
+        if (event.type === 'batch') await writer.write(event.batch);
+      },
+    });
+    if (summary.status !== 'succeeded') {
+      await writer.abort();
+      if (summary.status === 'cancelled') void vscode.window.showInformationMessage(`Export cancelled; no file was written.`);
+      return;
+    }
+    try {
+      await writer.finish(schema);
+    } catch (error) {
+      await writer.abort();
+      throw error;
+    }
+    this.log.info(`Exported ${summary.rows} rows to ${target.fsPath}`);
+    const choice = await vscode.window.showInformationMessage(
+      `Exported ${summary.rows.toLocaleString('en-US')} rows to ${vscode.workspace.asRelativePath(target)}.`,
+      'Reveal in Explorer',
+    );
+    if (choice) await vscode.commands.executeCommand('revealFileInOS', target);
+  }
+}

@@ -1,0 +1,262 @@
+import type { RecordBatch } from 'apache-arrow';
+import * as vscode from 'vscode';
+import { DisposableStore } from '../../core/util/events.js';
+import type { OutputLog } from '../outputLog.js';
+import type { QueryRunner, RunSummary } from '../runs/queryRunner.js';
+import type {
+  ChartDataResult,
+  ExportFormat,
+  HostMessage,
+  PersistedResultsState,
+  RunStats,
+  WebviewMessage,
+} from '../../webview/results/protocol.js';
+import { resultsHtml } from './resultsHtml.js';
+
+export const RESULTS_VIEW_TYPE = 'sparkWorkbench.results';
+
+/** What a results panel needs from the rest of the extension. */
+export interface ResultsPanelServices {
+  readonly runner: QueryRunner;
+  readonly log: OutputLog;
+  readonly bundleRoot: vscode.Uri;
+  readonly rowLimit: () => number;
+  readonly chartPushdownThreshold: () => number;
+  readonly exportResult: (sql: string, title: string, format: ExportFormat) => Promise<void>;
+  readonly chartData: (request: { sql: string; spec: object; loadedRows: number; complete: boolean }) => Promise<ChartDataResult>;
+}
+
+interface CurrentRun {
+  readonly runId: number;
+  readonly sql: string;
+  readonly title: string;
+  readonly rowLimit: number;
+  readonly abort: AbortController;
+  loadedRows: number;
+  truncated: boolean;
+  finished: boolean;
+}
+
+/**
+ * One results panel: streams a run's Arrow batches to its webview as they arrive (the grid shows the
+ * first batch while Spark still works), and answers the webview's requests: load more, cancel, re-run
+ * with a sort or filter in Spark, export, copy, chart data.
+ */
+export class ResultsPanel implements vscode.Disposable {
+  private readonly disposables = new DisposableStore();
+  private readonly pending: HostMessage[] = [];
+  private ready = false;
+  private nextRunId = 1;
+  private current: CurrentRun | undefined;
+  private disposed = false;
+  private readonly onDidDisposeEmitter = new vscode.EventEmitter<void>();
+  readonly onDidPanelDispose = this.onDidDisposeEmitter.event;
+
+  constructor(
+    private readonly panel: vscode.WebviewPanel,
+    private readonly services: ResultsPanelServices,
+    restored?: PersistedResultsState,
+  ) {
+    panel.webview.options = { enableScripts: true, localResourceRoots: [services.bundleRoot] };
+    panel.webview.html = resultsHtml(panel.webview, services.bundleRoot, panel.title);
+    panel.iconPath = new vscode.ThemeIcon('table');
+    this.disposables.add(panel.webview.onDidReceiveMessage((message: WebviewMessage) => void this.receive(message)));
+    this.disposables.add(panel.onDidDispose(() => this.dispose()));
+    if (restored) {
+      this.restoredQuery = { sql: restored.sql, title: restored.title };
+      this.post({ type: 'restored', title: restored.title, sql: restored.sql });
+    }
+  }
+
+  private restoredQuery: { sql: string; title: string } | undefined;
+
+  get sql(): string | undefined {
+    return this.current?.sql ?? this.restoredQuery?.sql;
+  }
+
+  reveal(): void {
+    this.panel.reveal(undefined, true);
+  }
+
+  /** Runs a query in this panel, replacing what it showed; a run still going here is cancelled first. */
+  async run(sql: string, title: string, rowLimit = this.services.rowLimit()): Promise<RunSummary> {
+    this.current?.abort.abort();
+    const run: CurrentRun = {
+      runId: this.nextRunId++,
+      sql,
+      title,
+      rowLimit,
+      abort: new AbortController(),
+      loadedRows: 0,
+      truncated: false,
+      finished: false,
+    };
+    this.current = run;
+    this.restoredQuery = undefined;
+    this.panel.title = `Results: ${title}`;
+    this.post({
+      type: 'runStarted',
+      run: {
+        runId: run.runId,
+        title,
+        sql,
+        rowLimit,
+        startedAt: Date.now(),
+        chartPushdownThreshold: this.services.chartPushdownThreshold(),
+      },
+    });
+    const { schemaToIpc, batchToIpc, headOfBatch } = await import('../../core/arrow/arrowIpc.js');
+    let lastStatsAt = 0;
+    let progressText = '';
+    const statsOf = (rows: number, bytes: number, elapsedMs: number): RunStats => ({
+      rows,
+      bytes,
+      elapsedMs,
+      progress: progressText,
+    });
+    const summary = await this.services.runner.stream(sql, title, {
+      // One row past the limit tells whether more exist, without fetching them.
+      maxRows: rowLimit + 1,
+      signal: run.abort.signal,
+      onEvent: (event, stats, progress) => {
+        if (run !== this.current || this.disposed) return;
+        progressText = progress;
+        if (event.type === 'schema') this.post({ type: 'schema', runId: run.runId, ipc: schemaToIpc(event.schema) });
+        if (event.type === 'batch') this.forwardBatch(run, event.batch, batchToIpc, headOfBatch);
+        const now = Date.now();
+        if (now - lastStatsAt >= 100) {
+          lastStatsAt = now;
+          this.post({ type: 'stats', runId: run.runId, stats: statsOf(run.loadedRows, stats.arrowBytes, now - stats.startedAt) });
+        }
+      },
+    });
+    run.finished = true;
+    if (run === this.current && !this.disposed) {
+      this.post({
+        type: 'runFinished',
+        runId: run.runId,
+        status: summary.status === 'refused' ? 'failed' : summary.status,
+        stats: statsOf(run.loadedRows, summary.bytes, summary.elapsedMs),
+        truncated: run.truncated,
+        message: summary.status === 'refused' ? 'Spark Workbench runs nothing in Restricted Mode.' : summary.error?.message,
+      });
+    }
+    return summary;
+  }
+
+  private forwardBatch(
+    run: CurrentRun,
+    batch: RecordBatch,
+    toIpc: (batch: RecordBatch) => Uint8Array,
+    head: (batch: RecordBatch, rows: number) => RecordBatch,
+  ): void {
+    const room = run.rowLimit - run.loadedRows;
+    if (batch.numRows > room) run.truncated = true;
+    const kept = head(batch, room);
+    if (kept.numRows === 0) return;
+    run.loadedRows += kept.numRows;
+    this.post({ type: 'batch', runId: run.runId, ipc: toIpc(kept) });
+  }
+
+  private async receive(message: WebviewMessage): Promise<void> {
+    try {
+      await this.handle(message);
+    } catch (error) {
+      this.services.log.error(`Results panel: ${message.type}`, error);
+      void vscode.window.showErrorMessage(error instanceof Error ? error.message : String(error));
+    }
+  }
+
+  private async handle(message: WebviewMessage): Promise<void> {
+    const run = this.current;
+    switch (message.type) {
+      case 'ready':
+        this.ready = true;
+        for (const queued of this.pending.splice(0)) void this.panel.webview.postMessage(queued);
+        return;
+      case 'cancel':
+        run?.abort.abort();
+        return;
+      case 'loadMore':
+        if (run) await this.run(run.sql, run.title, run.rowLimit + this.services.rowLimit());
+        return;
+      case 'runAgain': {
+        const query = run ?? this.restoredQuery;
+        if (query) await this.run(query.sql, query.title);
+        return;
+      }
+      case 'rerunInSpark': {
+        if (!run) return;
+        const { sortedAndFilteredQuery } = await import('../../core/results/resultRequery.js');
+        const columns = message.columns;
+        const sql = sortedAndFilteredQuery(run.sql, columns, message.sort, message.filter);
+        const what = [
+          message.filter.trim() ? `filtered by “${message.filter.trim()}”` : '',
+          message.sort ? `sorted by ${message.sort.column}` : '',
+        ]
+          .filter(Boolean)
+          .join(', ');
+        await this.run(sql, `${run.title} (${what} in Spark)`);
+        return;
+      }
+      case 'export': {
+        const query = run ?? this.restoredQuery;
+        if (query) await this.services.exportResult(query.sql, query.title, message.format);
+        return;
+      }
+      case 'copy':
+        await vscode.env.clipboard.writeText(message.text);
+        vscode.window.setStatusBarMessage(`$(copy) Copied ${message.what}`, 3000);
+        return;
+      case 'chartRequest': {
+        if (!run) return;
+        const result = await this.services
+          .chartData({
+            sql: run.sql,
+            spec: message.spec,
+            loadedRows: message.loadedRows,
+            complete: run.finished && !run.truncated,
+          })
+          .catch((error: unknown): ChartDataResult => ({
+            kind: 'error',
+            message: error instanceof Error ? error.message : String(error),
+          }));
+        this.post({ type: 'chartData', requestId: message.requestId, result });
+        return;
+      }
+      case 'saveFile':
+        await this.saveFile(message.suggestedName, message.content, message.filters);
+        return;
+    }
+  }
+
+  private async saveFile(suggestedName: string, content: string | Uint8Array, filters: Record<string, string[]>): Promise<void> {
+    const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+    const target = await vscode.window.showSaveDialog({
+      defaultUri: folder ? vscode.Uri.joinPath(folder, suggestedName) : undefined,
+      filters,
+      saveLabel: 'Export',
+    });
+    if (!target) return;
+    const bytes = typeof content === 'string' ? new TextEncoder().encode(content) : content;
+    await vscode.workspace.fs.writeFile(target, bytes);
+    vscode.window.setStatusBarMessage(`$(check) Saved ${vscode.workspace.asRelativePath(target)}`, 5000);
+  }
+
+  private post(message: HostMessage): void {
+    if (this.disposed) return;
+    if (this.ready) void this.panel.webview.postMessage(message);
+    else this.pending.push(message);
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    // A panel closed mid-run stops its run: nobody is left to see the rows.
+    this.current?.abort.abort();
+    this.disposables.dispose();
+    this.panel.dispose();
+    this.onDidDisposeEmitter.fire();
+    this.onDidDisposeEmitter.dispose();
+  }
+}

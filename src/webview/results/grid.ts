@@ -1,0 +1,282 @@
+import type { ResultStore } from './resultStore.js';
+
+const ROW_HEIGHT = 22;
+const GUTTER_WIDTH = 64;
+const OVERSCAN_ROWS = 8;
+const MIN_COLUMN_WIDTH = 48;
+
+export interface CellPosition {
+  /** Position among the visible (sorted/filtered) rows. */
+  readonly position: number;
+  readonly column: number;
+}
+
+export interface GridEvents {
+  onSortRequested(column: number): void;
+  onSelectionChanged(cell: CellPosition | undefined): void;
+  onColumnResized(name: string, width: number): void;
+}
+
+/**
+ * A virtualized grid: only the rows and columns in view exist in the DOM, so a million rows scroll as
+ * smoothly as a hundred. Every value is written with textContent, never as HTML.
+ */
+export class Grid {
+  private readonly header: HTMLDivElement;
+  private readonly body: HTMLDivElement;
+  private widths: number[] = [];
+  private lefts: number[] = [];
+  private totalWidth = 0;
+  private frame = 0;
+  private rendered = '';
+  selection: CellPosition | undefined;
+
+  constructor(
+    readonly element: HTMLDivElement,
+    private readonly store: ResultStore,
+    private readonly events: GridEvents,
+    private readonly savedWidths: () => Record<string, number>,
+  ) {
+    element.classList.add('grid');
+    element.tabIndex = 0;
+    element.setAttribute('role', 'grid');
+    this.header = append(element, 'div', 'grid-header');
+    this.body = append(element, 'div', 'grid-body');
+    element.addEventListener('scroll', () => this.schedule());
+    new ResizeObserver(() => this.schedule()).observe(element);
+    element.addEventListener('mousedown', (event) => this.onMouseDown(event));
+    element.addEventListener('keydown', (event) => this.onKeyDown(event));
+  }
+
+  /** The schema changed: size columns from their names, types and the first rows. */
+  resetColumns(): void {
+    const saved = this.savedWidths();
+    this.widths = this.store.columns.map((column, index) => saved[column.name] ?? this.estimateWidth(index));
+    this.layoutColumns();
+    this.selection = undefined;
+    this.element.scrollTop = 0;
+    this.element.scrollLeft = 0;
+    this.renderHeader();
+    this.refresh();
+  }
+
+  /**
+   * The first rows arrived after the headers: size columns again from their values, except those the
+   * user has sized.
+   */
+  fitColumnsToRows(): void {
+    const saved = this.savedWidths();
+    this.widths = this.store.columns.map((column, index) => saved[column.name] ?? this.estimateWidth(index));
+    this.layoutColumns();
+    this.renderHeader();
+    this.refresh();
+  }
+
+  /** Keeps the selected cell in view after the grid changed size (the detail pane opened or closed). */
+  revealSelection(): void {
+    if (this.selection) this.scrollIntoView(this.selection);
+    this.rendered = '';
+    this.schedule();
+  }
+
+  /** Rows were added, sorted or filtered: redraw what is in view. */
+  refresh(): void {
+    this.rendered = '';
+    this.body.style.height = `${this.store.visibleRows * ROW_HEIGHT}px`;
+    this.body.style.width = `${this.totalWidth}px`;
+    this.schedule();
+  }
+
+  renderHeader(): void {
+    this.header.replaceChildren();
+    this.header.style.width = `${this.totalWidth}px`;
+    const corner = append(this.header, 'div', 'gutter corner');
+    corner.textContent = '#';
+    this.store.columns.forEach((column, index) => {
+      const cell = append(this.header, 'div', 'header-cell');
+      cell.dataset.column = String(index);
+      cell.style.left = `${this.lefts[index]}px`;
+      cell.style.width = `${this.widths[index]}px`;
+      cell.title = `${column.name}: ${column.typeName}\nClick to sort`;
+      if (column.numeric) cell.classList.add('num');
+      const name = append(cell, 'span', 'column-name');
+      name.textContent = column.name;
+      const sort = this.store.sort;
+      if (sort?.column === index) append(name, 'span', 'sort-mark').textContent = sort.descending ? ' ▼' : ' ▲';
+      append(cell, 'span', 'column-type').textContent = column.typeName;
+      const resizer = append(cell, 'div', 'resizer');
+      resizer.dataset.resize = String(index);
+    });
+  }
+
+  select(cell: CellPosition | undefined): void {
+    this.selection = cell;
+    if (cell) this.scrollIntoView(cell);
+    this.rendered = '';
+    this.schedule();
+    this.events.onSelectionChanged(cell);
+  }
+
+  private estimateWidth(column: number): number {
+    const info = this.store.columns[column]!;
+    let longest = Math.max(info.name.length, info.typeName.length);
+    const sample = Math.min(this.store.visibleRows, 50);
+    for (let position = 0; position < sample; position++) {
+      longest = Math.max(longest, this.store.text(this.store.rowAt(position), column).length);
+    }
+    return Math.max(MIN_COLUMN_WIDTH + 16, Math.min(360, Math.round(longest * 8.4 + 28)));
+  }
+
+  private layoutColumns(): void {
+    let x = GUTTER_WIDTH;
+    this.lefts = this.widths.map((width) => {
+      const left = x;
+      x += width;
+      return left;
+    });
+    this.totalWidth = x;
+  }
+
+  private schedule(): void {
+    if (this.frame) return;
+    this.frame = requestAnimationFrame(() => {
+      this.frame = 0;
+      this.renderBody();
+    });
+  }
+
+  private renderBody(): void {
+    const { scrollTop, scrollLeft, clientHeight, clientWidth } = this.element;
+    const rows = this.store.visibleRows;
+    const first = Math.max(0, Math.floor(scrollTop / ROW_HEIGHT) - OVERSCAN_ROWS);
+    const last = Math.min(rows, Math.ceil((scrollTop + clientHeight) / ROW_HEIGHT) + OVERSCAN_ROWS);
+    let firstColumn = 0;
+    while (
+      firstColumn < this.widths.length - 1 &&
+      this.lefts[firstColumn]! + this.widths[firstColumn]! < scrollLeft + GUTTER_WIDTH
+    )
+      firstColumn++;
+    let lastColumn = firstColumn;
+    while (lastColumn < this.widths.length && this.lefts[lastColumn]! < scrollLeft + clientWidth) lastColumn++;
+    const key = `${first}:${last}:${firstColumn}:${lastColumn}:${rows}`;
+    if (key === this.rendered) return;
+    this.rendered = key;
+
+    const fragment = document.createDocumentFragment();
+    for (let position = first; position < last; position++) {
+      const row = this.store.rowAt(position);
+      const line = append(fragment, 'div', position % 2 ? 'row odd' : 'row');
+      line.style.top = `${position * ROW_HEIGHT}px`;
+      line.dataset.position = String(position);
+      const gutter = append(line, 'div', 'gutter');
+      gutter.textContent = String(row + 1);
+      for (let column = firstColumn; column < lastColumn; column++) {
+        const info = this.store.columns[column]!;
+        const cell = append(line, 'div', 'cell');
+        cell.dataset.column = String(column);
+        cell.style.left = `${this.lefts[column]}px`;
+        cell.style.width = `${this.widths[column]}px`;
+        const value = this.store.value(row, column);
+        if (value === null) {
+          cell.classList.add('null');
+          cell.textContent = 'NULL';
+        } else {
+          const text = this.store.text(row, column);
+          // A very long value is cut for the cell; the detail pane shows all of it.
+          cell.textContent = text.length > 500 ? `${text.slice(0, 500)}…` : text;
+          if (text === '') cell.classList.add('empty');
+        }
+        if (info.numeric) cell.classList.add('num');
+        if (info.nested) cell.classList.add('nested');
+        if (this.selection?.position === position && this.selection.column === column) cell.classList.add('selected');
+      }
+    }
+    this.body.replaceChildren(fragment);
+  }
+
+  private cellAt(target: EventTarget | null): CellPosition | undefined {
+    const cell = (target as HTMLElement | null)?.closest?.('.cell') as HTMLElement | null;
+    const line = cell?.parentElement;
+    if (!cell || !line?.dataset.position) return undefined;
+    return { position: Number(line.dataset.position), column: Number(cell.dataset.column) };
+  }
+
+  private onMouseDown(event: MouseEvent): void {
+    const target = event.target as HTMLElement;
+    if (target.dataset.resize) {
+      this.startResize(Number(target.dataset.resize), event);
+      return;
+    }
+    const header = target.closest('.header-cell') as HTMLElement | null;
+    if (header?.dataset.column) {
+      this.events.onSortRequested(Number(header.dataset.column));
+      return;
+    }
+    const cell = this.cellAt(event.target);
+    if (cell) this.select(cell);
+  }
+
+  private startResize(column: number, start: MouseEvent): void {
+    start.preventDefault();
+    const startWidth = this.widths[column]!;
+    const move = (event: MouseEvent) => {
+      this.widths[column] = Math.max(MIN_COLUMN_WIDTH, startWidth + event.clientX - start.clientX);
+      this.layoutColumns();
+      this.renderHeader();
+      this.refresh();
+    };
+    const up = () => {
+      window.removeEventListener('mousemove', move);
+      window.removeEventListener('mouseup', up);
+      this.events.onColumnResized(this.store.columns[column]!.name, this.widths[column]!);
+    };
+    window.addEventListener('mousemove', move);
+    window.addEventListener('mouseup', up);
+  }
+
+  private onKeyDown(event: KeyboardEvent): void {
+    const moves: Record<string, [number, number]> = {
+      ArrowUp: [-1, 0],
+      ArrowDown: [1, 0],
+      ArrowLeft: [0, -1],
+      ArrowRight: [0, 1],
+      PageUp: [-Math.floor(this.element.clientHeight / ROW_HEIGHT), 0],
+      PageDown: [Math.floor(this.element.clientHeight / ROW_HEIGHT), 0],
+    };
+    const move = moves[event.key];
+    if (!move || this.store.visibleRows === 0) return;
+    event.preventDefault();
+    const current = this.selection ?? { position: 0, column: 0 };
+    this.select({
+      position: clamp(current.position + move[0], 0, this.store.visibleRows - 1),
+      column: clamp(current.column + move[1], 0, this.store.columns.length - 1),
+    });
+  }
+
+  private scrollIntoView(cell: CellPosition): void {
+    const top = cell.position * ROW_HEIGHT;
+    const headerHeight = this.header.offsetHeight;
+    if (top < this.element.scrollTop) this.element.scrollTop = top;
+    else if (top + ROW_HEIGHT > this.element.scrollTop + this.element.clientHeight - headerHeight) {
+      this.element.scrollTop = top + ROW_HEIGHT - this.element.clientHeight + headerHeight;
+    }
+    const left = this.lefts[cell.column]! - GUTTER_WIDTH;
+    const right = this.lefts[cell.column]! + this.widths[cell.column]!;
+    if (left < this.element.scrollLeft) this.element.scrollLeft = left;
+    else if (right > this.element.scrollLeft + this.element.clientWidth)
+      this.element.scrollLeft = right - this.element.clientWidth;
+  }
+}
+
+function append<K extends keyof HTMLElementTagNameMap>(parent: Node, tag: K, className: string): HTMLElementTagNameMap[K] {
+  const element = document.createElement(tag);
+  element.className = className;
+  parent.appendChild(element);
+  return element;
+}
+
+function clamp(value: number, low: number, high: number): number {
+  return Math.max(low, Math.min(high, value));
+}
+
+export { append };
