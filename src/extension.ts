@@ -2,16 +2,22 @@
 // Nothing here touches Spark: connecting is lazy, on the first command that needs it.
 import { join } from 'node:path';
 import * as vscode from 'vscode';
+import { SparkCatalog } from './core/connect/sparkCatalog.js';
 import { LocalSparkServer } from './core/localSpark/localSparkServer.js';
 import { SparkRuntimeInstaller } from './core/localSpark/sparkRuntime.js';
 import { OperationTracker } from './core/operations/operationTracker.js';
 import { ConnectionManager } from './core/session/connectionManager.js';
+import type { Disposable } from './core/util/events.js';
 import { WorkbenchCommands } from './vscode/catalogCommands.js';
 import { ConnectionCommands } from './vscode/connections/connectionCommands.js';
 import { ConnectionSettings } from './vscode/connections/connectionSettings.js';
 import { ConnectionStatusBar } from './vscode/connections/connectionStatusBar.js';
 import { SecretTokenStore } from './vscode/connections/secretTokenStore.js';
+import { vscodeHost as host } from './vscode/host/vscodeHost.js';
 import { OutputLog } from './vscode/outputLog.js';
+import { ResultExporter } from './vscode/results/resultExporter.js';
+import { ResultsPanels } from './vscode/results/resultsPanels.js';
+import { ChartDataService } from './vscode/results/chartDataService.js';
 import { QueryRunner } from './vscode/runs/queryRunner.js';
 import { CatalogView } from './vscode/views/catalogView.js';
 import { ConnectionView } from './vscode/views/connectionView.js';
@@ -20,14 +26,14 @@ import { OperationsView } from './vscode/views/operationsView.js';
 let stopLocalOnExit: (() => Promise<unknown>) | undefined;
 
 export function activate(context: vscode.ExtensionContext): void {
-  const own = <T extends vscode.Disposable>(resource: T): T => {
+  const own = <T extends Disposable>(resource: T): T => {
     context.subscriptions.push(resource);
     return resource;
   };
-  const log = own(new OutputLog());
+  const log = own(new OutputLog(host.createLogChannel('Spark Workbench')));
   const runtimeDir = process.env.SPARK_WORKBENCH_HOME ?? join(context.globalStorageUri.fsPath, 'spark');
   const localServer = new LocalSparkServer(join(runtimeDir, 'servers'), (line) => log.info(line));
-  const settings = new ConnectionSettings();
+  const settings = new ConnectionSettings(host);
   const tokens = new SecretTokenStore(context.secrets);
   const connections = own(
     new ConnectionManager({
@@ -43,32 +49,43 @@ export function activate(context: vscode.ExtensionContext): void {
   );
   const operations = own(new OperationTracker());
   const runner = new QueryRunner(connections, operations, log);
-  const catalogView = own(new CatalogView(connections));
+  const catalogView = own(new CatalogView(connections, async () => new SparkCatalog(await connections.client())));
+  const resultSettings = () => vscode.workspace.getConfiguration('sparkWorkbench.results');
+  const exporter = new ResultExporter(runner, log, join(context.extensionPath, 'dist'));
+  const charts = new ChartDataService(connections, () => resultSettings().get<number>('chartPushdownThreshold', 20_000));
+  const results = own(
+    new ResultsPanels({
+      runner,
+      log,
+      bundleRoot: vscode.Uri.joinPath(context.extensionUri, 'dist', 'webview'),
+      rowLimit: () => resultSettings().get<number>('rowLimit', 10_000),
+      chartPushdownThreshold: () => resultSettings().get<number>('chartPushdownThreshold', 20_000),
+      exportResult: (sql, title, format) => exporter.export(sql, title, format),
+      chartData: (request) => charts.chartData(request),
+    }),
+  );
 
-  own(new ConnectionStatusBar(connections));
-  own(new ConnectionCommands(connections, settings, tokens, log));
+  own(new ConnectionStatusBar(host, connections));
+  own(new ConnectionCommands(host, connections, settings, tokens, log));
   own(
     new WorkbenchCommands(
+      host,
       catalogView,
-      runner,
+      results,
       (id) => operations.cancel(id),
       () => operations.clearFinished(),
     ),
   );
-  own(
-    vscode.window.registerTreeDataProvider(
-      'sparkWorkbench.connection',
-      own(new ConnectionView(connections, localServer, () => settings.localPort())),
-    ),
-  );
-  own(vscode.window.createTreeView('sparkWorkbench.catalog', { treeDataProvider: catalogView, showCollapseAll: true }));
-  own(vscode.window.registerTreeDataProvider('sparkWorkbench.operations', own(new OperationsView(operations))));
+  const connectionView = own(new ConnectionView(host, connections, localServer, () => settings.localPort()));
+  own(host.registerTree('sparkWorkbench.connection', connectionView));
+  own(host.registerTree('sparkWorkbench.catalog', catalogView, { showCollapseAll: true }));
+  own(host.registerTree('sparkWorkbench.operations', own(new OperationsView(operations))));
 
   // A local server this window started is stopped with the window, unless the user keeps it.
   stopLocalOnExit = async () => {
     const state = connections.state;
     if (state.profile?.kind !== 'local') return;
-    if (!vscode.workspace.getConfiguration('sparkWorkbench').get<boolean>('localSpark.stopOnExit', true)) return;
+    if (!host.settings('sparkWorkbench').get<boolean>('localSpark.stopOnExit', true)) return;
     await localServer.stop(state.profile.port);
   };
 }

@@ -1,9 +1,10 @@
-import * as vscode from 'vscode';
 import { redactConnectionString } from '../core/connect/connectionString.js';
+import type { Disposable } from '../core/util/events.js';
+import type { LogChannel } from './host/workbenchHost.js';
 
 /** The "Spark Workbench" log channel. Everything passes through redaction: no token reaches the output. */
-export class OutputLog implements vscode.Disposable {
-  private readonly channel = vscode.window.createOutputChannel('Spark Workbench', { log: true });
+export class OutputLog implements Disposable {
+  constructor(private readonly channel: LogChannel) {}
 
   info(message: string): void {
     this.channel.info(redact(message));
@@ -13,6 +14,7 @@ export class OutputLog implements vscode.Disposable {
     this.channel.error(redact(error instanceof Error ? `${message}: ${error.message}` : message));
   }
 
+  /** Reveals the log without taking the focus from the editor. */
   show(): void {
     this.channel.show(true);
   }

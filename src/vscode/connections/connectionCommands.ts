@@ -1,29 +1,35 @@
-import * as vscode from 'vscode';
-import { DisposableStore } from '../../core/util/events.js';
+import { DisposableStore, type Disposable } from '../../core/util/events.js';
 import { LOCAL_PROFILE_NAME, type ConnectionManager, type ConnectionProfile } from '../../core/session/connectionManager.js';
+import type { WorkbenchHost } from '../host/workbenchHost.js';
 import type { OutputLog } from '../outputLog.js';
-import { showFailure } from '../runs/failureNotifications.js';
+import { showFailureNotice } from '../runs/failureNotice.js';
+import { profileDescription } from './connectionProfiles.js';
 import type { ConnectionSettings } from './connectionSettings.js';
 import type { SecretTokenStore } from './secretTokenStore.js';
 
+/** What the commands need of the connection manager. */
+export type ConnectionControl = Pick<ConnectionManager, 'profile' | 'onDidConnectionStateChange' | 'disconnect' | 'stopLocal'> & {
+  connect(profile: ConnectionProfile): Promise<unknown>;
+};
+
 /** Connect, Disconnect, Switch, Set Token, Edit, Start/Stop Local Spark, Show Logs. */
-export class ConnectionCommands implements vscode.Disposable {
+export class ConnectionCommands implements Disposable {
   private readonly disposables = new DisposableStore();
 
   constructor(
-    private readonly connections: ConnectionManager,
+    private readonly host: WorkbenchHost,
+    private readonly connections: ConnectionControl,
     private readonly settings: ConnectionSettings,
-    private readonly tokens: SecretTokenStore,
+    private readonly tokens: Pick<SecretTokenStore, 'set'>,
     private readonly log: OutputLog,
   ) {
-    const register = (id: string, run: (...args: never[]) => unknown) =>
-      this.disposables.add(vscode.commands.registerCommand(id, run));
+    const register = (id: string, run: (...args: never[]) => unknown) => this.disposables.add(host.registerCommand(id, run));
     register('sparkWorkbench.connection.connect', (name?: string) => this.connect(name));
     register('sparkWorkbench.connection.switch', () => this.connect(undefined, true));
     register('sparkWorkbench.connection.disconnect', () => this.connections.disconnect());
     register('sparkWorkbench.connection.setToken', (name?: string) => this.setToken(name));
     register('sparkWorkbench.connection.edit', () =>
-      vscode.commands.executeCommand('workbench.action.openSettings', 'sparkWorkbench.connections'),
+      host.executeCommand('workbench.action.openSettings', 'sparkWorkbench.connections'),
     );
     register('sparkWorkbench.localSpark.start', () => this.connect(LOCAL_PROFILE_NAME));
     register('sparkWorkbench.localSpark.stop', () => this.stopLocal());
@@ -32,8 +38,8 @@ export class ConnectionCommands implements vscode.Disposable {
 
   /** Connects to the named profile, or asks which one; returns whether it worked. */
   async connect(name?: string, alwaysAsk = false): Promise<boolean> {
-    if (!vscode.workspace.isTrusted) {
-      void vscode.window.showWarningMessage(
+    if (!this.host.isTrusted()) {
+      void this.host.showWarningMessage(
         'Spark Workbench runs nothing in Restricted Mode. Trust this workspace to connect to Spark.',
       );
       return false;
@@ -42,12 +48,8 @@ export class ConnectionCommands implements vscode.Disposable {
     for (const problem of problems) this.log.error(problem);
     let profile: ConnectionProfile | undefined = name ? profiles.find((p) => p.name === name) : undefined;
     if (!profile && (alwaysAsk || profiles.length > 1) && !name) {
-      const picked = await vscode.window.showQuickPick(
-        profiles.map((p) => ({
-          label: p.name,
-          description: p.kind === 'local' ? `managed server on 127.0.0.1:${p.port}` : p.url,
-          profile: p,
-        })),
+      const picked = await this.host.showQuickPick(
+        profiles.map((p) => ({ label: p.name, description: profileDescription(p), profile: p })),
         { title: 'Connect to Spark', placeHolder: 'Choose a connection' },
       );
       profile = picked?.profile;
@@ -55,23 +57,20 @@ export class ConnectionCommands implements vscode.Disposable {
     }
     profile ??= this.settings.defaultProfile();
     try {
-      await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: `Connecting to ${profile.name}`, cancellable: false },
-        async (progress) => {
-          const listener = this.connections.onDidConnectionStateChange((state) => {
-            if (state.kind === 'starting') progress.report({ message: state.detail });
-          });
-          try {
-            await this.connections.connect(profile);
-          } finally {
-            listener.dispose();
-          }
-        },
-      );
+      await this.host.withProgress({ title: `Connecting to ${profile.name}`, cancellable: false }, async (progress) => {
+        const listener = this.connections.onDidConnectionStateChange((state) => {
+          if (state.kind === 'starting') progress.report(state.detail);
+        });
+        try {
+          await this.connections.connect(profile);
+        } finally {
+          listener.dispose();
+        }
+      });
       return true;
     } catch (error) {
       this.log.error(`Could not connect to ${profile.name}`, error);
-      void showFailure(error, profile);
+      void showFailureNotice(this.host, error, profile);
       return false;
     }
   }
@@ -82,12 +81,14 @@ export class ConnectionCommands implements vscode.Disposable {
       name ??
       (remote.length === 1
         ? remote[0]!.name
-        : await vscode.window.showQuickPick(
-            remote.map((p) => p.name),
-            { title: 'Set the token of which connection?' },
-          ));
+        : (
+            await this.host.showQuickPick(
+              remote.map((p) => ({ label: p.name })),
+              { title: 'Set the token of which connection?' },
+            )
+          )?.label);
     if (!target) return;
-    const token = await vscode.window.showInputBox({
+    const token = await this.host.showInputBox({
       title: `Token for ${target}`,
       prompt: 'Stored in the OS keychain through VS Code SecretStorage. Leave empty to remove it.',
       password: true,
@@ -106,7 +107,7 @@ export class ConnectionCommands implements vscode.Disposable {
   private async stopLocal(): Promise<void> {
     const port = this.settings.localPort();
     const stopped = await this.connections.stopLocal(port);
-    void vscode.window.showInformationMessage(stopped ? 'Local Spark stopped.' : 'Local Spark was not running.');
+    void this.host.showInformationMessage(stopped ? 'Local Spark stopped.' : 'Local Spark was not running.');
   }
 
   dispose(): void {

@@ -3,7 +3,7 @@ import type { TokenStore } from '../../core/session/connectionManager.js';
 
 /** Tokens per connection name in VS Code's SecretStorage (the OS keychain); never in settings. */
 export class SecretTokenStore implements TokenStore {
-  constructor(private readonly secrets: vscode.SecretStorage) {}
+  constructor(private readonly secrets: Pick<vscode.SecretStorage, 'get' | 'store' | 'delete'>) {}
 
   private key(profileName: string): string {
     return `sparkWorkbench.token.${profileName}`;
@@ -13,6 +13,7 @@ export class SecretTokenStore implements TokenStore {
     return Promise.resolve(this.secrets.get(this.key(profileName)));
   }
 
+  /** Stores the token, or removes the stored one when `token` is empty or undefined. */
   async set(profileName: string, token: string | undefined): Promise<void> {
     if (token) await this.secrets.store(this.key(profileName), token);
     else await this.secrets.delete(this.key(profileName));

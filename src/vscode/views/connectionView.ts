@@ -1,63 +1,42 @@
-import * as vscode from 'vscode';
 import type { LocalSparkServer } from '../../core/localSpark/localSparkServer.js';
 import type { ConnectionManager } from '../../core/session/connectionManager.js';
-import { DisposableStore } from '../../core/util/events.js';
+import { DisposableStore, Emitter, type Disposable } from '../../core/util/events.js';
+import type { TreeItemDescription, TreeSource, WorkbenchHost } from '../host/workbenchHost.js';
+import { connectionRowItem, connectionRows, type ConnectionRow } from './connectionRows.js';
 
-interface InfoItem {
-  label: string;
-  value: string;
-  icon: string;
-}
-
-/** The Connection view: which connection, server version, session id, and the local server's state. */
-export class ConnectionView implements vscode.TreeDataProvider<InfoItem>, vscode.Disposable {
-  private readonly changed = new vscode.EventEmitter<void>();
+/**
+ * The Connection view, repainted on every connection change; it also keeps the `sparkWorkbench.connected`
+ * context key current, which picks the welcome views of package.json.
+ */
+export class ConnectionView implements TreeSource<ConnectionRow>, Disposable {
+  private readonly changed = new Emitter<void>();
   readonly onDidChangeTreeData = this.changed.event;
   private readonly disposables = new DisposableStore();
 
   constructor(
-    private readonly connections: ConnectionManager,
-    private readonly localServer: LocalSparkServer,
+    host: Pick<WorkbenchHost, 'setContext'>,
+    private readonly connections: Pick<ConnectionManager, 'state' | 'onDidConnectionStateChange'>,
+    private readonly localServer: Pick<LocalSparkServer, 'status'>,
     private readonly localPort: () => number,
   ) {
     this.disposables.add(this.changed);
     this.disposables.add(
       connections.onDidConnectionStateChange((state) => {
-        void vscode.commands.executeCommand('setContext', 'sparkWorkbench.connected', state.kind === 'connected');
+        void host.setContext('sparkWorkbench.connected', state.kind === 'connected');
         this.changed.fire();
       }),
     );
-    void vscode.commands.executeCommand('setContext', 'sparkWorkbench.connected', false);
+    void host.setContext('sparkWorkbench.connected', false);
   }
 
-  getTreeItem(item: InfoItem): vscode.TreeItem {
-    const tree = new vscode.TreeItem(item.label);
-    tree.description = item.value;
-    tree.tooltip = `${item.label}: ${item.value}`;
-    tree.iconPath = new vscode.ThemeIcon(item.icon);
-    return tree;
+  treeItem(row: ConnectionRow): TreeItemDescription {
+    return connectionRowItem(row);
   }
 
-  async getChildren(): Promise<InfoItem[]> {
+  async getChildren(): Promise<ConnectionRow[]> {
     const state = this.connections.state;
-    if (state.kind === 'disconnected') return []; // the welcome view takes over
-    const items: InfoItem[] = [{ label: 'Connection', value: state.profile.name, icon: 'plug' }];
-    if (state.kind === 'connected') {
-      items.push({ label: 'Status', value: 'connected', icon: 'pass' });
-      items.push({ label: 'Server', value: `Spark ${state.sparkVersion.text} at ${state.endpoint}`, icon: 'server' });
-      items.push({ label: 'Session', value: state.sessionId, icon: 'key' });
-    } else if (state.kind === 'error') {
-      items.push({ label: 'Status', value: state.error.message, icon: 'error' });
-    } else {
-      items.push({ label: 'Status', value: state.kind === 'starting' ? state.detail : 'connecting…', icon: 'loading~spin' });
-    }
-    const local = await this.localServer.status(this.localPort());
-    items.push({
-      label: 'Local Spark',
-      value: local.state === 'running' ? `running on 127.0.0.1:${local.server.port} (pid ${local.server.pid})` : local.state,
-      icon: local.state === 'running' ? 'vm-running' : 'vm-outline',
-    });
-    return items;
+    if (state.kind === 'disconnected') return []; // no need to look for the local server
+    return connectionRows(state, await this.localServer.status(this.localPort()));
   }
 
   dispose(): void {

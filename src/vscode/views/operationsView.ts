@@ -1,22 +1,28 @@
-import * as vscode from 'vscode';
-import { describeProgress, type OperationTracker, type TrackedOperation } from '../../core/operations/operationTracker.js';
-import { DisposableStore } from '../../core/util/events.js';
+import type { OperationTracker, TrackedOperation } from '../../core/operations/operationTracker.js';
+import { DisposableStore, Emitter, type Disposable } from '../../core/util/events.js';
+import type { TreeItemDescription, TreeSource } from '../host/workbenchHost.js';
+import { operationTreeItem } from './operationTreeItem.js';
 
-const STATUS_ICONS: Record<TrackedOperation['status'], string> = {
-  running: 'loading~spin',
-  succeeded: 'pass',
-  failed: 'error',
-  cancelled: 'circle-slash',
+/** Calls `tick` every `ms` milliseconds until disposed. */
+export type Repeater = (ms: number, tick: () => void) => Disposable;
+
+const everyInterval: Repeater = (ms, tick) => {
+  const timer = setInterval(tick, ms);
+  return { dispose: () => clearInterval(timer) };
 };
 
-/** Running and recent operations of this window: elapsed time, stage/task progress, cancel; outcome after. */
-export class OperationsView implements vscode.TreeDataProvider<TrackedOperation>, vscode.Disposable {
-  private readonly changed = new vscode.EventEmitter<void>();
+/** Running and recent operations of this window, newest first. */
+export class OperationsView implements TreeSource<TrackedOperation>, Disposable {
+  private readonly changed = new Emitter<void>();
   readonly onDidChangeTreeData = this.changed.event;
   private readonly disposables = new DisposableStore();
-  private ticker: ReturnType<typeof setInterval> | undefined;
+  private ticker: Disposable | undefined;
 
-  constructor(private readonly operations: OperationTracker) {
+  constructor(
+    private readonly operations: Pick<OperationTracker, 'list' | 'running' | 'onDidOperationChange'>,
+    private readonly repeat: Repeater = everyInterval,
+    private readonly now: () => number = Date.now,
+  ) {
     this.disposables.add(this.changed);
     this.disposables.add(operations.onDidOperationChange(() => this.update()));
   }
@@ -25,26 +31,15 @@ export class OperationsView implements vscode.TreeDataProvider<TrackedOperation>
   private update(): void {
     this.changed.fire();
     const running = this.operations.running().length > 0;
-    if (running && !this.ticker) this.ticker = setInterval(() => this.changed.fire(), 1000);
+    if (running && !this.ticker) this.ticker = this.repeat(1000, () => this.changed.fire());
     if (!running && this.ticker) {
-      clearInterval(this.ticker);
+      this.ticker.dispose();
       this.ticker = undefined;
     }
   }
 
-  getTreeItem(operation: TrackedOperation): vscode.TreeItem {
-    const tree = new vscode.TreeItem(operation.title);
-    const elapsed = formatDuration((operation.finishedAt ?? Date.now()) - operation.startedAt);
-    const progress = describeProgress(operation);
-    tree.description =
-      operation.status === 'running'
-        ? [elapsed, progress].filter(Boolean).join(' · ')
-        : `${operation.status} · ${elapsed} · ${operation.rows.toLocaleString('en-US')} rows`;
-    tree.iconPath = new vscode.ThemeIcon(STATUS_ICONS[operation.status]);
-    tree.contextValue = operation.status === 'running' ? 'runningOperation' : 'finishedOperation';
-    tree.tooltip = [operation.title, `on ${operation.connectionName}`, operation.error?.message].filter(Boolean).join('\n');
-    tree.id = `operation-${operation.id}`;
-    return tree;
+  treeItem(operation: TrackedOperation): TreeItemDescription {
+    return operationTreeItem(operation, this.now());
   }
 
   getChildren(operation?: TrackedOperation): TrackedOperation[] {
@@ -52,14 +47,7 @@ export class OperationsView implements vscode.TreeDataProvider<TrackedOperation>
   }
 
   dispose(): void {
-    if (this.ticker) clearInterval(this.ticker);
+    this.ticker?.dispose();
     this.disposables.dispose();
   }
-}
-
-export function formatDuration(ms: number): string {
-  if (ms < 1000) return `${ms} ms`;
-  const seconds = ms / 1000;
-  if (seconds < 60) return `${seconds.toFixed(1)} s`;
-  return `${Math.floor(seconds / 60)} min ${Math.round(seconds % 60)} s`;
 }

@@ -1,0 +1,98 @@
+import * as vscode from 'vscode';
+import type { StatusBarEntry, TreeItemDescription, TreeSource, WorkbenchHost } from './workbenchHost.js';
+
+/**
+ * The seam over the real `vscode` module: each member forwards to one API call and converts plain
+ * descriptions to VS Code objects. Decisions belong in the callers, which are unit-tested with a fake.
+ */
+export const vscodeHost: WorkbenchHost = {
+  isTrusted: () => vscode.workspace.isTrusted,
+  settings: (section) => vscode.workspace.getConfiguration(section),
+
+  showInformationMessage: (message, ...actions) => Promise.resolve(vscode.window.showInformationMessage(message, ...actions)),
+  showWarningMessage: (message, ...actions) => Promise.resolve(vscode.window.showWarningMessage(message, ...actions)),
+  showErrorMessage: (message, ...actions) => Promise.resolve(vscode.window.showErrorMessage(message, ...actions)),
+  showQuickPick: (items, options) => Promise.resolve(vscode.window.showQuickPick([...items], options)),
+  showInputBox: (options) => Promise.resolve(vscode.window.showInputBox(options)),
+  withProgress: (options, task) =>
+    Promise.resolve(
+      vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: options.title, cancellable: options.cancellable },
+        (progress, token) =>
+          task(
+            { report: (message) => progress.report({ message }) },
+            { onCancellationRequested: (listener) => token.onCancellationRequested(listener) },
+          ),
+      ),
+    ),
+
+  registerCommand: (id, handler) => vscode.commands.registerCommand(id, handler),
+  executeCommand: (id, ...args) => Promise.resolve(vscode.commands.executeCommand(id, ...args)),
+  setContext: async (key, value) => {
+    await vscode.commands.executeCommand('setContext', key, value);
+  },
+
+  writeClipboard: (text) => Promise.resolve(vscode.env.clipboard.writeText(text)),
+  activeEditorText: () => {
+    const editor = vscode.window.activeTextEditor;
+    if (!editor) return undefined;
+    const { document, selection } = editor;
+    return { document: document.getText(), selection: selection.isEmpty ? undefined : document.getText(selection) };
+  },
+
+  createStatusBarItem: ({ id, name, priority }): StatusBarEntry => {
+    const item = vscode.window.createStatusBarItem(id, vscode.StatusBarAlignment.Left, priority);
+    item.name = name;
+    return {
+      render: ({ text, tooltip, command, isError }) => {
+        item.text = text;
+        item.tooltip = typeof tooltip === 'string' ? tooltip : new vscode.MarkdownString(tooltip.markdown);
+        item.command = command;
+        item.backgroundColor = isError ? new vscode.ThemeColor('statusBarItem.errorBackground') : undefined;
+      },
+      show: () => item.show(),
+      dispose: () => item.dispose(),
+    };
+  },
+
+  createLogChannel: (name) => {
+    const channel = vscode.window.createOutputChannel(name, { log: true });
+    return {
+      info: (text) => channel.info(text),
+      error: (text) => channel.error(text),
+      show: (preserveFocus) => channel.show(preserveFocus),
+      dispose: () => channel.dispose(),
+    };
+  },
+
+  registerTree: <T>(viewId: string, source: TreeSource<T>, options: { readonly showCollapseAll?: boolean } = {}) => {
+    const changed = new vscode.EventEmitter<void>();
+    const subscription = source.onDidChangeTreeData(() => changed.fire());
+    const view = vscode.window.createTreeView<T>(viewId, {
+      treeDataProvider: {
+        onDidChangeTreeData: changed.event,
+        getChildren: (node) => source.getChildren(node),
+        getTreeItem: (node) => treeItem(source.treeItem(node)),
+      },
+      showCollapseAll: options.showCollapseAll ?? false,
+    });
+    return {
+      dispose: () => {
+        view.dispose();
+        subscription.dispose();
+        changed.dispose();
+      },
+    };
+  },
+};
+
+function treeItem(description: TreeItemDescription): vscode.TreeItem {
+  const collapsible = description.expandable ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None;
+  const item = new vscode.TreeItem(description.label, collapsible);
+  item.description = description.description;
+  item.tooltip = description.tooltip;
+  item.contextValue = description.contextValue;
+  if (description.icon) item.iconPath = new vscode.ThemeIcon(description.icon);
+  item.id = description.id;
+  return item;
+}

@@ -1,0 +1,131 @@
+// The seam between the VS Code layer and VS Code: the part of the `vscode` API that commands, views and
+// the status bar use, in plain types. `vscodeHost.ts` implements it once over the real API; unit tests
+// implement it with a fake, so everything written against this interface runs in plain Node.
+import type { Disposable, Event } from '../../core/util/events.js';
+
+export interface QuickPickEntry {
+  readonly label: string;
+  readonly description?: string;
+}
+
+export interface QuickPickOptions {
+  readonly title?: string;
+  readonly placeHolder?: string;
+}
+
+export interface InputBoxOptions {
+  readonly title?: string;
+  readonly prompt?: string;
+  readonly password?: boolean;
+  readonly ignoreFocusOut?: boolean;
+}
+
+/** A progress notification. */
+export interface ProgressOptions {
+  readonly title: string;
+  readonly cancellable: boolean;
+}
+
+export interface ProgressReporter {
+  report(message: string): void;
+}
+
+export interface Cancellation {
+  readonly onCancellationRequested: Event<void>;
+}
+
+/** One settings section, e.g. `sparkWorkbench`; keys below it may be dotted (`localSpark.port`). */
+export interface SettingsSection {
+  /** The effective value (workspace over user over default). */
+  get<T>(key: string, fallback: T): T;
+  /** The value per scope, so untrusted workspaces can ignore the workspace's own. */
+  inspect<T>(key: string): { readonly globalValue?: T; readonly defaultValue?: T } | undefined;
+}
+
+/** The active text editor's text; `selection` is undefined when nothing is selected. */
+export interface EditorText {
+  readonly document: string;
+  readonly selection: string | undefined;
+}
+
+/** Plain text, or Markdown (rendered untrusted: no command links run). */
+export type Tooltip = string | { readonly markdown: string };
+
+/** What a status bar item shows, and what clicking it runs. */
+export interface StatusBarPresentation {
+  readonly text: string;
+  readonly tooltip: Tooltip;
+  readonly command: string;
+  /** Drawn on the theme's error background. */
+  readonly isError: boolean;
+}
+
+/** A left-aligned status bar item. */
+export interface StatusBarItemOptions {
+  readonly id: string;
+  readonly name: string;
+  readonly priority: number;
+}
+
+export interface StatusBarEntry extends Disposable {
+  render(presentation: StatusBarPresentation): void;
+  show(): void;
+}
+
+/** A log output channel (timestamps and levels are the channel's). */
+export interface LogChannel extends Disposable {
+  info(text: string): void;
+  error(text: string): void;
+  show(preserveFocus: boolean): void;
+}
+
+/** How one tree node looks; `icon` is a codicon id such as `database` or `loading~spin`. */
+export interface TreeItemDescription {
+  readonly label: string;
+  readonly description?: string;
+  readonly tooltip?: string;
+  /** Matched by `viewItem == …` in the menus of package.json. */
+  readonly contextValue?: string;
+  readonly icon?: string;
+  /** Shown collapsed, with children loaded on expansion. */
+  readonly expandable?: boolean;
+  /** Keeps selection and expansion across repaints. */
+  readonly id?: string;
+}
+
+/** A tree view's content: the nodes, how each looks, and when to repaint the whole tree. */
+export interface TreeSource<T> {
+  readonly onDidChangeTreeData: Event<void>;
+  getChildren(node?: T): T[] | Promise<T[]>;
+  treeItem(node: T): TreeItemDescription;
+}
+
+export interface WorkbenchHost {
+  /** Whether the workspace is trusted (false in Restricted Mode). */
+  isTrusted(): boolean;
+  settings(section: string): SettingsSection;
+
+  /** Each message resolves to the action chosen, or undefined when dismissed. */
+  showInformationMessage(message: string, ...actions: string[]): Promise<string | undefined>;
+  showWarningMessage(message: string, ...actions: string[]): Promise<string | undefined>;
+  showErrorMessage(message: string, ...actions: string[]): Promise<string | undefined>;
+  showQuickPick<T extends QuickPickEntry>(items: readonly T[], options: QuickPickOptions): Promise<T | undefined>;
+  showInputBox(options: InputBoxOptions): Promise<string | undefined>;
+  /** Runs `task` under a progress notification that closes when the task settles. */
+  withProgress<R>(
+    options: ProgressOptions,
+    task: (progress: ProgressReporter, cancellation: Cancellation) => Promise<R>,
+  ): Promise<R>;
+
+  registerCommand(id: string, handler: (...args: never[]) => unknown): Disposable;
+  executeCommand(id: string, ...args: unknown[]): Promise<unknown>;
+  /** Sets a context key for `when` clauses in package.json. */
+  setContext(key: string, value: unknown): Promise<void>;
+
+  writeClipboard(text: string): Promise<void>;
+  activeEditorText(): EditorText | undefined;
+
+  createStatusBarItem(options: StatusBarItemOptions): StatusBarEntry;
+  createLogChannel(name: string): LogChannel;
+  registerTree<T>(viewId: string, source: TreeSource<T>, options?: { readonly showCollapseAll?: boolean }): Disposable;
+}

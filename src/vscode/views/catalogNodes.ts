@@ -1,0 +1,75 @@
+import { qualifiedName, type SparkCatalog } from '../../core/connect/sparkCatalog.js';
+
+export type CatalogNode =
+  | { kind: 'catalog'; catalog: string }
+  | { kind: 'namespace'; catalog: string; namespace: string }
+  | { kind: 'table'; catalog: string; namespace: string; table: string; tableType: string; temporary: boolean }
+  | { kind: 'column'; catalog: string; namespace: string; table: string; column: string; dataType: string; nullable: boolean }
+  | { kind: 'message'; text: string; error: boolean };
+
+/** The catalog queries the tree needs (SparkCatalog in the extension, a fake in tests). */
+export type CatalogSource = Pick<SparkCatalog, 'listCatalogs' | 'listNamespaces' | 'listTables' | 'listColumns'>;
+
+/** The qualified SQL name of a node (`catalog`.`schema`.`table`), for Copy Name and generated queries. */
+export function nodeName(node: CatalogNode): string {
+  switch (node.kind) {
+    case 'catalog':
+      return qualifiedName(node.catalog);
+    case 'namespace':
+      return qualifiedName(node.catalog, node.namespace);
+    case 'table':
+      return node.temporary ? qualifiedName(node.table) : qualifiedName(node.catalog, node.namespace, node.table);
+    case 'column':
+      return qualifiedName(node.column);
+    default:
+      return '';
+  }
+}
+
+/**
+ * The children of a node (the catalogs at the root): catalogs → schemas → tables and views → columns.
+ * An empty level says so, and a level that fails to load says why, in place of its children.
+ */
+export async function catalogChildren(openCatalog: () => Promise<CatalogSource>, node?: CatalogNode): Promise<CatalogNode[]> {
+  try {
+    const catalog = await openCatalog();
+    if (!node) return (await catalog.listCatalogs()).map((c) => ({ kind: 'catalog', catalog: c }));
+    switch (node.kind) {
+      case 'catalog':
+        return orEmpty(
+          (await catalog.listNamespaces(node.catalog)).map((n) => ({ kind: 'namespace', catalog: node.catalog, namespace: n })),
+          'No schemas',
+        );
+      case 'namespace':
+        return orEmpty(
+          (await catalog.listTables(node.catalog, node.namespace)).map((t) => ({
+            kind: 'table',
+            catalog: node.catalog,
+            namespace: node.namespace,
+            table: t.name,
+            tableType: t.tableType,
+            temporary: t.isTemporary,
+          })),
+          'No tables',
+        );
+      case 'table': {
+        // A temporary view belongs to no catalog or schema: Spark finds it by its bare name.
+        const columns = node.temporary
+          ? await catalog.listColumns('', '', node.table)
+          : await catalog.listColumns(node.catalog, node.namespace, node.table);
+        return orEmpty(
+          columns.map((c) => ({ ...node, kind: 'column', column: c.name, dataType: c.dataType, nullable: c.nullable })),
+          'No columns',
+        );
+      }
+      default:
+        return [];
+    }
+  } catch (error) {
+    return [{ kind: 'message', text: `Could not load: ${(error as Error).message}`, error: true }];
+  }
+}
+
+function orEmpty(nodes: CatalogNode[], text: string): CatalogNode[] {
+  return nodes.length ? nodes : [{ kind: 'message', text, error: false }];
+}

@@ -1,0 +1,236 @@
+// A WorkbenchHost that records what the VS Code layer asked VS Code to do, and answers dialogs the way
+// each test says: the fake side of the seam in src/vscode/host/workbenchHost.ts.
+import { Emitter, type Disposable } from '../../../src/core/util/events.js';
+import type {
+  EditorText,
+  InputBoxOptions,
+  LogChannel,
+  ProgressOptions,
+  QuickPickEntry,
+  QuickPickOptions,
+  SettingsSection,
+  StatusBarEntry,
+  StatusBarItemOptions,
+  StatusBarPresentation,
+  TreeSource,
+  WorkbenchHost,
+} from '../../../src/vscode/host/workbenchHost.js';
+
+export type Severity = 'information' | 'warning' | 'error';
+
+export interface ShownMessage {
+  readonly severity: Severity;
+  readonly text: string;
+  readonly actions: readonly string[];
+}
+
+export interface ShownProgress {
+  readonly options: ProgressOptions;
+  readonly reports: string[];
+  settled: boolean;
+  readonly cancel: Emitter<void>;
+}
+
+/** A setting's value per scope, as `WorkspaceConfiguration.inspect` reports it. */
+export interface SettingScopes {
+  workspaceValue?: unknown;
+  globalValue?: unknown;
+  defaultValue?: unknown;
+}
+
+export class FakeStatusBarItem implements StatusBarEntry {
+  readonly renders: StatusBarPresentation[] = [];
+  visible = false;
+  disposed = false;
+
+  constructor(readonly options: StatusBarItemOptions) {}
+
+  get current(): StatusBarPresentation | undefined {
+    return this.renders.at(-1);
+  }
+
+  render(presentation: StatusBarPresentation): void {
+    this.renders.push(presentation);
+  }
+
+  show(): void {
+    this.visible = true;
+  }
+
+  dispose(): void {
+    this.disposed = true;
+  }
+}
+
+export class FakeLogChannel implements LogChannel {
+  readonly lines: string[] = [];
+  shownPreservingFocus: boolean | undefined;
+  disposed = false;
+
+  info(text: string): void {
+    this.lines.push(`info: ${text}`);
+  }
+
+  error(text: string): void {
+    this.lines.push(`error: ${text}`);
+  }
+
+  show(preserveFocus: boolean): void {
+    this.shownPreservingFocus = preserveFocus;
+  }
+
+  dispose(): void {
+    this.disposed = true;
+  }
+}
+
+export class FakeHost implements WorkbenchHost {
+  trusted = true;
+  /** Keyed by the full setting name, e.g. `sparkWorkbench.connections`. */
+  readonly settingValues = new Map<string, SettingScopes>();
+  readonly messages: ShownMessage[] = [];
+  /** The action a message's user picks; dismissing (undefined) by default. */
+  answerMessage: (message: ShownMessage) => string | undefined = () => undefined;
+  readonly quickPicks: { items: readonly QuickPickEntry[]; options: QuickPickOptions }[] = [];
+  /** The label the user picks; dismissing by default. */
+  answerQuickPick: (items: readonly QuickPickEntry[]) => string | undefined = () => undefined;
+  readonly inputBoxes: InputBoxOptions[] = [];
+  answerInputBox: (options: InputBoxOptions) => string | undefined = () => undefined;
+  readonly progress: ShownProgress[] = [];
+  readonly commands = new Map<string, (...args: never[]) => unknown>();
+  readonly executed: { id: string; args: unknown[] }[] = [];
+  readonly contexts = new Map<string, unknown>();
+  clipboard = '';
+  editor: EditorText | undefined;
+  readonly statusBarItems: FakeStatusBarItem[] = [];
+  readonly logChannels = new Map<string, FakeLogChannel>();
+  readonly trees = new Map<string, { source: TreeSource<unknown>; showCollapseAll: boolean }>();
+  /** Work started through the host that a test may wait for (see `settled`). */
+  private readonly pending: Promise<unknown>[] = [];
+
+  /** Sets a setting's value in one scope (`workspaceValue` by default). */
+  set(name: string, value: unknown, scope: keyof SettingScopes = 'workspaceValue'): void {
+    this.settingValues.set(name, { ...this.settingValues.get(name), [scope]: value });
+  }
+
+  /** Runs a registered command the way VS Code would. */
+  run(id: string, ...args: unknown[]): Promise<unknown> {
+    const handler = this.commands.get(id);
+    if (!handler) throw new Error(`command ${id} is not registered`);
+    return this.track(Promise.resolve((handler as (...a: unknown[]) => unknown)(...args)));
+  }
+
+  /** Waits until everything started through the host (messages, commands they run, …) has settled. */
+  async settled(): Promise<void> {
+    while (this.pending.length) {
+      await Promise.allSettled(this.pending.splice(0));
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
+
+  messagesOf(severity: Severity): ShownMessage[] {
+    return this.messages.filter((m) => m.severity === severity);
+  }
+
+  private track<T>(promise: Promise<T>): Promise<T> {
+    this.pending.push(promise);
+    return promise;
+  }
+
+  isTrusted(): boolean {
+    return this.trusted;
+  }
+
+  settings(section: string): SettingsSection {
+    const scopes = (key: string) => this.settingValues.get(`${section}.${key}`);
+    return {
+      get: <T>(key: string, fallback: T): T => {
+        const s = scopes(key);
+        return (s?.workspaceValue ?? s?.globalValue ?? s?.defaultValue ?? fallback) as T;
+      },
+      inspect: <T>(key: string) => scopes(key) as { globalValue?: T; defaultValue?: T } | undefined,
+    };
+  }
+
+  showInformationMessage(text: string, ...actions: string[]): Promise<string | undefined> {
+    return this.show('information', text, actions);
+  }
+
+  showWarningMessage(text: string, ...actions: string[]): Promise<string | undefined> {
+    return this.show('warning', text, actions);
+  }
+
+  showErrorMessage(text: string, ...actions: string[]): Promise<string | undefined> {
+    return this.show('error', text, actions);
+  }
+
+  private show(severity: Severity, text: string, actions: string[]): Promise<string | undefined> {
+    const message = { severity, text, actions };
+    this.messages.push(message);
+    return this.track(Promise.resolve(this.answerMessage(message)));
+  }
+
+  showQuickPick<T extends QuickPickEntry>(items: readonly T[], options: QuickPickOptions): Promise<T | undefined> {
+    this.quickPicks.push({ items, options });
+    const label = this.answerQuickPick(items);
+    return this.track(Promise.resolve(items.find((item) => item.label === label)));
+  }
+
+  showInputBox(options: InputBoxOptions): Promise<string | undefined> {
+    this.inputBoxes.push(options);
+    return this.track(Promise.resolve(this.answerInputBox(options)));
+  }
+
+  withProgress<R>(
+    options: ProgressOptions,
+    task: (
+      progress: { report(message: string): void },
+      cancellation: { onCancellationRequested: Emitter<void>['event'] },
+    ) => Promise<R>,
+  ): Promise<R> {
+    const shown: ShownProgress = { options, reports: [], settled: false, cancel: new Emitter<void>() };
+    this.progress.push(shown);
+    const run = task({ report: (message) => shown.reports.push(message) }, { onCancellationRequested: shown.cancel.event });
+    return this.track(run.finally(() => (shown.settled = true)));
+  }
+
+  registerCommand(id: string, handler: (...args: never[]) => unknown): Disposable {
+    if (this.commands.has(id)) throw new Error(`command ${id} is registered twice`);
+    this.commands.set(id, handler);
+    return { dispose: () => this.commands.delete(id) };
+  }
+
+  executeCommand(id: string, ...args: unknown[]): Promise<unknown> {
+    this.executed.push({ id, args });
+    return this.commands.has(id) ? this.run(id, ...args) : Promise.resolve(undefined);
+  }
+
+  async setContext(key: string, value: unknown): Promise<void> {
+    this.contexts.set(key, value);
+  }
+
+  async writeClipboard(text: string): Promise<void> {
+    this.clipboard = text;
+  }
+
+  activeEditorText(): EditorText | undefined {
+    return this.editor;
+  }
+
+  createStatusBarItem(options: StatusBarItemOptions): FakeStatusBarItem {
+    const item = new FakeStatusBarItem(options);
+    this.statusBarItems.push(item);
+    return item;
+  }
+
+  createLogChannel(name: string): FakeLogChannel {
+    const channel = new FakeLogChannel();
+    this.logChannels.set(name, channel);
+    return channel;
+  }
+
+  registerTree<T>(viewId: string, source: TreeSource<T>, options: { readonly showCollapseAll?: boolean } = {}): Disposable {
+    this.trees.set(viewId, { source: source as TreeSource<unknown>, showCollapseAll: options.showCollapseAll ?? false });
+    return { dispose: () => this.trees.delete(viewId) };
+  }
+}
