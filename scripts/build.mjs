@@ -16,7 +16,10 @@ const common = {
 
 // parquet-wasm loads its .wasm file from next to its script, so it ships unbundled in dist/vendor.
 const external = ['parquet-wasm'];
-const builds = [build({ ...common, entryPoints: ['src/cli/cli.ts'], outfile: 'dist/cli.js', external })];
+// Vega is ESM with a top-level await, which CommonJS cannot bundle: the CLI imports it at run time.
+const builds = [
+  build({ ...common, entryPoints: ['src/cli/cli.ts'], outfile: 'dist/cli.js', external: [...external, 'vega', 'vega-lite'] }),
+];
 if (existsSync('src/extension.ts')) {
   builds.push(
     build({ ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode', ...external] }),

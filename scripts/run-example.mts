@@ -17,7 +17,6 @@ import { projectRoot, projectRuntimeDir } from './runtimeDir.mjs';
 const log = (line: string) => console.error(line);
 const keepServer = process.argv.includes('--keep-server');
 
-
 const runtime = await new SparkRuntimeInstaller(projectRuntimeDir, log).ensureInstalled();
 const servers = new LocalSparkServer(join(projectRuntimeDir, 'servers'), log);
 const port = DEFAULT_CONNECT_PORT;

@@ -52,7 +52,9 @@ export function activate(context: vscode.ExtensionContext): void {
   const catalogView = own(new CatalogView(connections, async () => new SparkCatalog(await connections.client())));
   const resultSettings = () => vscode.workspace.getConfiguration('sparkWorkbench.results');
   const exporter = new ResultExporter(runner, log, join(context.extensionPath, 'dist'));
-  const charts = new ChartDataService(connections, () => resultSettings().get<number>('chartPushdownThreshold', 20_000));
+  const charts = new ChartDataService(connections, operations, () =>
+    resultSettings().get<number>('chartPushdownThreshold', 20_000),
+  );
   const results = own(
     new ResultsPanels({
       runner,

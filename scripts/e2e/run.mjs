@@ -3,7 +3,7 @@
 // Chromium. Exports runE2e() for the top-level test runner, which passes the test Spark server's
 // address in the environment; prints "e2e: N passed, N failed".
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -64,6 +64,9 @@ export async function runE2e(env = process.env) {
   );
   if (packaged.status !== 0) throw new Error(`vsce package failed:\n${packaged.stdout}\n${packaged.stderr}`);
 
+  // The tests open, save and export files: they work on a copy, never on the fixtures in the repository.
+  const workspace = join(runDir, 'workspace');
+  cpSync(join(root, 'test/fixtures/workspace'), workspace, { recursive: true });
   const userData = join(runDir, 'user-data');
   mkdirSync(join(userData, 'User'), { recursive: true });
   mkdirSync(join(runDir, 'extensions'));
@@ -81,9 +84,12 @@ export async function runE2e(env = process.env) {
         'extensions.autoUpdate': false,
         'update.mode': 'none',
         'chat.disableAIFeatures': true,
+        'git.openRepositoryInParentFolders': 'never',
         'workbench.secondarySideBar.defaultVisibility': 'hidden',
         'sparkWorkbench.connections': [{ name: 'Test Spark', url: `sc://127.0.0.1:${sparkPort}` }],
         'sparkWorkbench.defaultConnection': 'Test Spark',
+        // The grid loads a whole million-row result in one test.
+        'sparkWorkbench.results.rowLimit': 1_000_000,
       },
       null,
       2,
@@ -141,7 +147,7 @@ export async function runE2e(env = process.env) {
           ...process.env,
           ...env,
           CS_PORT: String(port),
-          E2E_WORKSPACE: join(root, 'test/fixtures/workspace'),
+          E2E_WORKSPACE: workspace,
           E2E_SCREENSHOTS: join(root, 'test-results/e2e'),
           MOCHA_COUNTS_FILE: countsFile,
         },
@@ -149,7 +155,7 @@ export async function runE2e(env = process.env) {
     );
     const counts = existsSync(countsFile) ? JSON.parse(readFileSync(countsFile, 'utf8')) : { passed: 0, failed: 1 };
     if (status !== 0 && counts.failed === 0) counts.failed = 1;
-    const host = await runHostTests(port);
+    const host = await runHostTests(port, workspace);
     console.log(`in-host tests: ${host.passed} passed, ${host.failed} failed`);
     return { passed: counts.passed + host.passed, failed: counts.failed + host.failed };
   } finally {
@@ -166,13 +172,12 @@ export async function runE2e(env = process.env) {
  * names the extension (from source) and the tests; the smoke-test driver runs them and reports back
  * through window.codeAutomationLog / codeAutomationExit.
  */
-async function runHostTests(port) {
+async function runHostTests(port, folder) {
   const remote = (path) => `vscode-remote://127.0.0.1:${port}${path}`;
   const payload = [
     ['extensionDevelopmentPath', remote(root)],
     ['extensionTestsPath', remote(join(root, 'dist/test/host/index.js'))],
   ];
-  const folder = join(root, 'test/fixtures/workspace');
   const url = `http://127.0.0.1:${port}/?folder=${encodeURIComponent(folder)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
   const profile = mkdtempSync(join(tmpdir(), 'sw-host-'));
   const context = await launchChromium(profile);

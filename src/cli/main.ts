@@ -145,6 +145,57 @@ export function buildProgram(): Command {
         }
       },
     );
+  program
+    .command('chart')
+    .description('draw a chart of a query as SVG (aggregated in Spark when the result is large)')
+    .argument('<query>', 'the SQL query')
+    .requiredOption('--out <file.svg>', 'where to write the SVG')
+    .option('--spec <auto|file>', "a Vega-Lite spec in JSON, or 'auto' for the chart suggested from the result's columns", 'auto')
+    .option('--remote <url>', 'Spark Connect URL, sc://host:port/;token=… (default: $SPARK_REMOTE, else the local server)')
+    .addOption(
+      new Option(
+        '--local-rows <rows>',
+        'a result with at most this many rows is drawn row by row; larger ones are aggregated in Spark',
+      )
+        .default(20_000)
+        .argParser(parsePositiveInt),
+    )
+    .option('--time-zone <zone>', "IANA time zone for local time units (default: this machine's)")
+    .addOption(portOption())
+    .action(
+      async (
+        query: string,
+        options: { out: string; spec: string; remote?: string; localRows: number; timeZone?: string; port: number },
+      ) => {
+        const client = new SparkConnectClient(await resolveConnection(options.remote, options.port), {
+          clientVersion: packageVersion(),
+        });
+        const abort = new AbortController();
+        const onSigint = () => abort.abort();
+        process.once('SIGINT', onSigint);
+        try {
+          await client.ping();
+          const { writeQueryChart } = await import('./chartCommand.js');
+          await writeQueryChart(
+            client,
+            query,
+            {
+              spec: options.spec,
+              out: options.out,
+              localRowLimit: options.localRows,
+              timeZone: options.timeZone,
+              signal: abort.signal,
+            },
+            log,
+          );
+        } catch (error) {
+          throw Object.assign(new Error('chart failed'), { sqlError: error, sqlText: query });
+        } finally {
+          process.off('SIGINT', onSigint);
+          await client.close();
+        }
+      },
+    );
   return program;
 }
 

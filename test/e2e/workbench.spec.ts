@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { SparkConnectClient } from '../../src/core/connect/sparkConnectClient.js';
 import { testServer, waitForSparkIdle } from '../support/sparkTestServer.js';
 import { Workbench } from './support/workbench.js';
@@ -98,28 +100,124 @@ describe('Spark Workbench in a real VS Code workbench', function () {
     await workbench.screenshot('03-catalog-columns');
   });
 
-  it('previews the first rows of a table', async () => {
+  it('previews a table in the results grid, with Spark types in the headers', async () => {
     const catalog = workbench.view('Catalog');
     const orders = workbench.treeRow(catalog, 'orders');
     await orders.hover();
     await orders.locator('.action-label[aria-label="Preview Rows"]').click();
-    const editor = workbench.page.locator('.editor-instance .view-lines');
-    await editor.filter({ hasText: 'APAC' }).waitFor({ timeout: 60_000 });
-    const text = (await editor.innerText()).replace(/\u00a0/g, ' ');
-    assert.match(text, /order_id\s+\|\s+region\s+\|\s+amount/);
-    assert.match(text, /2\s+\|\s+AMER\s+\|\s+99\.99/);
-    assert.match(text, /\(3 rows\)/);
+    const results = await workbench.resultsFinished('succeeded');
+    const headers = await results.locator('.header-cell').allInnerTexts();
+    assert.deepEqual(
+      headers.map((h) => h.replace(/\s+/g, ' ').trim()),
+      ['order_id bigint', 'region string', 'amount decimal(10,2)'],
+    );
+    assert.match(await results.locator('#status').innerText(), /^3 rows · /);
+    const amount = results.locator('.cell', { hasText: /^99\.99$/ });
+    assert.match((await amount.getAttribute('class')) ?? '', /\bnum\b/, 'numbers are right-aligned');
     await workbench.screenshot('04-preview');
   });
 
+  it('shows tricky values exactly: decimals, bigints, NULL apart from empty text, nested values, hostile text', async () => {
+    await workbench.runCommand('View: Close All Editors');
+    await workbench.openFile('tricky_types.sql');
+    await workbench.page.locator('.editor-instance .view-lines').click();
+    await workbench.runCommand('Spark: Run SQL (Selection or File)');
+    const results = await workbench.resultsFinished('succeeded');
+    // Walk the row with the keyboard, as a user would: the selected cell scrolls into view.
+    await results.locator('.row[data-position="0"] .cell[data-column="0"]').click();
+    const seen: { text: string; classes: string }[] = [];
+    for (let column = 0; column < 11; column++) {
+      const cell = results.locator('.cell.selected');
+      seen.push({ text: await cell.innerText(), classes: (await cell.getAttribute('class')) ?? '' });
+      if (column === 7) {
+        const detail = results.locator('#detail');
+        await detail.locator('.tree-key', { hasText: /^y$/ }).waitFor();
+        assert.match(await detail.innerText(), /array \(2\)[\s\S]*"p"[\s\S]*"q"/);
+        await workbench.screenshot('05-tricky-types-detail');
+      }
+      await results.locator('#grid').press('ArrowRight');
+    }
+    assert.deepEqual(
+      seen.map((s) => s.text),
+      [
+        '12345678901234567890.123456789',
+        '9007199254740993',
+        '2024-02-29 23:59:59.123456',
+        'NULL',
+        '',
+        '<img src=x onerror="document.body.dataset.pwned=1">',
+        '[1, 2, NULL]',
+        '{"a" -> {x: 1, y: ["p", "q"]}}',
+        '{name: "Ada", tags: ["math", "code"]}',
+        '-0.0',
+        'NaN',
+      ],
+    );
+    assert.match(seen[3]!.classes, /\bnull\b/, 'NULL is styled as NULL');
+    assert.doesNotMatch(seen[4]!.classes, /\bnull\b/, 'an empty string is not NULL');
+    assert.equal(await results.locator('img').count(), 0, 'the hostile value created no element');
+    assert.equal(await results.locator('body[data-pwned]').count(), 0, 'no script ran');
+  });
+
+  it('draws a chart of a small result from the loaded rows', async () => {
+    await workbench.runCommand('View: Close All Editors');
+    await workbench.openFile('revenue_by_region.sql');
+    await workbench.page.locator('.editor-instance .view-lines').click();
+    await workbench.runCommand('Spark: Run SQL (Selection or File)');
+    const results = await workbench.resultsFinished('succeeded');
+    await results.locator('#tab-chart').click();
+    await results.locator('#chart-canvas[data-rendered="3"] canvas').waitFor({ timeout: 30_000 });
+    assert.equal(await results.locator('#chart-mark').inputValue(), 'bar');
+    assert.match(await results.locator('#chart-note').innerText(), /^3 rows\.$/);
+    await workbench.screenshot('06-chart');
+  });
+
+  it('exports the full result to CSV through the save dialog', async () => {
+    const results = workbench.results();
+    await results.locator('#tab-grid').click();
+    const target = join(process.env.E2E_SCREENSHOTS!, `revenue-${Date.now()}.csv`);
+    await results.locator('#export').selectOption('csv');
+    await workbench.answerSaveDialog(target, /\.csv$/);
+    await workbench.runCommand('Notifications: Show Notifications');
+    await workbench.page
+      .locator('.notifications-center .notification-list-item', { hasText: 'Exported 3 rows' })
+      .waitFor({ timeout: 60_000 });
+    assert.equal(readFileSync(target, 'utf8'), 'region,revenue\r\nAMER,99.99\r\nAPAC,0.01\r\nEMEA,10.50\r\n');
+    await workbench.runCommand('Notifications: Clear All Notifications');
+  });
+
+  it('scrolls a million-row result and charts it with the aggregation done in Spark', async () => {
+    await workbench.runCommand('View: Close All Editors');
+    await workbench.openFile('million_rows.sql');
+    await workbench.page.locator('.editor-instance .view-lines').click();
+    await workbench.runCommand('Spark: Run SQL (Selection or File)');
+    const results = await workbench.resultsFinished('succeeded', 180_000);
+    assert.match(await results.locator('#status').innerText(), /^1,000,000 rows · /);
+    const grid = results.locator('#grid');
+    await grid.evaluate((element) => (element.scrollTop = element.scrollHeight));
+    await results.locator('.row .gutter', { hasText: /^1000000$/ }).waitFor();
+    await results.locator('.cell', { hasText: /^row 999999$/ }).waitFor();
+    await workbench.screenshot('07-million-rows-bottom');
+    await results.locator('#tab-chart').click();
+    await results.locator('#chart-mark').selectOption('bar');
+    await results.locator('#chart-x').selectOption('bucket');
+    await results.locator('#chart-y').selectOption('half');
+    await results.locator('#chart-aggregate').selectOption('sum');
+    await results.locator('#chart-note', { hasText: 'Aggregated in Spark from 1,000,000 rows' }).waitFor({ timeout: 60_000 });
+    await results.locator('#chart-canvas[data-rendered="7"] canvas').waitFor();
+    await workbench.screenshot('08-million-rows-chart');
+    assert.equal(await results.locator('body[data-csp-violations]').count(), 0, 'the CSP blocked nothing: Vega ran without eval');
+  });
+
   it('cancels a long query from the Operations view, and the Spark job stops within 2 s', async () => {
+    await workbench.runCommand('View: Close All Editors');
     await workbench.openFile('long_query.sql');
     await workbench.page.locator('.editor-instance .view-lines').click();
     await workbench.runCommand('Spark: Run SQL (Selection or File)');
     const operations = await workbench.expandView('Operations');
     const running = operations.locator('.monaco-list-row', { hasText: /tasks/ }).first();
     await running.waitFor({ timeout: 60_000 });
-    await workbench.screenshot('05-running');
+    await workbench.screenshot('09-running');
     await running.hover();
     const cancelledAt = Date.now();
     await running.locator('.action-label[aria-label="Cancel Operation"]').click();
@@ -127,6 +225,6 @@ describe('Spark Workbench in a real VS Code workbench', function () {
     const { busyTicks, idleAfterMs } = await waitForSparkIdle(testServer().pid, cancelledAt, 2_000);
     assert.ok(busyTicks <= 2, `Spark still busy (${busyTicks} CPU ticks in 250 ms) ${idleAfterMs} ms after cancel`);
     console.log(`      Spark idle ${idleAfterMs} ms after the click on Cancel`);
-    await workbench.screenshot('06-cancelled');
+    await workbench.screenshot('10-cancelled');
   });
 });

@@ -1,4 +1,4 @@
-import type { RecordBatch } from 'apache-arrow';
+import type { RecordBatch, Schema } from 'apache-arrow';
 import * as vscode from 'vscode';
 import { DisposableStore } from '../../core/util/events.js';
 import type { OutputLog } from '../outputLog.js';
@@ -11,6 +11,7 @@ import type {
   RunStats,
   WebviewMessage,
 } from '../../webview/results/protocol.js';
+import type { ChartDataRequest } from './chartDataService.js';
 import { resultsHtml } from './resultsHtml.js';
 
 export const RESULTS_VIEW_TYPE = 'sparkWorkbench.results';
@@ -23,7 +24,7 @@ export interface ResultsPanelServices {
   readonly rowLimit: () => number;
   readonly chartPushdownThreshold: () => number;
   readonly exportResult: (sql: string, title: string, format: ExportFormat) => Promise<void>;
-  readonly chartData: (request: { sql: string; spec: object; loadedRows: number; complete: boolean }) => Promise<ChartDataResult>;
+  readonly chartData: (request: ChartDataRequest) => Promise<ChartDataResult>;
 }
 
 interface CurrentRun {
@@ -32,6 +33,7 @@ interface CurrentRun {
   readonly title: string;
   readonly rowLimit: number;
   readonly abort: AbortController;
+  schema: Schema | undefined;
   loadedRows: number;
   truncated: boolean;
   finished: boolean;
@@ -48,6 +50,7 @@ export class ResultsPanel implements vscode.Disposable {
   private ready = false;
   private nextRunId = 1;
   private current: CurrentRun | undefined;
+  private chartAbort: AbortController | undefined;
   private disposed = false;
   private readonly onDidDisposeEmitter = new vscode.EventEmitter<void>();
   readonly onDidPanelDispose = this.onDidDisposeEmitter.event;
@@ -87,6 +90,7 @@ export class ResultsPanel implements vscode.Disposable {
       title,
       rowLimit,
       abort: new AbortController(),
+      schema: undefined,
       loadedRows: 0,
       truncated: false,
       finished: false,
@@ -121,7 +125,10 @@ export class ResultsPanel implements vscode.Disposable {
       onEvent: (event, stats, progress) => {
         if (run !== this.current || this.disposed) return;
         progressText = progress;
-        if (event.type === 'schema') this.post({ type: 'schema', runId: run.runId, ipc: schemaToIpc(event.schema) });
+        if (event.type === 'schema') {
+          run.schema = event.schema;
+          this.post({ type: 'schema', runId: run.runId, ipc: schemaToIpc(event.schema) });
+        }
         if (event.type === 'batch') this.forwardBatch(run, event.batch, batchToIpc, headOfBatch);
         const now = Date.now();
         if (now - lastStatsAt >= 100) {
@@ -210,12 +217,20 @@ export class ResultsPanel implements vscode.Disposable {
         return;
       case 'chartRequest': {
         if (!run) return;
+        // Only the newest chart matters: a changed spec stops the aggregation still running for the old one.
+        this.chartAbort?.abort();
+        const chartAbort = (this.chartAbort = new AbortController());
+        run.abort.signal.addEventListener('abort', () => chartAbort.abort(), { once: true });
+        const { chartFieldsOf } = await import('../../core/charts/chartFields.js');
         const result = await this.services
           .chartData({
             sql: run.sql,
             spec: message.spec,
+            fields: run.schema ? chartFieldsOf(run.schema) : [],
+            timeZone: message.timeZone,
             loadedRows: message.loadedRows,
             complete: run.finished && !run.truncated,
+            signal: chartAbort.signal,
           })
           .catch((error: unknown): ChartDataResult => ({
             kind: 'error',
@@ -254,6 +269,7 @@ export class ResultsPanel implements vscode.Disposable {
     this.disposed = true;
     // A panel closed mid-run stops its run: nobody is left to see the rows.
     this.current?.abort.abort();
+    this.chartAbort?.abort();
     this.disposables.dispose();
     this.panel.dispose();
     this.onDidDisposeEmitter.fire();

@@ -1,15 +1,26 @@
-import type { RecordBatch, Schema } from 'apache-arrow';
 import * as vscode from 'vscode';
-import type { SparkRow } from '../../core/arrow/sparkValues.js';
+import type { ExecutionStats, ResultEvent } from '../../core/connect/queryExecution.js';
+import { asSparkError, type SparkError } from '../../core/connect/sparkError.js';
 import type { ConnectionManager } from '../../core/session/connectionManager.js';
 import { describeProgress, type OperationTracker } from '../../core/operations/operationTracker.js';
 import type { OutputLog } from '../outputLog.js';
 import { showFailure } from './failureNotifications.js';
 
-export interface QueryOutcome {
-  readonly schema: Schema | undefined;
-  readonly rows: SparkRow[];
-  readonly batches: RecordBatch[];
+export interface StreamOptions {
+  /** Ask Spark for at most this many rows (a Limit on the query). */
+  readonly maxRows?: number;
+  /** Stops the run like the notification's cancel button does. */
+  readonly signal?: AbortSignal;
+  /** Every result event, in order, with the execution's running counters; a returned promise holds the stream back until it settles. */
+  readonly onEvent?: (event: ResultEvent, stats: Readonly<ExecutionStats>, progressText: string) => void | Promise<void>;
+}
+
+export interface RunSummary {
+  readonly status: 'succeeded' | 'failed' | 'cancelled' | 'refused';
+  readonly rows: number;
+  readonly bytes: number;
+  readonly elapsedMs: number;
+  readonly error?: SparkError;
 }
 
 /**
@@ -24,55 +35,62 @@ export class QueryRunner {
     private readonly log: OutputLog,
   ) {}
 
-  async run(sql: string, title: string, maxRows?: number): Promise<QueryOutcome | undefined> {
+  /** Streams a run's events to `onEvent` as they arrive; always settles with what happened. */
+  async stream(sql: string, title: string, options: StreamOptions = {}): Promise<RunSummary> {
+    const startedAt = Date.now();
     if (!vscode.workspace.isTrusted) {
       void vscode.window.showWarningMessage('Spark Workbench runs nothing in Restricted Mode.');
-      return undefined;
+      return { status: 'refused', rows: 0, bytes: 0, elapsedMs: 0 };
     }
-    const profile = this.connections.profile;
+    let stats: Readonly<ExecutionStats> | undefined;
     try {
-      const client = await this.connections.client(profile ?? undefined);
+      const client = await this.connections.client(this.connections.profile ?? undefined);
       const connectionName = this.connections.profile?.name ?? 'Spark';
-      // Arrow value reading loads with the first run, not at activation.
-      const { rowsOf } = await import('../../core/arrow/sparkValues.js');
-      return await vscode.window.withProgress(
+      await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Notification, title: `Spark: ${title}`, cancellable: true },
         async (progress, token) => {
-          const execution = client.sql(sql, { maxRows });
+          const execution = client.sql(sql, { maxRows: options.maxRows });
+          stats = execution.stats;
           const cancel = token.onCancellationRequested(() => execution.cancel());
-          const outcome: QueryOutcome = { schema: undefined, rows: [], batches: [] };
+          const abort = () => execution.cancel();
+          options.signal?.addEventListener('abort', abort);
+          if (options.signal?.aborted) execution.cancel();
           let lastMessage = '';
           try {
             for await (const event of this.operations.follow(execution, title, connectionName)) {
-              if (event.type === 'schema') (outcome as { schema: Schema | undefined }).schema = event.schema;
-              if (event.type === 'batch') {
-                outcome.batches.push(event.batch);
-                for (const row of rowsOf(event.batch)) outcome.rows.push(row);
-              }
               const current = this.operations.list().find((o) => o.sparkOperationId === execution.operationId);
               const message = current ? describeProgress(current) : '';
+              await options.onEvent?.(event, execution.stats, message);
               if (message && message !== lastMessage) progress.report({ message: (lastMessage = message) });
             }
           } finally {
             cancel.dispose();
+            options.signal?.removeEventListener('abort', abort);
           }
-          this.log.info(`${title}: ${outcome.rows.length} rows in ${Date.now() - execution.stats.startedAt} ms`);
-          return outcome;
         },
       );
-    } catch (error) {
+      const summary = this.summary('succeeded', stats, startedAt);
+      this.log.info(`${title}: ${summary.rows} rows in ${summary.elapsedMs} ms`);
+      return summary;
+    } catch (thrown) {
+      const error = asSparkError(thrown);
+      if (error.kind === 'cancelled') {
+        this.log.info(`${title}: cancelled`);
+        return { ...this.summary('cancelled', stats, startedAt), error };
+      }
       this.connections.reportFailure(error);
       this.log.error(title, error);
       void showFailure(error, this.connections.profile);
-      return undefined;
+      return { ...this.summary('failed', stats, startedAt), error };
     }
   }
 
-  /** Shows a result as a text table in a new editor (the results grid arrives with the results viewer). */
-  async show(outcome: QueryOutcome, heading: string): Promise<void> {
-    const { formatTable } = await import('../../core/arrow/resultFormatters.js');
-    const text = outcome.schema ? formatTable(outcome.schema, outcome.rows) : '(no result)\n';
-    const document = await vscode.workspace.openTextDocument({ content: `-- ${heading}\n${text}`, language: 'plaintext' });
-    await vscode.window.showTextDocument(document, { preview: true });
+  private summary(status: RunSummary['status'], stats: Readonly<ExecutionStats> | undefined, startedAt: number): RunSummary {
+    return {
+      status,
+      rows: stats?.rows ?? 0,
+      bytes: stats?.arrowBytes ?? 0,
+      elapsedMs: (stats?.finishedAt ?? Date.now()) - (stats?.startedAt ?? startedAt),
+    };
   }
 }

@@ -112,7 +112,9 @@ export class ChartView {
   show(): void {
     this.visible = true;
     if (!this.spec && this.store.schema) {
-      const suggestion = suggestChart(chartFieldsOf(this.store.schema));
+      // A result not loaded whole, or larger than the local limit, gets a chart Spark can aggregate.
+      const large = !this.complete || this.store.loadedRows > this.localThreshold;
+      const suggestion = suggestChart(chartFieldsOf(this.store.schema), { large });
       if ('reason' in suggestion) {
         this.setNote(`No chart suggested: ${suggestion.reason} Pick fields above or edit the spec.`);
         this.spec = { mark: 'bar', encoding: {} };

@@ -167,7 +167,14 @@ gridElement.addEventListener('keydown', (event) => {
 });
 
 const chart = new ChartView(chartPane, store, {
-  requestData: (requestId, spec) => post({ type: 'chartRequest', requestId, spec, loadedRows: store.loadedRows }),
+  requestData: (requestId, spec) =>
+    post({
+      type: 'chartRequest',
+      requestId,
+      spec,
+      loadedRows: store.loadedRows,
+      timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
+    }),
   saveFile: (suggestedName, content, filters) => post({ type: 'saveFile', suggestedName, content, filters }),
 });
 

@@ -75,7 +75,14 @@ export type WebviewMessage =
     }
   | { readonly type: 'export'; readonly format: ExportFormat }
   | { readonly type: 'copy'; readonly text: string; readonly what: string }
-  | { readonly type: 'chartRequest'; readonly requestId: number; readonly spec: object; readonly loadedRows: number }
+  | {
+      readonly type: 'chartRequest';
+      readonly requestId: number;
+      readonly spec: object;
+      readonly loadedRows: number;
+      /** The webview's IANA time zone: Vega draws local time units in it. */
+      readonly timeZone: string;
+    }
   | {
       readonly type: 'saveFile';
       readonly suggestedName: string;

@@ -3,8 +3,11 @@ import { append } from './grid.js';
 
 /**
  * A value laid out as an expandable tree: arrays by index, maps by key, structs by field name. The top
- * two levels start open. Text goes in with textContent only.
+ * two levels start open, and small nodes (a few entries) deeper down too, so a typical nested value
+ * reads at a glance. Text goes in with textContent only.
  */
+const SMALL_NODE = 5;
+
 export function renderValueTree(parent: HTMLElement, label: string, value: SparkValue, depth = 0): void {
   const children = childrenOf(value);
   if (!children) {
@@ -15,7 +18,7 @@ export function renderValueTree(parent: HTMLElement, label: string, value: Spark
     return;
   }
   const details = append(parent, 'details', 'tree-node');
-  details.open = depth < 2;
+  details.open = depth < 2 || (depth < 5 && children.entries.length <= SMALL_NODE);
   const summary = append(details, 'summary', '');
   append(summary, 'span', 'tree-key').textContent = label;
   append(summary, 'span', 'tree-kind').textContent = children.kind;

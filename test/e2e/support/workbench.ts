@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { BrowserContext, Locator, Page } from 'playwright-core';
+import type { BrowserContext, FrameLocator, Locator, Page } from 'playwright-core';
 import { launchChromium } from '../../../scripts/e2e/chromium.mjs';
 
 /** A real VS Code workbench (code-server) in Debian's Chromium, as a person sees it. */
@@ -46,6 +46,27 @@ export class Workbench {
     await this.page.keyboard.press('Enter');
   }
 
+  /**
+   * Answers VS Code's own save dialog (the simple file dialog of a browser workbench) with a path:
+   * waits until it shows its suggested name, replaces it, and accepts once the box holds the path.
+   */
+  async answerSaveDialog(path: string, suggested: RegExp): Promise<void> {
+    const input = this.page.locator('.quick-input-widget input');
+    await input.waitFor();
+    await this.page.waitForFunction(
+      ([selector, source]) => new RegExp(source).test((document.querySelector(selector) as HTMLInputElement | null)?.value ?? ''),
+      ['.quick-input-widget input', suggested.source] as const,
+    );
+    await input.fill(path);
+    await this.page.waitForFunction(
+      ([selector, wanted]) => (document.querySelector(selector) as HTMLInputElement | null)?.value === wanted,
+      ['.quick-input-widget input', path] as const,
+    );
+    // Enter first accepts the dialog's own path completion; its OK button saves.
+    await this.page.locator('.quick-input-widget .monaco-button', { hasText: /^OK$/ }).click();
+    await input.waitFor({ state: 'hidden' });
+  }
+
   async openFile(name: string): Promise<void> {
     await this.page.locator('.monaco-workbench').click({ position: { x: 700, y: 12 } });
     await this.page.keyboard.press('Control+P');
@@ -78,6 +99,18 @@ export class Workbench {
     return pane.locator('.monaco-list-row', {
       has: this.page.locator('.label-name', { hasText: new RegExp(`^${escape(label)}$`) }),
     });
+  }
+
+  /** The content of the visible results webview (a webview is two nested iframes). */
+  results(): FrameLocator {
+    return this.page.frameLocator('iframe.webview.ready >> visible=true').frameLocator('#active-frame');
+  }
+
+  /** Waits for the visible results panel to finish its run with this state. */
+  async resultsFinished(state: 'succeeded' | 'failed' | 'cancelled', timeout = 90_000): Promise<FrameLocator> {
+    const results = this.results();
+    await results.locator(`body[data-run-state="${state}"]`).waitFor({ timeout });
+    return results;
   }
 
   statusBar(text: RegExp): Locator {

@@ -1,0 +1,48 @@
+-- aggregation query
+SELECT `__k0` AS `region`,
+  make_timestamp(year(date_add(add_months(make_date(`__k2`, 1, 1), `__k3`), 1 - 1)), month(date_add(add_months(make_date(`__k2`, 1, 1), `__k3`), 1 - 1)), day(date_add(add_months(make_date(`__k2`, 1, 1), `__k3`), 1 - 1)), 0, 0, CAST((0) * 1000 + (0) AS DECIMAL(8, 3)) / 1000, 'Europe/Berlin') AS `yearmonth_ordered_at`,
+  `__m4` AS `mean_amount`,
+  sum(`__rows5`) OVER () AS `source_rows`
+FROM (
+SELECT `region` AS `__k0`,
+    year(`__w1`) AS `__k2`,
+    (month(`__w1`) - 1) AS `__k3`,
+    CAST(avg(CAST(`amount` AS DOUBLE)) AS DOUBLE) AS `__m4`,
+    count(*) AS `__rows5`
+  FROM (
+SELECT `region`, `ordered_at`, `amount`, convert_timezone('Europe/Berlin', CAST(`ordered_at` AS TIMESTAMP_NTZ)) AS `__w1`
+  FROM (
+SELECT * FROM orders -- the user query, with a trailing comment
+) AS src
+  WHERE ((coalesce(NULLIF(`region`, '') IN ('EMEA', 'APAC'), FALSE))) AND ((CASE WHEN `quantity` IS NULL THEN FALSE ELSE coalesce(`quantity` > 0D, FALSE) END))
+) AS prepared
+  GROUP BY `region`, year(`__w1`), (month(`__w1`) - 1)
+) AS grouped
+
+-- rewritten spec
+{
+  "mark": "line",
+  "data": {
+    "name": "result"
+  },
+  "encoding": {
+    "x": {
+      "type": "temporal",
+      "field": "yearmonth_ordered_at",
+      "timeUnit": {
+        "unit": "yearmonth",
+        "binned": true
+      },
+      "title": "ordered_at (year-month)"
+    },
+    "y": {
+      "type": "quantitative",
+      "field": "mean_amount",
+      "title": "Mean of amount"
+    },
+    "color": {
+      "field": "region",
+      "type": "nominal"
+    }
+  }
+}

@@ -1,0 +1,46 @@
+-- aggregation query
+SELECT `__k0` AS `region`,
+  make_timestamp(year(date_add(add_months(make_date(2012, 1, 1), 0), `__k2` - 1)), month(date_add(add_months(make_date(2012, 1, 1), 0), `__k2` - 1)), day(date_add(add_months(make_date(2012, 1, 1), 0), `__k2` - 1)), 0, 0, CAST((0) * 1000 + (0) AS DECIMAL(8, 3)) / 1000, 'UTC') AS `utcday_day`,
+  `__m3` AS `sum_quantity`,
+  sum(`__rows4`) OVER () AS `source_rows`
+FROM (
+SELECT `region` AS `__k0`,
+    ((dayofweek(`__w1`) - 1) + (1) * 7 - pmod(0 + 6, 7)) AS `__k2`,
+    CAST(sum(CAST(`quantity` AS DOUBLE)) AS DOUBLE) AS `__m3`,
+    count(*) AS `__rows4`
+  FROM (
+SELECT `region`, `day`, `quantity`, CAST(`day` AS TIMESTAMP_NTZ) AS `__w1`
+  FROM (
+SELECT * FROM orders -- the user query, with a trailing comment
+) AS src
+) AS prepared
+  GROUP BY `region`, ((dayofweek(`__w1`) - 1) + (1) * 7 - pmod(0 + 6, 7))
+) AS grouped
+
+-- rewritten spec
+{
+  "mark": "bar",
+  "data": {
+    "name": "result"
+  },
+  "encoding": {
+    "x": {
+      "type": "ordinal",
+      "field": "utcday_day",
+      "timeUnit": {
+        "unit": "utcday",
+        "binned": true
+      },
+      "title": "day (day)"
+    },
+    "y": {
+      "type": "quantitative",
+      "field": "sum_quantity",
+      "title": "Sum of quantity"
+    },
+    "color": {
+      "field": "region",
+      "type": "nominal"
+    }
+  }
+}
