@@ -3,7 +3,7 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: ['node_modules/**', 'dist/**', 'src/generated/**', '.spark/**', '.proto/**', '.vscode-e2e/**', 'test-results/**', '.e2e/**'],
+    ignores: ['node_modules/**', 'dist/**', 'src/generated/**', '.spark/**', '.proto/**', '.vscode-e2e/**', 'test-results/**', '.e2e/**', '.scratch/**'],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,

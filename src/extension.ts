@@ -40,6 +40,7 @@ export function activate(context: vscode.ExtensionContext): void {
       tokens,
       clientVersion: String(context.extension.packageJSON.version),
       log: (line) => log.info(line),
+      defaultProfile: () => settings.defaultProfile(),
       localSpark: {
         server: localServer,
         ensureRuntime: (report) =>

@@ -53,7 +53,72 @@ async function waitForHealth(port, child, timeoutMs = 60_000) {
 export async function runE2e(env = process.env) {
   if (!existsSync(node24) || !existsSync(entry)) throw new Error('The e2e tools are missing: run scripts/e2e/install.sh first.');
   const runDir = mkdtempSync(join(tmpdir(), 'sw-e2e-'));
-  const vsix = join(runDir, 'spark-workbench.vsix');
+  const vsix = packageVsix(runDir);
+
+  // The tests open, save and export files: they work on a copy, never on the fixtures in the repository.
+  const workspace = join(runDir, 'workspace');
+  cpSync(join(root, 'test/fixtures/workspace'), workspace, { recursive: true });
+  const sparkPort = env.SPARK_TEST_PORT;
+  const serverEnv = {
+    ...process.env,
+    ...env,
+    TMPDIR: join(runDir, 'tmp'),
+    EXTENSIONS_GALLERY: '{}',
+    SPARK_WORKBENCH_HOME: join(root, '.spark'),
+  };
+  mkdirSync(join(runDir, 'tmp'));
+  const untrustedFolder = join(runDir, 'untrusted');
+  cpSync(join(root, 'test/fixtures/untrusted'), untrustedFolder, { recursive: true });
+  const countsFile = join(runDir, 'counts.json');
+  let trusted;
+  let restricted;
+  try {
+    // The main workbench trusts every folder and has the test server in its user settings.
+    trusted = await startCodeServer(join(runDir, 'trusted'), vsix, serverEnv, {
+      trustWorkspaces: true,
+      settings: {
+        'sparkWorkbench.connections': [{ name: 'Test Spark', url: `sc://127.0.0.1:${sparkPort}` }],
+        'sparkWorkbench.defaultConnection': 'Test Spark',
+        // The grid loads a whole million-row result in one test.
+        'sparkWorkbench.results.rowLimit': 1_000_000,
+      },
+    });
+    // A second one with workspace trust on and nothing in its user settings: the Restricted Mode tests
+    // open an untrusted folder whose own settings name a server and runtime paths.
+    restricted = await startCodeServer(join(runDir, 'restricted'), vsix, serverEnv, { trustWorkspaces: false, settings: {} });
+    const status = await run(
+      join(root, 'node_modules/.bin/mocha'),
+      ['--reporter', join(root, 'test/support/countingReporter.cjs'), '--timeout', '120000', '--exit', 'test/e2e/**/*.spec.ts'],
+      {
+        cwd: root,
+        env: {
+          ...process.env,
+          ...env,
+          CS_PORT: String(trusted.port),
+          CS_RESTRICTED_PORT: String(restricted.port),
+          E2E_UNTRUSTED_WORKSPACE: untrustedFolder,
+          E2E_WORKSPACE: workspace,
+          E2E_SCREENSHOTS: join(root, 'test-results/e2e'),
+          MOCHA_COUNTS_FILE: countsFile,
+        },
+      },
+    );
+    const counts = existsSync(countsFile) ? JSON.parse(readFileSync(countsFile, 'utf8')) : { passed: 0, failed: 1 };
+    if (status !== 0 && counts.failed === 0) counts.failed = 1;
+    const host = await runHostTests(trusted.port, workspace);
+    console.log(`in-host tests: ${host.passed} passed, ${host.failed} failed`);
+    return { passed: counts.passed + host.passed, failed: counts.failed + host.failed };
+  } finally {
+    mkdirSync(join(root, 'test-results/e2e'), { recursive: true });
+    if (trusted) writeFileSync(join(root, 'test-results/e2e/code-server.log'), await trusted.stop());
+    if (restricted) writeFileSync(join(root, 'test-results/e2e/code-server-restricted.log'), await restricted.stop());
+    rmSync(runDir, { recursive: true, force: true });
+  }
+}
+
+/** The extension as users get it: a VSIX packaged by vsce from dist/ (built before the e2e run). */
+export function packageVsix(dir) {
+  const vsix = join(dir, 'spark-workbench.vsix');
   const packaged = spawnSync(
     join(root, 'node_modules/.bin/vsce'),
     ['package', '--no-dependencies', '--allow-missing-repository', '-o', vsix],
@@ -63,57 +128,42 @@ export async function runE2e(env = process.env) {
     },
   );
   if (packaged.status !== 0) throw new Error(`vsce package failed:\n${packaged.stdout}\n${packaged.stderr}`);
+  return vsix;
+}
 
-  // The tests open, save and export files: they work on a copy, never on the fixtures in the repository.
-  const workspace = join(runDir, 'workspace');
-  cpSync(join(root, 'test/fixtures/workspace'), workspace, { recursive: true });
-  const userData = join(runDir, 'user-data');
+const COMMON_SETTINGS = {
+  'workbench.startupEditor': 'none',
+  'workbench.tips.enabled': false,
+  'telemetry.telemetryLevel': 'off',
+  'extensions.autoCheckUpdates': false,
+  'extensions.autoUpdate': false,
+  'update.mode': 'none',
+  'chat.disableAIFeatures': true,
+  'git.openRepositoryInParentFolders': 'never',
+  'workbench.secondarySideBar.defaultVisibility': 'hidden',
+};
+
+/**
+ * One code-server with a fresh user-data and extensions dir and the VSIX installed, on 127.0.0.1.
+ * stop() ends it and returns what it logged.
+ */
+export async function startCodeServer(dir, vsix, serverEnv, { trustWorkspaces, settings }) {
+  const userData = join(dir, 'user-data');
   mkdirSync(join(userData, 'User'), { recursive: true });
-  mkdirSync(join(runDir, 'extensions'));
-  mkdirSync(join(runDir, 'tmp'));
-  writeFileSync(join(runDir, 'config.yaml'), '');
-  const sparkPort = env.SPARK_TEST_PORT;
-  writeFileSync(
-    join(userData, 'User', 'settings.json'),
-    JSON.stringify(
-      {
-        'workbench.startupEditor': 'none',
-        'workbench.tips.enabled': false,
-        'telemetry.telemetryLevel': 'off',
-        'extensions.autoCheckUpdates': false,
-        'extensions.autoUpdate': false,
-        'update.mode': 'none',
-        'chat.disableAIFeatures': true,
-        'git.openRepositoryInParentFolders': 'never',
-        'workbench.secondarySideBar.defaultVisibility': 'hidden',
-        'sparkWorkbench.connections': [{ name: 'Test Spark', url: `sc://127.0.0.1:${sparkPort}` }],
-        'sparkWorkbench.defaultConnection': 'Test Spark',
-        // The grid loads a whole million-row result in one test.
-        'sparkWorkbench.results.rowLimit': 1_000_000,
-      },
-      null,
-      2,
-    ),
-  );
-  const serverEnv = {
-    ...process.env,
-    ...env,
-    TMPDIR: join(runDir, 'tmp'),
-    EXTENSIONS_GALLERY: '{}',
-    SPARK_WORKBENCH_HOME: join(root, '.spark'),
-  };
+  mkdirSync(join(dir, 'extensions'));
+  writeFileSync(join(dir, 'config.yaml'), '');
+  writeFileSync(join(userData, 'User', 'settings.json'), JSON.stringify({ ...COMMON_SETTINGS, ...settings }, null, 2));
   const base = [
     entry,
     '--config',
-    join(runDir, 'config.yaml'),
+    join(dir, 'config.yaml'),
     '--user-data-dir',
     userData,
     '--extensions-dir',
-    join(runDir, 'extensions'),
+    join(dir, 'extensions'),
   ];
   const installed = spawnSync(node24, [...base, '--install-extension', vsix], { env: serverEnv, encoding: 'utf8' });
   if (installed.status !== 0) throw new Error(`Installing the VSIX failed:\n${installed.stdout}\n${installed.stderr}`);
-
   const port = await freePort();
   const server = spawn(
     node24,
@@ -125,7 +175,7 @@ export async function runE2e(env = process.env) {
       'none',
       '--disable-telemetry',
       '--disable-update-check',
-      '--disable-workspace-trust',
+      ...(trustWorkspaces ? ['--disable-workspace-trust'] : []),
       '--disable-getting-started-override',
       '--vscode-option',
       'enable-smoke-test-driver',
@@ -135,36 +185,20 @@ export async function runE2e(env = process.env) {
   const log = [];
   server.stdout.on('data', (c) => log.push(c));
   server.stderr.on('data', (c) => log.push(c));
-  const countsFile = join(runDir, 'counts.json');
+  const stop = async () => {
+    if (server.exitCode === null) {
+      server.kill('SIGTERM');
+      await new Promise((r) => (server.exitCode !== null ? r() : server.once('exit', r)));
+    }
+    return Buffer.concat(log);
+  };
   try {
     await waitForHealth(port, server);
-    const status = await run(
-      join(root, 'node_modules/.bin/mocha'),
-      ['--reporter', join(root, 'test/support/countingReporter.cjs'), '--timeout', '120000', '--exit', 'test/e2e/**/*.spec.ts'],
-      {
-        cwd: root,
-        env: {
-          ...process.env,
-          ...env,
-          CS_PORT: String(port),
-          E2E_WORKSPACE: workspace,
-          E2E_SCREENSHOTS: join(root, 'test-results/e2e'),
-          MOCHA_COUNTS_FILE: countsFile,
-        },
-      },
-    );
-    const counts = existsSync(countsFile) ? JSON.parse(readFileSync(countsFile, 'utf8')) : { passed: 0, failed: 1 };
-    if (status !== 0 && counts.failed === 0) counts.failed = 1;
-    const host = await runHostTests(port, workspace);
-    console.log(`in-host tests: ${host.passed} passed, ${host.failed} failed`);
-    return { passed: counts.passed + host.passed, failed: counts.failed + host.failed };
-  } finally {
-    server.kill('SIGTERM');
-    await new Promise((r) => (server.exitCode !== null ? r() : server.once('exit', r)));
-    mkdirSync(join(root, 'test-results/e2e'), { recursive: true });
-    writeFileSync(join(root, 'test-results/e2e/code-server.log'), Buffer.concat(log));
-    rmSync(runDir, { recursive: true, force: true });
+  } catch (error) {
+    await stop();
+    throw error;
   }
+  return { port, stop };
 }
 
 /**

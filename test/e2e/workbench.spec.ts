@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SparkConnectClient } from '../../src/core/connect/sparkConnectClient.js';
 import { testServer, waitForSparkIdle } from '../support/sparkTestServer.js';
@@ -175,9 +176,12 @@ describe('Spark Workbench in a real VS Code workbench', function () {
   it('exports the full result to CSV through the save dialog', async () => {
     const results = workbench.results();
     await results.locator('#tab-grid').click();
-    const target = join(process.env.E2E_SCREENSHOTS!, `revenue-${Date.now()}.csv`);
+    const target = join(mkdtempSync(join(tmpdir(), 'sw-export-')), 'revenue.csv');
     await results.locator('#export').selectOption('csv');
     await workbench.answerSaveDialog(target, /\.csv$/);
+    // The file appears only once it is complete (written beside it, then renamed); then the notice.
+    const deadline = Date.now() + 60_000;
+    while (!existsSync(target) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 200));
     await workbench.runCommand('Notifications: Show Notifications');
     await workbench.page
       .locator('.notifications-center .notification-list-item', { hasText: 'Exported 3 rows' })
@@ -219,12 +223,32 @@ describe('Spark Workbench in a real VS Code workbench', function () {
     await running.waitFor({ timeout: 60_000 });
     await workbench.screenshot('09-running');
     await running.hover();
-    const cancelledAt = Date.now();
+    const clickStarted = Date.now();
     await running.locator('.action-label[aria-label="Cancel Operation"]').click();
+    // Spark's 2 s count from the click itself (a busy browser can take a while to report it done).
+    const cancelledAt = Date.now();
+    console.log(`      the click on Cancel took ${cancelledAt - clickStarted} ms`);
     await operations.locator('.monaco-list-row', { hasText: 'cancelled' }).first().waitFor({ timeout: 10_000 });
     const { busyTicks, idleAfterMs } = await waitForSparkIdle(testServer().pid, cancelledAt, 2_000);
     assert.ok(busyTicks <= 2, `Spark still busy (${busyTicks} CPU ticks in 250 ms) ${idleAfterMs} ms after cancel`);
     console.log(`      Spark idle ${idleAfterMs} ms after the click on Cancel`);
     await workbench.screenshot('10-cancelled');
+  });
+
+  it('brings a results panel back after a window reload, showing its query, and runs it again on request', async () => {
+    await workbench.runCommand('View: Close All Editors');
+    await workbench.openFile('revenue_by_region.sql');
+    await workbench.page.locator('.editor-instance .view-lines').click();
+    await workbench.runCommand('Spark: Run SQL (Selection or File)');
+    await workbench.resultsFinished('succeeded');
+    await workbench.runCommand('Developer: Reload Window');
+    await workbench.page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    const results = await workbench.resultsFinished('restored', 60_000);
+    assert.match(await results.locator('#sql').innerText(), /SELECT region, sum\(amount\) AS revenue FROM e2e_shop\.orders/);
+    assert.equal(await results.locator('#status').innerText(), 'Not run since the window reloaded.');
+    await workbench.screenshot('13-restored-after-reload');
+    await results.locator('#run-again').click();
+    const again = await workbench.resultsFinished('succeeded', 60_000);
+    assert.match(await again.locator('#status').innerText(), /^3 rows · /);
   });
 });

@@ -12,6 +12,8 @@ describe('Spark Workbench inside the extension host', () => {
     assert.ok(extension.isActive);
     const elapsed = Date.now() - started;
     console.log(`      activation took ${elapsed} ms (bundle load + activate)`);
+    const loaded = Object.keys(require.cache).filter((file) => /[\\/]dist[\\/]engine\.js$/.test(file));
+    assert.deepEqual(loaded, [], 'the Spark engine (client, Arrow, gRPC) loads on first use, not at activation');
     assert.ok(elapsed < 5_000, 'activation finishes (the speed goal lives in the benchmark figures)');
   });
 

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, projectRoot, runtimeDir, testServer } from '../support/sparkTestServer.js';
 
@@ -124,5 +126,83 @@ describe('the spark-workbench CLI against a real Spark server', function () {
     const stopped = await cli(['server', 'status', '--port', String(await freePort())]);
     assert.equal(stopped.code, 3);
     assert.equal(stopped.stdout, 'stopped\n');
+  });
+
+  describe('chart', () => {
+    let folder: string;
+    before(() => (folder = mkdtempSync(join(tmpdir(), 'sw-chart-'))));
+    after(() => rmSync(folder, { recursive: true, force: true }));
+
+    it('draws the suggested chart of a large result as SVG, aggregated in Spark', async () => {
+      const out = join(folder, 'revenue.svg');
+      const query =
+        "SELECT concat('r', CAST(id % 4 AS STRING)) AS region, CAST(id % 10 AS DOUBLE) AS amount FROM range(0, 200000, 1, 2)";
+      const result = await cli(['chart', query, '--remote', testServer().url, '--out', out]);
+      assert.equal(result.code, 0, result.stderr);
+      assert.match(result.stderr, /^Aggregated in Spark from 200,000 rows \(4 fetched\)\. Wrote /);
+      const svg = readFileSync(out, 'utf8');
+      assert.match(svg, /^<svg /);
+      // The suggested bar chart: the sum per region, largest first; every region holds 50,000 rows.
+      const bars = [...svg.matchAll(/aria-label="region: (r\d); Sum of amount: ([\d,]+)"/g)].map((m) => [m[1], m[2]]);
+      assert.deepEqual(bars.sort(), [
+        ['r0', '200000'],
+        ['r1', '250000'],
+        ['r2', '200000'],
+        ['r3', '250000'],
+      ]);
+    });
+
+    it('draws a spec from a file over a small result from its rows, and writes nothing on failure', async () => {
+      const spec = join(folder, 'spec.json');
+      writeFileSync(
+        spec,
+        JSON.stringify({
+          mark: 'point',
+          encoding: { x: { field: 'id', type: 'quantitative' }, y: { field: 'sq', type: 'quantitative' } },
+        }),
+      );
+      const out = join(folder, 'points.svg');
+      const ok = await cli([
+        'chart',
+        'SELECT id, id * id AS sq FROM range(5)',
+        '--spec',
+        spec,
+        '--remote',
+        testServer().url,
+        '--out',
+        out,
+      ]);
+      assert.equal(ok.code, 0, ok.stderr);
+      assert.match(ok.stderr, /^Drawn from all 5 rows\./);
+      assert.equal([...readFileSync(out, 'utf8').matchAll(/aria-roledescription="point"/g)].length, 5);
+
+      const big = await cli([
+        'chart',
+        'SELECT id, id * id AS sq FROM range(50000)',
+        '--spec',
+        spec,
+        '--remote',
+        testServer().url,
+        '--out',
+        join(folder, 'big.svg'),
+      ]);
+      assert.equal(big.code, 1);
+      assert.match(big.stderr, /cannot be aggregated in Spark \(the chart draws one mark per row/);
+      const bad = await cli([
+        'chart',
+        'SELECT id FROM range(5) WHERE id = = 1',
+        '--remote',
+        testServer().url,
+        '--out',
+        join(folder, 'bad.svg'),
+      ]);
+      assert.equal(bad.code, 1);
+      assert.match(bad.stderr, /PARSE_SYNTAX_ERROR[\s\S]*--> line 1, column 36/);
+      assert.deepEqual(
+        readdirSync(folder).sort(),
+        ['points.svg', 'revenue.svg', 'spec.json'],
+        'no partial or failed output is left',
+      );
+    });
   });
 });

@@ -8,9 +8,10 @@ import { ConnectionManager, type ConnectionProfile, type ConnectionState } from 
 import { FaultProxy } from '../support/faultProxy.js';
 import { runtimeDir, testServer } from '../support/sparkTestServer.js';
 
-function manager(tokens: Record<string, string>, retryPolicy?: RetryPolicy) {
+function manager(tokens: Record<string, string>, retryPolicy?: RetryPolicy, defaultProfile?: ConnectionProfile) {
   return new ConnectionManager({
     retryPolicy,
+    defaultProfile: defaultProfile && (() => defaultProfile),
     tokens: { get: async (name) => tokens[name] },
     localSpark: {
       ensureRuntime: () => Promise.reject(new Error('no local server in this test')),
@@ -36,6 +37,21 @@ describe('connection manager and operations against a real Spark server', functi
       const state = connections.state;
       assert.equal(state.kind, 'connected');
       assert.match(state.kind === 'connected' ? state.sparkVersion.text : '', /^4\./);
+    } finally {
+      connections.dispose();
+    }
+  });
+
+  it('connects to the default connection when a query runs before anything was chosen', async () => {
+    const { port, token } = testServer();
+    const profile: ConnectionProfile = { kind: 'remote', name: 'dev', url: `sc://127.0.0.1:${port}` };
+    const connections = manager({ dev: token }, undefined, profile);
+    try {
+      assert.equal(connections.profile, undefined);
+      const client = await connections.client();
+      assert.equal((await client.sql('SELECT 41 + 1 AS answer').toTable()).getChildAt(0)?.get(0), 42);
+      assert.equal(connections.state.profile?.name, 'dev');
+      await assert.rejects(manager({}).client(), /No Spark connection is selected/);
     } finally {
       connections.dispose();
     }

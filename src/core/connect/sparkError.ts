@@ -51,8 +51,19 @@ export interface SparkErrorInit {
   readonly cause?: unknown;
 }
 
+/**
+ * Marks SparkErrors by a registered symbol, not by class identity: the extension loads the Spark client
+ * in a bundle of its own, which has its own copy of this class, and `instanceof` must still hold.
+ */
+const SPARK_ERROR_BRAND = Symbol.for('spark-workbench.SparkError');
+
 /** Every failure the client reports: a Spark error with its class and position, or a transport failure in plain words. */
 export class SparkError extends Error {
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[SPARK_ERROR_BRAND] === true;
+  }
+
+  readonly [SPARK_ERROR_BRAND] = true;
   readonly kind: SparkErrorKind;
   readonly errorClass: string | undefined;
   readonly sqlState: string | undefined;

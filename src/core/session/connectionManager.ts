@@ -44,6 +44,8 @@ export interface ConnectionManagerOptions {
   readonly log?: (line: string) => void;
   /** How runs retry a lost server; PySpark's policy (about ten minutes) when omitted. */
   readonly retryPolicy?: RetryPolicy;
+  /** The connection a first run uses when none was chosen yet (the settings' default connection). */
+  readonly defaultProfile?: () => ConnectionProfile | undefined;
 }
 
 /**
@@ -75,9 +77,12 @@ export class ConnectionManager implements Disposable {
     return this.stateValue.profile;
   }
 
-  /** The connected client, connecting (or reconnecting) to `profile` or the current profile first. */
+  /**
+   * The connected client, connecting (or reconnecting) first to `profile`, else the current profile,
+   * else the default one: running a query is enough to connect.
+   */
   async client(profile?: ConnectionProfile): Promise<SparkConnectClient> {
-    const target = profile ?? this.stateValue.profile;
+    const target = profile ?? this.stateValue.profile ?? this.options.defaultProfile?.();
     if (!target) throw new Error('No Spark connection is selected.');
     if (this.clientValue && this.stateValue.kind === 'connected' && sameProfile(this.stateValue.profile, target))
       return this.clientValue;

@@ -13,25 +13,52 @@ export class Workbench {
     private readonly screenshots: string,
   ) {}
 
-  static async open(port: string, folder: string, screenshots: string): Promise<Workbench> {
+  /**
+   * Opens `folder` in the workbench at `port`. With `distrust`, the workbench asks whether to trust the
+   * folder (workspace trust is on) and the answer is no: the folder opens in Restricted Mode.
+   */
+  static async open(port: string, folder: string, screenshots: string, options: { distrust?: boolean } = {}): Promise<Workbench> {
     const profile = mkdtempSync(join(tmpdir(), 'sw-chromium-'));
     mkdirSync(screenshots, { recursive: true });
     const context = await launchChromium(profile);
     const page = context.pages()[0] ?? (await context.newPage());
     await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(folder)}`);
     await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    if (options.distrust) {
+      // Depending on the startup prompt setting, the workbench asks first or opens in Restricted Mode.
+      const dialog = page.locator('.monaco-dialog-box');
+      const restricted = page.locator('.statusbar-item', { hasText: 'Restricted Mode' });
+      await dialog.or(restricted).first().waitFor({ timeout: 60_000 });
+      if (await dialog.isVisible()) await dialog.locator('.monaco-button', { hasText: /don.t trust/i }).click();
+      await restricted.waitFor({ timeout: 60_000 });
+    }
     await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout: 60_000 });
     return new Workbench(page, context, profile, screenshots);
   }
 
-  /** F1, type the command's title, wait for its row, Enter — exactly what a user does. */
+  /** Takes focus out of editors and webviews: a click on an empty part of the title bar. */
+  private async focusWorkbench(): Promise<void> {
+    await this.page.locator('.part.titlebar').click({ position: { x: 120, y: 12 } });
+  }
+
+  /**
+   * F1, type the command's title, click its row — what a user does. The row must be the command of
+   * exactly this title: "Close All Editors" must not run "Close All Editors in Group".
+   */
   async runCommand(title: string): Promise<void> {
-    await this.page.locator('.monaco-workbench').click({ position: { x: 700, y: 12 } });
+    await this.focusWorkbench();
     await this.page.keyboard.press('F1');
     const input = this.page.locator('.quick-input-widget input');
     await input.fill(`>${title}`);
-    await this.page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor();
-    await this.page.keyboard.press('Enter');
+    await this.quickPickRow(title).click();
+  }
+
+  /** The row of the open quick input whose label is exactly `label`. */
+  private quickPickRow(label: string): Locator {
+    return this.page
+      .locator('.quick-input-list .monaco-list-row')
+      .filter({ has: this.page.locator('.label-name', { hasText: new RegExp(`^${escape(label)}$`) }) })
+      .first();
   }
 
   /** Picks a row of an open quick pick by its label. */
@@ -68,11 +95,10 @@ export class Workbench {
   }
 
   async openFile(name: string): Promise<void> {
-    await this.page.locator('.monaco-workbench').click({ position: { x: 700, y: 12 } });
+    await this.focusWorkbench();
     await this.page.keyboard.press('Control+P');
     await this.page.locator('.quick-input-widget input').fill(name);
-    await this.page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor();
-    await this.page.keyboard.press('Enter');
+    await this.quickPickRow(name).click();
     await this.page.locator('.tab.active', { hasText: name }).waitFor();
   }
 
@@ -107,7 +133,7 @@ export class Workbench {
   }
 
   /** Waits for the visible results panel to finish its run with this state. */
-  async resultsFinished(state: 'succeeded' | 'failed' | 'cancelled', timeout = 90_000): Promise<FrameLocator> {
+  async resultsFinished(state: 'succeeded' | 'failed' | 'cancelled' | 'restored', timeout = 90_000): Promise<FrameLocator> {
     const results = this.results();
     await results.locator(`body[data-run-state="${state}"]`).waitFor({ timeout });
     return results;

@@ -3,7 +3,7 @@ import { SparkError } from '../../../src/core/connect/sparkError.js';
 import type { TrackedOperation } from '../../../src/core/operations/operationTracker.js';
 import { Emitter } from '../../../src/core/util/events.js';
 import { formatDuration, operationTreeItem } from '../../../src/vscode/views/operationTreeItem.js';
-import { OperationsView, type Repeater } from '../../../src/vscode/views/operationsView.js';
+import { OperationsView, RUNNING_REPAINT_MS, type Repeater } from '../../../src/vscode/views/operationsView.js';
 
 const STARTED = 1_700_000_000_000;
 
@@ -110,7 +110,7 @@ function manualRepeater(): { repeat: Repeater; tick(): void; live(): number } {
   const timers = new Set<() => void>();
   return {
     repeat: (ms, tick) => {
-      assert.equal(ms, 1000);
+      assert.equal(ms, RUNNING_REPAINT_MS);
       timers.add(tick);
       return { dispose: () => timers.delete(tick) };
     },
@@ -142,7 +142,7 @@ describe('operations view', () => {
     view.dispose();
   });
 
-  it('repaints on every change, and every second only while something runs', () => {
+  it('repaints when an operation starts or ends, periodically while something runs, and not on every progress event', () => {
     const tracker = new FakeTracker();
     const clock = manualRepeater();
     const view = new OperationsView(tracker, clock.repeat);
@@ -158,8 +158,13 @@ describe('operations view', () => {
     clock.tick();
     assert.equal(repaints, 3);
 
-    tracker.change(running); // a progress update: still one timer
+    running.tasks = { completed: 3, total: 8, running: 2 };
+    tracker.change(running); // a progress update: shown by the next periodic repaint, still one timer
+    tracker.change(running);
+    assert.equal(repaints, 3);
     assert.equal(clock.live(), 1);
+    clock.tick();
+    assert.equal(repaints, 4);
 
     running.status = 'succeeded';
     running.finishedAt = STARTED + 10;

@@ -1,0 +1,106 @@
+/**
+ * Activation time: loading the extension bundle and running activate(), as the extension host does,
+ * in a fresh Node process per round (a cold require, like a window opening). The shipped build (a small
+ * extension.js; the Spark engine in engine.js, loaded on first use) is measured against the same code
+ * as one bundle, in the same run, alternating. Goal: ≤ 50 ms.
+ *
+ * The `vscode` module is a stand-in that accepts every call (registering commands, views, status bar
+ * items costs nothing here); the figure is our own code's cost. The in-host test (npm test -- e2e)
+ * prints the same measurement inside a real workbench.
+ *
+ *   npm run bench:activation                    # 15 rounds, production (minified) bundles
+ *   BENCH_ROUNDS=30 npm run bench:activation
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildExtension } from '../scripts/build.mjs';
+
+const rounds = Number(process.env.BENCH_ROUNDS ?? 15);
+const work = mkdtempSync(join(tmpdir(), 'sw-activation-'));
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+
+// A child process: a `vscode` stand-in, then the timed require + activate().
+const child = `
+const Module = require('node:module');
+// Every property read is another stub, every call or \`new\` returns one, every write is kept.
+const stub = (name) => {
+  const props = new Map();
+  return new Proxy(function () {}, {
+    get: (target, prop) => {
+      if (prop === 'then' || typeof prop === 'symbol') return undefined;
+      if (prop === 'fsPath' || prop === 'path') return '/tmp/sw-activation';
+      if (!props.has(prop)) props.set(prop, stub(name + '.' + String(prop)));
+      return props.get(prop);
+    },
+    set: (target, prop, value) => (props.set(prop, value), true),
+    apply: () => stub(name + '()'),
+    construct: () => stub('new ' + name),
+  });
+};
+// A plain object of stubs: the bundle copies the module's own properties when it imports it.
+const vscode = {};
+for (const name of ['window', 'workspace', 'commands', 'env', 'extensions', 'l10n', 'Uri', 'EventEmitter', 'Disposable',
+  'ThemeIcon', 'ThemeColor', 'TreeItem', 'TreeItemCollapsibleState', 'StatusBarAlignment', 'ProgressLocation',
+  'MarkdownString', 'ViewColumn']) vscode[name] = stub('vscode.' + name);
+const load = Module._load;
+Module._load = function (request, ...rest) { return request === 'vscode' ? vscode : load.call(this, request, ...rest); };
+const [bundle, storage] = process.argv.slice(2);
+const context = {
+  subscriptions: [],
+  globalStorageUri: { fsPath: storage },
+  extensionUri: stub('extensionUri'),
+  extensionPath: storage,
+  secrets: stub('secrets'),
+  extension: { packageJSON: { version: '0.0.0' } },
+};
+const started = performance.now();
+const extension = require(bundle);
+const loaded = performance.now();
+extension.activate(context);
+const activated = performance.now();
+if (Object.keys(require.cache).some((file) => file.endsWith('engine.js'))) throw new Error('activation loaded the Spark engine');
+process.stdout.write(JSON.stringify({ load: loaded - started, activate: activated - loaded }));
+`;
+const childFile = join(work, 'activate.cjs');
+writeFileSync(childFile, child);
+
+function measure(bundle: string): { load: number; activate: number } {
+  const result = spawnSync(process.execPath, [childFile, bundle, work], { encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`activation failed:\n${result.stderr}`);
+  return JSON.parse(result.stdout) as { load: number; activate: number };
+}
+
+try {
+  const splitDir = join(work, 'split');
+  const singleDir = join(work, 'single');
+  await buildExtension({ outdir: splitDir, production: true, split: true });
+  await buildExtension({ outdir: singleDir, production: true, split: false });
+  const sizes = {
+    split: statSync(join(splitDir, 'extension.js')).size,
+    engine: statSync(join(splitDir, 'engine.js')).size,
+    single: statSync(join(singleDir, 'extension.js')).size,
+  };
+  const split: { load: number; activate: number }[] = [];
+  const single: { load: number; activate: number }[] = [];
+  measure(join(splitDir, 'extension.js')); // warm the disk cache for both
+  measure(join(singleDir, 'extension.js'));
+  for (let round = 0; round < rounds; round++) {
+    split.push(measure(join(splitDir, 'extension.js')));
+    single.push(measure(join(singleDir, 'extension.js')));
+  }
+  const total = (runs: { load: number; activate: number }[]) => median(runs.map((r) => r.load + r.activate));
+  const line = (name: string, runs: { load: number; activate: number }[], bytes: number) =>
+    `  ${name.padEnd(34)} ${total(runs).toFixed(1).padStart(6)} ms  (load ${median(runs.map((r) => r.load)).toFixed(1)} ms, ` +
+    `activate() ${median(runs.map((r) => r.activate)).toFixed(1)} ms, ${(bytes / 1024).toFixed(0)} KB parsed)`;
+  console.log(`\nActivation, median of ${rounds} cold starts each (production bundles):`);
+  console.log(line('shipped (extension.js + engine.js)', split, sizes.split));
+  console.log(line('one bundle (peer)', single, sizes.single));
+  console.log(`  engine.js, loaded on first use: ${(sizes.engine / 1024).toFixed(0)} KB`);
+  console.log(
+    `  ratio shipped / one bundle: ${(total(split) / total(single)).toFixed(2)}; goal ≤ 50 ms: ${total(split) <= 50 ? 'met' : 'not met'}`,
+  );
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}
