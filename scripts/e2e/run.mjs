@@ -54,6 +54,7 @@ export async function runE2e(env = process.env) {
   if (!existsSync(node24) || !existsSync(entry)) throw new Error('The e2e tools are missing: run scripts/e2e/install.sh first.');
   const runDir = mkdtempSync(join(tmpdir(), 'sw-e2e-'));
   const vsix = packageVsix(runDir);
+  const baseline = packageBaselineExtension(runDir);
 
   // The tests open, save and export files: they work on a copy, never on the fixtures in the repository.
   const workspace = join(runDir, 'workspace');
@@ -74,10 +75,14 @@ export async function runE2e(env = process.env) {
   let restricted;
   try {
     // The main workbench trusts every folder and has the test server in its user settings.
-    trusted = await startCodeServer(join(runDir, 'trusted'), vsix, serverEnv, {
+    trusted = await startCodeServer(join(runDir, 'trusted'), [vsix, baseline], serverEnv, {
       trustWorkspaces: true,
       settings: {
-        'sparkWorkbench.connections': [{ name: 'Test Spark', url: `sc://127.0.0.1:${sparkPort}` }],
+        'sparkWorkbench.connections': [
+          { name: 'Test Spark', url: `sc://127.0.0.1:${sparkPort}` },
+          // Nothing listens there: the unreachable-server test connects to it.
+          { name: 'Nowhere', url: `sc://127.0.0.1:${await freePort()}` },
+        ],
         'sparkWorkbench.defaultConnection': 'Test Spark',
         // The grid loads a whole million-row result in one test.
         'sparkWorkbench.results.rowLimit': 1_000_000,
@@ -85,7 +90,7 @@ export async function runE2e(env = process.env) {
     });
     // A second one with workspace trust on and nothing in its user settings: the Restricted Mode tests
     // open an untrusted folder whose own settings name a server and runtime paths.
-    restricted = await startCodeServer(join(runDir, 'restricted'), vsix, serverEnv, { trustWorkspaces: false, settings: {} });
+    restricted = await startCodeServer(join(runDir, 'restricted'), [vsix], serverEnv, { trustWorkspaces: false, settings: {} });
     const status = await run(
       join(root, 'node_modules/.bin/mocha'),
       ['--reporter', join(root, 'test/support/countingReporter.cjs'), '--timeout', '120000', '--exit', 'test/e2e/**/*.spec.ts'],
@@ -131,6 +136,42 @@ export function packageVsix(dir) {
   return vsix;
 }
 
+/**
+ * An extension that does nothing but load the vscode API, installed beside ours: the in-host test activates it after ours, so
+ * the activation figure has a peer from the same extension host, the cost VS Code adds to any extension.
+ */
+function packageBaselineExtension(dir) {
+  const source = join(dir, 'baseline');
+  mkdirSync(source);
+  const manifest = {
+    name: 'activation-baseline',
+    displayName: 'Activation baseline',
+    description: 'An empty extension: the activation time VS Code itself needs.',
+    publisher: 'spark-workbench-test',
+    version: '0.0.1',
+    license: 'Apache-2.0',
+    engines: { vscode: '^1.90.0' },
+    main: './extension.js',
+    // Activated only by the in-host test's activate() call.
+    activationEvents: [],
+  };
+  writeFileSync(join(source, 'package.json'), JSON.stringify(manifest, null, 2));
+  // It loads the vscode API like every real extension does (the host builds that API per extension).
+  writeFileSync(
+    join(source, 'extension.js'),
+    "const vscode = require('vscode');\nexports.activate = () => void vscode.version;\nexports.deactivate = () => {};\n",
+  );
+  writeFileSync(join(source, 'README.md'), '# Activation baseline\n\nAn empty extension for the activation measurement.\n');
+  writeFileSync(join(source, 'LICENSE'), 'Apache-2.0\n');
+  const vsix = join(dir, 'activation-baseline.vsix');
+  const packaged = spawnSync(join(root, 'node_modules/.bin/vsce'), ['package', '--allow-missing-repository', '-o', vsix], {
+    cwd: source,
+    encoding: 'utf8',
+  });
+  if (packaged.status !== 0) throw new Error(`vsce package (baseline) failed:\n${packaged.stdout}\n${packaged.stderr}`);
+  return vsix;
+}
+
 const COMMON_SETTINGS = {
   'workbench.startupEditor': 'none',
   'workbench.tips.enabled': false,
@@ -147,7 +188,7 @@ const COMMON_SETTINGS = {
  * One code-server with a fresh user-data and extensions dir and the VSIX installed, on 127.0.0.1.
  * stop() ends it and returns what it logged.
  */
-export async function startCodeServer(dir, vsix, serverEnv, { trustWorkspaces, settings }) {
+export async function startCodeServer(dir, vsixes, serverEnv, { trustWorkspaces, settings }) {
   const userData = join(dir, 'user-data');
   mkdirSync(join(userData, 'User'), { recursive: true });
   mkdirSync(join(dir, 'extensions'));
@@ -162,8 +203,10 @@ export async function startCodeServer(dir, vsix, serverEnv, { trustWorkspaces, s
     '--extensions-dir',
     join(dir, 'extensions'),
   ];
-  const installed = spawnSync(node24, [...base, '--install-extension', vsix], { env: serverEnv, encoding: 'utf8' });
-  if (installed.status !== 0) throw new Error(`Installing the VSIX failed:\n${installed.stdout}\n${installed.stderr}`);
+  for (const vsix of vsixes) {
+    const installed = spawnSync(node24, [...base, '--install-extension', vsix], { env: serverEnv, encoding: 'utf8' });
+    if (installed.status !== 0) throw new Error(`Installing ${vsix} failed:\n${installed.stdout}\n${installed.stderr}`);
+  }
   const port = await freePort();
   const server = spawn(
     node24,

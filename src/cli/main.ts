@@ -43,6 +43,33 @@ async function resolveConnection(remote: string | undefined, port: number): Prom
   );
 }
 
+/**
+ * Connects for one command and runs `work` with a signal that Ctrl-C aborts (cancelling the Spark job).
+ * Fails in about a second when nothing answers; the run itself then retries like PySpark does. Errors
+ * carry the query text, so the report can point into it.
+ */
+async function runQuery(
+  options: { remote?: string; port: number },
+  query: string,
+  work: (client: SparkConnectClient, signal: AbortSignal) => Promise<void>,
+): Promise<void> {
+  const client = new SparkConnectClient(await resolveConnection(options.remote, options.port), {
+    clientVersion: packageVersion(),
+  });
+  const abort = new AbortController();
+  const onSigint = () => abort.abort();
+  process.once('SIGINT', onSigint);
+  try {
+    await client.ping();
+    await work(client, abort.signal);
+  } catch (error) {
+    throw Object.assign(new Error('query failed'), { sqlError: error, sqlText: query });
+  } finally {
+    process.off('SIGINT', onSigint);
+    await client.close();
+  }
+}
+
 export function buildProgram(): Command {
   const program = new Command('spark-workbench')
     .description('Spark Workbench on the command line: the same engine as the VS Code extension.')
@@ -120,29 +147,10 @@ export function buildProgram(): Command {
           port: number;
         },
       ) => {
-        const client = new SparkConnectClient(await resolveConnection(options.remote, options.port), {
-          clientVersion: packageVersion(),
-        });
-        const abort = new AbortController();
-        const onSigint = () => abort.abort();
-        process.once('SIGINT', onSigint);
-        try {
-          // Fail in about a second when nothing answers; the run itself then retries like PySpark does.
-          await client.ping();
-          const execution = client.sql(query, {
-            signal: abort.signal,
-            maxRows: options.limit,
-          });
+        await runQuery(options, query, async (client, signal) => {
+          const execution = client.sql(query, { signal, maxRows: options.limit });
           await writeResult(execution, options.format, (chunk) => process.stdout.write(chunk));
-        } catch (error) {
-          throw Object.assign(new Error('sql failed'), {
-            sqlError: error,
-            sqlText: query,
-          });
-        } finally {
-          process.off('SIGINT', onSigint);
-          await client.close();
-        }
+        });
       },
     );
   program
@@ -167,33 +175,17 @@ export function buildProgram(): Command {
         query: string,
         options: { out: string; spec: string; remote?: string; localRows: number; timeZone?: string; port: number },
       ) => {
-        const client = new SparkConnectClient(await resolveConnection(options.remote, options.port), {
-          clientVersion: packageVersion(),
-        });
-        const abort = new AbortController();
-        const onSigint = () => abort.abort();
-        process.once('SIGINT', onSigint);
-        try {
-          await client.ping();
+        await runQuery(options, query, async (client, signal) => {
           const { writeQueryChart } = await import('./chartCommand.js');
-          await writeQueryChart(
-            client,
-            query,
-            {
-              spec: options.spec,
-              out: options.out,
-              localRowLimit: options.localRows,
-              timeZone: options.timeZone,
-              signal: abort.signal,
-            },
-            log,
-          );
-        } catch (error) {
-          throw Object.assign(new Error('chart failed'), { sqlError: error, sqlText: query });
-        } finally {
-          process.off('SIGINT', onSigint);
-          await client.close();
-        }
+          const chart = {
+            spec: options.spec,
+            out: options.out,
+            localRowLimit: options.localRows,
+            timeZone: options.timeZone,
+            signal,
+          };
+          await writeQueryChart(client, query, chart, log);
+        });
       },
     );
   return program;

@@ -47,6 +47,7 @@ describe('Spark Workbench in a real VS Code workbench', function () {
 
   it('reports a rejected token with a Set Token action that fixes the connection', async () => {
     await workbench.runCommand('Spark: Set Token…');
+    await workbench.pick('Test Spark');
     await workbench.typeIntoInputBox('not-the-token');
     await workbench.runCommand('Spark: Connect…');
     await workbench.pick('Test Spark');
@@ -70,8 +71,30 @@ describe('Spark Workbench in a real VS Code workbench', function () {
     await workbench.statusBar(/^\s*Spark\s*$/).waitFor();
   });
 
+  it('reports an unreachable server with an Edit Connection action, and leaves nothing spinning', async () => {
+    await workbench.runCommand('Spark: Connect…');
+    await workbench.pick('Nowhere');
+    await workbench.runCommand('Notifications: Show Notifications');
+    const notification = workbench.page.locator('.notifications-center .notification-list-item', {
+      hasText: /Cannot reach the Spark server at 127\.0\.0\.1:\d+/,
+    });
+    await notification.waitFor({ timeout: 30_000 });
+    await workbench.screenshot('02b-unreachable');
+    await workbench.page
+      .locator('.notifications-center .notification-list-item', { hasText: 'Connecting to Nowhere' })
+      .waitFor({ state: 'detached', timeout: 10_000 });
+    await workbench.statusBar(/Spark: Nowhere/).waitFor();
+    await notification.locator('.monaco-button', { hasText: 'Edit Connection' }).click();
+    // The settings editor opens on the connections setting.
+    await workbench.page.locator('.settings-editor').waitFor({ timeout: 30_000 });
+    await workbench.page.locator('.setting-item', { hasText: 'Connections' }).first().waitFor();
+    await workbench.runCommand('View: Close All Editors');
+    await workbench.runCommand('Notifications: Clear All Notifications');
+  });
+
   it('keeps the token in SecretStorage and connects: the status bar shows the server version', async () => {
     await workbench.runCommand('Spark: Set Token…');
+    await workbench.pick('Test Spark');
     await workbench.typeIntoInputBox(testServer().token);
     await workbench.runCommand('Spark: Connect…');
     await workbench.pick('Test Spark');
@@ -201,6 +224,8 @@ describe('Spark Workbench in a real VS Code workbench', function () {
     await grid.evaluate((element) => (element.scrollTop = element.scrollHeight));
     await results.locator('.row .gutter', { hasText: /^1000000$/ }).waitFor();
     await results.locator('.cell', { hasText: /^row 999999$/ }).waitFor();
+    const domRows = await results.locator('.row').count();
+    assert.ok(domRows < 120, `only the rows in view are in the DOM (${domRows})`);
     await workbench.screenshot('07-million-rows-bottom');
     await results.locator('#tab-chart').click();
     await results.locator('#chart-mark').selectOption('bar');

@@ -19,6 +19,7 @@ SELECT id,
        CAST(id % 13 AS INT) - 3 AS quantity,
        -- Across the 2024 spring and autumn DST changes in Europe/Berlin.
        timestamp_seconds(1711846800 + id * 397) AS ordered_at,
+       CAST(timestamp_seconds(1711846800 + id * 397) AS TIMESTAMP_NTZ) AS wall_clock,
        date_add(DATE'2024-02-20', CAST(id % 40 AS INT)) AS day
 FROM range(0, 60000, 1, 4)
 `;
@@ -39,6 +40,13 @@ const specs: Record<string, Record<string, unknown>> = {
       y: { aggregate: 'count', type: 'quantitative' },
     },
   },
+  'histogram with a fixed extent narrower than the data (values below and above the bins)': {
+    mark: 'bar',
+    encoding: {
+      x: { field: 'latency', type: 'quantitative', bin: { extent: [100, 400], step: 50 } },
+      y: { aggregate: 'count', type: 'quantitative' },
+    },
+  },
   'line: mean per local month across DST, filtered, colored': {
     mark: 'line',
     transform: [{ filter: { field: 'region', oneOf: ['EMEA', 'APAC'] } }, { filter: { field: 'quantity', gt: 0 } }],
@@ -56,11 +64,11 @@ const specs: Record<string, Record<string, unknown>> = {
       color: { field: 'region', type: 'nominal' },
     },
   },
-  'heat map of binned x and hours, median and count': {
+  'heat map of binned x and hours of a wall-clock timestamp, median and count': {
     mark: 'rect',
     encoding: {
       x: { field: 'amount', type: 'quantitative', bin: { maxbins: 12 } },
-      y: { field: 'ordered_at', type: 'ordinal', timeUnit: 'hours' },
+      y: { field: 'wall_clock', type: 'ordinal', timeUnit: 'hours' },
       color: { field: 'latency', type: 'quantitative', aggregate: 'median' },
       tooltip: [{ aggregate: 'count', type: 'quantitative' }],
     },

@@ -46,22 +46,31 @@ export function parseTimeUnit(definition: unknown): TimeUnit | string {
   return { parts, utc, step };
 }
 
+const MICROS_PER_DAY = '86400000000';
+
 /**
- * The wall clock (a TIMESTAMP_NTZ) in `zone` of the value Vega sees for this column: instants
- * (TIMESTAMP) are converted from the session time zone; dates and wall-clock timestamps reach Vega as
- * milliseconds counted from UTC midnight, so they are read as UTC wall clocks.
+ * The wall clock in `zone` of the value Vega sees for this column, as microseconds since 1970-01-01
+ * 00:00 of that wall clock (a BIGINT): Vega reads local date parts of an instant, and instants
+ * (TIMESTAMP) are instants; dates and wall-clock timestamps reach Vega as milliseconds counted from
+ * UTC midnight, so they are those instants. from_utc_timestamp turns an instant into its wall clock in
+ * a zone with java.time's rules (daylight saving included) and, unlike convert_timezone, compiles to
+ * fast code: a chart per local day over 100M rows took 4 times as long with convert_timezone.
  */
 export function wallClockSql(column: string, storage: FieldStorage, zone: string): string {
   const target = stringLiteral(zone);
+  const inZone = (instant: string) =>
+    zone === 'UTC' ? `unix_micros(${instant})` : `unix_micros(from_utc_timestamp(${instant}, ${target}))`;
   switch (storage) {
     case 'timestamp':
-      return `convert_timezone(${target}, CAST(${column} AS TIMESTAMP_NTZ))`;
-    case 'date':
-      return zone === 'UTC'
-        ? `CAST(${column} AS TIMESTAMP_NTZ)`
-        : `convert_timezone('UTC', ${target}, CAST(${column} AS TIMESTAMP_NTZ))`;
-    case 'timestamp_ntz':
-      return zone === 'UTC' ? column : `convert_timezone('UTC', ${target}, ${column})`;
+      return inZone(column);
+    case 'date': {
+      const utcMidnight = `CAST(unix_date(${column}) AS BIGINT) * ${MICROS_PER_DAY}`;
+      return zone === 'UTC' ? utcMidnight : inZone(`timestamp_micros(${utcMidnight})`);
+    }
+    case 'timestamp_ntz': {
+      const asUtc = `timestampdiff(MICROSECOND, TIMESTAMP_NTZ'1970-01-01 00:00:00', ${column})`;
+      return zone === 'UTC' ? asUtc : inZone(`timestamp_micros(${asUtc})`);
+    }
     default:
       throw new Error(`a ${storage} column is not a time`);
   }
@@ -80,8 +89,15 @@ export interface FloorParts {
   readonly milliseconds: string;
 }
 
-/** The floored date parts of the wall clock `w` (SQL of a TIMESTAMP_NTZ), part by part as vega-time does. */
-export function floorPartsSql(w: string, unit: TimeUnit): FloorParts {
+/**
+ * The floored date parts of a wall clock (`micros`: SQL of its microseconds since 1970-01-01 00:00,
+ * from wallClockSql), part by part as vega-time does. Date parts come from the DATE of that wall
+ * clock and the time of day from integer arithmetic: neither depends on the session time zone.
+ */
+export function floorPartsSql(micros: string, unit: TimeUnit): FloorParts {
+  // Floor division (micros may be before 1970): subtract the non-negative remainder first.
+  const w = `date_from_unix_date(CAST((${micros} - pmod(${micros}, ${MICROS_PER_DAY})) DIV ${MICROS_PER_DAY} AS INT))`;
+  const timeOfDay = (modulo: string, divisor: string) => `CAST(pmod(${micros}, ${modulo}) DIV ${divisor} AS INT)`;
   const has = (part: TimeUnitPart) => unit.parts.includes(part);
   const last = unit.parts[unit.parts.length - 1];
   // vega-time steps only the last unit; day-like units count from 1, so they step from 1 ("phase").
@@ -120,12 +136,10 @@ export function floorPartsSql(w: string, unit: TimeUnit): FloorParts {
     year,
     month,
     date,
-    hours: has('hours') ? stepped('hours', `hour(${w})`) : '0',
-    minutes: has('minutes') ? stepped('minutes', `minute(${w})`) : '0',
-    seconds: has('seconds') ? stepped('seconds', `second(${w})`) : '0',
-    milliseconds: has('milliseconds')
-      ? stepped('milliseconds', `CAST(floor((EXTRACT(SECOND FROM ${w}) - second(${w})) * 1000) AS INT)`)
-      : '0',
+    hours: has('hours') ? stepped('hours', timeOfDay(MICROS_PER_DAY, '3600000000')) : '0',
+    minutes: has('minutes') ? stepped('minutes', timeOfDay('3600000000', '60000000')) : '0',
+    seconds: has('seconds') ? stepped('seconds', timeOfDay('60000000', '1000000')) : '0',
+    milliseconds: has('milliseconds') ? stepped('milliseconds', timeOfDay('1000000', '1000')) : '0',
   };
 }
 

@@ -1,9 +1,27 @@
+import { toDisplayText } from '../../core/arrow/sparkValues.js';
 import type { ResultStore } from './resultStore.js';
 
 const ROW_HEIGHT = 22;
 const GUTTER_WIDTH = 64;
 const OVERSCAN_ROWS = 8;
 const MIN_COLUMN_WIDTH = 48;
+/**
+ * Browsers cap an element's height (Chromium's layout stops at 2^25 px, about 1.5 million rows): past
+ * this height the body stays this tall and the scrollbar maps onto the rows proportionally.
+ */
+export const MAX_BODY_HEIGHT = 8_000_000;
+/** Rows are placed relative to a base row that moves in steps this large, so their offsets rarely change. */
+const BASE_STEP = 1024;
+
+/** A row element on screen and what it was drawn with. */
+interface RenderedRow {
+  readonly element: HTMLDivElement;
+  firstColumn: number;
+  lastColumn: number;
+  /** The column drawn as selected in this row, if any. */
+  selectedColumn: number | undefined;
+  base: number;
+}
 
 export interface CellPosition {
   /** Position among the visible (sorted/filtered) rows. */
@@ -24,6 +42,10 @@ export interface GridEvents {
 export class Grid {
   private readonly header: HTMLDivElement;
   private readonly body: HTMLDivElement;
+  /** Holds the row elements; moved as a whole so rows keep their own offsets while scrolling. */
+  private readonly layer: HTMLDivElement;
+  /** The rows in the DOM, by visible position; kept across frames, so scrolling adds and removes only the rows that enter or leave. */
+  private readonly onScreen = new Map<number, RenderedRow>();
   private widths: number[] = [];
   private lefts: number[] = [];
   private totalWidth = 0;
@@ -42,6 +64,7 @@ export class Grid {
     element.setAttribute('role', 'grid');
     this.header = append(element, 'div', 'grid-header');
     this.body = append(element, 'div', 'grid-body');
+    this.layer = append(this.body, 'div', 'grid-rows');
     element.addEventListener('scroll', () => this.schedule());
     new ResizeObserver(() => this.schedule()).observe(element);
     element.addEventListener('mousedown', (event) => this.onMouseDown(event));
@@ -79,12 +102,40 @@ export class Grid {
     this.schedule();
   }
 
-  /** Rows were added, sorted or filtered: redraw what is in view. */
+  /** Rows were added, sorted or filtered, or columns resized: redraw what is in view. */
   refresh(): void {
     this.rendered = '';
-    this.body.style.height = `${this.store.visibleRows * ROW_HEIGHT}px`;
+    this.clearRows();
+    this.body.style.height = `${Math.min(this.store.visibleRows * ROW_HEIGHT, MAX_BODY_HEIGHT)}px`;
     this.body.style.width = `${this.totalWidth}px`;
     this.schedule();
+  }
+
+  private clearRows(): void {
+    this.onScreen.clear();
+    this.layer.replaceChildren();
+  }
+
+  /** Height of the rows' part of the viewport (the header is sticky above it). */
+  private bodyViewport(): number {
+    return Math.max(ROW_HEIGHT, this.element.clientHeight - this.header.offsetHeight);
+  }
+
+  /** Content pixels per scrolled pixel: 1, until the rows are taller than MAX_BODY_HEIGHT. */
+  private scrollScale(): number {
+    const content = this.store.visibleRows * ROW_HEIGHT;
+    if (content <= MAX_BODY_HEIGHT) return 1;
+    const viewport = this.bodyViewport();
+    return (content - viewport) / (MAX_BODY_HEIGHT - viewport);
+  }
+
+  /** Where the top of the viewport is among the rows, in content pixels. */
+  private contentTop(): number {
+    return this.element.scrollTop * this.scrollScale();
+  }
+
+  private scrollToContent(top: number): void {
+    this.element.scrollTop = top / this.scrollScale();
   }
 
   renderHeader(): void {
@@ -112,7 +163,7 @@ export class Grid {
   select(cell: CellPosition | undefined): void {
     this.selection = cell;
     if (cell) this.scrollIntoView(cell);
-    this.rendered = '';
+    this.rendered = ''; // the selected cell's outline moves
     this.schedule();
     this.events.onSelectionChanged(cell);
   }
@@ -146,10 +197,11 @@ export class Grid {
   }
 
   private renderBody(): void {
-    const { scrollTop, scrollLeft, clientHeight, clientWidth } = this.element;
+    const { scrollTop, scrollLeft, clientWidth } = this.element;
     const rows = this.store.visibleRows;
-    const first = Math.max(0, Math.floor(scrollTop / ROW_HEIGHT) - OVERSCAN_ROWS);
-    const last = Math.min(rows, Math.ceil((scrollTop + clientHeight) / ROW_HEIGHT) + OVERSCAN_ROWS);
+    const contentTop = this.contentTop();
+    const first = Math.max(0, Math.floor(contentTop / ROW_HEIGHT) - OVERSCAN_ROWS);
+    const last = Math.min(rows, Math.ceil((contentTop + this.bodyViewport()) / ROW_HEIGHT) + OVERSCAN_ROWS);
     let firstColumn = 0;
     while (
       firstColumn < this.widths.length - 1 &&
@@ -158,40 +210,78 @@ export class Grid {
       firstColumn++;
     let lastColumn = firstColumn;
     while (lastColumn < this.widths.length && this.lefts[lastColumn]! < scrollLeft + clientWidth) lastColumn++;
+    // Rows sit at (position - base) rows below the layer; the layer sits where the base row belongs.
+    const base = Math.floor(first / BASE_STEP) * BASE_STEP;
+    this.layer.style.transform = `translateY(${scrollTop + base * ROW_HEIGHT - contentTop}px)`;
     const key = `${first}:${last}:${firstColumn}:${lastColumn}:${rows}`;
     if (key === this.rendered) return;
     this.rendered = key;
 
-    const fragment = document.createDocumentFragment();
-    for (let position = first; position < last; position++) {
-      const row = this.store.rowAt(position);
-      const line = append(fragment, 'div', position % 2 ? 'row odd' : 'row');
-      line.style.top = `${position * ROW_HEIGHT}px`;
-      line.dataset.position = String(position);
-      const gutter = append(line, 'div', 'gutter');
-      gutter.textContent = String(row + 1);
-      for (let column = firstColumn; column < lastColumn; column++) {
-        const info = this.store.columns[column]!;
-        const cell = append(line, 'div', 'cell');
-        cell.dataset.column = String(column);
-        cell.style.left = `${this.lefts[column]}px`;
-        cell.style.width = `${this.widths[column]}px`;
-        const value = this.store.value(row, column);
-        if (value === null) {
-          cell.classList.add('null');
-          cell.textContent = 'NULL';
-        } else {
-          const text = this.store.text(row, column);
-          // A very long value is cut for the cell; the detail pane shows all of it.
-          cell.textContent = text.length > 500 ? `${text.slice(0, 500)}…` : text;
-          if (text === '') cell.classList.add('empty');
-        }
-        if (info.numeric) cell.classList.add('num');
-        if (info.nested) cell.classList.add('nested');
-        if (this.selection?.position === position && this.selection.column === column) cell.classList.add('selected');
-      }
+    for (const [position, drawn] of this.onScreen) {
+      if (position >= first && position < last) continue;
+      drawn.element.remove();
+      this.onScreen.delete(position);
     }
-    this.body.replaceChildren(fragment);
+    const selected = (position: number) => (this.selection?.position === position ? this.selection.column : undefined);
+    for (let position = first; position < last; position++) {
+      let drawn = this.onScreen.get(position);
+      if (!drawn) {
+        drawn = { element: this.createRow(position), firstColumn: -1, lastColumn: -1, selectedColumn: undefined, base: -1 };
+        this.onScreen.set(position, drawn);
+        this.layer.appendChild(drawn.element);
+      }
+      if (drawn.base !== base) {
+        drawn.base = base;
+        drawn.element.style.top = `${(position - base) * ROW_HEIGHT}px`;
+      }
+      if (drawn.firstColumn !== firstColumn || drawn.lastColumn !== lastColumn) {
+        this.fillRow(drawn, position, firstColumn, lastColumn);
+      } else if (drawn.selectedColumn !== selected(position)) {
+        drawn.element.querySelector('.cell.selected')?.classList.remove('selected');
+        const column = selected(position);
+        if (column !== undefined)
+          drawn.element.querySelector(`.cell[data-column="${column}"]`)?.classList.add('selected');
+      }
+      drawn.selectedColumn = selected(position);
+    }
+  }
+
+  private createRow(position: number): HTMLDivElement {
+    const line = document.createElement('div');
+    line.className = position % 2 ? 'row odd' : 'row';
+    line.dataset.position = String(position);
+    return line;
+  }
+
+  /** Draws a row's gutter and the cells of the columns in view. */
+  private fillRow(drawn: RenderedRow, position: number, firstColumn: number, lastColumn: number): void {
+    drawn.firstColumn = firstColumn;
+    drawn.lastColumn = lastColumn;
+    const row = this.store.rowAt(position);
+    const line = drawn.element;
+    line.replaceChildren();
+    const gutter = append(line, 'div', 'gutter');
+    gutter.textContent = String(row + 1);
+    for (let column = firstColumn; column < lastColumn; column++) {
+      const info = this.store.columns[column]!;
+      const cell = append(line, 'div', 'cell');
+      cell.dataset.column = String(column);
+      cell.style.left = `${this.lefts[column]}px`;
+      cell.style.width = `${this.widths[column]}px`;
+      const value = this.store.value(row, column);
+      if (value === null) {
+        cell.classList.add('null');
+        cell.textContent = 'NULL';
+      } else {
+        const text = toDisplayText(value);
+        // A very long value is cut for the cell; the detail pane shows all of it.
+        cell.textContent = text.length > 500 ? `${text.slice(0, 500)}…` : text;
+        if (text === '') cell.classList.add('empty');
+      }
+      if (info.numeric) cell.classList.add('num');
+      if (info.nested) cell.classList.add('nested');
+      if (this.selection?.position === position && this.selection.column === column) cell.classList.add('selected');
+    }
   }
 
   private cellAt(target: EventTarget | null): CellPosition | undefined {
@@ -255,11 +345,10 @@ export class Grid {
 
   private scrollIntoView(cell: CellPosition): void {
     const top = cell.position * ROW_HEIGHT;
-    const headerHeight = this.header.offsetHeight;
-    if (top < this.element.scrollTop) this.element.scrollTop = top;
-    else if (top + ROW_HEIGHT > this.element.scrollTop + this.element.clientHeight - headerHeight) {
-      this.element.scrollTop = top + ROW_HEIGHT - this.element.clientHeight + headerHeight;
-    }
+    const viewport = this.bodyViewport();
+    const contentTop = this.contentTop();
+    if (top < contentTop) this.scrollToContent(top);
+    else if (top + ROW_HEIGHT > contentTop + viewport) this.scrollToContent(top + ROW_HEIGHT - viewport);
     const left = this.lefts[cell.column]! - GUTTER_WIDTH;
     const right = this.lefts[cell.column]! + this.widths[cell.column]!;
     if (left < this.element.scrollLeft) this.element.scrollLeft = left;

@@ -5,12 +5,12 @@ SELECT * FROM orders -- the user query, with a trailing comment
 ) AS src
 
 -- aggregation query
-SELECT `__k0` AS `bin_latency`,
-  (0D + 50D * (1 + (`__k0` - 0D) / 50D)) AS `bin_latency_end`,
+SELECT CASE `__k0` WHEN -1 THEN CAST('-Infinity' AS DOUBLE) WHEN -2 THEN CAST('Infinity' AS DOUBLE) WHEN -3 THEN CAST('NaN' AS DOUBLE) ELSE 0D + 50D * `__k0` END AS `bin_latency`,
+  (0D + 50D * (1 + (CASE `__k0` WHEN -1 THEN CAST('-Infinity' AS DOUBLE) WHEN -2 THEN CAST('Infinity' AS DOUBLE) WHEN -3 THEN CAST('NaN' AS DOUBLE) ELSE 0D + 50D * `__k0` END - 0D) / 50D)) AS `bin_latency_end`,
   `__m1` AS `count`,
   sum(`__rows2`) OVER () AS `source_rows`
 FROM (
-SELECT CASE WHEN CAST(`latency` AS DOUBLE) IS NULL THEN NULL WHEN isnan(CAST(`latency` AS DOUBLE)) THEN CAST(`latency` AS DOUBLE) WHEN CAST(`latency` AS DOUBLE) < 0D THEN CAST('-Infinity' AS DOUBLE) WHEN CAST(`latency` AS DOUBLE) > 750D THEN CAST('Infinity' AS DOUBLE) ELSE 0D + 50D * floor(1e-14D + ((least(greatest(CAST(`latency` AS DOUBLE), 0D), 700D) - 0D) / 50D)) END AS `__k0`,
+SELECT CASE WHEN CAST(`latency` AS DOUBLE) IS NULL THEN NULL WHEN isnan(CAST(`latency` AS DOUBLE)) THEN -3 WHEN CAST(`latency` AS DOUBLE) < 0D THEN -1 WHEN CAST(`latency` AS DOUBLE) > 750D THEN -2 ELSE CAST(floor(1e-14D + ((least(greatest(CAST(`latency` AS DOUBLE), 0D), 700D) - 0D) / 50D)) AS BIGINT) END AS `__k0`,
     CAST(count(*) AS DOUBLE) AS `__m1`,
     count(*) AS `__rows2`
   FROM (
@@ -19,7 +19,7 @@ SELECT `latency`
 SELECT * FROM orders -- the user query, with a trailing comment
 ) AS src
 ) AS prepared
-  GROUP BY CASE WHEN CAST(`latency` AS DOUBLE) IS NULL THEN NULL WHEN isnan(CAST(`latency` AS DOUBLE)) THEN CAST(`latency` AS DOUBLE) WHEN CAST(`latency` AS DOUBLE) < 0D THEN CAST('-Infinity' AS DOUBLE) WHEN CAST(`latency` AS DOUBLE) > 750D THEN CAST('Infinity' AS DOUBLE) ELSE 0D + 50D * floor(1e-14D + ((least(greatest(CAST(`latency` AS DOUBLE), 0D), 700D) - 0D) / 50D)) END
+  GROUP BY CASE WHEN CAST(`latency` AS DOUBLE) IS NULL THEN NULL WHEN isnan(CAST(`latency` AS DOUBLE)) THEN -3 WHEN CAST(`latency` AS DOUBLE) < 0D THEN -1 WHEN CAST(`latency` AS DOUBLE) > 750D THEN -2 ELSE CAST(floor(1e-14D + ((least(greatest(CAST(`latency` AS DOUBLE), 0D), 700D) - 0D) / 50D)) AS BIGINT) END
 ) AS grouped
 
 -- rewritten spec

@@ -5,18 +5,18 @@ SELECT `__k0` AS `region`,
   sum(`__rows5`) OVER () AS `source_rows`
 FROM (
 SELECT `region` AS `__k0`,
-    year(`__w1`) AS `__k2`,
-    (month(`__w1`) - 1) AS `__k3`,
+    year(date_from_unix_date(CAST((`__w1` - pmod(`__w1`, 86400000000)) DIV 86400000000 AS INT))) AS `__k2`,
+    (month(date_from_unix_date(CAST((`__w1` - pmod(`__w1`, 86400000000)) DIV 86400000000 AS INT))) - 1) AS `__k3`,
     CAST(avg(CAST(`amount` AS DOUBLE)) AS DOUBLE) AS `__m4`,
     count(*) AS `__rows5`
   FROM (
-SELECT `region`, `ordered_at`, `amount`, convert_timezone('Europe/Berlin', CAST(`ordered_at` AS TIMESTAMP_NTZ)) AS `__w1`
+SELECT `region`, `ordered_at`, `amount`, unix_micros(from_utc_timestamp(`ordered_at`, 'Europe/Berlin')) AS `__w1`
   FROM (
 SELECT * FROM orders -- the user query, with a trailing comment
 ) AS src
   WHERE ((coalesce(NULLIF(`region`, '') IN ('EMEA', 'APAC'), FALSE))) AND ((CASE WHEN `quantity` IS NULL THEN FALSE ELSE coalesce(`quantity` > 0D, FALSE) END))
 ) AS prepared
-  GROUP BY `region`, year(`__w1`), (month(`__w1`) - 1)
+  GROUP BY `region`, year(date_from_unix_date(CAST((`__w1` - pmod(`__w1`, 86400000000)) DIV 86400000000 AS INT))), (month(date_from_unix_date(CAST((`__w1` - pmod(`__w1`, 86400000000)) DIV 86400000000 AS INT))) - 1)
 ) AS grouped
 
 -- rewritten spec

@@ -1,10 +1,10 @@
 -- aggregation query
-SELECT `__k0` AS `bin_we_ird_name`,
-  (0D + 5D * (1 + (`__k0` - 0D) / 5D)) AS `bin_we_ird_name_end`,
+SELECT CASE `__k0` WHEN -1 THEN CAST('-Infinity' AS DOUBLE) WHEN -2 THEN CAST('Infinity' AS DOUBLE) WHEN -3 THEN CAST('NaN' AS DOUBLE) ELSE 0D + 5D * `__k0` END AS `bin_we_ird_name`,
+  (0D + 5D * (1 + (CASE `__k0` WHEN -1 THEN CAST('-Infinity' AS DOUBLE) WHEN -2 THEN CAST('Infinity' AS DOUBLE) WHEN -3 THEN CAST('NaN' AS DOUBLE) ELSE 0D + 5D * `__k0` END - 0D) / 5D)) AS `bin_we_ird_name_end`,
   `__m1` AS `median_latency`,
   sum(`__rows2`) OVER () AS `source_rows`
 FROM (
-SELECT CASE WHEN CAST(`we``ird name` AS DOUBLE) IS NULL THEN NULL WHEN isnan(CAST(`we``ird name` AS DOUBLE)) THEN CAST(`we``ird name` AS DOUBLE) WHEN CAST(`we``ird name` AS DOUBLE) < 0D THEN CAST('-Infinity' AS DOUBLE) WHEN CAST(`we``ird name` AS DOUBLE) > 100D THEN CAST('Infinity' AS DOUBLE) ELSE 0D + 5D * floor(1e-14D + ((least(greatest(CAST(`we``ird name` AS DOUBLE), 0D), 95D) - 0D) / 5D)) END AS `__k0`,
+SELECT CASE WHEN CAST(`we``ird name` AS DOUBLE) IS NULL THEN NULL WHEN isnan(CAST(`we``ird name` AS DOUBLE)) THEN -3 WHEN CAST(`we``ird name` AS DOUBLE) < 0D THEN -1 WHEN CAST(`we``ird name` AS DOUBLE) > 100D THEN -2 ELSE CAST(floor(1e-14D + ((least(greatest(CAST(`we``ird name` AS DOUBLE), 0D), 95D) - 0D) / 5D)) AS BIGINT) END AS `__k0`,
     CAST(percentile(IF(isnan(`latency`), NULL, CAST(`latency` AS DOUBLE)), 0.5) AS DOUBLE) AS `__m1`,
     count(*) AS `__rows2`
   FROM (
@@ -13,7 +13,7 @@ SELECT `we``ird name`, `latency`
 SELECT * FROM orders -- the user query, with a trailing comment
 ) AS src
 ) AS prepared
-  GROUP BY CASE WHEN CAST(`we``ird name` AS DOUBLE) IS NULL THEN NULL WHEN isnan(CAST(`we``ird name` AS DOUBLE)) THEN CAST(`we``ird name` AS DOUBLE) WHEN CAST(`we``ird name` AS DOUBLE) < 0D THEN CAST('-Infinity' AS DOUBLE) WHEN CAST(`we``ird name` AS DOUBLE) > 100D THEN CAST('Infinity' AS DOUBLE) ELSE 0D + 5D * floor(1e-14D + ((least(greatest(CAST(`we``ird name` AS DOUBLE), 0D), 95D) - 0D) / 5D)) END
+  GROUP BY CASE WHEN CAST(`we``ird name` AS DOUBLE) IS NULL THEN NULL WHEN isnan(CAST(`we``ird name` AS DOUBLE)) THEN -3 WHEN CAST(`we``ird name` AS DOUBLE) < 0D THEN -1 WHEN CAST(`we``ird name` AS DOUBLE) > 100D THEN -2 ELSE CAST(floor(1e-14D + ((least(greatest(CAST(`we``ird name` AS DOUBLE), 0D), 95D) - 0D) / 5D)) AS BIGINT) END
 ) AS grouped
 
 -- rewritten spec

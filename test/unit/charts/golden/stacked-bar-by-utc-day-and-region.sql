@@ -5,16 +5,16 @@ SELECT `__k0` AS `region`,
   sum(`__rows4`) OVER () AS `source_rows`
 FROM (
 SELECT `region` AS `__k0`,
-    ((dayofweek(`__w1`) - 1) + (1) * 7 - pmod(0 + 6, 7)) AS `__k2`,
+    ((dayofweek(date_from_unix_date(CAST((`__w1` - pmod(`__w1`, 86400000000)) DIV 86400000000 AS INT))) - 1) + (1) * 7 - pmod(0 + 6, 7)) AS `__k2`,
     CAST(sum(CAST(`quantity` AS DOUBLE)) AS DOUBLE) AS `__m3`,
     count(*) AS `__rows4`
   FROM (
-SELECT `region`, `day`, `quantity`, CAST(`day` AS TIMESTAMP_NTZ) AS `__w1`
+SELECT `region`, `day`, `quantity`, CAST(unix_date(`day`) AS BIGINT) * 86400000000 AS `__w1`
   FROM (
 SELECT * FROM orders -- the user query, with a trailing comment
 ) AS src
 ) AS prepared
-  GROUP BY `region`, ((dayofweek(`__w1`) - 1) + (1) * 7 - pmod(0 + 6, 7))
+  GROUP BY `region`, ((dayofweek(date_from_unix_date(CAST((`__w1` - pmod(`__w1`, 86400000000)) DIV 86400000000 AS INT))) - 1) + (1) * 7 - pmod(0 + 6, 7))
 ) AS grouped
 
 -- rewritten spec
