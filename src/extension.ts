@@ -25,7 +25,13 @@ import { OperationsView } from './vscode/views/operationsView.js';
 
 let stopLocalOnExit: (() => Promise<unknown>) | undefined;
 
-export function activate(context: vscode.ExtensionContext): void {
+/** What activate() returns to other extensions and tests: how long it ran (the host's part excluded). */
+export interface SparkWorkbenchApi {
+  readonly activateMs: number;
+}
+
+export function activate(context: vscode.ExtensionContext): SparkWorkbenchApi {
+  const started = performance.now();
   const own = <T extends Disposable>(resource: T): T => {
     context.subscriptions.push(resource);
     return resource;
@@ -91,6 +97,7 @@ export function activate(context: vscode.ExtensionContext): void {
     if (!host.settings('sparkWorkbench').get<boolean>('localSpark.stopOnExit', true)) return;
     await localServer.stop(state.profile.port);
   };
+  return { activateMs: performance.now() - started };
 }
 
 export async function deactivate(): Promise<void> {

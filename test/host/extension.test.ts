@@ -10,10 +10,12 @@ describe('Spark Workbench inside the extension host', () => {
     const extension = vscode.extensions.getExtension(EXTENSION_ID);
     assert.ok(extension, 'the extension is installed');
     const started = Date.now();
-    await extension.activate();
+    const api = (await extension.activate()) as { activateMs: number };
     assert.ok(extension.isActive);
     const elapsed = (ours = Date.now() - started);
-    console.log(`      activation took ${elapsed} ms (bundle load + activate)`);
+    console.log(
+      `      activation took ${elapsed} ms (bundle load + activate), of which activate() itself ran ${api.activateMs.toFixed(1)} ms`,
+    );
     const loaded = Object.keys(require.cache).filter((file) => /[\\/]dist[\\/]engine\.js$/.test(file));
     assert.deepEqual(loaded, [], 'the Spark engine (client, Arrow, gRPC) loads on first use, not at activation');
     assert.ok(elapsed < 5_000, 'activation finishes (the speed goal lives in the benchmark figures)');

@@ -124,7 +124,7 @@ describe('connection manager and operations against a real Spark server', functi
       });
       const running = (async () => {
         for await (const event of tracker.follow(
-          client.sql('SELECT sum(hash(a.id, b.id)) FROM range(200000) a CROSS JOIN range(200000) b'),
+          client.sql('SELECT sum(hash(a.id, b.id)) FROM range(40000000) a CROSS JOIN range(1000) b'),
           'slow',
           'dev',
         )) {

@@ -13,8 +13,11 @@ import type { RetryPolicy } from './retryPolicy.js';
 import type { SessionContext } from './sessionContext.js';
 import { asSparkError, cancelledError, SparkError } from './sparkError.js';
 
-/** When to interrupt this execution's tag after a cancel: at once, then twice more. */
-const FOLLOW_UP_INTERRUPTS_MS = [0, 250, 750];
+/**
+ * When to interrupt this execution's tag after a cancel: at once, then four more times. The tag is
+ * this execution's own, so a late interrupt finds nothing to stop and costs one small RPC.
+ */
+const FOLLOW_UP_INTERRUPTS_MS = [0, 250, 750, 1500, 3000];
 
 export interface StageProgress {
   readonly stageId: number;

@@ -239,8 +239,7 @@ export class Grid {
       } else if (drawn.selectedColumn !== selected(position)) {
         drawn.element.querySelector('.cell.selected')?.classList.remove('selected');
         const column = selected(position);
-        if (column !== undefined)
-          drawn.element.querySelector(`.cell[data-column="${column}"]`)?.classList.add('selected');
+        if (column !== undefined) drawn.element.querySelector(`.cell[data-column="${column}"]`)?.classList.add('selected');
       }
       drawn.selectedColumn = selected(position);
     }
