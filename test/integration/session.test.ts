@@ -6,7 +6,7 @@ import { LocalSparkServer } from '../../src/core/localSpark/localSparkServer.js'
 import { OperationTracker, describeProgress, type TrackedOperation } from '../../src/core/operations/operationTracker.js';
 import { ConnectionManager, type ConnectionProfile, type ConnectionState } from '../../src/core/session/connectionManager.js';
 import { FaultProxy } from '../support/faultProxy.js';
-import { runtimeDir, testServer } from '../support/sparkTestServer.js';
+import { runtimeDir, testServer, waitForSparkIdle } from '../support/sparkTestServer.js';
 
 function manager(tokens: Record<string, string>, retryPolicy?: RetryPolicy, defaultProfile?: ConnectionProfile) {
   return new ConnectionManager({
@@ -144,5 +144,9 @@ describe('connection manager and operations against a real Spark server', functi
       tracker.dispose();
       connections.dispose();
     }
+    // Closing right after a cancel (as a window or a test does) must leave no job behind: it once did,
+    // and the next tests waited a minute for the cores.
+    const { busyTicks, idleAfterMs } = await waitForSparkIdle(testServer().pid, Date.now(), 2_000);
+    assert.ok(busyTicks <= 2, `Spark still busy (${busyTicks} CPU ticks in 250 ms) ${idleAfterMs} ms after closing`);
   });
 });

@@ -129,9 +129,11 @@ export class QueryExecution implements AsyncIterable<ResultEvent> {
     // Spark cancels only the jobs running when the interrupt arrives; a job it submits a moment later
     // (e.g. after building a broadcast) would run on for seconds. Interrupting again shortly after
     // catches those (measured: cancel at job start left Spark busy 1.5-2.3 s with one interrupt).
+    const interrupt = () => void this.env.interruptTag(this.tag).catch(() => undefined);
+    // The first one goes out now, before a caller that closes the client right after cancelling can.
     for (const delayMs of FOLLOW_UP_INTERRUPTS_MS) {
-      const timer = setTimeout(() => void this.env.interruptTag(this.tag).catch(() => undefined), delayMs);
-      timer.unref?.();
+      if (delayMs === 0) interrupt();
+      else setTimeout(interrupt, delayMs).unref?.();
     }
   }
 

@@ -73,6 +73,7 @@ export class SparkConnectClient {
   private readonly retryPolicy: RetryPolicy;
   private versionPromise: Promise<SparkVersion> | undefined;
   private closed = false;
+  private closing: Promise<void> | undefined;
 
   constructor(url: string | ConnectionOptions, options: SparkConnectClientOptions = {}) {
     this.connection = typeof url === 'string' ? parseConnectionString(url) : url;
@@ -330,9 +331,21 @@ export class SparkConnectClient {
     }
   }
 
-  /** Ends the server session (best effort) and closes the channel. */
-  async close(): Promise<void> {
-    if (this.closed) return;
+  /**
+   * Ends the server session (best effort) and closes the channel. Operations of this session still
+   * running are interrupted first: Spark's ReleaseSession leaves their jobs running.
+   */
+  close(): Promise<void> {
+    this.closing ??= this.release();
+    return this.closing;
+  }
+
+  private async release(): Promise<void> {
+    try {
+      await this.interruptAll();
+    } catch {
+      // nothing to interrupt, or the server is gone
+    }
     this.closed = true;
     try {
       await this.transport.unary(
