@@ -13,12 +13,6 @@ import type { RetryPolicy } from './retryPolicy.js';
 import type { SessionContext } from './sessionContext.js';
 import { asSparkError, cancelledError, SparkError } from './sparkError.js';
 
-/**
- * When to interrupt this execution's tag after a cancel: at once, then four more times. The tag is
- * this execution's own, so a late interrupt finds nothing to stop and costs one small RPC.
- */
-const FOLLOW_UP_INTERRUPTS_MS = [0, 250, 750, 1500, 3000];
-
 export interface StageProgress {
   readonly stageId: number;
   readonly numTasks: number;
@@ -74,7 +68,8 @@ export interface ExecutionEnvironment {
   readonly session: SessionContext;
   readonly retryPolicy: RetryPolicy;
   readonly newOperationId: () => string;
-  readonly interruptTag: (tag: string) => Promise<unknown>;
+  /** Interrupts the tag now and a few times more (see SparkConnectClient.cancelTag). */
+  readonly cancelTag: (tag: string) => void;
   readonly enrichError: (error: SparkError) => Promise<SparkError>;
   /** Chunked Arrow batches exist from Spark 4.1; older servers reject the unknown request option. */
   readonly allowArrowChunking: () => Promise<boolean>;
@@ -126,15 +121,7 @@ export class QueryExecution implements AsyncIterable<ResultEvent> {
   cancel(): void {
     if (this.abort.signal.aborted) return;
     this.abort.abort();
-    // Spark cancels only the jobs running when the interrupt arrives; a job it submits a moment later
-    // (e.g. after building a broadcast) would run on for seconds. Interrupting again shortly after
-    // catches those (measured: cancel at job start left Spark busy 1.5-2.3 s with one interrupt).
-    const interrupt = () => void this.env.interruptTag(this.tag).catch(() => undefined);
-    // The first one goes out now, before a caller that closes the client right after cancelling can.
-    for (const delayMs of FOLLOW_UP_INTERRUPTS_MS) {
-      if (delayMs === 0) interrupt();
-      else setTimeout(interrupt, delayMs).unref?.();
-    }
+    this.env.cancelTag(this.tag);
   }
 
   get cancelled(): boolean {

@@ -41,6 +41,16 @@ export type ExplainMode = 'simple' | 'extended' | 'codegen' | 'cost' | 'formatte
 
 /** Connecting interactively: a few quick retries (50, 200, 800 ms), then a clear error. */
 const FAIL_FAST_RETRY_POLICY = new RetryPolicy({ ...DEFAULT_RETRY_POLICY, maxRetries: 3 });
+/** Interrupts are sent again and again after a cancel: one that cannot get through is not retried. */
+const NO_RETRY_POLICY = new RetryPolicy({ ...DEFAULT_RETRY_POLICY, maxRetries: 0 });
+
+/**
+ * When to interrupt a cancelled execution's tag: at once, then four more times. Spark cancels only the
+ * jobs running when an interrupt arrives, and an interrupted operation can still submit a job a moment
+ * later (seen: cancelled while its broadcast was built, the main job ran on for minutes). The tag is the
+ * execution's own, so a late interrupt finds nothing to stop and costs one small RPC.
+ */
+export const FOLLOW_UP_INTERRUPTS_MS = [0, 250, 750, 1500, 3000];
 
 export type OperationState = 'unknown' | 'running' | 'terminating' | 'succeeded' | 'failed' | 'cancelled';
 
@@ -74,6 +84,8 @@ export class SparkConnectClient {
   private versionPromise: Promise<SparkVersion> | undefined;
   private closed = false;
   private closing: Promise<void> | undefined;
+  /** Follow-up interrupts still to be sent; close() waits for them. */
+  private readonly cancelling = new Set<Promise<void>>();
 
   constructor(url: string | ConnectionOptions, options: SparkConnectClientOptions = {}) {
     this.connection = typeof url === 'string' ? parseConnectionString(url) : url;
@@ -123,7 +135,7 @@ export class SparkConnectClient {
       session: this.session,
       retryPolicy: this.retryPolicy,
       newOperationId: () => randomUUID(),
-      interruptTag: (tag: string) => this.interruptTag(tag),
+      cancelTag: (tag: string) => this.cancelTag(tag),
       enrichError: (error: SparkError) => this.enrichError(error),
       allowArrowChunking: async () => supports(await this.sparkVersion(), 'arrowBatchChunking'),
     };
@@ -237,6 +249,25 @@ export class SparkConnectClient {
     });
   }
 
+  /**
+   * Interrupts `tag` now (the request goes out before this returns) and again at FOLLOW_UP_INTERRUPTS_MS;
+   * for cancelling an execution, whose stream ends at once while Spark may still be starting its jobs.
+   */
+  cancelTag(tag: string): void {
+    const followUps = (async () => {
+      let waited = 0;
+      for (const at of FOLLOW_UP_INTERRUPTS_MS) {
+        if (at > waited) await new Promise((resolve) => setTimeout(resolve, at - waited));
+        waited = at;
+        await this.interrupt(InterruptRequest_InterruptType.TAG, { case: 'operationTag', value: tag }, NO_RETRY_POLICY).catch(
+          () => undefined,
+        );
+      }
+    })();
+    this.cancelling.add(followUps);
+    void followUps.finally(() => this.cancelling.delete(followUps));
+  }
+
   interruptAll(): Promise<string[]> {
     return this.interrupt(InterruptRequest_InterruptType.ALL, {
       case: undefined,
@@ -246,13 +277,19 @@ export class SparkConnectClient {
   private async interrupt(
     interruptType: InterruptRequest_InterruptType,
     interrupt: { case: string | undefined; value?: string },
+    retryPolicy?: RetryPolicy,
   ): Promise<string[]> {
-    const response = await this.unary('Interrupt', InterruptRequestSchema, InterruptResponseSchema, (header) =>
-      create(InterruptRequestSchema, {
-        ...header,
-        interruptType,
-        interrupt,
-      } as never),
+    const response = await this.unary(
+      'Interrupt',
+      InterruptRequestSchema,
+      InterruptResponseSchema,
+      (header) =>
+        create(InterruptRequestSchema, {
+          ...header,
+          interruptType,
+          interrupt,
+        } as never),
+      retryPolicy,
     );
     return response.interruptedIds;
   }
@@ -341,11 +378,9 @@ export class SparkConnectClient {
   }
 
   private async release(): Promise<void> {
-    try {
-      await this.interruptAll();
-    } catch {
-      // nothing to interrupt, or the server is gone
-    }
+    // A job an operation cancelled a moment ago may still be about to start: see its follow-ups out.
+    await Promise.all(this.cancelling);
+    await this.interrupt(InterruptRequest_InterruptType.ALL, { case: undefined }, NO_RETRY_POLICY).catch(() => undefined);
     this.closed = true;
     try {
       await this.transport.unary(
