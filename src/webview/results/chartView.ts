@@ -237,8 +237,12 @@ export class ChartView {
     };
     const encoding: Record<string, Record<string, unknown>> = {};
     const x = value('x');
+    const mark = value('mark');
     if (x) {
-      encoding.x = { field: x, type: this.binBox.checked ? 'quantitative' : typeOf(x) };
+      // Bars over a number that is not binned are one per distinct value: an ordinal axis gives them
+      // their width (a quantitative one draws hairlines).
+      const discreteBars = (mark === 'bar' || mark === 'rect') && !this.binBox.checked && typeOf(x) === 'quantitative';
+      encoding.x = { field: x, type: this.binBox.checked ? 'quantitative' : discreteBars ? 'ordinal' : typeOf(x) };
       if (this.binBox.checked) encoding.x.bin = true;
       if (value('timeUnit') && typeOf(x) === 'temporal') encoding.x.timeUnit = value('timeUnit');
     }
@@ -249,7 +253,7 @@ export class ChartView {
     if (encoding.y?.aggregate) encoding.y.type = 'quantitative';
     const color = value('color');
     if (color) encoding.color = { field: color, type: typeOf(color) === 'temporal' ? 'temporal' : typeOf(color) };
-    this.spec = { mark: { type: value('mark'), tooltip: true }, encoding };
+    this.spec = { mark: { type: mark, tooltip: true }, encoding };
     void this.render();
   }
 
