@@ -68,6 +68,8 @@ export async function runE2e(env = process.env) {
     SPARK_WORKBENCH_HOME: join(root, '.spark'),
   };
   mkdirSync(join(runDir, 'tmp'));
+  // Screenshots of this run only: a stale "failed-…" picture from an earlier run would mislead.
+  rmSync(join(root, 'test-results/e2e'), { recursive: true, force: true });
   const untrustedFolder = join(runDir, 'untrusted');
   cpSync(join(root, 'test/fixtures/untrusted'), untrustedFolder, { recursive: true });
   const countsFile = join(runDir, 'counts.json');

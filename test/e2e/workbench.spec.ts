@@ -196,6 +196,41 @@ describe('Spark Workbench in a real VS Code workbench', function () {
     await workbench.screenshot('06-chart');
   });
 
+  it('exports the chart as SVG, PNG and Vega-Lite spec, and redraws it in the colors of a new theme', async () => {
+    const results = workbench.results();
+    const dir = mkdtempSync(join(tmpdir(), 'sw-chart-'));
+    const exported = async (button: string, name: string): Promise<Buffer> => {
+      const target = join(dir, name);
+      await results.locator(button).click();
+      await workbench.answerSaveDialog(target, new RegExp(`chart\\.${name.split('.').slice(1).join('\\.')}$`));
+      return waitForFile(target);
+    };
+    const lightSvg = (await exported('#chart-export-svg', 'light.svg')).toString('utf8');
+    assert.match(lightSvg, /^<svg[^>]*xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+    for (const region of ['AMER', 'APAC', 'EMEA']) assert.ok(lightSvg.includes(`>${region}</text>`), `the SVG labels ${region}`);
+    const png = await exported('#chart-export-png', 'chart.png');
+    assert.deepEqual([...png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], 'a PNG file');
+    assert.ok(png.length > 5_000, `the PNG has the drawing (${png.length} bytes)`);
+    const spec = JSON.parse((await exported('#chart-export-spec', 'chart.vl.json')).toString('utf8')) as {
+      $schema: string;
+      mark: { type: string };
+      encoding: { x: { field: string } };
+    };
+    assert.match(spec.$schema, /vega-lite\/v6/);
+    assert.equal(spec.mark.type, 'bar');
+    assert.equal(spec.encoding.x.field, 'region');
+
+    await workbench.setColorTheme('Dark Modern');
+    await results.locator('#chart-canvas[data-theme="dark"][data-rendered="3"] canvas').waitFor({ timeout: 30_000 });
+    await workbench.screenshot('06a-chart-dark-theme');
+    const darkSvg = (await exported('#chart-export-svg', 'dark.svg')).toString('utf8');
+    const labelFill = (svg: string) => /<text[^>]*fill="([^"]+)"[^>]*>AMER<\/text>/.exec(svg)?.[1];
+    assert.ok(labelFill(lightSvg) && labelFill(darkSvg), 'axis labels have a fill');
+    assert.notEqual(labelFill(darkSvg), labelFill(lightSvg), "the labels take the dark theme's foreground");
+    await workbench.setColorTheme('Light Modern');
+    await results.locator('#chart-canvas[data-theme="light"] canvas').waitFor({ timeout: 30_000 });
+  });
+
   it('exports the full result to CSV through the save dialog', async () => {
     const results = workbench.results();
     await results.locator('#tab-grid').click();
@@ -277,3 +312,18 @@ describe('Spark Workbench in a real VS Code workbench', function () {
     assert.match(await again.locator('#status').innerText(), /^3 rows · /);
   });
 });
+
+/** The file's bytes once it exists and has stopped growing. */
+async function waitForFile(path: string, timeout = 30_000): Promise<Buffer> {
+  const deadline = Date.now() + timeout;
+  let size = -1;
+  while (Date.now() < deadline) {
+    if (existsSync(path)) {
+      const bytes = readFileSync(path);
+      if (bytes.length > 0 && bytes.length === size) return bytes;
+      size = bytes.length;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`${path} was not written within ${timeout} ms`);
+}

@@ -5,7 +5,7 @@ import { expressionInterpreter } from 'vega-interpreter';
 import { chartFieldsOf } from '../../core/charts/chartFields.js';
 import { chartRowsOf, chartValue } from '../../core/charts/chartRows.js';
 import { suggestChart } from '../../core/charts/chartSuggestion.js';
-import { chartConfig } from './chartTheme.js';
+import { chartConfig, themeKind } from './chartTheme.js';
 import { append } from './grid.js';
 import type { ChartDataResult } from './protocol.js';
 import type { ResultStore } from './resultStore.js';
@@ -34,6 +34,10 @@ export class ChartView {
   private localThreshold = 20_000;
   private requestId = 0;
   private embedded: Result | undefined;
+  /** What the canvas shows, so a theme change redraws it without asking Spark again. */
+  private drawn: { spec: Spec; values: Record<string, unknown>[]; note: string } | undefined;
+  /** The request (spec and result state) the canvas answers; an unchanged one is not recomputed. */
+  private drawnKey: string | undefined;
   private readonly controls: HTMLDivElement;
   private readonly canvas: HTMLDivElement;
   private readonly note: HTMLDivElement;
@@ -88,7 +92,9 @@ export class ChartView {
     apply.id = 'chart-apply-spec';
     apply.addEventListener('click', () => this.fromEditor());
     // Theme changes arrive as body class changes: redraw in the new colors.
-    new MutationObserver(() => this.visible && this.spec && void this.render()).observe(document.body, {
+    new MutationObserver(
+      () => this.visible && this.drawn && void this.draw(this.drawn.spec, this.drawn.values, this.drawn.note),
+    ).observe(document.body, {
       attributes: true,
       attributeFilter: ['class'],
     });
@@ -100,6 +106,8 @@ export class ChartView {
     this.complete = false;
     this.embedded?.finalize();
     this.embedded = undefined;
+    this.drawn = undefined;
+    this.drawnKey = undefined;
     this.canvas.replaceChildren();
     this.note.textContent = '';
   }
@@ -127,6 +135,7 @@ export class ChartView {
   receiveData(requestId: number, result: ChartDataResult): void {
     if (requestId !== this.requestId || !this.spec) return;
     if (result.kind === 'error') {
+      this.drawnKey = undefined; // showing the tab again tries again
       this.setNote(`The chart could not be computed in Spark: ${result.message}`, true);
       return;
     }
@@ -148,6 +157,9 @@ export class ChartView {
 
   private async render(): Promise<void> {
     if (!this.spec || !this.store.schema) return;
+    const key = JSON.stringify([this.spec, this.complete, this.store.loadedRows]);
+    if (key === this.drawnKey) return;
+    this.drawnKey = key;
     const requestId = ++this.requestId;
     this.editor.value = JSON.stringify(this.spec, null, 2);
     if (this.complete && this.store.loadedRows <= this.localThreshold) {
@@ -191,9 +203,12 @@ export class ChartView {
         loader: closedLoader(),
         tooltip: { disableDefaultStyle: true },
       });
+      this.drawn = { spec, values, note };
       this.setNote(note);
       this.canvas.dataset.rendered = String(values.length);
+      this.canvas.dataset.theme = themeKind();
     } catch (error) {
+      this.drawnKey = undefined;
       this.setNote(`The chart could not be drawn: ${error instanceof Error ? error.message : String(error)}`, true);
     }
   }

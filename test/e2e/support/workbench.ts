@@ -53,6 +53,14 @@ export class Workbench {
     await this.quickPickRow(title).click();
   }
 
+  /** Switches the workbench's color theme through its picker, as a user does. */
+  async setColorTheme(label: string): Promise<void> {
+    await this.runCommand('Preferences: Color Theme');
+    await this.page.locator('.quick-input-widget input').fill(label);
+    await this.quickPickRow(label).click();
+    await this.page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+  }
+
   /** The row of the open quick input whose label is exactly `label`. */
   private quickPickRow(label: string): Locator {
     return this.page
