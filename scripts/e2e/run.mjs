@@ -73,6 +73,8 @@ export async function runE2e(env = process.env) {
   const untrustedFolder = join(runDir, 'untrusted');
   cpSync(join(root, 'test/fixtures/untrusted'), untrustedFolder, { recursive: true });
   const countsFile = join(runDir, 'counts.json');
+  // The built-in "Local Spark" connection starts its own server here (the Local Spark test).
+  const localSparkPort = await freePort();
   let trusted;
   let restricted;
   try {
@@ -86,6 +88,7 @@ export async function runE2e(env = process.env) {
           { name: 'Nowhere', url: `sc://127.0.0.1:${await freePort()}` },
         ],
         'sparkWorkbench.defaultConnection': 'Test Spark',
+        'sparkWorkbench.localSpark.port': localSparkPort,
         // The grid loads a whole million-row result in one test.
         'sparkWorkbench.results.rowLimit': 1_000_000,
       },
@@ -105,6 +108,7 @@ export async function runE2e(env = process.env) {
           CS_RESTRICTED_PORT: String(restricted.port),
           E2E_UNTRUSTED_WORKSPACE: untrustedFolder,
           E2E_WORKSPACE: workspace,
+          E2E_LOCAL_SPARK_PORT: String(localSparkPort),
           E2E_SCREENSHOTS: join(root, 'test-results/e2e'),
           MOCHA_COUNTS_FILE: countsFile,
         },

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { SparkConnectClient } from '../../src/core/connect/sparkConnectClient.js';
 import { testServer, waitForSparkIdle } from '../support/sparkTestServer.js';
@@ -311,6 +312,35 @@ describe('Spark Workbench in a real VS Code workbench', function () {
     const again = await workbench.resultsFinished('succeeded', 60_000);
     assert.match(await again.locator('#status').innerText(), /^3 rows · /);
   });
+
+  it('starts Local Spark on demand, runs a query on it, and stops it', async () => {
+    const port = Number(process.env.E2E_LOCAL_SPARK_PORT);
+    assert.equal(await isListening(port), false, 'nothing runs on the Local Spark port before the test');
+    await workbench.runCommand('View: Close All Editors');
+    await workbench.runCommand('Spark: Switch Connection…');
+    await workbench.pick('Local Spark');
+    // Installing nothing (the run's runtime is there), starting a JVM on 2 cores: well under 2 minutes.
+    await workbench.statusBar(/Spark 4\.\d+\.\d+: Local Spark/).waitFor({ timeout: 150_000 });
+    assert.equal(await isListening(port), true, `the local server listens on 127.0.0.1:${port}`);
+    const connection = await workbench.expandView('Connection');
+    await connection.locator('.monaco-list-row', { hasText: 'running' }).waitFor();
+    assert.match(await connection.innerText(), new RegExp(`127\\.0\\.0\\.1:${port}`));
+    await workbench.openFile('local_spark.sql');
+    await workbench.page.locator('.editor-instance .view-lines').click();
+    await workbench.runCommand('Spark: Run SQL (Selection or File)');
+    const results = await workbench.resultsFinished('succeeded', 60_000);
+    await results.locator('.cell', { hasText: /^42$/ }).waitFor();
+    await workbench.screenshot('14-local-spark');
+    await workbench.runCommand('Spark: Stop Local Spark');
+    await workbench.runCommand('Notifications: Show Notifications');
+    await workbench.page
+      .locator('.notifications-center .notification-list-item', { hasText: 'Local Spark stopped.' })
+      .waitFor({ timeout: 60_000 });
+    await workbench.runCommand('Notifications: Clear All Notifications');
+    assert.equal(await isListening(port), false, 'the local server is gone');
+    await workbench.statusBar(/Spark 4\.\d+\.\d+: Local Spark/).waitFor({ state: 'hidden' });
+    await workbench.view('Connection').getByText('Not connected to Spark.').waitFor();
+  });
 });
 
 /** The file's bytes once it exists and has stopped growing. */
@@ -326,4 +356,16 @@ async function waitForFile(path: string, timeout = 30_000): Promise<Buffer> {
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   throw new Error(`${path} was not written within ${timeout} ms`);
+}
+
+/** Whether something accepts connections on this loopback port. */
+function isListening(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
 }
