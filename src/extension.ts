@@ -50,7 +50,10 @@ export function activate(context: vscode.ExtensionContext): SparkWorkbenchApi {
       localSpark: {
         server: localServer,
         ensureRuntime: (report) =>
-          new SparkRuntimeInstaller(runtimeDir, (line) => (log.info(line), report(line))).ensureInstalled(),
+          new SparkRuntimeInstaller(runtimeDir, (line) => (log.info(line), report(line))).ensureInstalled(
+            settings.localRuntime().pythonPath,
+          ),
+        startOptions: () => ({ javaHome: settings.localRuntime().javaHome }),
       },
     }),
   );

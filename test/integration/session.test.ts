@@ -2,11 +2,14 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { DEFAULT_RETRY_POLICY, RetryPolicy } from '../../src/core/connect/retryPolicy.js';
 import { SparkError } from '../../src/core/connect/sparkError.js';
-import { LocalSparkServer } from '../../src/core/localSpark/localSparkServer.js';
+import { isPortOpen, LocalSparkServer } from '../../src/core/localSpark/localSparkServer.js';
+import { findJava } from '../../src/core/localSpark/prerequisites.js';
+import { runProcess } from '../../src/core/localSpark/processRunner.js';
+import { SparkRuntimeInstaller } from '../../src/core/localSpark/sparkRuntime.js';
 import { OperationTracker, describeProgress, type TrackedOperation } from '../../src/core/operations/operationTracker.js';
 import { ConnectionManager, type ConnectionProfile, type ConnectionState } from '../../src/core/session/connectionManager.js';
 import { FaultProxy } from '../support/faultProxy.js';
-import { runtimeDir, testServer, waitForSparkIdle } from '../support/sparkTestServer.js';
+import { freePort, runtimeDir, testServer, waitForSparkIdle } from '../support/sparkTestServer.js';
 
 function manager(tokens: Record<string, string>, retryPolicy?: RetryPolicy, defaultProfile?: ConnectionProfile) {
   return new ConnectionManager({
@@ -149,4 +152,50 @@ describe('connection manager and operations against a real Spark server', functi
     const { busyTicks, idleAfterMs } = await waitForSparkIdle(testServer().pid, Date.now(), 2_000);
     assert.ok(busyTicks <= 2, `Spark still busy (${busyTicks} CPU ticks in 250 ms) ${idleAfterMs} ms after closing`);
   });
+
+  describe('the local server runs on the configured JDK', () => {
+    it('uses a configured Java home that holds a JDK', async () => {
+      const home = await realJavaHome();
+      const java = await findJava({ PATH: process.env.PATH }, home);
+      assert.equal(java.javaHome, home);
+      assert.equal(java.executable, join(home, 'bin', 'java'));
+      assert.ok(java.major >= 17, `Java ${java.major}`);
+    });
+
+    it('refuses a Java home without a JDK before starting anything, and names the path', async () => {
+      const port = await freePort();
+      const runtime = new SparkRuntimeInstaller(runtimeDir()).installed();
+      assert.ok(runtime, 'the run installed the runtime');
+      const connections = new ConnectionManager({
+        tokens: { get: async () => undefined },
+        localSpark: {
+          ensureRuntime: async () => runtime,
+          server: new LocalSparkServer(join(runtimeDir(), 'servers')),
+          startOptions: () => ({ javaHome: '/nonexistent/jdk' }),
+        },
+        clientVersion: 'test',
+      });
+      try {
+        await assert.rejects(
+          connections.client({ kind: 'local', name: 'Local Spark', port }),
+          (error: unknown) =>
+            error instanceof Error &&
+            error.name === 'PrerequisiteError' &&
+            /'\/nonexistent\/jdk', has no bin\/java/.test(error.message),
+        );
+        assert.equal(connections.state.kind, 'error');
+        assert.equal(await isPortOpen(port), false, 'no server was started');
+      } finally {
+        connections.dispose();
+      }
+    });
+  });
 });
+
+/** The JDK the test run uses, as the JVM itself reports it. */
+async function realJavaHome(): Promise<string> {
+  const result = await runProcess('java', ['-XshowSettings:properties', '-version']);
+  const home = /^\s*java\.home = (.+)$/m.exec(result.stderr + result.stdout)?.[1]?.trim();
+  assert.ok(home, 'java reports its home');
+  return home;
+}

@@ -1,5 +1,14 @@
 import assert from 'node:assert/strict';
-import { parseJavaMajor, parsePythonVersion } from '../../src/core/localSpark/prerequisites.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  findJava,
+  findPython,
+  parseJavaMajor,
+  parsePythonVersion,
+  PrerequisiteError,
+} from '../../src/core/localSpark/prerequisites.js';
 
 describe('local Spark prerequisites', () => {
   describe('parseJavaMajor (java -version output)', () => {
@@ -90,6 +99,28 @@ describe('local Spark prerequisites', () => {
       assert.equal(parsePythonVersion('Python'), undefined);
       assert.equal(parsePythonVersion('Python 3'), undefined);
       assert.equal(parsePythonVersion('Microsoft Store: Python was not found; run without arguments to install'), undefined);
+    });
+  });
+
+  describe('configured paths', () => {
+    it('a configured Java home without bin/java is refused by name, not replaced by another Java', async () => {
+      const empty = mkdtempSync(join(tmpdir(), 'sw-nojdk-'));
+      try {
+        await assert.rejects(
+          findJava(process.env, empty),
+          (error: unknown) => error instanceof PrerequisiteError && error.message.includes(`'${empty}', has no bin/java`),
+        );
+      } finally {
+        rmSync(empty, { recursive: true, force: true });
+      }
+    });
+
+    it('a configured Python that cannot run is named in the message', async () => {
+      const missing = join(tmpdir(), 'sw-no-such-dir', 'python3');
+      await assert.rejects(
+        findPython([missing]),
+        (error: unknown) => error instanceof PrerequisiteError && error.message.includes(`'${missing}' could not be run`),
+      );
     });
   });
 });

@@ -15,6 +15,8 @@ export interface LocalServerOptions {
   readonly conf?: Readonly<Record<string, string>>;
   readonly driverMemory?: string;
   readonly master?: string;
+  /** JDK to run on instead of JAVA_HOME or the PATH's java. */
+  readonly javaHome?: string;
   /** How long to wait for the server to answer. */
   readonly startTimeoutMs?: number;
 }
@@ -91,7 +93,7 @@ export class LocalSparkServer {
     if (await isPortOpen(port)) {
       throw new Error(`Port ${port} on 127.0.0.1 is already in use by another program. Choose another port.`);
     }
-    const java = await findJava();
+    const java = await findJava(process.env, options.javaHome);
     mkdirSync(this.stateDir, { recursive: true });
     const logFile = join(this.stateDir, `server-${port}.log`);
     const token = options.token === undefined ? randomUUID() : options.token;

@@ -40,7 +40,20 @@ export function parsePythonVersion(output: string): { major: number; minor: numb
   };
 }
 
-export async function findJava(env: NodeJS.ProcessEnv = process.env): Promise<JavaInstallation> {
+/**
+ * The Java the local server runs on: `configuredHome` when given (it must hold bin/java: a wrong setting
+ * should say so, not fall back to another Java quietly), else JAVA_HOME, else `java` on the PATH.
+ */
+export async function findJava(env: NodeJS.ProcessEnv = process.env, configuredHome?: string): Promise<JavaInstallation> {
+  if (configuredHome !== undefined) {
+    if (!existsSync(join(configuredHome, 'bin', 'java'))) {
+      throw new PrerequisiteError(
+        `The Java home configured for the local Spark server, '${configuredHome}', has no bin/java. ` +
+          `Point it at a JDK ${MIN_JAVA_MAJOR}+, or leave it empty to use JAVA_HOME or java on the PATH.`,
+      );
+    }
+    env = { ...env, JAVA_HOME: configuredHome };
+  }
   const javaHome = env.JAVA_HOME;
   const executable = javaHome && existsSync(join(javaHome, 'bin', 'java')) ? join(javaHome, 'bin', 'java') : 'java';
   let output: string;
@@ -75,7 +88,8 @@ export async function findPython(candidates: readonly string[] = ['python3', 'py
       }
       seen.push(`${candidate} is Python ${version.text}`);
     } catch {
-      // not on PATH: try the next name
+      // A name not on the PATH: try the next one. A path someone configured is worth naming.
+      if (candidate.includes('/') || candidate.includes('\\')) seen.push(`'${candidate}' could not be run`);
     }
   }
   const found = seen.length ? ` (found: ${seen.join('; ')})` : '';

@@ -44,17 +44,18 @@ export class SparkRuntimeInstaller {
     return marker;
   }
 
-  async ensureInstalled(): Promise<SparkRuntime> {
+  /** `python`: the interpreter to build the venv with, instead of python3/python on the PATH. */
+  async ensureInstalled(python?: string): Promise<SparkRuntime> {
     const existing = this.installed();
     if (existing) return existing;
-    const python = await findPython();
+    const base = await findPython(python ? [python] : undefined);
     this.log(`Installing pyspark ${this.pysparkVersion} into ${this.venvDir} (one time, about 450 MB)…`);
     rmSync(this.venvDir, { recursive: true, force: true });
     mkdirSync(this.venvDir, { recursive: true });
-    const venv = await runProcess(python.executable, ['-m', 'venv', this.venvDir]);
+    const venv = await runProcess(base.executable, ['-m', 'venv', this.venvDir]);
     if (venv.code !== 0) {
       throw new PrerequisiteError(
-        `Could not create a Python virtual environment with ${python.executable} (${venv.stderr.trim() || `exit ${venv.code}`}). ` +
+        `Could not create a Python virtual environment with ${base.executable} (${venv.stderr.trim() || `exit ${venv.code}`}). ` +
           `Install the Python venv module (for example 'apt-get install python3-venv').`,
       );
     }

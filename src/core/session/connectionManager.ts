@@ -3,7 +3,7 @@ import type { RetryPolicy } from '../connect/retryPolicy.js';
 import type { SparkConnectClient } from '../connect/sparkConnectClient.js';
 import { SparkError } from '../connect/sparkError.js';
 import type { SparkVersion } from '../connect/version.js';
-import { localServerUrl, type LocalSparkServer } from '../localSpark/localSparkServer.js';
+import { localServerUrl, type LocalServerOptions, type LocalSparkServer } from '../localSpark/localSparkServer.js';
 import type { SparkRuntime } from '../localSpark/sparkRuntime.js';
 import { DisposableStore, Emitter, type Disposable } from '../util/events.js';
 
@@ -35,6 +35,8 @@ export interface TokenStore {
 export interface LocalSparkControl {
   ensureRuntime(onProgress: (detail: string) => void): Promise<SparkRuntime>;
   readonly server: LocalSparkServer;
+  /** Read at each start, so a changed setting applies to the next server (the JDK to run on). */
+  readonly startOptions?: () => Pick<LocalServerOptions, 'javaHome'>;
 }
 
 export interface ConnectionManagerOptions {
@@ -141,7 +143,10 @@ export class ConnectionManager implements Disposable {
       report('Preparing the local Spark runtime…');
       const runtime = await this.options.localSpark.ensureRuntime(report);
       report(`Starting Spark ${runtime.pysparkVersion} on 127.0.0.1:${profile.port}…`);
-      const server = await this.options.localSpark.server.start(runtime, { port: profile.port });
+      const server = await this.options.localSpark.server.start(runtime, {
+        ...this.options.localSpark.startOptions?.(),
+        port: profile.port,
+      });
       return parseConnectionString(localServerUrl(server));
     }
     const options = parseConnectionString(profile.url);

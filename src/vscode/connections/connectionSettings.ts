@@ -1,3 +1,4 @@
+import { homedir } from 'node:os';
 import { DEFAULT_CONNECT_PORT } from '../../core/localSpark/pinnedVersions.js';
 import { LOCAL_PROFILE_NAME, type ConnectionProfile } from '../../core/session/connectionManager.js';
 import type { WorkbenchHost } from '../host/workbenchHost.js';
@@ -19,6 +20,17 @@ export class ConnectionSettings {
 
   localPort(): number {
     return this.read('localSpark.port', DEFAULT_CONNECT_PORT);
+  }
+
+  /** Paths the managed local server runs with; empty settings mean "find it on this machine". */
+  localRuntime(): { readonly javaHome?: string; readonly pythonPath?: string } {
+    const path = (key: string) => {
+      const value = this.read<unknown>(key, '');
+      const trimmed = typeof value === 'string' ? value.trim() : '';
+      // Settings are not run through a shell: a leading ~ would otherwise be a folder named "~".
+      return trimmed === '' ? undefined : trimmed.replace(/^~(?=$|[\\/])/, homedir());
+    };
+    return { javaHome: path('localSpark.javaHome'), pythonPath: path('localSpark.pythonPath') };
   }
 
   /** The built-in "Local Spark" first, then every valid configured connection; invalid ones are reported. */

@@ -17,7 +17,8 @@ export interface FailureNotice {
 /**
  * What to tell the user about a failure, with the action that fixes it first: an unreachable server
  * offers to start the local one (for the local profile) and to edit the connection; a missing or
- * rejected token offers to set it; every notice offers the logs. A cancellation is no failure.
+ * rejected token offers to set it; a missing Java or Python opens the local server's settings; every notice
+ * offers the logs. A cancellation is no failure.
  */
 export function failureNotice(error: unknown, profile: ConnectionProfile | undefined): FailureNotice | undefined {
   if (error instanceof SparkError && error.kind === 'cancelled') return undefined;
@@ -29,6 +30,14 @@ export function failureNotice(error: unknown, profile: ConnectionProfile | undef
     actions.push({ title: 'Edit Connection', command: 'sparkWorkbench.connection.edit', args: [] });
   } else if (error instanceof SparkError && error.kind === 'unauthenticated') {
     actions.push({ title: 'Set Token', command: 'sparkWorkbench.connection.setToken', args: profile ? [profile.name] : [] });
+  } else if (error instanceof Error && error.name === 'PrerequisiteError') {
+    // A missing or wrong Java or Python for the local server: its settings are where that is fixed.
+    // (By name: the error class lives in the engine bundle, loaded apart from this one.)
+    actions.push({
+      title: 'Local Spark Settings',
+      command: 'workbench.action.openSettings',
+      args: ['sparkWorkbench.localSpark'],
+    });
   }
   actions.push({ title: 'Show Logs', command: 'sparkWorkbench.logs.show', args: [] });
   return { message, actions };

@@ -1,3 +1,5 @@
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import assert from 'node:assert/strict';
 import { connectionProfiles, profileDescription } from '../../../src/vscode/connections/connectionProfiles.js';
 import { ConnectionSettings } from '../../../src/vscode/connections/connectionSettings.js';
@@ -154,6 +156,28 @@ describe('connection settings and workspace trust', () => {
       { kind: 'remote', name: 'Mine', url: 'sc://mine.example.com' },
     ]);
     assert.equal(settings.defaultProfile().name, 'Mine');
+  });
+
+  it('reads the local runtime paths; an untrusted workspace cannot choose them', () => {
+    const fake = host();
+    fake.set('sparkWorkbench.localSpark.javaHome', '  /opt/jdk-21  ', 'globalValue');
+    fake.set('sparkWorkbench.localSpark.javaHome', '/tmp/evil-jdk', 'workspaceValue');
+    fake.set('sparkWorkbench.localSpark.pythonPath', '~/py/bin/python3', 'globalValue');
+    fake.set('sparkWorkbench.localSpark.pythonPath', './evil.sh', 'workspaceValue');
+    assert.deepEqual(new ConnectionSettings(fake).localRuntime(), { javaHome: '/tmp/evil-jdk', pythonPath: './evil.sh' });
+    fake.trusted = false;
+    assert.deepEqual(new ConnectionSettings(fake).localRuntime(), {
+      javaHome: '/opt/jdk-21',
+      pythonPath: join(homedir(), 'py/bin/python3'),
+    });
+  });
+
+  it('empty or non-text runtime paths mean "find them on this machine"', () => {
+    const fake = new FakeHost();
+    fake.set('sparkWorkbench.localSpark.javaHome', '   ');
+    fake.set('sparkWorkbench.localSpark.pythonPath', 3);
+    assert.deepEqual(new ConnectionSettings(fake).localRuntime(), { javaHome: undefined, pythonPath: undefined });
+    assert.deepEqual(new ConnectionSettings(new FakeHost()).localRuntime(), { javaHome: undefined, pythonPath: undefined });
   });
 
   it('falls back to the defaults: Local Spark on 15002', () => {

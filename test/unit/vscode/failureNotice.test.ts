@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { SparkError } from '../../../src/core/connect/sparkError.js';
+import { PrerequisiteError } from '../../../src/core/localSpark/prerequisites.js';
 import { failureNotice, showFailureNotice } from '../../../src/vscode/runs/failureNotice.js';
 import { FakeHost } from './fakeHost.js';
 import { LOCAL, TEST_SPARK } from './fakeConnections.js';
@@ -29,6 +30,14 @@ describe('failure notices', () => {
         { title: 'Show Logs', command: 'sparkWorkbench.logs.show', args: [] },
       ],
     });
+  });
+
+  it('a missing or wrong Java for the local server opens its settings', () => {
+    const error = new PrerequisiteError("The Java home configured for the local Spark server, '/opt/x', has no bin/java.");
+    assert.deepEqual(failureNotice(error, LOCAL)?.actions, [
+      { title: 'Local Spark Settings', command: 'workbench.action.openSettings', args: ['sparkWorkbench.localSpark'] },
+      { title: 'Show Logs', command: 'sparkWorkbench.logs.show', args: [] },
+    ]);
   });
 
   it('an unreachable remote server offers Edit Connection, not Start Local Spark', () => {
