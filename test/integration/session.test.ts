@@ -125,13 +125,20 @@ describe('connection manager and operations against a real Spark server', functi
           updates.push(describeProgress(o));
         }
       });
+      let cancelTimer: NodeJS.Timeout | undefined;
       const running = (async () => {
         for await (const event of tracker.follow(
           client.sql('SELECT sum(hash(a.id, b.id)) FROM range(40000000) a CROSS JOIN range(1000) b'),
           'slow',
           'dev',
         )) {
-          if (event.type === 'progress' && slow && slow.tasks.total > 0) tracker.cancel(slow.id);
+          // Not at the very first progress: an interrupt that lands while Spark 4.2 is still preparing
+          // the join's main stage can be lost on the server (the job then runs to its end), which no
+          // client can undo; see README's known limits. A person's click comes later than this anyway.
+          if (event.type === 'progress' && slow && slow.tasks.total > 0 && !cancelTimer) {
+            const id = slow.id;
+            cancelTimer = setTimeout(() => tracker.cancel(id), 1_500);
+          }
         }
       })();
       await assert.rejects(running, (error: unknown) => error instanceof SparkError && error.kind === 'cancelled');
