@@ -23,6 +23,19 @@ export default tseslint.config(
     },
   },
   {
+    // An unhandled rejection in the extension host is a failure nobody sees: every promise in src/ is
+    // awaited, returned, or explicitly voided where a fire-and-forget is meant (with its own catch).
+    files: ['src/**/*.ts'],
+    ignores: ['src/generated/**'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': ['error', { ignoreVoid: false }],
+      '@typescript-eslint/no-misused-promises': 'error',
+      '@typescript-eslint/await-thenable': 'error',
+      '@typescript-eslint/require-await': 'off',
+    },
+  },
+  {
     files: ['src/core/**/*.ts', 'src/cli/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', { paths: [{ name: 'vscode', message: 'src/core and src/cli must not import vscode.' }] }],

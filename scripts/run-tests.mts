@@ -1,7 +1,8 @@
 /**
  * Every test suite in one run, against one local Spark server (the machine has 2 cores):
  * checks (types, lint), unit tests, then the integration and end-to-end suites that share the server.
- * Ends with one line, "N passed, N failed", summing every suite, which is what CI reads.
+ * Ends with one line, "N passed, N failed, N skipped", summing every suite, which is what CI reads. A
+ * skipped test that test/allowedSkips.json does not list (with its reason) fails the run.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -13,9 +14,27 @@ import { projectRoot } from './runtimeDir.mjs';
 interface Counts {
   passed: number;
   failed: number;
+  skipped?: number;
+  skippedTitles?: string[];
 }
 
-const totals: Counts = { passed: 0, failed: 0 };
+const totals = { passed: 0, failed: 0, skipped: 0 };
+const allowedSkips = (
+  JSON.parse(readFileSync(join(projectRoot, 'test/allowedSkips.json'), 'utf8')) as { allowed: Record<string, string> }
+).allowed;
+const unexpectedSkips: string[] = [];
+
+/** Adds a suite's counts to the totals; a skip nobody allowed counts as a failure. */
+function add(counts: Counts): void {
+  totals.passed += counts.passed;
+  totals.failed += counts.failed;
+  totals.skipped += counts.skipped ?? 0;
+  for (const title of counts.skippedTitles ?? []) {
+    if (allowedSkips[title]) continue;
+    unexpectedSkips.push(title);
+    totals.failed++;
+  }
+}
 const summary: string[] = [];
 const only = process.argv.slice(2);
 const wanted = (suite: string) => only.length === 0 || only.includes(suite);
@@ -56,10 +75,9 @@ async function mochaSuite(name: string, args: string[], env: NodeJS.ProcessEnv =
   if (existsSync(countsFile)) counts = JSON.parse(readFileSync(countsFile, 'utf8')) as Counts;
   if (status !== 0 && counts.failed === 0) counts.failed = 1;
   rmSync(dir, { recursive: true, force: true });
-  totals.passed += counts.passed;
-  totals.failed += counts.failed;
+  add(counts);
   summary.push(
-    `${counts.failed ? 'FAIL' : 'ok  '} ${name}: ${counts.passed} passed, ${counts.failed} failed (${((Date.now() - started) / 1000).toFixed(1)} s)`,
+    `${counts.failed ? 'FAIL' : 'ok  '} ${name}: ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped ?? 0} skipped (${((Date.now() - started) / 1000).toFixed(1)} s)`,
   );
 }
 
@@ -106,10 +124,9 @@ else {
             console.error(error);
             return { passed: 0, failed: 1 };
           });
-          totals.passed += counts.passed;
-          totals.failed += counts.failed;
+          add(counts);
           summary.push(
-            `${counts.failed ? 'FAIL' : 'ok  '} e2e: ${counts.passed} passed, ${counts.failed} failed (${((Date.now() - started) / 1000).toFixed(1)} s)`,
+            `${counts.failed ? 'FAIL' : 'ok  '} e2e: ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped ?? 0} skipped (${((Date.now() - started) / 1000).toFixed(1)} s)`,
           );
         }
       } finally {
@@ -119,6 +136,10 @@ else {
   }
 }
 
+if (unexpectedSkips.length)
+  summary.push(
+    `FAIL skipped without a reason in test/allowedSkips.json:\n${unexpectedSkips.map((t) => `       ${t}`).join('\n')}`,
+  );
 console.log(`\n${summary.join('\n')}\n`);
-console.log(`${totals.passed} passed, ${totals.failed} failed`);
+console.log(`${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
 process.exit(totals.failed === 0 && totals.passed > 0 ? 0 : 1);

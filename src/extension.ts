@@ -18,6 +18,7 @@ import { OutputLog } from './vscode/outputLog.js';
 import { ResultExporter } from './vscode/results/resultExporter.js';
 import { ResultsPanels } from './vscode/results/resultsPanels.js';
 import { ChartDataService } from './vscode/results/chartDataService.js';
+import { CancelStallNotices } from './vscode/runs/cancelStallNotice.js';
 import { QueryRunner } from './vscode/runs/queryRunner.js';
 import { CatalogView } from './vscode/views/catalogView.js';
 import { ConnectionView } from './vscode/views/connectionView.js';
@@ -53,12 +54,14 @@ export function activate(context: vscode.ExtensionContext): SparkWorkbenchApi {
           new SparkRuntimeInstaller(runtimeDir, (line) => (log.info(line), report(line))).ensureInstalled(
             settings.localRuntime().pythonPath,
           ),
-        startOptions: () => ({ javaHome: settings.localRuntime().javaHome }),
+        startOptions: () => ({ javaHome: settings.localRuntime().javaHome, driverMemory: settings.localDriverMemory() }),
       },
+      retryTimeoutMs: () => settings.retryTimeoutMs(),
     }),
   );
   const operations = own(new OperationTracker());
-  const runner = new QueryRunner(connections, operations, log);
+  own(new CancelStallNotices(host, operations, () => connections.profile, log));
+  const runner = new QueryRunner(host, connections, operations, log);
   const catalogView = own(new CatalogView(connections, async () => new SparkCatalog(await connections.client())));
   const resultSettings = () => vscode.workspace.getConfiguration('sparkWorkbench.results');
   const exporter = new ResultExporter(runner, log, join(context.extensionPath, 'dist'));

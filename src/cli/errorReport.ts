@@ -1,4 +1,5 @@
 import { ConnectionStringError } from '../core/connect/connectionString.js';
+import { explainFailure } from '../core/connect/failureExplanation.js';
 import { SparkError } from '../core/connect/sparkError.js';
 import { PrerequisiteError } from '../core/localSpark/prerequisites.js';
 import { lineColumnOf, locateSparkError } from '../core/sql/errorLocation.js';
@@ -12,13 +13,21 @@ export const EXIT = {
   cancelled: 130,
 } as const;
 
-/** The error as a terminal shows it: class and SQL state, the message, and the SQL line with a caret. */
-export function describeError(error: unknown, sqlText?: string): { text: string; exitCode: number } {
+/**
+ * The error as a terminal shows it: class and SQL state, the message, and the SQL line with a caret.
+ * A failure Spark words badly gets an explanation first; `verbose` adds Spark's own message in full.
+ */
+export function describeError(error: unknown, sqlText?: string, verbose = false): { text: string; exitCode: number } {
   if (error instanceof SparkError) {
     const head = error.errorClass ? `error[${error.errorClass}]` : 'error';
     const state = error.sqlState ? ` (SQLSTATE ${error.sqlState})` : '';
-    const message = conciseMessage(error.message, error.errorClass);
+    const explanation = error.kind === 'spark' || error.kind === 'other' ? explainFailure(error) : undefined;
+    const message = explanation
+      ? `${explanation.title}. ${explanation.advice}${verbose ? '' : ' (--verbose shows the message from Spark)'}`
+      : conciseMessage(error.message, error.errorClass);
     const lines = [`${head}: ${message}${state}`];
+    if (explanation && verbose) lines.push(`Spark said: ${error.message}`);
+    else if (verbose && error.message !== message) lines.push(`Spark said: ${error.message}`);
     const span = sqlText === undefined ? undefined : locateSparkError(sqlText, error);
     if (sqlText !== undefined && span) {
       const { line, column } = lineColumnOf(sqlText, span.start);
@@ -32,7 +41,7 @@ export function describeError(error: unknown, sqlText?: string): { text: string;
     const exitCode =
       error.kind === 'cancelled'
         ? EXIT.cancelled
-        : ['unavailable', 'unauthenticated', 'sessionChanged', 'deadlineExceeded'].includes(error.kind)
+        : ['unavailable', 'serverStopped', 'unauthenticated', 'sessionChanged', 'deadlineExceeded'].includes(error.kind)
           ? EXIT.connection
           : EXIT.sparkError;
     return { text: lines.join('\n'), exitCode };

@@ -2,7 +2,11 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { join } from 'node:path';
 import { parseConnectionString, redactConnectionString, type ConnectionOptions } from '../core/connect/connectionString.js';
 import { SparkConnectClient } from '../core/connect/sparkConnectClient.js';
-import { LocalSparkServer, localServerUrl } from '../core/localSpark/localSparkServer.js';
+import { describeRetry } from '../core/connect/retryWait.js';
+import { SparkError } from '../core/connect/sparkError.js';
+import { LocalSparkServer, localServerUrl, type LocalServerState } from '../core/localSpark/localSparkServer.js';
+import { describeServerExitWithLog } from '../core/localSpark/serverExit.js';
+import { SparkUiJobs } from '../core/localSpark/sparkUiJobs.js';
 import { DEFAULT_CONNECT_PORT } from '../core/localSpark/pinnedVersions.js';
 import { SparkRuntimeInstaller } from '../core/localSpark/sparkRuntime.js';
 import { describeError, EXIT } from './errorReport.js';
@@ -27,35 +31,71 @@ function parsePositiveInt(value: string): number {
   return parsed;
 }
 
-/** --remote, else SPARK_REMOTE, else the running local server; the token may come from the environment. */
-async function resolveConnection(remote: string | undefined, port: number): Promise<ConnectionOptions> {
+/**
+ * --remote, else SPARK_REMOTE, else the running local server (then with its state, to watch its process);
+ * the token may come from the environment.
+ */
+async function resolveConnection(
+  remote: string | undefined,
+  port: number,
+): Promise<{ options: ConnectionOptions; local?: LocalServerState }> {
   const url = remote ?? process.env.SPARK_REMOTE;
   if (url) {
     const options = parseConnectionString(url);
     const envToken = process.env.SPARK_CONNECT_AUTHENTICATE_TOKEN;
-    return options.token === undefined && envToken ? { ...options, token: envToken } : options;
+    return { options: options.token === undefined && envToken ? { ...options, token: envToken } : options };
   }
   const status = await localServer().status(port);
-  if (status.state === 'running') return parseConnectionString(status.url);
+  if (status.state === 'running') return { options: parseConnectionString(status.url), local: status.server };
   throw new Error(
     `No Spark server to talk to: the local server on port ${port} is not running. ` +
       `Start it with 'spark-workbench server start', or pass --remote sc://host:port.`,
   );
 }
 
+/** Options every command that talks to Spark shares. */
+interface ConnectionFlags {
+  readonly remote?: string;
+  readonly port: number;
+  /** Seconds; 0 for no limit of our own. Undefined: the default for where the command runs. */
+  readonly retryTimeout?: number;
+}
+
+/**
+ * The retry time limit: the flag, else a minute when a person watches the terminal, else PySpark's
+ * own budget (about ten minutes: an unattended job rides out a server restart).
+ */
+export function retryTimeoutMs(flag: number | undefined, interactive: boolean): number | undefined {
+  const seconds = flag ?? (interactive ? DEFAULT_INTERACTIVE_RETRY_TIMEOUT_SECONDS : 0);
+  return seconds === 0 ? undefined : seconds * 1000;
+}
+
+export const DEFAULT_INTERACTIVE_RETRY_TIMEOUT_SECONDS = 60;
+
 /**
  * Connects for one command and runs `work` with a signal that Ctrl-C aborts (cancelling the Spark job).
- * Fails in about a second when nothing answers; the run itself then retries like PySpark does. Errors
- * carry the query text, so the report can point into it.
+ * Fails in about a second when nothing answers; the run itself then retries like PySpark does, saying
+ * so on stderr at every retry, within the retry time limit. When the server is the managed local one,
+ * its process is watched: if it dies, the run fails at once with how it died. Errors carry the query
+ * text, so the report can point into it.
  */
 async function runQuery(
-  options: { remote?: string; port: number },
+  options: ConnectionFlags,
   query: string,
   work: (client: SparkConnectClient, signal: AbortSignal) => Promise<void>,
 ): Promise<void> {
-  const client = new SparkConnectClient(await resolveConnection(options.remote, options.port), {
+  const { options: connection, local } = await resolveConnection(options.remote, options.port);
+  const client = new SparkConnectClient(connection, {
     clientVersion: packageVersion(),
+    retryTimeoutMs: retryTimeoutMs(options.retryTimeout, Boolean(process.stderr.isTTY)),
+    jobControl: local?.uiPort ? new SparkUiJobs(local.uiPort) : undefined,
   });
+  client.onDidRetry((notice) => log(`${describeRetry(notice)}, Ctrl-C stops`));
+  const watch = local
+    ? localServer().watch(local, (exit) =>
+        client.fail(new SparkError({ kind: 'serverStopped', message: describeServerExitWithLog(exit) })),
+      )
+    : undefined;
   const abort = new AbortController();
   const onSigint = () => abort.abort();
   process.once('SIGINT', onSigint);
@@ -66,8 +106,21 @@ async function runQuery(
     throw Object.assign(new Error('query failed'), { sqlError: error, sqlText: query });
   } finally {
     process.off('SIGINT', onSigint);
+    watch?.dispose();
     await client.close();
   }
+}
+
+function retryTimeoutOption(): Option {
+  return new Option(
+    '--retry-timeout <seconds>',
+    "give up on a server that does not answer after this long, retries included; 0: no limit of our own (default: 60 in a terminal, PySpark's ten-minute budget otherwise)",
+  ).argParser(parseNonNegativeInt);
+}
+
+function parseNonNegativeInt(value: string): number {
+  if (!/^\d+$/.test(value)) throw new InvalidArgumentError('expected a whole number of seconds');
+  return Number(value);
 }
 
 export function buildProgram(): Command {
@@ -136,15 +189,16 @@ export function buildProgram(): Command {
     .option('--remote <url>', 'Spark Connect URL, sc://host:port/;token=… (default: $SPARK_REMOTE, else the local server)')
     .addOption(new Option('--format <format>', 'output format').choices(['table', 'json', 'csv']).default('table'))
     .option('--limit <rows>', 'print at most this many rows', parsePositiveInt)
+    .addOption(retryTimeoutOption())
+    .option('--verbose', "print Spark's own message in full as well as the explanation")
     .addOption(portOption())
     .action(
       async (
         query: string,
-        options: {
-          remote?: string;
+        options: ConnectionFlags & {
           format: OutputFormat;
           limit?: number;
-          port: number;
+          verbose?: boolean;
         },
       ) => {
         await runQuery(options, query, async (client, signal) => {
@@ -169,11 +223,13 @@ export function buildProgram(): Command {
         .argParser(parsePositiveInt),
     )
     .option('--time-zone <zone>', "IANA time zone for local time units (default: this machine's)")
+    .addOption(retryTimeoutOption())
+    .option('--verbose', "print Spark's own message in full as well as the explanation")
     .addOption(portOption())
     .action(
       async (
         query: string,
-        options: { out: string; spec: string; remote?: string; localRows: number; timeZone?: string; port: number },
+        options: ConnectionFlags & { out: string; spec: string; localRows: number; timeZone?: string; verbose?: boolean },
       ) => {
         await runQuery(options, query, async (client, signal) => {
           const { writeQueryChart } = await import('./chartCommand.js');
@@ -202,7 +258,8 @@ export async function main(argv: readonly string[]): Promise<number> {
       return commanderCode === 'commander.helpDisplayed' || commanderCode === 'commander.version' ? EXIT.ok : EXIT.usage;
     }
     const wrapped = error as { sqlError?: unknown; sqlText?: string };
-    const { text, exitCode } = describeError(wrapped.sqlError ?? error, wrapped.sqlText);
+    const verbose = argv.includes('--verbose');
+    const { text, exitCode } = describeError(wrapped.sqlError ?? error, wrapped.sqlText, verbose);
     process.stderr.write(`${text}\n`);
     return exitCode;
   }

@@ -1,6 +1,7 @@
 import { DisposableStore, type Disposable } from '../core/util/events.js';
 import type { WorkbenchHost } from './host/workbenchHost.js';
 import { nodeName, type CatalogNode } from './views/catalogNodes.js';
+import { COMMANDS } from './commandIds.js';
 
 /** Opens a run of `sql` in a results panel titled `title`. */
 export interface ResultsOpener {
@@ -19,13 +20,13 @@ export class WorkbenchCommands implements Disposable {
     clearOperations: () => void,
   ) {
     const register = (id: string, run: (...args: never[]) => unknown) => this.disposables.add(host.registerCommand(id, run));
-    register('sparkWorkbench.catalog.refresh', () => catalogView.refresh());
-    register('sparkWorkbench.catalog.preview', (node: CatalogNode) => this.preview(node));
-    register('sparkWorkbench.catalog.describe', (node: CatalogNode) => this.describe(node));
-    register('sparkWorkbench.catalog.copyName', (node: CatalogNode) => host.writeClipboard(nodeName(node)));
-    register('sparkWorkbench.operations.cancel', (operation: { id: number }) => cancelOperation(operation.id));
-    register('sparkWorkbench.operations.clear', () => clearOperations());
-    register('sparkWorkbench.sql.runSelection', () => this.runEditorSql());
+    register(COMMANDS.catalog.refresh, () => catalogView.refresh());
+    register(COMMANDS.catalog.preview, (node: CatalogNode) => this.preview(node));
+    register(COMMANDS.catalog.describe, (node: CatalogNode) => this.describe(node));
+    register(COMMANDS.catalog.copyName, (node: CatalogNode) => host.writeClipboard(nodeName(node)));
+    register(COMMANDS.operations.cancel, (operation: { id: number }) => cancelOperation(operation.id));
+    register(COMMANDS.operations.clear, () => clearOperations());
+    register(COMMANDS.sql.runSelection, () => this.runEditorSql());
   }
 
   private async preview(node: CatalogNode): Promise<void> {

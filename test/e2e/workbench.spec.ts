@@ -152,7 +152,8 @@ describe('Spark Workbench in a real VS Code workbench', function () {
     await results.locator('.row[data-position="0"] .cell[data-column="0"]').click();
     const seen: { text: string; classes: string }[] = [];
     for (let column = 0; column < 11; column++) {
-      const cell = results.locator('.cell.selected');
+      // The selection moves on the next frame: read the cell of this column, not whichever is selected yet.
+      const cell = results.locator(`.cell.selected[data-column="${column}"]`);
       seen.push({ text: await cell.innerText(), classes: (await cell.getAttribute('class')) ?? '' });
       if (column === 7) {
         const detail = results.locator('#detail');

@@ -1,16 +1,19 @@
-// Mocha's spec output for people, plus the pass/fail counts in a file for the top-level test runner,
-// which sums every suite into one closing "N passed, N failed" line.
+// Mocha's spec output for people, plus the counts in a file for the top-level test runner, which sums
+// every suite into one closing "N passed, N failed, N skipped" line and checks each skipped test
+// against the list of allowed skips (test/allowedSkips.json).
 const { writeFileSync } = require('node:fs');
 const Mocha = require('mocha');
 
 class CountingReporter extends Mocha.reporters.Spec {
   constructor(runner, options) {
     super(runner, options);
+    const skippedTitles = [];
+    runner.on('pending', (test) => skippedTitles.push(test.fullTitle()));
     runner.once('end', () => {
       const file = process.env.MOCHA_COUNTS_FILE;
       if (!file) return;
       const { passes, failures, pending } = runner.stats ?? {};
-      writeFileSync(file, JSON.stringify({ passed: passes ?? 0, failed: failures ?? 0, skipped: pending ?? 0 }));
+      writeFileSync(file, JSON.stringify({ passed: passes ?? 0, failed: failures ?? 0, skipped: pending ?? 0, skippedTitles }));
     });
   }
 }

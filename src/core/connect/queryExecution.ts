@@ -10,8 +10,11 @@ import type { Relation } from '../../generated/spark/connect/relations_pb.js';
 import { ArrowBatchAssembler } from './arrowBatchAssembler.js';
 import { executeReattachable, type ExecutionCounters } from './reattachableExecution.js';
 import type { RetryPolicy } from './retryPolicy.js';
+import type { RetryNotice } from './retryWait.js';
+import type { CancelOutcome } from './cancelWatch.js';
 import type { SessionContext } from './sessionContext.js';
 import { asSparkError, cancelledError, SparkError } from './sparkError.js';
+import { Emitter } from '../util/events.js';
 
 export interface StageProgress {
   readonly stageId: number;
@@ -67,9 +70,20 @@ export interface ExecuteOptions {
 export interface ExecutionEnvironment {
   readonly session: SessionContext;
   readonly retryPolicy: RetryPolicy;
+  /** The client's retry time limit (see ReattachContext.retryTimeoutMs). */
+  readonly retryTimeoutMs?: number;
+  /** Aborted, with the SparkError to fail with, when the client is done for (its local server died). */
+  readonly lifetime: AbortSignal;
+  /** The client hears of every retry and every contact, for the connection's status. */
+  readonly onRetry: (notice: RetryNotice) => void;
+  readonly onContact: () => void;
+  readonly probe: (deadlineMs: number) => Promise<void>;
   readonly newOperationId: () => string;
-  /** Interrupts the tag now and a few times more (see SparkConnectClient.cancelTag). */
-  readonly cancelTag: (tag: string) => void;
+  /**
+   * Interrupts the run's tag, and follows its current operation (kept, not released) until Spark ends
+   * it; `onStall` when Spark does not (see watchCancelledOperation).
+   */
+  readonly cancel: (tag: string, operationId: string | undefined, onStall: () => void) => Promise<CancelOutcome>;
   readonly enrichError: (error: SparkError) => Promise<SparkError>;
   /** Chunked Arrow batches exist from Spark 4.1; older servers reject the unknown request option. */
   readonly allowArrowChunking: () => Promise<boolean>;
@@ -89,6 +103,16 @@ export class QueryExecution implements AsyncIterable<ResultEvent> {
   private readonly abort = new AbortController();
   private consumed = false;
   private currentOperationId: string | undefined;
+  private readonly retried = new Emitter<RetryNotice>();
+  /** Each retry of this run, as it is about to wait: shown, never silent. */
+  readonly onDidRetry = this.retried.event;
+  private readonly stalled = new Emitter<void>();
+  /** After cancel(): Spark still runs the operation seconds later, despite two interrupts. */
+  readonly onDidCancelStall = this.stalled.event;
+  /** The operation a cancel follows until Spark ends it; its release is left to that watch. */
+  private watchedOperationId: string | undefined;
+  /** How Spark ended the run after cancel(); undefined until cancelled. */
+  cancelOutcome: Promise<CancelOutcome> | undefined;
 
   constructor(
     private readonly env: ExecutionEnvironment,
@@ -110,7 +134,14 @@ export class QueryExecution implements AsyncIterable<ResultEvent> {
     options.signal?.addEventListener('abort', () => this.cancel(), {
       once: true,
     });
+    // A client that failed for good (its server is gone) ends the run with that error; nothing to interrupt.
+    const endWithClient = () => this.abort.abort(env.lifetime.reason);
+    if (env.lifetime.aborted) endWithClient();
+    else env.lifetime.addEventListener('abort', endWithClient, { once: true });
+    this.detachFromClient = () => env.lifetime.removeEventListener('abort', endWithClient);
   }
+
+  private readonly detachFromClient: () => void;
 
   /** The id of the Spark operation now running for this execution (a SQL query runs as two operations). */
   get operationId(): string | undefined {
@@ -120,8 +151,9 @@ export class QueryExecution implements AsyncIterable<ResultEvent> {
   /** Interrupts the Spark job and ends the stream; safe to call at any time, more than once. */
   cancel(): void {
     if (this.abort.signal.aborted) return;
+    this.watchedOperationId = this.currentOperationId;
     this.abort.abort();
-    this.env.cancelTag(this.tag);
+    this.cancelOutcome = this.env.cancel(this.tag, this.currentOperationId, () => this.stalled.fire());
   }
 
   get cancelled(): boolean {
@@ -154,6 +186,8 @@ export class QueryExecution implements AsyncIterable<ResultEvent> {
       throw await this.explain(error);
     } finally {
       this.stats.finishedAt = Date.now();
+      this.detachFromClient();
+      this.retried.dispose();
     }
   }
 
@@ -201,7 +235,23 @@ export class QueryExecution implements AsyncIterable<ResultEvent> {
     });
     const assembler = new ArrowBatchAssembler();
     let schemaSent = false;
-    const responses = executeReattachable(this.env.session, request, this.env.retryPolicy, this.stats, this.abort.signal);
+    const responses = executeReattachable(
+      {
+        session: this.env.session,
+        retryPolicy: this.env.retryPolicy,
+        counters: this.stats,
+        signal: this.abort.signal,
+        retryTimeoutMs: this.env.retryTimeoutMs,
+        onRetry: (notice) => {
+          this.env.onRetry(notice);
+          this.retried.fire(notice);
+        },
+        onContact: this.env.onContact,
+        probe: this.env.probe,
+      },
+      request,
+      () => this.watchedOperationId === operationId,
+    );
     for await (const response of responses) {
       const type = response.responseType;
       if (type.case === 'arrowBatch') {
@@ -258,6 +308,7 @@ export class QueryExecution implements AsyncIterable<ResultEvent> {
 
   private async explain(error: unknown): Promise<SparkError> {
     const failure = asSparkError(error);
+    if (this.env.lifetime.aborted) return asSparkError(this.env.lifetime.reason);
     if (this.abort.signal.aborted && failure.kind !== 'unavailable') return cancelledError(failure);
     return this.env.enrichError(failure);
   }

@@ -22,10 +22,19 @@ import {
 } from '../../generated/spark/connect/base_pb.js';
 import type { DataType } from '../../generated/spark/connect/types_pb.js';
 import { parseConnectionString, type ConnectionOptions } from './connectionString.js';
-import { QueryExecution, type ExecuteOptions } from './queryExecution.js';
+import { QueryExecution, type ExecuteOptions, type ExecutionEnvironment } from './queryExecution.js';
 import { DEFAULT_RETRY_POLICY, RetryPolicy } from './retryPolicy.js';
 import { SessionContext } from './sessionContext.js';
-import { isRetryable, SparkError } from './sparkError.js';
+import { retryTimeoutError, waitToRetry, type RetryNotice } from './retryWait.js';
+import {
+  DEFAULT_CANCEL_WATCH,
+  watchCancelledOperation,
+  type CancelOutcome,
+  type CancelWatchTimings,
+  type JobControl,
+} from './cancelWatch.js';
+import { asSparkError, isRetryable, SparkError } from './sparkError.js';
+import { Emitter } from '../util/events.js';
 import { SparkConnectTransport } from './transport.js';
 import { SparkVersion, supports } from './version.js';
 
@@ -35,6 +44,15 @@ export interface SparkConnectClientOptions {
   /** Our own version, sent as `client_type` `spark-workbench/<version>`. */
   readonly clientVersion?: string;
   readonly retryPolicy?: RetryPolicy;
+  /**
+   * The longest a call or run waits for a server it cannot hear from, retries included; without it,
+   * the retry policy's budget alone (PySpark's: about ten minutes). Interactive callers set it.
+   */
+  readonly retryTimeoutMs?: number;
+  /** When a cancel is interrupted again and reported as stalled (tests shorten them). */
+  readonly cancelWatch?: Partial<CancelWatchTimings>;
+  /** The server's jobs, where visible (the managed local server): a cancel then follows and kills them too. */
+  readonly jobControl?: JobControl;
 }
 
 export type ExplainMode = 'simple' | 'extended' | 'codegen' | 'cost' | 'formatted';
@@ -82,6 +100,23 @@ export class SparkConnectClient {
   private readonly transport: SparkConnectTransport;
   private readonly session: SessionContext;
   private readonly retryPolicy: RetryPolicy;
+  private readonly retryTimeoutMs: number | undefined;
+  /** Aborted, with the error every call then fails with, once this client is done for (see fail()). */
+  private readonly lifetime = new AbortController();
+  private retrying = false;
+  private readonly retried = new Emitter<RetryNotice>();
+  private readonly recovered = new Emitter<void>();
+  /** A call or run is about to retry: the server did not answer. */
+  readonly onDidRetry = this.retried.event;
+  /** The server answered again after retries. */
+  readonly onDidRecover = this.recovered.event;
+  /** Cancel watches still following their operation; close() ends them. */
+  private readonly watches = new AbortController();
+  private readonly cancelWatchTimings: Partial<CancelWatchTimings>;
+  private readonly jobControl: JobControl | undefined;
+  private readonly cancelStalled = new Emitter<{ operationId: string; tag: string }>();
+  /** A cancelled operation still runs in Spark seconds after two interrupts: the user must hear of it. */
+  readonly onDidCancelStall = this.cancelStalled.event;
   private versionPromise: Promise<SparkVersion> | undefined;
   private closed = false;
   private closing: Promise<void> | undefined;
@@ -93,6 +128,9 @@ export class SparkConnectClient {
     const agent = `${CLIENT_NAME}/${options.clientVersion ?? '0.0.0'}`;
     this.clientType = this.connection.userAgent ? `${agent} ${this.connection.userAgent}` : agent;
     this.retryPolicy = options.retryPolicy ?? new RetryPolicy();
+    this.retryTimeoutMs = options.retryTimeoutMs;
+    this.cancelWatchTimings = options.cancelWatch ?? {};
+    this.jobControl = options.jobControl;
     this.transport = new SparkConnectTransport(this.connection, this.clientType);
     this.session = new SessionContext(
       this.transport,
@@ -130,13 +168,48 @@ export class SparkConnectClient {
     return new QueryExecution(this.executionEnvironment(), { plan }, options);
   }
 
-  private executionEnvironment() {
+  /**
+   * Ends every running and later call of this client with `error`: for when the server is known to be
+   * gone (the local server's process ended), so nobody waits on retries that cannot succeed.
+   */
+  fail(error: SparkError): void {
+    if (!this.lifetime.signal.aborted) this.lifetime.abort(error);
+  }
+
+  private noteRetry(notice: RetryNotice): void {
+    this.retrying = true;
+    this.retried.fire(notice);
+  }
+
+  private noteContact(): void {
+    if (!this.retrying) return;
+    this.retrying = false;
+    this.recovered.fire();
+  }
+
+  /** Asks the server once, without retries, whether it answers (used while a result stream is silent). */
+  private async probe(deadlineMs: number): Promise<void> {
+    await this.transport.unary(
+      'AnalyzePlan',
+      AnalyzePlanRequestSchema,
+      AnalyzePlanResponseSchema,
+      create(AnalyzePlanRequestSchema, { ...this.session.requestHeader(), analyze: { case: 'sparkVersion', value: {} } }),
+      { deadlineMs, signal: this.lifetime.signal },
+    );
+  }
+
+  private executionEnvironment(): ExecutionEnvironment {
     this.assertOpen();
     return {
       session: this.session,
       retryPolicy: this.retryPolicy,
+      retryTimeoutMs: this.retryTimeoutMs,
+      lifetime: this.lifetime.signal,
+      onRetry: (notice) => this.noteRetry(notice),
+      onContact: () => this.noteContact(),
+      probe: (deadlineMs) => this.probe(deadlineMs),
       newOperationId: () => randomUUID(),
-      cancelTag: (tag: string) => this.cancelTag(tag),
+      cancel: (tag, operationId, onStall) => this.cancelExecution(tag, operationId, onStall),
       enrichError: (error: SparkError) => this.enrichError(error),
       allowArrowChunking: async () => supports(await this.sparkVersion(), 'arrowBatchChunking'),
     };
@@ -266,7 +339,41 @@ export class SparkConnectClient {
       }
     })();
     this.cancelling.add(followUps);
-    void followUps.finally(() => this.cancelling.delete(followUps));
+    const settled = () => this.cancelling.delete(followUps);
+    followUps.then(settled, settled);
+  }
+
+  /**
+   * Cancels one execution: interrupts its tag now and again shortly (cancelTag), and follows its
+   * operation until Spark ends it, interrupting it again by id and tag if it runs on (see
+   * watchCancelledOperation). Resolves to how it ended.
+   */
+  private cancelExecution(tag: string, operationId: string | undefined, onStall: () => void): Promise<CancelOutcome> {
+    this.cancelTag(tag);
+    if (!operationId || this.lifetime.signal.aborted) return Promise.resolve('gone');
+    const watch = watchCancelledOperation(this.session, {
+      ...DEFAULT_CANCEL_WATCH,
+      ...this.cancelWatchTimings,
+      operationId,
+      tag,
+      jobs: this.jobControl,
+      signal: AbortSignal.any([this.watches.signal, this.lifetime.signal]),
+      interruptAgain: async () => {
+        await Promise.all([
+          this.interrupt(
+            InterruptRequest_InterruptType.OPERATION_ID,
+            { case: 'operationId', value: operationId },
+            NO_RETRY_POLICY,
+          ),
+          this.interrupt(InterruptRequest_InterruptType.TAG, { case: 'operationTag', value: tag }, NO_RETRY_POLICY),
+        ]);
+      },
+      onStall: () => {
+        onStall();
+        this.cancelStalled.fire({ operationId, tag });
+      },
+    });
+    return watch.catch(() => 'running' as const);
   }
 
   interruptAll(): Promise<string[]> {
@@ -331,8 +438,8 @@ export class SparkConnectClient {
   }
 
   /**
-   * A unary call with the session header, retried by the retry policy, errors enriched.
-   * A session change seen here renews the session, so the next call starts fresh.
+   * A unary call with the session header, retried by the retry policy within the retry time limit,
+   * errors enriched. A session change seen here renews the session, so the next call starts fresh.
    */
   private async unary<
     I extends Parameters<SparkConnectTransport['unary']>[1],
@@ -345,16 +452,24 @@ export class SparkConnectClient {
     retryPolicy: RetryPolicy = this.retryPolicy,
   ): Promise<import('@bufbuild/protobuf').MessageShape<O>> {
     this.assertOpen();
+    const limitMs = this.retryTimeoutMs;
+    const deadline = limitMs === undefined ? undefined : { at: Date.now() + limitMs, limitMs };
     let renewed = false;
-    for (let attempt = 0; ; attempt++) {
+    for (let attempt = 0; ;) {
       try {
-        const response = (await this.transport.unary(method, input, output, build(this.session.requestHeader()) as never)) as {
+        const response = (await this.transport.unary(method, input, output, build(this.session.requestHeader()) as never, {
+          signal: this.lifetime.signal,
+          // A server behind a dead link never refuses, it just never answers: the limit bounds each try too.
+          deadlineMs: deadline ? Math.max(deadline.at - Date.now(), 1) : undefined,
+        })) as {
           serverSideSessionId?: string;
         };
         if (response.serverSideSessionId) this.session.observeServerSession(response.serverSideSessionId);
+        this.noteContact();
         return response as never;
       } catch (error) {
-        const failure = error as SparkError;
+        if (this.lifetime.signal.aborted) throw this.lifetime.signal.reason;
+        const failure = asSparkError(error);
         if (failure.kind === 'sessionChanged') {
           // A unary call loses nothing: retry it once in the new session (listeners hear of the change).
           this.session.sessionLost(failure);
@@ -362,9 +477,20 @@ export class SparkConnectClient {
           renewed = true;
           continue;
         }
-        const wait = isRetryable(failure) ? retryPolicy.delayBeforeRetry(attempt, failure.retryDelayMs) : undefined;
-        if (wait === undefined) throw await this.enrichError(failure);
-        await new Promise((resolve) => setTimeout(resolve, wait));
+        if (deadline && failure.kind === 'deadlineExceeded' && Date.now() >= deadline.at)
+          throw retryTimeoutError(this.endpoint, deadline.limitMs, failure);
+        if (!isRetryable(failure)) throw await this.enrichError(failure);
+        await waitToRetry(
+          {
+            policy: retryPolicy,
+            endpoint: this.endpoint,
+            deadline,
+            signal: this.lifetime.signal,
+            onRetry: (notice) => this.noteRetry(notice),
+          },
+          attempt++,
+          failure,
+        );
       }
     }
   }
@@ -379,6 +505,7 @@ export class SparkConnectClient {
   }
 
   private async release(): Promise<void> {
+    this.watches.abort();
     // A job an operation cancelled a moment ago may still be about to start: see its follow-ups out.
     await Promise.all(this.cancelling);
     await this.interrupt(InterruptRequest_InterruptType.ALL, { case: undefined }, NO_RETRY_POLICY).catch(() => undefined);
@@ -401,6 +528,7 @@ export class SparkConnectClient {
   }
 
   private assertOpen(): void {
+    if (this.lifetime.signal.aborted) throw this.lifetime.signal.reason;
     if (this.closed)
       throw new SparkError({
         kind: 'other',

@@ -27,6 +27,8 @@ export type SparkErrorKind =
   | 'spark'
   /** The server could not be reached or went away. */
   | 'unavailable'
+  /** The managed local server's process ended (crash, signal, out of memory, or a stop). */
+  | 'serverStopped'
   /** The token was missing or rejected. */
   | 'unauthenticated'
   /** The server's session is not the one we talked to before (server restart, session expiry). */

@@ -1,12 +1,22 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { connect, createServer } from 'node:net';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
+import type { Disposable } from '../util/events.js';
 import { DEFAULT_CONNECT_PORT } from './pinnedVersions.js';
 import { findJava } from './prerequisites.js';
+import { exitFromStatus, logSaysOutOfMemory, relevantLogLines, type LocalServerExit } from './serverExit.js';
 import type { SparkRuntime } from './sparkRuntime.js';
+
+/**
+ * Runs spark-submit (which execs the JVM) under a shell that waits for it and records how it ended,
+ * so any process watching the server (the extension, the CLI) can say "killed by signal 9" although
+ * only the process that started it could reap it. The shell leads the process group stop() signals.
+ */
+const EXIT_RECORDING_WRAPPER =
+  '"$@" & child=$!; echo "$child" > "$SPARK_WORKBENCH_PID_FILE"; wait "$child"; echo "$?" > "$SPARK_WORKBENCH_EXIT_FILE"';
 
 export interface LocalServerOptions {
   readonly port?: number;
@@ -24,12 +34,17 @@ export interface LocalServerOptions {
 
 /** What is recorded about a running server, so another process (CLI, extension) can find and stop it. */
 export interface LocalServerState {
+  /** The server JVM. */
   readonly pid: number;
+  /** The process group to signal on stop (the recording shell's); the JVM's own pid for older state files. */
+  readonly processGroup?: number;
   readonly port: number;
   readonly token: string | null;
   readonly startedAt: string;
   readonly logFile: string;
   readonly pysparkVersion: string;
+  /** The Spark UI's port on 127.0.0.1 (state files of older versions have none). */
+  readonly uiPort?: number;
 }
 
 export type LocalServerStatus =
@@ -59,6 +74,19 @@ export class LocalSparkServer {
 
   private statePath(port: number): string {
     return join(this.stateDir, `server-${port}.json`);
+  }
+
+  private exitPath(port: number): string {
+    return join(this.stateDir, `server-${port}.exit`);
+  }
+
+  private pidPath(port: number): string {
+    return join(this.stateDir, `server-${port}.pid`);
+  }
+
+  /** Written by stop() before it signals, so a watcher in another process knows the stop was asked for. */
+  private stopRequestPath(port: number): string {
+    return join(this.stateDir, `server-${port}.stopping`);
   }
 
   warehouseDir(port: number): string {
@@ -98,13 +126,18 @@ export class LocalSparkServer {
     mkdirSync(this.stateDir, { recursive: true });
     const logFile = join(this.stateDir, `server-${port}.log`);
     const token = options.token === undefined ? randomUUID() : options.token;
+    const uiPort = await freeLoopbackPort();
     const conf: Record<string, string> = {
       'spark.connect.grpc.binding.address': '127.0.0.1',
       'spark.connect.grpc.binding.port': String(port),
       // Keep every listener of the driver on loopback, not only the gRPC one.
       'spark.driver.host': '127.0.0.1',
       'spark.driver.bindAddress': '127.0.0.1',
-      'spark.ui.enabled': 'false',
+      // The UI (on loopback, like every listener here) shows the jobs Spark Connect does not: a cancel
+      // uses it to find and kill a job Spark left running after the operation ended.
+      'spark.ui.enabled': 'true',
+      'spark.ui.port': String(uiPort),
+      'spark.ui.showConsoleProgress': 'false',
       'spark.sql.shuffle.partitions': '4',
       // Spark Connect sends a partition's rows only once the whole partition is computed. With one
       // partition per core, the first rows of range(10M) came after 4-5 s on 2 cores; four per core
@@ -128,36 +161,46 @@ export class LocalSparkServer {
       ...Object.entries(conf).flatMap(([key, value]) => ['--conf', `${key}=${value}`]),
     ];
     const out = openSync(logFile, 'w');
+    for (const stale of [this.exitPath(port), this.pidPath(port), this.stopRequestPath(port)]) rmSync(stale, { force: true });
     const env: NodeJS.ProcessEnv = {
       ...process.env,
       SPARK_HOME: runtime.sparkHome,
       PYSPARK_PYTHON: runtime.pythonExecutable,
       SPARK_LOCAL_IP: '127.0.0.1',
+      SPARK_WORKBENCH_PID_FILE: this.pidPath(port),
+      SPARK_WORKBENCH_EXIT_FILE: this.exitPath(port),
       ...(java.javaHome ? { JAVA_HOME: java.javaHome } : {}),
     };
     delete env.SPARK_CONNECT_AUTHENTICATE_TOKEN;
     if (token) env.SPARK_CONNECT_AUTHENTICATE_TOKEN = token;
     this.log(`Starting Spark ${runtime.pysparkVersion} Connect server on 127.0.0.1:${port} (log: ${logFile})`);
-    // detached: own process group, so stop() can end spark-submit and the JVM together.
-    const child = spawn(join(runtime.sparkHome, 'bin', 'spark-submit'), args, {
-      env,
-      cwd: this.stateDir, // Spark writes derby.log and friends to its working directory
-      detached: true,
-      stdio: ['ignore', out, out],
-    });
+    // detached: own process group, so stop() can end the shell and the JVM together.
+    const child = spawn(
+      '/bin/sh',
+      ['-c', EXIT_RECORDING_WRAPPER, 'spark-workbench-server', join(runtime.sparkHome, 'bin', 'spark-submit'), ...args],
+      {
+        env,
+        cwd: this.stateDir, // Spark writes derby.log and friends to its working directory
+        detached: true,
+        stdio: ['ignore', out, out],
+      },
+    );
     closeSync(out);
-    const pid = child.pid;
-    if (pid === undefined) throw new Error('Could not start spark-submit.');
+    const processGroup = child.pid;
+    if (processGroup === undefined) throw new Error('Could not start spark-submit.');
     let exitCode: number | null | undefined;
     child.on('exit', (code) => (exitCode = code ?? -1));
     child.unref();
+    const pid = await this.waitForPidFile(port, () => exitCode !== undefined);
     const state: LocalServerState = {
       pid,
+      processGroup,
       port,
       token,
       startedAt: new Date().toISOString(),
       logFile,
       pysparkVersion: runtime.pysparkVersion,
+      uiPort,
     };
     writeFileSync(this.statePath(port), JSON.stringify(state, null, 2), {
       mode: 0o600,
@@ -181,15 +224,82 @@ export class LocalSparkServer {
     );
   }
 
+  /** The JVM's pid, as the wrapper shell writes it right after starting spark-submit. */
+  private async waitForPidFile(port: number, exited: () => boolean): Promise<number> {
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      const pid = readNumber(this.pidPath(port));
+      if (pid !== undefined) return pid;
+      if (exited() || Date.now() > deadline) throw new Error('Could not start spark-submit.');
+      await delay(20);
+    }
+  }
+
+  /**
+   * Calls `onExit` once, within about `intervalMs`, when the server process of `state` ends: by a
+   * crash, a signal, running out of memory, or a stop. Watches the process itself (works for a server
+   * another process started), never the RPCs.
+   */
+  watch(state: LocalServerState, onExit: (exit: LocalServerExit) => void, intervalMs = 250): Disposable {
+    let disposed = false;
+    const timer = setInterval(() => {
+      if (isAlive(state.pid)) return;
+      clearInterval(timer);
+      this.exitOf(state).then(
+        (exit) => {
+          if (!disposed) onExit(exit);
+        },
+        () => undefined,
+      );
+    }, intervalMs);
+    timer.unref();
+    return {
+      dispose: () => {
+        disposed = true;
+        clearInterval(timer);
+      },
+    };
+  }
+
+  /** How the server of `state` ended: the recorded exit status, whether a stop asked for it, its log. */
+  async exitOf(state: LocalServerState): Promise<LocalServerExit> {
+    // The shell records the status right after the JVM is reaped; give it a moment.
+    let status = readNumber(this.exitPath(state.port));
+    for (let waited = 0; status === undefined && waited < 500; waited += 50) {
+      await delay(50);
+      status = readNumber(this.exitPath(state.port));
+    }
+    const log = readText(state.logFile);
+    const { code, signal } = exitFromStatus(status);
+    let requested = false;
+    try {
+      requested = statSync(this.stopRequestPath(state.port)).mtimeMs >= Date.parse(state.startedAt);
+    } catch {
+      // no stop was asked for
+    }
+    return {
+      port: state.port,
+      pid: state.pid,
+      code,
+      signal,
+      requested,
+      outOfMemory: code === 52 || logSaysOutOfMemory(log),
+      logLines: relevantLogLines(log),
+      logFile: state.logFile,
+    };
+  }
+
   /** Stops the server on `port`; true when one was running. */
   async stop(port: number = DEFAULT_CONNECT_PORT, timeoutMs = 20_000): Promise<boolean> {
     const server = this.readState(port);
     if (!server) return false;
     const wasAlive = isAlive(server.pid);
-    signalGroup(server.pid, 'SIGTERM');
+    writeFileSync(this.stopRequestPath(port), new Date().toISOString());
+    const group = server.processGroup ?? server.pid;
+    signalGroup(group, 'SIGTERM');
     const deadline = Date.now() + timeoutMs;
     while (isAlive(server.pid) && Date.now() < deadline) await delay(100);
-    if (isAlive(server.pid)) signalGroup(server.pid, 'SIGKILL');
+    if (isAlive(server.pid)) signalGroup(group, 'SIGKILL');
     const killDeadline = Date.now() + 5_000;
     while (isAlive(server.pid) && Date.now() < killDeadline) await delay(50);
     // The port is the resource a restart needs back; give the kernel a moment to release it.
@@ -233,6 +343,18 @@ function isAlive(pid: number): boolean {
   }
 }
 
+/** A port nothing listens on now, on 127.0.0.1. */
+function freeLoopbackPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
 export function isPortOpen(port: number, host = '127.0.0.1', timeoutMs = 1000): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = connect({ port, host });
@@ -244,6 +366,19 @@ export function isPortOpen(port: number, host = '127.0.0.1', timeoutMs = 1000): 
     socket.once('connect', () => done(true));
     socket.once('error', () => done(false));
   });
+}
+
+function readText(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return '';
+  }
+}
+
+function readNumber(file: string): number | undefined {
+  const text = readText(file).trim();
+  return /^\d+$/.test(text) ? Number(text) : undefined;
 }
 
 function tail(file: string, lines = 15): string {

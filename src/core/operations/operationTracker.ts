@@ -1,4 +1,5 @@
 import type { ExecutionProgress, QueryExecution, ResultEvent } from '../connect/queryExecution.js';
+import type { RetryNotice } from '../connect/retryWait.js';
 import { asSparkError, type SparkError } from '../connect/sparkError.js';
 import { Emitter, type Disposable } from '../util/events.js';
 
@@ -18,6 +19,10 @@ export interface TrackedOperation {
   stages: { done: number; total: number };
   tasks: { completed: number; total: number; running: number };
   error: SparkError | undefined;
+  /** While the run waits to retry an unanswering server. */
+  retry: RetryNotice | undefined;
+  /** Cancelled, but Spark still ran its job seconds later despite two interrupts (until it ends). */
+  sparkStillRunning: boolean;
 }
 
 /**
@@ -30,6 +35,9 @@ export class OperationTracker implements Disposable {
   private nextId = 1;
   private readonly changed = new Emitter<TrackedOperation>();
   readonly onDidOperationChange = this.changed.event;
+  private readonly cancelStalled = new Emitter<TrackedOperation>();
+  /** A cancelled operation's job still runs in Spark: the user must be told, with what can stop it. */
+  readonly onDidCancelStall = this.cancelStalled.event;
 
   constructor(private readonly keepFinished = 50) {}
 
@@ -45,7 +53,12 @@ export class OperationTracker implements Disposable {
    * Follows an execution while the caller reads it: pass-through of every event, with the operation
    * record updated on the way. The record is finished however the reading ends (done, error, break).
    */
-  async *follow(execution: QueryExecution, title: string, connectionName: string): AsyncGenerator<ResultEvent, void, undefined> {
+  async *follow(
+    execution: QueryExecution,
+    title: string,
+    connectionName: string,
+    onStart?: (operation: TrackedOperation) => void,
+  ): AsyncGenerator<ResultEvent, void, undefined> {
     const operation: TrackedOperation = {
       id: this.nextId++,
       title,
@@ -58,13 +71,27 @@ export class OperationTracker implements Disposable {
       stages: { done: 0, total: 0 },
       tasks: { completed: 0, total: 0, running: 0 },
       error: undefined,
+      retry: undefined,
+      sparkStillRunning: false,
     };
     this.operations.unshift(operation);
     this.executions.set(operation.id, execution);
+    onStart?.(operation);
     this.changed.fire(operation);
+    const retries = execution.onDidRetry((notice) => {
+      operation.retry = notice;
+      this.changed.fire(operation);
+    });
+    // Outlives the reading: Spark may be found still running its job seconds after a cancel ended the stream.
+    const stalls = execution.onDidCancelStall(() => {
+      operation.sparkStillRunning = true;
+      this.changed.fire(operation);
+      this.cancelStalled.fire(operation);
+    });
     let status: OperationStatus = 'cancelled';
     try {
       for await (const event of execution) {
+        if (operation.retry) operation.retry = undefined;
         let changed = true;
         if (event.type === 'operation') operation.sparkOperationId = event.operationId;
         else if (event.type === 'batch') operation.rows += event.batch.numRows;
@@ -83,9 +110,20 @@ export class OperationTracker implements Disposable {
       // A consumer that stopped reading early has abandoned the run: its release interrupts the job.
       operation.status = status;
       operation.finishedAt = Date.now();
+      operation.retry = undefined;
+      retries.dispose();
       this.executions.delete(operation.id);
       this.trim();
       this.changed.fire(operation);
+      const settled = () => {
+        stalls.dispose();
+        if (operation.sparkStillRunning) {
+          operation.sparkStillRunning = false;
+          this.changed.fire(operation);
+        }
+      };
+      if (execution.cancelOutcome) execution.cancelOutcome.then(settled, settled);
+      else settled();
     }
   }
 
@@ -119,6 +157,7 @@ export class OperationTracker implements Disposable {
   dispose(): void {
     this.cancelAll();
     this.changed.dispose();
+    this.cancelStalled.dispose();
   }
 }
 
@@ -132,7 +171,10 @@ function applyProgress(operation: TrackedOperation, progress: ExecutionProgress)
 }
 
 /** "2 of 3 stages, 14/40 tasks" — the words progress notifications and the Operations view use. */
-export function describeProgress(operation: Pick<TrackedOperation, 'stages' | 'tasks' | 'rows'>): string {
+export function describeProgress(
+  operation: Pick<TrackedOperation, 'stages' | 'tasks' | 'rows'> & Partial<Pick<TrackedOperation, 'retry'>>,
+): string {
+  if (operation.retry) return `Reconnecting… (${operation.retry.attempt} of ${operation.retry.maxRetries})`;
   const parts: string[] = [];
   if (operation.stages.total > 0) parts.push(`${operation.stages.done} of ${operation.stages.total} stages`);
   if (operation.tasks.total > 0) parts.push(`${operation.tasks.completed}/${operation.tasks.total} tasks`);

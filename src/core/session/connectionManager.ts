@@ -1,9 +1,17 @@
 import { parseConnectionString, type ConnectionOptions } from '../connect/connectionString.js';
 import type { RetryPolicy } from '../connect/retryPolicy.js';
+import type { RetryNotice } from '../connect/retryWait.js';
 import type { SparkConnectClient } from '../connect/sparkConnectClient.js';
 import { SparkError } from '../connect/sparkError.js';
 import type { SparkVersion } from '../connect/version.js';
-import { localServerUrl, type LocalServerOptions, type LocalSparkServer } from '../localSpark/localSparkServer.js';
+import {
+  localServerUrl,
+  type LocalServerOptions,
+  type LocalServerState,
+  type LocalSparkServer,
+} from '../localSpark/localSparkServer.js';
+import { describeServerExitWithLog, type LocalServerExit } from '../localSpark/serverExit.js';
+import { SparkUiJobs } from '../localSpark/sparkUiJobs.js';
 import type { SparkRuntime } from '../localSpark/sparkRuntime.js';
 import { DisposableStore, Emitter, type Disposable } from '../util/events.js';
 
@@ -24,6 +32,8 @@ export type ConnectionState =
       readonly sparkVersion: SparkVersion;
       readonly sessionId: string;
       readonly endpoint: string;
+      /** Set while a call waits to retry an unanswering server; cleared when it answers again. */
+      readonly retry?: RetryNotice;
     }
   | { readonly kind: 'error'; readonly profile: ConnectionProfile; readonly error: Error };
 
@@ -35,8 +45,8 @@ export interface TokenStore {
 export interface LocalSparkControl {
   ensureRuntime(onProgress: (detail: string) => void): Promise<SparkRuntime>;
   readonly server: LocalSparkServer;
-  /** Read at each start, so a changed setting applies to the next server (the JDK to run on). */
-  readonly startOptions?: () => Pick<LocalServerOptions, 'javaHome'>;
+  /** Read at each start, so a changed setting applies to the next server (the JDK, driver memory). */
+  readonly startOptions?: () => Pick<LocalServerOptions, 'javaHome' | 'driverMemory'>;
 }
 
 export interface ConnectionManagerOptions {
@@ -46,6 +56,8 @@ export interface ConnectionManagerOptions {
   readonly log?: (line: string) => void;
   /** How runs retry a lost server; PySpark's policy (about ten minutes) when omitted. */
   readonly retryPolicy?: RetryPolicy;
+  /** Longest wait for an unanswering server, read at each connect; none: the policy's budget. */
+  readonly retryTimeoutMs?: () => number | undefined;
   /** The connection a first run uses when none was chosen yet (the settings' default connection). */
   readonly defaultProfile?: () => ConnectionProfile | undefined;
 }
@@ -63,6 +75,9 @@ export class ConnectionManager implements Disposable {
   private sessionScopeValue = new DisposableStore();
   private readonly stateChanged = new Emitter<ConnectionState>();
   readonly onDidConnectionStateChange = this.stateChanged.event;
+  private readonly localServerExited = new Emitter<LocalServerExit>();
+  /** The local server this window was connected to ended (not by this window's own stop). */
+  readonly onDidLocalServerExit = this.localServerExited.event;
 
   constructor(private readonly options: ConnectionManagerOptions) {}
 
@@ -105,31 +120,41 @@ export class ConnectionManager implements Disposable {
   private async open(profile: ConnectionProfile): Promise<SparkConnectClient> {
     let client: SparkConnectClient | undefined;
     try {
-      const options = await this.resolve(profile);
+      const { options, localServer } = await this.resolve(profile);
       this.setState({ kind: 'connecting', profile });
       // Loaded on first connect, not at activation: the client brings gRPC, protobuf and Arrow with it.
       const { SparkConnectClient } = await import('../connect/sparkConnectClient.js');
       client = new SparkConnectClient(options, {
         clientVersion: this.options.clientVersion,
         retryPolicy: this.options.retryPolicy,
+        retryTimeoutMs: this.options.retryTimeoutMs?.(),
+        jobControl: localServer?.uiPort ? new SparkUiJobs(localServer.uiPort) : undefined,
       });
       const sparkVersion = await client.ping();
       if (this.stateValue.profile !== profile)
         throw new SparkError({ kind: 'cancelled', message: 'Another connection was started.' });
       this.clientValue = client;
       const connectedClient = client;
+      const whileCurrent = (update: (state: Extract<ConnectionState, { kind: 'connected' }>) => ConnectionState) => {
+        if (this.clientValue === connectedClient && this.stateValue.kind === 'connected') this.setState(update(this.stateValue));
+      };
       this.sessionScopeValue.add(
-        client.onDidSessionChange(() => {
-          if (this.clientValue === connectedClient && this.stateValue.kind === 'connected') {
-            this.setState({ ...this.stateValue, sessionId: connectedClient.sessionId });
-          }
-        }),
+        client.onDidSessionChange(() => whileCurrent((state) => ({ ...state, sessionId: connectedClient.sessionId }))),
       );
+      this.sessionScopeValue.add(client.onDidRetry((retry) => whileCurrent((state) => ({ ...state, retry }))));
+      this.sessionScopeValue.add(client.onDidRecover(() => whileCurrent((state) => ({ ...state, retry: undefined }))));
+      if (localServer) {
+        // Watch the process, not the RPCs: a dead local server fails every run at once instead of after
+        // ten minutes of retries against a closed port.
+        this.sessionScopeValue.add(
+          this.options.localSpark.server.watch(localServer, (exit) => this.onLocalServerExit(profile, connectedClient, exit)),
+        );
+      }
       this.setState({ kind: 'connected', profile, sparkVersion, sessionId: client.sessionId, endpoint: client.endpoint });
       this.options.log?.(`Connected to Spark ${sparkVersion.text} at ${client.endpoint} (${profile.name}).`);
       return client;
     } catch (error) {
-      void client?.close();
+      closeQuietly(client);
       const failure = error instanceof Error ? error : new Error(String(error));
       if (this.stateValue.profile === profile) this.setState({ kind: 'error', profile, error: failure });
       this.options.log?.(`Could not connect to ${profile.name}: ${failure.message}`);
@@ -137,7 +162,7 @@ export class ConnectionManager implements Disposable {
     }
   }
 
-  private async resolve(profile: ConnectionProfile): Promise<ConnectionOptions> {
+  private async resolve(profile: ConnectionProfile): Promise<{ options: ConnectionOptions; localServer?: LocalServerState }> {
     if (profile.kind === 'local') {
       const report = (detail: string) => this.setState({ kind: 'starting', profile, detail });
       report('Preparing the local Spark runtime…');
@@ -147,12 +172,24 @@ export class ConnectionManager implements Disposable {
         ...this.options.localSpark.startOptions?.(),
         port: profile.port,
       });
-      return parseConnectionString(localServerUrl(server));
+      return { options: parseConnectionString(localServerUrl(server)), localServer: server };
     }
     const options = parseConnectionString(profile.url);
-    if (options.token !== undefined) return options;
+    if (options.token !== undefined) return { options };
     const token = await this.options.tokens.get(profile.name);
-    return token === undefined ? options : { ...options, token };
+    return { options: token === undefined ? options : { ...options, token } };
+  }
+
+  /** The local server's process ended under a connected window: fail its runs now, and say so. */
+  private onLocalServerExit(profile: ConnectionProfile, client: SparkConnectClient, exit: LocalServerExit): void {
+    const error = new SparkError({ kind: 'serverStopped', message: describeServerExitWithLog(exit) });
+    client.fail(error);
+    if (this.clientValue === client) {
+      this.endSession();
+      this.setState({ kind: 'error', profile, error });
+    }
+    this.options.log?.(error.message);
+    this.localServerExited.fire(exit);
   }
 
   /**
@@ -161,11 +198,26 @@ export class ConnectionManager implements Disposable {
    */
   reportFailure(error: unknown): void {
     if (!(error instanceof SparkError) || !this.stateValue.profile) return;
-    if (error.kind === 'unavailable' || error.kind === 'unauthenticated' || error.kind === 'sessionChanged') {
+    if (error.kind === 'serverStopped' && this.stateValue.kind === 'error') return; // already reported by the watcher
+    if (
+      error.kind === 'unavailable' ||
+      error.kind === 'serverStopped' ||
+      error.kind === 'unauthenticated' ||
+      error.kind === 'sessionChanged'
+    ) {
       const profile = this.stateValue.profile;
       this.endSession();
       this.setState({ kind: 'error', profile, error });
     }
+  }
+
+  /**
+   * Interrupts every operation of this window's Spark session, when connected; resolves to the ids of
+   * the operations Spark interrupted.
+   */
+  async interruptAll(): Promise<string[]> {
+    if (!this.clientValue || this.stateValue.kind !== 'connected') return [];
+    return this.clientValue.interruptAll();
   }
 
   /** Closes the connection (the local server keeps running). */
@@ -181,13 +233,22 @@ export class ConnectionManager implements Disposable {
     return this.options.localSpark.server.stop(port);
   }
 
+  /**
+   * Starts the local server of `profile` again (stopping what is left of it first) and connects to it;
+   * re-runs nothing.
+   */
+  async restartLocal(profile: Extract<ConnectionProfile, { kind: 'local' }>): Promise<SparkConnectClient> {
+    await this.stopLocal(profile.port);
+    return this.connect(profile);
+  }
+
   private endSession(): void {
     const client = this.clientValue;
     this.clientValue = undefined;
     this.connecting = undefined;
     this.sessionScopeValue.dispose();
     this.sessionScopeValue = new DisposableStore();
-    void client?.close();
+    closeQuietly(client);
   }
 
   private setState(state: ConnectionState): void {
@@ -198,7 +259,13 @@ export class ConnectionManager implements Disposable {
   dispose(): void {
     this.endSession();
     this.stateChanged.dispose();
+    this.localServerExited.dispose();
   }
+}
+
+/** Closing releases the server session; a server that is gone already leaves nothing to release. */
+function closeQuietly(client: SparkConnectClient | undefined): void {
+  client?.close().catch(() => undefined);
 }
 
 function sameProfile(a: ConnectionProfile | undefined, b: ConnectionProfile): boolean {

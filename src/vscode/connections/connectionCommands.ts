@@ -6,10 +6,15 @@ import { showFailureNotice } from '../runs/failureNotice.js';
 import { profileDescription } from './connectionProfiles.js';
 import type { ConnectionSettings } from './connectionSettings.js';
 import type { SecretTokenStore } from './secretTokenStore.js';
+import { BUILT_IN_COMMANDS, COMMANDS } from '../commandIds.js';
 
 /** What the commands need of the connection manager. */
-export type ConnectionControl = Pick<ConnectionManager, 'profile' | 'onDidConnectionStateChange' | 'disconnect' | 'stopLocal'> & {
+export type ConnectionControl = Pick<
+  ConnectionManager,
+  'profile' | 'onDidConnectionStateChange' | 'disconnect' | 'stopLocal' | 'interruptAll'
+> & {
   connect(profile: ConnectionProfile): Promise<unknown>;
+  restartLocal(profile: Extract<ConnectionProfile, { kind: 'local' }>): Promise<unknown>;
 };
 
 /** Connect, Disconnect, Switch, Set Token, Edit, Start/Stop Local Spark, Show Logs. */
@@ -24,23 +29,25 @@ export class ConnectionCommands implements Disposable {
     private readonly log: OutputLog,
   ) {
     const register = (id: string, run: (...args: never[]) => unknown) => this.disposables.add(host.registerCommand(id, run));
-    register('sparkWorkbench.connection.connect', (name?: string) => this.connect(name));
-    register('sparkWorkbench.connection.switch', () => this.connect(undefined, true));
-    register('sparkWorkbench.connection.disconnect', () => this.connections.disconnect());
-    register('sparkWorkbench.connection.setToken', (name?: string) => this.setToken(name));
-    register('sparkWorkbench.connection.edit', () =>
-      host.executeCommand('workbench.action.openSettings', 'sparkWorkbench.connections'),
-    );
-    register('sparkWorkbench.localSpark.start', () => this.connect(LOCAL_PROFILE_NAME));
-    register('sparkWorkbench.localSpark.stop', () => this.stopLocal());
-    register('sparkWorkbench.logs.show', () => this.log.show());
+    register(COMMANDS.connection.connect, (name?: string) => this.connect(name));
+    register(COMMANDS.connection.switch, () => this.connect(undefined, true));
+    register(COMMANDS.connection.disconnect, () => this.connections.disconnect());
+    register(COMMANDS.connection.setToken, (name?: string) => this.setToken(name));
+    register(COMMANDS.connection.edit, () => host.executeCommand(BUILT_IN_COMMANDS.openSettings, 'sparkWorkbench.connections'));
+    register(COMMANDS.localSpark.start, () => this.connect(LOCAL_PROFILE_NAME));
+    register(COMMANDS.localSpark.stop, () => this.stopLocal());
+    register(COMMANDS.localSpark.restart, () => this.restartLocal());
+    register(COMMANDS.operations.interruptAll, () => this.interruptAll());
+    register(COMMANDS.logs.show, () => this.log.show());
   }
 
   /** Connects to the named profile, or asks which one; returns whether it worked. */
   async connect(name?: string, alwaysAsk = false): Promise<boolean> {
     if (!this.host.isTrusted()) {
-      void this.host.showWarningMessage(
-        'Spark Workbench runs nothing in Restricted Mode. Trust this workspace to connect to Spark.',
+      this.inform(
+        this.host.showWarningMessage(
+          'Spark Workbench runs nothing in Restricted Mode. Trust this workspace to connect to Spark.',
+        ),
       );
       return false;
     }
@@ -70,7 +77,7 @@ export class ConnectionCommands implements Disposable {
       return true;
     } catch (error) {
       this.log.error(`Could not connect to ${profile.name}`, error);
-      void showFailureNotice(this.host, error, profile);
+      this.inform(showFailureNotice(this.host, error, profile));
       return false;
     }
   }
@@ -107,7 +114,49 @@ export class ConnectionCommands implements Disposable {
   private async stopLocal(): Promise<void> {
     const port = this.settings.localPort();
     const stopped = await this.connections.stopLocal(port);
-    void this.host.showInformationMessage(stopped ? 'Local Spark stopped.' : 'Local Spark was not running.');
+    this.inform(this.host.showInformationMessage(stopped ? 'Local Spark stopped.' : 'Local Spark was not running.'));
+  }
+
+  /** Stops what is left of the local server and starts it again; re-runs nothing. Returns whether it worked. */
+  async restartLocal(): Promise<boolean> {
+    if (!this.host.isTrusted()) return this.connect(LOCAL_PROFILE_NAME);
+    const local = this.settings.profiles().profiles.find((p) => p.kind === 'local');
+    if (!local || local.kind !== 'local') return false;
+    try {
+      await this.host.withProgress({ title: 'Restarting Local Spark', cancellable: false }, async (progress) => {
+        const listener = this.connections.onDidConnectionStateChange((state) => {
+          if (state.kind === 'starting') progress.report(state.detail);
+        });
+        try {
+          await this.connections.restartLocal(local);
+        } finally {
+          listener.dispose();
+        }
+      });
+      this.log.info('Local Spark restarted.');
+      return true;
+    } catch (error) {
+      this.log.error('Could not restart Local Spark', error);
+      this.inform(showFailureNotice(this.host, error, local));
+      return false;
+    }
+  }
+
+  private async interruptAll(): Promise<void> {
+    const interrupted = await this.connections.interruptAll();
+    this.log.info(`Interrupt All: Spark interrupted ${interrupted.length} operation(s).`);
+    this.inform(
+      this.host.showInformationMessage(
+        interrupted.length
+          ? `Spark interrupted ${interrupted.length} operation${interrupted.length === 1 ? '' : 's'} of this session.`
+          : 'Spark had no operation of this session left to interrupt.',
+      ),
+    );
+  }
+
+  /** A notification nobody waits for: its failure goes to the log, not to an unhandled rejection. */
+  private inform(shown: Promise<unknown>): void {
+    shown.catch((error: unknown) => this.log.error('Showing a notification', error));
   }
 
   dispose(): void {

@@ -4,6 +4,10 @@ import { LOCAL_PROFILE_NAME, type ConnectionProfile } from '../../core/session/c
 import type { WorkbenchHost } from '../host/workbenchHost.js';
 import { connectionProfiles, type ConfiguredProfiles } from './connectionProfiles.js';
 
+export const DEFAULT_DRIVER_MEMORY = '2g';
+/** A person at an editor waits a minute at most before being told; see README, "When Spark fails". */
+export const DEFAULT_RETRY_TIMEOUT_SECONDS = 60;
+
 /**
  * Connection profiles from settings. In an untrusted workspace the workspace's values are ignored: a
  * cloned repository must not point the extension at a host of its choosing, nor change the local server.
@@ -31,6 +35,22 @@ export class ConnectionSettings {
       return trimmed === '' ? undefined : trimmed.replace(/^~(?=$|[\\/])/, homedir());
     };
     return { javaHome: path('localSpark.javaHome'), pythonPath: path('localSpark.pythonPath') };
+  }
+
+  /** Memory of the local server's driver JVM, a JVM size such as "2g"; read at each start. */
+  localDriverMemory(): string {
+    const value = this.read<unknown>('localSpark.driverMemory', DEFAULT_DRIVER_MEMORY);
+    return typeof value === 'string' && /^\d+[kmgt]?$/i.test(value.trim()) ? value.trim() : DEFAULT_DRIVER_MEMORY;
+  }
+
+  /**
+   * How long a run waits for a server that does not answer, retries included, in milliseconds; 0 in
+   * the setting means no limit of our own (PySpark's retry budget, about ten minutes).
+   */
+  retryTimeoutMs(): number | undefined {
+    const value = this.read<unknown>('connection.retryTimeout', DEFAULT_RETRY_TIMEOUT_SECONDS);
+    const seconds = typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : DEFAULT_RETRY_TIMEOUT_SECONDS;
+    return seconds === 0 ? undefined : seconds * 1000;
   }
 
   /** The built-in "Local Spark" first, then every valid configured connection; invalid ones are reported. */

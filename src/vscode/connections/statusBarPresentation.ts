@@ -1,5 +1,7 @@
+import { SparkError } from '../../core/connect/sparkError.js';
 import type { ConnectionState } from '../../core/session/connectionManager.js';
 import type { StatusBarPresentation } from '../host/workbenchHost.js';
+import { COMMANDS } from '../commandIds.js';
 
 /**
  * The connection's health at a glance: disconnected, starting, connected (with the Spark version) or
@@ -11,7 +13,7 @@ export function statusBarPresentation(state: ConnectionState): StatusBarPresenta
       return {
         text: '$(debug-disconnect) Spark',
         tooltip: 'Not connected to Spark. Click to connect.',
-        command: 'sparkWorkbench.connection.connect',
+        command: COMMANDS.connection.connect,
         isError: false,
       };
     case 'starting':
@@ -19,23 +21,37 @@ export function statusBarPresentation(state: ConnectionState): StatusBarPresenta
       return {
         text: `$(loading~spin) Spark: ${state.profile.name}`,
         tooltip: state.kind === 'starting' ? state.detail : `Connecting to ${state.profile.name}…`,
-        command: 'sparkWorkbench.logs.show',
+        command: COMMANDS.logs.show,
         isError: false,
       };
     case 'connected':
+      if (state.retry)
+        return {
+          text: `$(sync~spin) Spark: Reconnecting… (${state.retry.attempt} of ${state.retry.maxRetries})`,
+          tooltip: `${state.profile.name} at ${state.endpoint} does not answer (${state.retry.reason}); retrying. Cancel the run to stop waiting.`,
+          command: COMMANDS.logs.show,
+          isError: false,
+        };
       return {
         text: `$(zap) Spark ${state.sparkVersion.text}: ${state.profile.name}`,
         tooltip: {
           markdown: `Connected to **${state.profile.name}** at \`${state.endpoint}\`\n\nSpark ${state.sparkVersion.text}, session \`${state.sessionId}\`\n\nClick to switch connection.`,
         },
-        command: 'sparkWorkbench.connection.switch',
+        command: COMMANDS.connection.switch,
         isError: false,
       };
     case 'error':
+      if (state.error instanceof SparkError && state.error.kind === 'serverStopped')
+        return {
+          text: `$(debug-stop) Spark: ${state.profile.name} stopped`,
+          tooltip: `${state.error.message}\n\nClick to restart it.`,
+          command: COMMANDS.localSpark.restart,
+          isError: true,
+        };
       return {
         text: `$(error) Spark: ${state.profile.name}`,
         tooltip: `${state.error.message}\n\nClick to reconnect.`,
-        command: 'sparkWorkbench.connection.connect',
+        command: COMMANDS.connection.connect,
         isError: true,
       };
   }

@@ -63,7 +63,11 @@ export class ResultsPanel implements vscode.Disposable {
     panel.webview.options = { enableScripts: true, localResourceRoots: [services.bundleRoot] };
     panel.webview.html = resultsHtml(panel.webview, services.bundleRoot, panel.title);
     panel.iconPath = new vscode.ThemeIcon('table');
-    this.disposables.add(panel.webview.onDidReceiveMessage((message: WebviewMessage) => void this.receive(message)));
+    this.disposables.add(
+      panel.webview.onDidReceiveMessage((message: WebviewMessage) => {
+        this.receive(message).catch(() => undefined);
+      }),
+    );
     this.disposables.add(panel.onDidDispose(() => this.dispose()));
     if (restored) {
       this.restoredQuery = { sql: restored.sql, title: restored.title };

@@ -1,10 +1,10 @@
-import * as vscode from 'vscode';
 import type { ExecutionStats, ResultEvent } from '../../core/connect/queryExecution.js';
 import { asSparkError, type SparkError } from '../../core/connect/sparkError.js';
+import { describeProgress, type OperationTracker, type TrackedOperation } from '../../core/operations/operationTracker.js';
 import type { ConnectionManager } from '../../core/session/connectionManager.js';
-import { describeProgress, type OperationTracker } from '../../core/operations/operationTracker.js';
+import type { WorkbenchHost } from '../host/workbenchHost.js';
 import type { OutputLog } from '../outputLog.js';
-import { showFailure } from './failureNotifications.js';
+import { showFailureNotice } from './failureNotice.js';
 
 export interface StreamOptions {
   /** Ask Spark for at most this many rows (a Limit on the query). */
@@ -23,14 +23,19 @@ export interface RunSummary {
   readonly error?: SparkError;
 }
 
+/** What a run needs of the connection manager. */
+export type RunConnections = Pick<ConnectionManager, 'client' | 'profile' | 'reportFailure'>;
+
 /**
  * Runs SQL the way every user-started run goes: tracked in the Operations view, with a cancellable
- * progress notification showing Spark's stage and task counts; cancel interrupts that operation only;
+ * progress notification showing Spark's stage and task counts (or "Reconnecting… (3 of 15)" while it
+ * waits for an unanswering server; Cancel stops that wait too); cancel interrupts that operation only;
  * a failure becomes a notification with the action that fixes it, and marks a broken connection.
  */
 export class QueryRunner {
   constructor(
-    private readonly connections: ConnectionManager,
+    private readonly host: WorkbenchHost,
+    private readonly connections: RunConnections,
     private readonly operations: OperationTracker,
     private readonly log: OutputLog,
   ) {}
@@ -38,37 +43,42 @@ export class QueryRunner {
   /** Streams a run's events to `onEvent` as they arrive; always settles with what happened. */
   async stream(sql: string, title: string, options: StreamOptions = {}): Promise<RunSummary> {
     const startedAt = Date.now();
-    if (!vscode.workspace.isTrusted) {
-      void vscode.window.showWarningMessage('Spark Workbench runs nothing in Restricted Mode.');
+    if (!this.host.isTrusted()) {
+      this.host.showWarningMessage('Spark Workbench runs nothing in Restricted Mode.').catch(() => undefined);
       return { status: 'refused', rows: 0, bytes: 0, elapsedMs: 0 };
     }
     let stats: Readonly<ExecutionStats> | undefined;
     try {
       const client = await this.connections.client(this.connections.profile ?? undefined);
       const connectionName = this.connections.profile?.name ?? 'Spark';
-      await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: `Spark: ${title}`, cancellable: true },
-        async (progress, token) => {
-          const execution = client.sql(sql, { maxRows: options.maxRows });
-          stats = execution.stats;
-          const cancel = token.onCancellationRequested(() => execution.cancel());
-          const abort = () => execution.cancel();
-          options.signal?.addEventListener('abort', abort);
-          if (options.signal?.aborted) execution.cancel();
-          let lastMessage = '';
-          try {
-            for await (const event of this.operations.follow(execution, title, connectionName)) {
-              const current = this.operations.list().find((o) => o.sparkOperationId === execution.operationId);
-              const message = current ? describeProgress(current) : '';
-              await options.onEvent?.(event, execution.stats, message);
-              if (message && message !== lastMessage) progress.report({ message: (lastMessage = message) });
-            }
-          } finally {
-            cancel.dispose();
-            options.signal?.removeEventListener('abort', abort);
+      await this.host.withProgress({ title: `Spark: ${title}`, cancellable: true }, async (progress, cancellation) => {
+        const execution = client.sql(sql, { maxRows: options.maxRows });
+        stats = execution.stats;
+        let tracked: TrackedOperation | undefined;
+        let lastMessage = '';
+        const report = () => {
+          const message = tracked ? describeProgress(tracked) : '';
+          if (message && message !== lastMessage) progress.report((lastMessage = message));
+          return message;
+        };
+        // Progress also changes while no event flows (a retry's wait), so it follows the tracker.
+        const changes = this.operations.onDidOperationChange((operation) => {
+          if (operation && operation === tracked) report();
+        });
+        const cancel = cancellation.onCancellationRequested(() => execution.cancel());
+        const abort = () => execution.cancel();
+        options.signal?.addEventListener('abort', abort);
+        if (options.signal?.aborted) execution.cancel();
+        try {
+          for await (const event of this.operations.follow(execution, title, connectionName, (o) => (tracked = o))) {
+            await options.onEvent?.(event, execution.stats, report());
           }
-        },
-      );
+        } finally {
+          changes.dispose();
+          cancel.dispose();
+          options.signal?.removeEventListener('abort', abort);
+        }
+      });
       const summary = this.summary('succeeded', stats, startedAt);
       this.log.info(`${title}: ${summary.rows} rows in ${summary.elapsedMs} ms`);
       return summary;
@@ -80,7 +90,9 @@ export class QueryRunner {
       }
       this.connections.reportFailure(error);
       this.log.error(title, error);
-      void showFailure(error, this.connections.profile);
+      showFailureNotice(this.host, error, this.connections.profile).catch((failure: unknown) =>
+        this.log.error('Showing a failure', failure),
+      );
       return { ...this.summary('failed', stats, startedAt), error };
     }
   }

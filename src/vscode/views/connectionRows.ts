@@ -1,3 +1,4 @@
+import { SparkError } from '../../core/connect/sparkError.js';
 import type { LocalServerStatus } from '../../core/localSpark/localSparkServer.js';
 import type { ConnectionState } from '../../core/session/connectionManager.js';
 import type { TreeItemDescription } from '../host/workbenchHost.js';
@@ -17,11 +18,24 @@ export function connectionRows(state: ConnectionState, local: LocalServerStatus)
   if (state.kind === 'disconnected') return [];
   const rows: ConnectionRow[] = [{ label: 'Connection', value: state.profile.name, icon: 'plug' }];
   if (state.kind === 'connected') {
-    rows.push({ label: 'Status', value: 'connected', icon: 'pass' });
+    rows.push(
+      state.retry
+        ? {
+            label: 'Status',
+            value: `reconnecting (retry ${state.retry.attempt} of ${state.retry.maxRetries}: ${state.retry.reason})`,
+            icon: 'sync~spin',
+          }
+        : { label: 'Status', value: 'connected', icon: 'pass' },
+    );
     rows.push({ label: 'Server', value: `Spark ${state.sparkVersion.text} at ${state.endpoint}`, icon: 'server' });
     rows.push({ label: 'Session', value: state.sessionId, icon: 'key' });
   } else if (state.kind === 'error') {
-    rows.push({ label: 'Status', value: state.error.message, icon: 'error' });
+    const stopped = state.error instanceof SparkError && state.error.kind === 'serverStopped';
+    rows.push({
+      label: 'Status',
+      value: stopped ? state.error.message.split('\n')[0]! : state.error.message,
+      icon: stopped ? 'debug-stop' : 'error',
+    });
   } else {
     rows.push({ label: 'Status', value: state.kind === 'starting' ? state.detail : 'connecting…', icon: 'loading~spin' });
   }

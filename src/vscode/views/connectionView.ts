@@ -20,13 +20,16 @@ export class ConnectionView implements TreeSource<ConnectionRow>, Disposable {
     private readonly localPort: () => number,
   ) {
     this.disposables.add(this.changed);
+    const connected = (value: boolean) => {
+      host.setContext('sparkWorkbench.connected', value).catch(() => undefined);
+    };
     this.disposables.add(
       connections.onDidConnectionStateChange((state) => {
-        void host.setContext('sparkWorkbench.connected', state.kind === 'connected');
+        connected(state.kind === 'connected');
         this.changed.fire();
       }),
     );
-    void host.setContext('sparkWorkbench.connected', false);
+    connected(false);
   }
 
   treeItem(row: ConnectionRow): TreeItemDescription {

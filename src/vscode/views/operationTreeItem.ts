@@ -15,12 +15,13 @@ const STATUS_ICONS: Record<TrackedOperation['status'], string> = {
 export function operationTreeItem(operation: TrackedOperation, now: number): TreeItemDescription {
   const elapsed = formatDuration((operation.finishedAt ?? now) - operation.startedAt);
   const running = operation.status === 'running';
+  const outcome = operation.sparkStillRunning ? 'cancelled, but Spark still runs its job' : operation.status;
   return {
     label: operation.title,
     description: running
       ? [elapsed, describeProgress(operation)].filter(Boolean).join(' · ')
-      : `${operation.status} · ${elapsed} · ${operation.rows.toLocaleString('en-US')} rows`,
-    icon: STATUS_ICONS[operation.status],
+      : `${outcome} · ${elapsed} · ${operation.rows.toLocaleString('en-US')} rows`,
+    icon: operation.sparkStillRunning ? 'warning' : STATUS_ICONS[operation.status],
     contextValue: running ? 'runningOperation' : 'finishedOperation',
     tooltip: [operation.title, `on ${operation.connectionName}`, operation.error?.message].filter(Boolean).join('\n'),
     id: `operation-${operation.id}`,

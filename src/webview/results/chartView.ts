@@ -68,8 +68,8 @@ export class ChartView {
     this.binBox.addEventListener('change', () => this.fromBuilder());
     const exports = append(this.controls, 'span', 'chart-exports');
     for (const [label, action] of [
-      ['PNG', () => void this.exportImage('png')],
-      ['SVG', () => void this.exportImage('svg')],
+      ['PNG', () => this.settle(this.exportImage('png'))],
+      ['SVG', () => this.settle(this.exportImage('svg'))],
       ['Spec', () => this.exportSpec()],
     ] as const) {
       const button = append(exports, 'button', 'button secondary');
@@ -114,7 +114,7 @@ export class ChartView {
 
   resultComplete(complete: boolean): void {
     this.complete = complete;
-    if (this.visible) void this.render();
+    if (this.visible) this.settle(this.render());
   }
 
   show(): void {
@@ -129,7 +129,7 @@ export class ChartView {
       } else this.spec = structuredClone(suggestion.spec) as Spec;
       this.syncControls();
     }
-    void this.render();
+    this.settle(this.render());
   }
 
   receiveData(requestId: number, result: ChartDataResult): void {
@@ -140,19 +140,31 @@ export class ChartView {
       return;
     }
     if (result.kind === 'local') {
-      void this.draw(
-        this.spec,
-        this.localRows(),
-        `Drawn from the ${this.store.loadedRows.toLocaleString('en-US')} loaded rows: ${result.reason}`,
+      this.settle(
+        this.draw(
+          this.spec,
+          this.localRows(),
+          `Drawn from the ${this.store.loadedRows.toLocaleString('en-US')} loaded rows: ${result.reason}`,
+        ),
       );
       return;
     }
     const rows = chartRowsOf(tableFromIPC(result.ipc));
-    void this.draw(
-      result.spec as Spec,
-      rows,
-      `Aggregated in Spark from ${result.sourceRows.toLocaleString('en-US')} rows (${rows.length.toLocaleString('en-US')} fetched).`,
+    this.settle(
+      this.draw(
+        result.spec as Spec,
+        rows,
+        `Aggregated in Spark from ${result.sourceRows.toLocaleString('en-US')} rows (${rows.length.toLocaleString('en-US')} fetched).`,
+      ),
     );
+  }
+
+  /** Drawing and exporting run unawaited from UI events: a failure shows on the chart's note line. */
+  private settle(work: Promise<void>): void {
+    work.catch((error: unknown) => {
+      this.drawnKey = undefined;
+      this.setNote(`The chart could not be drawn: ${error instanceof Error ? error.message : String(error)}`, true);
+    });
   }
 
   private async render(): Promise<void> {
@@ -269,7 +281,7 @@ export class ChartView {
     const color = value('color');
     if (color) encoding.color = { field: color, type: typeOf(color) === 'temporal' ? 'temporal' : typeOf(color) };
     this.spec = { mark: { type: mark, tooltip: true }, encoding };
-    void this.render();
+    this.settle(this.render());
   }
 
   private fromEditor(): void {
@@ -283,7 +295,7 @@ export class ChartView {
       delete spec.datasets;
       this.spec = spec;
       this.syncControls();
-      void this.render();
+      this.settle(this.render());
     } catch (error) {
       this.setNote(`The spec is not valid JSON: ${error instanceof Error ? error.message : String(error)}`, true);
     }

@@ -30,9 +30,11 @@ describe('connection commands', () => {
       'sparkWorkbench.connection.edit',
       'sparkWorkbench.connection.setToken',
       'sparkWorkbench.connection.switch',
+      'sparkWorkbench.localSpark.restart',
       'sparkWorkbench.localSpark.start',
       'sparkWorkbench.localSpark.stop',
       'sparkWorkbench.logs.show',
+      'sparkWorkbench.operations.interruptAll',
     ]);
     commands.dispose();
     assert.equal(host.commands.size, 0, 'disposing unregisters them');
@@ -257,6 +259,44 @@ describe('connection commands', () => {
         ['information', 'Local Spark stopped.'],
         ['information', 'Local Spark was not running.'],
       ],
+    );
+  });
+
+  it('Restart Local Spark stops what is left of the server and connects to a new one, re-running nothing', async () => {
+    const { host, manager, logLines } = setup();
+    host.set('sparkWorkbench.localSpark.port', 16001);
+    manager.startingSteps = ['Starting Spark 4.2.1 on 127.0.0.1:16001…'];
+    assert.equal(await host.run('sparkWorkbench.localSpark.restart'), true);
+    await host.settled();
+    assert.deepEqual(manager.stopped, [16001]);
+    assert.deepEqual(manager.connects, [{ kind: 'local', name: 'Local Spark', port: 16001 }]);
+    assert.equal(manager.state.kind, 'connected');
+    assert.deepEqual(host.progress.at(-1)?.reports, ['Starting Spark 4.2.1 on 127.0.0.1:16001…']);
+    assert.ok(logLines.some((line) => /Local Spark restarted/.test(line)));
+  });
+
+  it('Restart Local Spark that fails says why, with the action that fixes it', async () => {
+    const { host, manager } = setup();
+    manager.failures.push(new Error('Port 15002 on 127.0.0.1 is already in use by another program. Choose another port.'));
+    assert.equal(await host.run('sparkWorkbench.localSpark.restart'), false);
+    await host.settled();
+    assert.deepEqual(
+      host.messages.map((m) => [m.severity, m.text]),
+      [['error', 'Port 15002 on 127.0.0.1 is already in use by another program. Choose another port.']],
+    );
+  });
+
+  it('Interrupt All interrupts every operation of the session and says how many', async () => {
+    const { host, manager } = setup();
+    manager.interruptedIds = ['op-1', 'op-2'];
+    await host.run('sparkWorkbench.operations.interruptAll');
+    manager.interruptedIds = [];
+    await host.run('sparkWorkbench.operations.interruptAll');
+    await host.settled();
+    assert.equal(manager.interruptAlls, 2);
+    assert.deepEqual(
+      host.messages.map((m) => m.text),
+      ['Spark interrupted 2 operations of this session.', 'Spark had no operation of this session left to interrupt.'],
     );
   });
 

@@ -61,6 +61,21 @@ export class FakeConnections {
     this.setState({ kind: 'disconnected', profile: this.current.profile });
   }
 
+  /** How many times Interrupt All ran, and the ids it reports. */
+  interruptAlls = 0;
+  interruptedIds: string[] = [];
+
+  async interruptAll(): Promise<string[]> {
+    this.interruptAlls++;
+    return this.interruptedIds;
+  }
+
+  async restartLocal(profile: Extract<ConnectionProfile, { kind: 'local' }>): Promise<void> {
+    await this.stopLocal(profile.port);
+    this.localRunning = true;
+    await this.connect(profile);
+  }
+
   async stopLocal(port: number): Promise<boolean> {
     this.stopped.push(port);
     const wasRunning = this.localRunning;

@@ -20,6 +20,8 @@ function operation(overrides: Partial<TrackedOperation> = {}): TrackedOperation 
     stages: { done: 0, total: 0 },
     tasks: { completed: 0, total: 0, running: 0 },
     error: undefined,
+    retry: undefined,
+    sparkStillRunning: false,
     ...overrides,
   };
 }

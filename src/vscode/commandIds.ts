@@ -1,0 +1,49 @@
+/**
+ * Every command the extension contributes, by area. Registration, menus' callers, failure actions and
+ * tests use these names; a unit test checks the table against package.json's contributions.
+ */
+export const COMMANDS = {
+  connection: {
+    connect: 'sparkWorkbench.connection.connect',
+    disconnect: 'sparkWorkbench.connection.disconnect',
+    switch: 'sparkWorkbench.connection.switch',
+    setToken: 'sparkWorkbench.connection.setToken',
+    edit: 'sparkWorkbench.connection.edit',
+  },
+  localSpark: {
+    start: 'sparkWorkbench.localSpark.start',
+    stop: 'sparkWorkbench.localSpark.stop',
+    restart: 'sparkWorkbench.localSpark.restart',
+  },
+  logs: {
+    show: 'sparkWorkbench.logs.show',
+  },
+  sql: {
+    runSelection: 'sparkWorkbench.sql.runSelection',
+  },
+  catalog: {
+    refresh: 'sparkWorkbench.catalog.refresh',
+    preview: 'sparkWorkbench.catalog.preview',
+    describe: 'sparkWorkbench.catalog.describe',
+    copyName: 'sparkWorkbench.catalog.copyName',
+  },
+  operations: {
+    cancel: 'sparkWorkbench.operations.cancel',
+    clear: 'sparkWorkbench.operations.clear',
+    interruptAll: 'sparkWorkbench.operations.interruptAll',
+  },
+} as const;
+
+/** VS Code's own commands that ours hand over to. */
+export const BUILT_IN_COMMANDS = {
+  openSettings: 'workbench.action.openSettings',
+  manageTrust: 'workbench.trust.manage',
+} as const;
+
+type Leaves<T> = T extends string ? T : { [K in keyof T]: Leaves<T[K]> }[keyof T];
+export type CommandId = Leaves<typeof COMMANDS>;
+
+/** Every command id of the table, flat. */
+export function allCommandIds(): CommandId[] {
+  return Object.values(COMMANDS).flatMap((area) => Object.values(area) as CommandId[]);
+}

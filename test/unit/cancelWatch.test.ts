@@ -1,0 +1,126 @@
+import assert from 'node:assert/strict';
+import { watchCancelledOperation, type CancelWatchOptions, type JobControl } from '../../src/core/connect/cancelWatch.js';
+import { SessionContext } from '../../src/core/connect/sessionContext.js';
+import { SparkError } from '../../src/core/connect/sparkError.js';
+import type { SparkConnectTransport } from '../../src/core/connect/transport.js';
+
+type Reattach = (signal: AbortSignal) => AsyncGenerator<unknown>;
+
+/** A transport whose ReattachExecute streams come from `reattaches`, one per call; records every call. */
+function fakeSession(reattaches: Reattach[]) {
+  const calls: string[] = [];
+  const transport = {
+    endpoint: '127.0.0.1:15002',
+    serverStream: (method: string, _i: unknown, _o: unknown, _request: unknown, options: { signal: AbortSignal }) => {
+      calls.push(method);
+      const next = reattaches.shift() ?? hangs;
+      return next(options.signal);
+    },
+    unary: async (method: string, _i: unknown, _o: unknown, request: { release?: { case: string } }) => {
+      calls.push(`${method}:${request.release?.case ?? ''}`);
+      return {};
+    },
+  } as unknown as SparkConnectTransport;
+  return { session: new SessionContext(transport, 'session-1', 'user', 'test'), calls };
+}
+
+// eslint-disable-next-line require-yield -- a stream that never sends anything
+async function* hangs(signal: AbortSignal): AsyncGenerator<unknown> {
+  await new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }));
+  throw new SparkError({ kind: 'cancelled', message: 'The operation was cancelled.' });
+}
+
+function endsWith(error: SparkError): Reattach {
+  // eslint-disable-next-line require-yield -- a stream that fails before sending anything
+  return async function* () {
+    throw error;
+  };
+}
+
+const cancelled = new SparkError({
+  kind: 'spark',
+  errorClass: 'OPERATION_CANCELED',
+  message: '[OPERATION_CANCELED] Operation has been cancelled.',
+});
+
+function options(overrides: Partial<CancelWatchOptions> & { events?: string[] }): CancelWatchOptions {
+  const events = overrides.events ?? [];
+  return {
+    operationId: 'op-1',
+    tag: 'spark-workbench-tag',
+    interruptAgainAfterMs: 60,
+    stalledAfterMs: 150,
+    maxWatchMs: 60_000,
+    interruptAgain: async () => void events.push('interrupt again'),
+    onStall: () => events.push('stall'),
+    signal: new AbortController().signal,
+    ...overrides,
+  };
+}
+
+describe('following a cancelled operation until Spark ends it', () => {
+  it('an operation that ends with OPERATION_CANCELED is stopped: nothing more is sent but its release', async () => {
+    const { session, calls } = fakeSession([endsWith(cancelled)]);
+    const events: string[] = [];
+    assert.equal(await watchCancelledOperation(session, options({ events })), 'stopped');
+    assert.deepEqual(events, []);
+    assert.deepEqual(calls, ['ReattachExecute', 'ReleaseExecute:releaseAll']);
+  });
+
+  it('one that completed before the interrupt landed is finished; one the server forgot is gone', async () => {
+    const complete = fakeSession([
+      async function* () {
+        yield { responseId: 'r1', responseType: { case: 'arrowBatch' } };
+        yield { responseId: 'r2', responseType: { case: 'resultComplete', value: {} } };
+      },
+    ]);
+    assert.equal(await watchCancelledOperation(complete.session, options({})), 'finished');
+    const forgotten = fakeSession([
+      endsWith(new SparkError({ kind: 'spark', errorClass: 'INVALID_HANDLE.OPERATION_NOT_FOUND', message: 'not found' })),
+    ]);
+    assert.equal(await watchCancelledOperation(forgotten.session, options({})), 'gone');
+  });
+
+  it('one that runs on is interrupted again, then reported as stalled; it is released when the watch ends', async () => {
+    const { session, calls } = fakeSession([]);
+    const events: string[] = [];
+    const stop = new AbortController();
+    const watching = watchCancelledOperation(session, options({ events, signal: stop.signal }));
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    stop.abort();
+    assert.equal(await watching, 'running');
+    assert.deepEqual(events, ['interrupt again', 'stall']);
+    assert.equal(calls.at(-1), 'ReleaseExecute:releaseAll');
+  });
+
+  it('a job left running after its operation ended is killed by id, and the cancel counts as done', async () => {
+    const { session } = fakeSession([endsWith(cancelled)]);
+    const events: string[] = [];
+    let running = [7];
+    const jobs: JobControl = {
+      runningJobs: async (operationId, tag) => {
+        assert.equal(operationId, 'op-1');
+        assert.equal(tag, 'spark-workbench-tag');
+        return running;
+      },
+      kill: async (ids) => {
+        events.push(`kill ${ids.join(',')}`);
+        running = [];
+      },
+    };
+    const started = Date.now();
+    assert.equal(await watchCancelledOperation(session, options({ events, jobs, stalledAfterMs: 10_000 })), 'killed');
+    assert.deepEqual(events, ['kill 7'], 'the operation had ended: no second interrupt, only the kill');
+    assert.ok(Date.now() - started < 3_000);
+  });
+
+  it('with the jobs in view, a cancel is done only once no job of it shows up for a moment', async () => {
+    const { session } = fakeSession([endsWith(cancelled)]);
+    let lookups = 0;
+    const jobs: JobControl = { runningJobs: async () => (lookups++, []), kill: async () => assert.fail('nothing to kill') };
+    const started = Date.now();
+    assert.equal(await watchCancelledOperation(session, options({ jobs, stalledAfterMs: 10_000 })), 'stopped');
+    assert.ok(Date.now() - started >= 1_400, 'a job submitted just after the operation ended would have been seen');
+    assert.ok(lookups >= 3);
+  });
+});
