@@ -1,7 +1,7 @@
 // Bundles the extension host code and the CLI with esbuild (Node 20, CommonJS), and the webviews for
 // the browser (one script and one stylesheet each). `--production` minifies and drops source maps.
 import { build } from 'esbuild';
-import { copyFileSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 // parquet-wasm loads its .wasm file from next to its script, so it ships unbundled in dist/vendor.
@@ -55,6 +55,8 @@ export function buildExtension({ outdir = 'dist', production = false, split = tr
 }
 
 async function buildAll(production) {
+  // Start from nothing: a file left by an earlier build (a development source map) must not ship.
+  rmSync('dist', { recursive: true, force: true });
   const builds = [
     // Vega is ESM with a top-level await, which CommonJS cannot bundle: the CLI imports it at run time.
     build({

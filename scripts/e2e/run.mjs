@@ -109,6 +109,7 @@ export async function runE2e(env = process.env) {
           E2E_UNTRUSTED_WORKSPACE: untrustedFolder,
           E2E_WORKSPACE: workspace,
           E2E_LOCAL_SPARK_PORT: String(localSparkPort),
+          E2E_SPARK_HOME: serverEnv.SPARK_WORKBENCH_HOME,
           E2E_SCREENSHOTS: join(root, 'test-results/e2e'),
           MOCHA_COUNTS_FILE: countsFile,
         },

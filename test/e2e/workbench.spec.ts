@@ -332,6 +332,42 @@ describe('Spark Workbench in a real VS Code workbench', function () {
     const results = await workbench.resultsFinished('succeeded', 60_000);
     await results.locator('.cell', { hasText: /^42$/ }).waitFor();
     await workbench.screenshot('14-local-spark');
+
+    // The server dies under a running query: the run ends at once, the notice says how, and Restart
+    // Local Spark brings it back (re-running nothing).
+    await workbench.runCommand('View: Close All Editors');
+    await workbench.openFile('long_query.sql');
+    await workbench.page.locator('.editor-instance .view-lines').click();
+    await workbench.runCommand('Spark: Run SQL (Selection or File)');
+    const operations = await workbench.expandView('Operations');
+    await operations.locator('.monaco-list-row', { hasText: /tasks/ }).first().waitFor({ timeout: 60_000 });
+    const serverState = JSON.parse(
+      readFileSync(join(process.env.E2E_SPARK_HOME ?? '.spark', 'servers', `server-${port}.json`), 'utf8'),
+    ) as { pid: number };
+    const killedAt = Date.now();
+    process.kill(serverState.pid, 'SIGKILL');
+    await workbench.runCommand('Notifications: Show Notifications');
+    const stopped = workbench.page.locator('.notifications-center .notification-list-item', {
+      hasText: 'Local Spark stopped (killed by signal 9, SIGKILL)',
+    });
+    await stopped.waitFor({ timeout: 10_000 });
+    console.log(`      the notice showed ${Date.now() - killedAt} ms after the kill`);
+    await workbench.page
+      .locator('.notifications-center .notification-list-item', { hasText: 'Spark: Run SQL' })
+      .waitFor({ state: 'detached', timeout: 5_000 });
+    await workbench.statusBar(/Spark: Local Spark stopped/).waitFor({ timeout: 5_000 });
+    await workbench.screenshot('15-local-spark-killed');
+    await stopped.locator('.monaco-button', { hasText: 'Restart Local Spark' }).click();
+    await workbench.statusBar(/Spark 4\.\d+\.\d+: Local Spark/).waitFor({ timeout: 150_000 });
+    await workbench.runCommand('Notifications: Clear All Notifications');
+    await workbench.screenshot('16-local-spark-restarted');
+    await workbench.runCommand('View: Close All Editors');
+    await workbench.openFile('local_spark.sql');
+    await workbench.page.locator('.editor-instance .view-lines').click();
+    await workbench.runCommand('Spark: Run SQL (Selection or File)');
+    const again = await workbench.resultsFinished('succeeded', 60_000);
+    await again.locator('.cell', { hasText: /^42$/ }).waitFor();
+
     await workbench.runCommand('Spark: Stop Local Spark');
     await workbench.runCommand('Notifications: Show Notifications');
     await workbench.page

@@ -1,30 +1,9 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, projectRoot, runtimeDir, testServer } from '../support/sparkTestServer.js';
-
-interface CliResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs the built CLI (dist/cli.js through bin/), as a user would. */
-function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(projectRoot(), 'bin', 'spark-workbench.js'), ...args], {
-      env: { ...process.env, SPARK_REMOTE: '', SPARK_CONNECT_AUTHENTICATE_TOKEN: '', SPARK_WORKBENCH_HOME: runtimeDir(), ...env },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+import { cli } from '../support/runCli.js';
+import { freePort, testServer } from '../support/sparkTestServer.js';
 
 describe('the spark-workbench CLI against a real Spark server', function () {
   this.timeout(120_000);

@@ -132,9 +132,10 @@ describe('connection manager and operations against a real Spark server', functi
           'slow',
           'dev',
         )) {
-          // Not at the very first progress: an interrupt that lands while Spark 4.2 is still preparing
-          // the join's main stage can be lost on the server (the job then runs to its end), which no
-          // client can undo; see README's known limits. A person's click comes later than this anyway.
+          // Not at the very first progress: an interrupt landing as the join's main stage starts can leave
+          // a job running (README, "When Spark fails"). Only the managed local server's UI lets the cancel
+          // kill such a job, and this test talks to the shared server as a remote one; failures.test.ts
+          // covers that moment on fresh local servers.
           if (event.type === 'progress' && slow && slow.tasks.total > 0 && !cancelTimer) {
             const id = slow.id;
             cancelTimer = setTimeout(() => tracker.cancel(id), 1_500);

@@ -38,8 +38,12 @@ export class FaultProxy {
     socket.on('close', () => this.sockets.delete(socket));
   }
 
-  async listen(): Promise<number> {
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+  /** Starts forwarding on `port` (any free one by default). */
+  async listen(port = 0): Promise<number> {
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(port, '127.0.0.1', resolve);
+    });
     const address = this.server.address();
     this.port = typeof address === 'object' && address ? address.port : 0;
     return this.port;
@@ -53,6 +57,39 @@ export class FaultProxy {
 
   async close(): Promise<void> {
     this.cutAll();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+}
+
+/**
+ * A listener on 127.0.0.1 that accepts connections and never answers: a server behind a dead link or a
+ * hung load balancer. Nothing is refused, so only a time limit ends a call to it.
+ */
+export class BlackHole {
+  private readonly server: Server;
+  private readonly sockets = new Set<Socket>();
+  port = 0;
+  accepted = 0;
+
+  constructor() {
+    this.server = createServer((socket) => {
+      this.accepted++;
+      this.sockets.add(socket);
+      socket.on('close', () => this.sockets.delete(socket));
+      socket.on('error', () => socket.destroy());
+      socket.resume(); // read and drop whatever the client sends
+    });
+  }
+
+  async listen(): Promise<number> {
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    const address = this.server.address();
+    this.port = typeof address === 'object' && address ? address.port : 0;
+    return this.port;
+  }
+
+  async close(): Promise<void> {
+    for (const socket of this.sockets) socket.destroy();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 }

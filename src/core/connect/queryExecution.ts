@@ -77,6 +77,8 @@ export interface ExecutionEnvironment {
   /** The client hears of every retry and every contact, for the connection's status. */
   readonly onRetry: (notice: RetryNotice) => void;
   readonly onContact: () => void;
+  /** The run gave up on a server that did not answer. */
+  readonly onUnreachable: () => void;
   readonly probe: (deadlineMs: number) => Promise<void>;
   readonly newOperationId: () => string;
   /**
@@ -310,6 +312,7 @@ export class QueryExecution implements AsyncIterable<ResultEvent> {
     const failure = asSparkError(error);
     if (this.env.lifetime.aborted) return asSparkError(this.env.lifetime.reason);
     if (this.abort.signal.aborted && failure.kind !== 'unavailable') return cancelledError(failure);
+    if (failure.kind === 'unavailable') this.env.onUnreachable();
     return this.env.enrichError(failure);
   }
 }

@@ -25,7 +25,7 @@ import { parseConnectionString, type ConnectionOptions } from './connectionStrin
 import { QueryExecution, type ExecuteOptions, type ExecutionEnvironment } from './queryExecution.js';
 import { DEFAULT_RETRY_POLICY, RetryPolicy } from './retryPolicy.js';
 import { SessionContext } from './sessionContext.js';
-import { retryTimeoutError, waitToRetry, type RetryNotice } from './retryWait.js';
+import { retryTimeoutError, sleep, waitToRetry, type RetryNotice } from './retryWait.js';
 import {
   DEFAULT_CANCEL_WATCH,
   watchCancelledOperation,
@@ -70,6 +70,10 @@ const NO_RETRY_POLICY = new RetryPolicy({ ...DEFAULT_RETRY_POLICY, maxRetries: 0
  * "Known limits"). The tag is the execution's own, so a late interrupt costs one small RPC.
  */
 export const FOLLOW_UP_INTERRUPTS_MS = [0, 250, 750, 1500, 3000];
+/** How long close() lets cancel watches finish before it ends them. */
+const CLOSE_WAITS_FOR_CANCELS_MS = 5_000;
+/** Each of close()'s goodbye calls (Interrupt all, ReleaseSession) gets this long. */
+const CLOSE_RPC_DEADLINE_MS = 2_000;
 
 export type OperationState = 'unknown' | 'running' | 'terminating' | 'succeeded' | 'failed' | 'cancelled';
 
@@ -104,14 +108,17 @@ export class SparkConnectClient {
   /** Aborted, with the error every call then fails with, once this client is done for (see fail()). */
   private readonly lifetime = new AbortController();
   private retrying = false;
+  /** The last call gave up on an unanswering server: close() then says no goodbye. */
+  private unreachable = false;
   private readonly retried = new Emitter<RetryNotice>();
   private readonly recovered = new Emitter<void>();
   /** A call or run is about to retry: the server did not answer. */
   readonly onDidRetry = this.retried.event;
   /** The server answered again after retries. */
   readonly onDidRecover = this.recovered.event;
-  /** Cancel watches still following their operation; close() ends them. */
+  /** Cancel watches still following their operation; close() gives them a moment, then ends them. */
   private readonly watches = new AbortController();
+  private readonly cancelWatches = new Set<Promise<CancelOutcome>>();
   private readonly cancelWatchTimings: Partial<CancelWatchTimings>;
   private readonly jobControl: JobControl | undefined;
   private readonly cancelStalled = new Emitter<{ operationId: string; tag: string }>();
@@ -182,6 +189,7 @@ export class SparkConnectClient {
   }
 
   private noteContact(): void {
+    this.unreachable = false;
     if (!this.retrying) return;
     this.retrying = false;
     this.recovered.fire();
@@ -207,6 +215,7 @@ export class SparkConnectClient {
       lifetime: this.lifetime.signal,
       onRetry: (notice) => this.noteRetry(notice),
       onContact: () => this.noteContact(),
+      onUnreachable: () => (this.unreachable = true),
       probe: (deadlineMs) => this.probe(deadlineMs),
       newOperationId: () => randomUUID(),
       cancel: (tag, operationId, onStall) => this.cancelExecution(tag, operationId, onStall),
@@ -373,7 +382,13 @@ export class SparkConnectClient {
         this.cancelStalled.fire({ operationId, tag });
       },
     });
-    return watch.catch(() => 'running' as const);
+    const settled = watch.catch(() => 'running' as const);
+    this.cancelWatches.add(settled);
+    settled.then(
+      () => this.cancelWatches.delete(settled),
+      () => this.cancelWatches.delete(settled),
+    );
+    return settled;
   }
 
   interruptAll(): Promise<string[]> {
@@ -477,9 +492,12 @@ export class SparkConnectClient {
           renewed = true;
           continue;
         }
-        if (deadline && failure.kind === 'deadlineExceeded' && Date.now() >= deadline.at)
+        if (deadline && failure.kind === 'deadlineExceeded' && Date.now() >= deadline.at) {
+          this.unreachable = true;
           throw retryTimeoutError(this.endpoint, deadline.limitMs, failure);
+        }
         if (!isRetryable(failure)) throw await this.enrichError(failure);
+        this.unreachable = true; // until an answer says otherwise
         await waitToRetry(
           {
             policy: retryPolicy,
@@ -505,23 +523,44 @@ export class SparkConnectClient {
   }
 
   private async release(): Promise<void> {
+    // A job an operation cancelled a moment ago may still be running or about to start: see its
+    // follow-ups out, and give its watch a few seconds to make sure it ends (or to kill it).
+    if (this.cancelWatches.size > 0) {
+      const enough = new AbortController();
+      await Promise.race([
+        Promise.all(this.cancelWatches),
+        sleep(CLOSE_WAITS_FOR_CANCELS_MS, enough.signal).catch(() => undefined),
+      ]);
+      enough.abort(); // no timer may keep a finished CLI process alive
+    }
     this.watches.abort();
-    // A job an operation cancelled a moment ago may still be about to start: see its follow-ups out.
     await Promise.all(this.cancelling);
-    await this.interrupt(InterruptRequest_InterruptType.ALL, { case: undefined }, NO_RETRY_POLICY).catch(() => undefined);
+    const serverGone = this.lifetime.signal.aborted || this.unreachable;
     this.closed = true;
     try {
-      await this.transport.unary(
-        'ReleaseSession',
-        ReleaseSessionRequestSchema,
-        ReleaseSessionResponseSchema,
-        create(ReleaseSessionRequestSchema, {
-          ...this.session.requestHeader(),
-        }),
-        { deadlineMs: 5_000 },
-      );
-    } catch {
-      // the server may already be gone; closing must still succeed
+      if (serverGone) return;
+      // Best effort, briefly: closing must not wait on a server that stopped answering.
+      const header = this.session.requestHeader();
+      await this.transport
+        .unary(
+          'Interrupt',
+          InterruptRequestSchema,
+          InterruptResponseSchema,
+          create(InterruptRequestSchema, { ...header, interruptType: InterruptRequest_InterruptType.ALL }),
+          { deadlineMs: CLOSE_RPC_DEADLINE_MS },
+        )
+        .catch(() => undefined);
+      await this.transport
+        .unary(
+          'ReleaseSession',
+          ReleaseSessionRequestSchema,
+          ReleaseSessionResponseSchema,
+          create(ReleaseSessionRequestSchema, header),
+          {
+            deadlineMs: CLOSE_RPC_DEADLINE_MS,
+          },
+        )
+        .catch(() => undefined);
     } finally {
       this.transport.close();
     }

@@ -17,7 +17,7 @@ export class SparkUiJobs implements JobControl {
 
   constructor(
     private readonly port: number,
-    private readonly timeoutMs = 2_000,
+    private readonly timeoutMs = 5_000,
   ) {}
 
   private url(path: string): string {
@@ -38,6 +38,11 @@ export class SparkUiJobs implements JobControl {
     });
     this.appId.catch(() => (this.appId = undefined));
     return this.appId;
+  }
+
+  /** The UI's first answer can take seconds (it initialises on first use): ask early, in the background. */
+  prime(): void {
+    this.application().catch(() => undefined);
   }
 
   async runningJobs(operationId: string, tag: string): Promise<number[]> {

@@ -124,11 +124,13 @@ export class ConnectionManager implements Disposable {
       this.setState({ kind: 'connecting', profile });
       // Loaded on first connect, not at activation: the client brings gRPC, protobuf and Arrow with it.
       const { SparkConnectClient } = await import('../connect/sparkConnectClient.js');
+      const jobs = localServer?.uiPort ? new SparkUiJobs(localServer.uiPort) : undefined;
+      jobs?.prime();
       client = new SparkConnectClient(options, {
         clientVersion: this.options.clientVersion,
         retryPolicy: this.options.retryPolicy,
         retryTimeoutMs: this.options.retryTimeoutMs?.(),
-        jobControl: localServer?.uiPort ? new SparkUiJobs(localServer.uiPort) : undefined,
+        jobControl: jobs,
       });
       const sparkVersion = await client.ping();
       if (this.stateValue.profile !== profile)

@@ -21,6 +21,36 @@ const restarted = new SparkError({
 const titles = (error: unknown, profile = TEST_SPARK) => failureNotice(error, profile)?.actions.map((a) => a.title);
 
 describe('failure notices', () => {
+  it('a local server that died offers Restart Local Spark; the log lines stay in the log', () => {
+    const died = new SparkError({
+      kind: 'serverStopped',
+      message:
+        'Local Spark stopped (exit code 52: out of memory). The Spark driver ran out of memory.\nLast lines of its log (x.log):\n  ERROR oom',
+    });
+    assert.deepEqual(failureNotice(died, LOCAL), {
+      message: 'Local Spark stopped (exit code 52: out of memory). The Spark driver ran out of memory.',
+      actions: [
+        { title: 'Restart Local Spark', command: 'sparkWorkbench.localSpark.restart', args: [] },
+        { title: 'Show Logs', command: 'sparkWorkbench.logs.show', args: [] },
+      ],
+    });
+    const stopped = new SparkError({ kind: 'serverStopped', message: 'Local Spark was stopped.' });
+    assert.deepEqual(titles(stopped, LOCAL), ['Start Local Spark', 'Show Logs']);
+  });
+
+  it("a failure Spark words badly is explained, with Spark's words left to the log", () => {
+    const lost = new SparkError({
+      kind: 'spark',
+      message: 'Job aborted due to stage failure: Task 1 in stage 3.0 failed: TaskResultLost (result lost from block manager)',
+    });
+    const notice = failureNotice(lost, LOCAL)!;
+    assert.match(notice.message, /^Task result lost: Spark lost a task's result/);
+    assert.match(notice.message, /sparkWorkbench\.localSpark\.driverMemory/);
+    const shutDown = new SparkError({ kind: 'spark', message: 'Job 3 cancelled because SparkContext was shut down' });
+    assert.deepEqual(titles(shutDown, LOCAL), ['Restart Local Spark', 'Show Logs']);
+    assert.deepEqual(titles(shutDown, TEST_SPARK), ['Show Logs']);
+  });
+
   it('an unreachable local server offers Start Local Spark, Edit Connection and Show Logs', () => {
     assert.deepEqual(failureNotice(unreachable, LOCAL), {
       message: 'Cannot reach the Spark server at 127.0.0.1:15002: connection refused (is the server running?).',

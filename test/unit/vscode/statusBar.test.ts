@@ -6,6 +6,27 @@ import { FakeHost } from './fakeHost.js';
 import { connectedState, FakeConnections, LOCAL, TEST_SPARK } from './fakeConnections.js';
 
 describe('status bar presentation', () => {
+  it('reconnecting: while a run retries an unanswering server, which retry of how many, and why', () => {
+    const retrying = {
+      ...connectedState(TEST_SPARK),
+      retry: { endpoint: '127.0.0.1:15003', attempt: 3, maxRetries: 15, delayMs: 800, reason: 'connection refused' },
+    } as const;
+    const shown = statusBarPresentation(retrying);
+    assert.equal(shown.text, '$(sync~spin) Spark: Reconnecting… (3 of 15)');
+    assert.match(String(shown.tooltip), /does not answer \(connection refused\); retrying\. Cancel the run to stop waiting\./);
+    assert.equal(shown.command, 'sparkWorkbench.logs.show');
+  });
+
+  it('a stopped local server: says so, and clicking restarts it', () => {
+    const error = new SparkError({ kind: 'serverStopped', message: 'Local Spark stopped (killed by signal 9, SIGKILL).' });
+    assert.deepEqual(statusBarPresentation({ kind: 'error', profile: LOCAL, error }), {
+      text: '$(debug-stop) Spark: Local Spark stopped',
+      tooltip: 'Local Spark stopped (killed by signal 9, SIGKILL).\n\nClick to restart it.',
+      command: 'sparkWorkbench.localSpark.restart',
+      isError: true,
+    });
+  });
+
   it('disconnected: a plug icon, and clicking connects', () => {
     assert.deepEqual(statusBarPresentation({ kind: 'disconnected', profile: TEST_SPARK }), {
       text: '$(debug-disconnect) Spark',
