@@ -68,5 +68,11 @@ describe('how the local server ended', () => {
     const text = describeServerExitWithLog(exit({ code: 52, outOfMemory: true, logLines: lines }));
     assert.match(text, /\nLast lines of its log \(\/tmp\/server-15002\.log\):\n {2}26\/12\/02 10:00:02 ERROR/);
     assert.equal(relevantLogLines(Array.from({ length: 20 }, (_, i) => `ERROR ${i}`).join('\n')).length, 5, 'at most five');
+    const uiNoise = [
+      '26/12/02 07:03:28 ERROR ServerRuntime$Responder: Error while closing the output stream in order to commit response.',
+      'java.io.UncheckedIOException: org.sparkproject.jetty.io.EofException: Broken pipe',
+      'Killed',
+    ].join('\n');
+    assert.deepEqual(relevantLogLines(uiNoise), ['Killed'], "the UI's web server complaining about a closed client is left out");
   });
 });

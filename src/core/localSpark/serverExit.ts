@@ -22,6 +22,8 @@ const SPARK_EXIT_OOM = 52;
 /** Spark's exit code for an uncaught exception in a driver thread (SparkExitCode.UNCAUGHT_EXCEPTION). */
 const SPARK_EXIT_UNCAUGHT = 50;
 const RELEVANT_LINE = /\b(ERROR|FATAL)\b|Exception|Error\b|OutOfMemory|Killed|Shutdown hook|shutting down/i;
+/** The UI's web server complaining about a client that went away says nothing about why Spark died. */
+const NOISE_LINE = /jetty|ServerRuntime\$Responder|Broken pipe/i;
 
 /**
  * Reads an exit status as the wrapper shell recorded it: a shell reports a process ended by signal N
@@ -35,7 +37,7 @@ export function exitFromStatus(status: number | undefined): { code?: number; sig
 /** The lines of a server log worth showing after a crash: the last `max` that report a failure. */
 export function relevantLogLines(log: string, max = 5): string[] {
   const lines = log.split(/\r?\n/).filter((line) => line.trim() !== '');
-  return lines.filter((line) => RELEVANT_LINE.test(line)).slice(-max);
+  return lines.filter((line) => RELEVANT_LINE.test(line) && !NOISE_LINE.test(line)).slice(-max);
 }
 
 export function logSaysOutOfMemory(log: string): boolean {

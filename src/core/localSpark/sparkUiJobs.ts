@@ -24,14 +24,15 @@ export class SparkUiJobs implements JobControl {
     return `http://127.0.0.1:${this.port}${path}`;
   }
 
-  private async get(path: string): Promise<Response> {
-    const response = await fetch(this.url(path), { signal: AbortSignal.timeout(this.timeoutMs), redirect: 'manual' });
+  private async get(path: string, timeoutMs = this.timeoutMs): Promise<Response> {
+    const response = await fetch(this.url(path), { signal: AbortSignal.timeout(timeoutMs), redirect: 'manual' });
     if (!response.ok) throw new Error(`Spark UI ${path}: HTTP ${response.status}`);
     return response;
   }
 
   private application(): Promise<string> {
-    this.appId ??= this.get('/api/v1/applications').then(async (response) => {
+    // The first request waits for the UI to initialise, which takes seconds on a busy machine.
+    this.appId ??= this.get('/api/v1/applications', 30_000).then(async (response) => {
       const apps = (await response.json()) as { id: string }[];
       if (!apps[0]) throw new Error('The Spark UI lists no application.');
       return apps[0].id;
