@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:net';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { LocalSparkServer, localServerUrl } from '../../src/core/localSpark/localSparkServer.js';
+import { freeLoopbackPort, LocalSparkServer, localServerUrl } from '../../src/core/localSpark/localSparkServer.js';
 import { SparkRuntimeInstaller } from '../../src/core/localSpark/sparkRuntime.js';
 
 /** Where the test run's server is: set by the top-level runner, or by startTestServer(). */
@@ -46,16 +45,8 @@ export function runtimeDir(): string {
   return process.env.SPARK_WORKBENCH_HOME ?? join(projectRoot(), '.spark');
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
+/** A port nothing listens on now, on 127.0.0.1. */
+export const freePort = freeLoopbackPort;
 
 export async function startTestServer(
   log: (line: string) => void = () => {},

@@ -344,7 +344,7 @@ function isAlive(pid: number): boolean {
 }
 
 /** A port nothing listens on now, on 127.0.0.1. */
-function freeLoopbackPort(): Promise<number> {
+export function freeLoopbackPort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);

@@ -64,16 +64,7 @@ export class ConnectionCommands implements Disposable {
     }
     profile ??= this.settings.defaultProfile();
     try {
-      await this.host.withProgress({ title: `Connecting to ${profile.name}`, cancellable: false }, async (progress) => {
-        const listener = this.connections.onDidConnectionStateChange((state) => {
-          if (state.kind === 'starting') progress.report(state.detail);
-        });
-        try {
-          await this.connections.connect(profile);
-        } finally {
-          listener.dispose();
-        }
-      });
+      await this.withStartingProgress(`Connecting to ${profile.name}`, () => this.connections.connect(profile));
       return true;
     } catch (error) {
       this.log.error(`Could not connect to ${profile.name}`, error);
@@ -123,16 +114,7 @@ export class ConnectionCommands implements Disposable {
     const local = this.settings.profiles().profiles.find((p) => p.kind === 'local');
     if (!local || local.kind !== 'local') return false;
     try {
-      await this.host.withProgress({ title: 'Restarting Local Spark', cancellable: false }, async (progress) => {
-        const listener = this.connections.onDidConnectionStateChange((state) => {
-          if (state.kind === 'starting') progress.report(state.detail);
-        });
-        try {
-          await this.connections.restartLocal(local);
-        } finally {
-          listener.dispose();
-        }
-      });
+      await this.withStartingProgress('Restarting Local Spark', () => this.connections.restartLocal(local));
       this.log.info('Local Spark restarted.');
       return true;
     } catch (error) {
@@ -140,6 +122,20 @@ export class ConnectionCommands implements Disposable {
       this.inform(showFailureNotice(this.host, error, local));
       return false;
     }
+  }
+
+  /** A progress notification that shows each step of starting the local server while `work` runs. */
+  private withStartingProgress(title: string, work: () => Promise<unknown>): Promise<unknown> {
+    return this.host.withProgress({ title, cancellable: false }, async (progress) => {
+      const listener = this.connections.onDidConnectionStateChange((state) => {
+        if (state.kind === 'starting') progress.report(state.detail);
+      });
+      try {
+        return await work();
+      } finally {
+        listener.dispose();
+      }
+    });
   }
 
   private async interruptAll(): Promise<void> {
