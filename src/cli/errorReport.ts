@@ -2,7 +2,8 @@ import { ConnectionStringError } from '../core/connect/connectionString.js';
 import { explainFailure } from '../core/connect/failureExplanation.js';
 import { SparkError } from '../core/connect/sparkError.js';
 import { PrerequisiteError } from '../core/localSpark/prerequisites.js';
-import { lineColumnOf, locateSparkError } from '../core/sql/errorLocation.js';
+import { lineColumnOf, locateInScript } from '../core/sql/errorLocation.js';
+import type { SqlStatement } from '../core/sql/statementSplitter.js';
 
 /** Exit statuses, so scripts can tell a bad query from a missing server. */
 export const EXIT = {
@@ -13,11 +14,21 @@ export const EXIT = {
   cancelled: 130,
 } as const;
 
+/** The SQL an error came from: a statement of a script (a file, or the command line's text). */
+export interface ErrorSource {
+  readonly script: string;
+  readonly statement: Pick<SqlStatement, 'text' | 'start'>;
+  /** The script's file, for a `FILE:LINE:COL:` line editors' problem matchers and CI logs point at. */
+  readonly path?: string;
+}
+
 /**
- * The error as a terminal shows it: class and SQL state, the message, and the SQL line with a caret.
- * A failure Spark words badly gets an explanation first; `verbose` adds Spark's own message in full.
+ * The error as a terminal shows it: with a file, first `FILE:LINE:COL: ERROR_CLASS message` (1-based,
+ * the range the editor's diagnostic has); then class and SQL state, the message, and the SQL line with a
+ * caret. A failure Spark words badly gets an explanation first; `verbose` adds Spark's own message.
  */
-export function describeError(error: unknown, sqlText?: string, verbose = false): { text: string; exitCode: number } {
+export function describeError(error: unknown, from?: ErrorSource | string, verbose = false): { text: string; exitCode: number } {
+  const source: ErrorSource | undefined = typeof from === 'string' ? { script: from, statement: { text: from, start: 0 } } : from;
   if (error instanceof SparkError) {
     const head = error.errorClass ? `error[${error.errorClass}]` : 'error';
     const state = error.sqlState ? ` (SQLSTATE ${error.sqlState})` : '';
@@ -28,14 +39,19 @@ export function describeError(error: unknown, sqlText?: string, verbose = false)
     const lines = [`${head}: ${message}${state}`];
     if (explanation && verbose) lines.push(`Spark said: ${error.message}`);
     else if (verbose && error.message !== message) lines.push(`Spark said: ${error.message}`);
-    const span = sqlText === undefined ? undefined : locateSparkError(sqlText, error);
-    if (sqlText !== undefined && span) {
+    const span = source && locateInScript(source.statement, error);
+    if (source?.path) {
+      const at = lineColumnOf(source.script, span?.start ?? source.statement.start);
+      lines.unshift(`${source.path}:${at.line}:${at.column}: ${error.errorClass ?? 'ERROR'} ${conciseMessage(error.message, error.errorClass)}`);
+    }
+    if (source && span) {
+      const sqlText = source.script;
       const { line, column } = lineColumnOf(sqlText, span.start);
-      const source = sqlText.split('\n')[line - 1] ?? '';
-      const width = Math.max(1, Math.min(span.end - span.start, source.length - column + 1));
+      const lineText = sqlText.split(/\r?\n/)[line - 1] ?? '';
+      const width = Math.max(1, Math.min(span.end - span.start, lineText.length - column + 1));
       const gutter = String(line).length;
       lines.push(`${' '.repeat(gutter)}--> line ${line}, column ${column}`);
-      lines.push(`${line} | ${source}`);
+      lines.push(`${line} | ${lineText}`);
       lines.push(`${' '.repeat(gutter)} | ${' '.repeat(column - 1)}${'^'.repeat(width)}`);
     }
     const exitCode =

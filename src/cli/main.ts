@@ -1,4 +1,5 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseConnectionString, redactConnectionString, type ConnectionOptions } from '../core/connect/connectionString.js';
 import { SparkConnectClient } from '../core/connect/sparkConnectClient.js';
@@ -10,7 +11,9 @@ import { SparkUiJobs } from '../core/localSpark/sparkUiJobs.js';
 import { DEFAULT_CONNECT_PORT } from '../core/localSpark/pinnedVersions.js';
 import { SparkRuntimeInstaller } from '../core/localSpark/sparkRuntime.js';
 import { describeError, EXIT } from './errorReport.js';
-import { writeResult, type OutputFormat } from './resultOutput.js';
+import { runSqlScript, ScriptStatementError, type SqlScript } from './sqlScript.js';
+import { parseParameterValue, type SqlParameterValue } from '../core/sql/sqlParameters.js';
+import type { OutputFormat } from './resultOutput.js';
 import { packageVersion, runtimeHome } from './runtimeHome.js';
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
@@ -118,6 +121,16 @@ function retryTimeoutOption(): Option {
   ).argParser(parseNonNegativeInt);
 }
 
+function collectParam(value: string, previous: Record<string, SqlParameterValue>): Record<string, SqlParameterValue> {
+  const match = /^([A-Za-z_]\w*)=(.*)$/s.exec(value);
+  if (!match) throw new InvalidArgumentError('expected name=value');
+  try {
+    return { ...previous, [match[1]!]: parseParameterValue(match[2]!) };
+  } catch (error) {
+    throw new InvalidArgumentError(error instanceof Error ? error.message : String(error));
+  }
+}
+
 function parseNonNegativeInt(value: string): number {
   if (!/^\d+$/.test(value)) throw new InvalidArgumentError('expected a whole number of seconds');
   return Number(value);
@@ -184,26 +197,40 @@ export function buildProgram(): Command {
 
   program
     .command('sql')
-    .description('run one SQL statement and print its result')
-    .argument('<query>', 'the SQL statement')
+    .description('run SQL statements in order in one Spark session and print their results')
+    .argument('[query]', 'the SQL: one statement or several separated by ;')
+    .option('--file <file.sql>', 'run the statements of a SQL file instead (errors are reported as FILE:LINE:COL)')
     .option('--remote <url>', 'Spark Connect URL, sc://host:port/;token=… (default: $SPARK_REMOTE, else the local server)')
-    .addOption(new Option('--format <format>', 'output format').choices(['table', 'json', 'csv']).default('table'))
-    .option('--limit <rows>', 'print at most this many rows', parsePositiveInt)
+    .addOption(
+      new Option('--format <format>', 'output: a table per statement, JSON Lines (an array per statement), or the last CSV')
+        .choices(['table', 'json', 'csv'])
+        .default('table'),
+    )
+    .option('--limit <rows>', "print at most this many rows of the last statement's result", parsePositiveInt)
+    .option('--param <name=value>', 'bind :name to a typed value (42, 12.50, 2024-01-31, \'text\'); repeatable', collectParam, {})
     .addOption(retryTimeoutOption())
     .option('--verbose', "print Spark's own message in full as well as the explanation")
     .addOption(portOption())
     .action(
       async (
-        query: string,
+        query: string | undefined,
         options: ConnectionFlags & {
+          file?: string;
           format: OutputFormat;
           limit?: number;
+          param: Record<string, SqlParameterValue>;
           verbose?: boolean;
         },
+        command: Command,
       ) => {
-        await runQuery(options, query, async (client, signal) => {
-          const execution = client.sql(query, { signal, maxRows: options.limit });
-          await writeResult(execution, options.format, (chunk) => process.stdout.write(chunk));
+        if ((query === undefined) === (options.file === undefined))
+          command.error('error: give the SQL as an argument or with --file, one of the two', { exitCode: EXIT.usage });
+        const script: SqlScript =
+          options.file === undefined ? { text: query! } : { text: readFileSync(options.file, 'utf8'), path: options.file };
+        await runQuery(options, script.text, async (client, signal) => {
+          await runSqlScript(client, script, { format: options.format, limit: options.limit, params: options.param, signal }, (chunk) =>
+            process.stdout.write(chunk),
+          );
         });
       },
     );
@@ -259,7 +286,11 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
     const wrapped = error as { sqlError?: unknown; sqlText?: string };
     const verbose = argv.includes('--verbose');
-    const { text, exitCode } = describeError(wrapped.sqlError ?? error, wrapped.sqlText, verbose);
+    const failure = wrapped.sqlError ?? error;
+    const { text, exitCode } =
+      failure instanceof ScriptStatementError
+        ? describeError(failure.cause, failure.source, verbose)
+        : describeError(failure, wrapped.sqlText, verbose);
     process.stderr.write(`${text}\n`);
     return exitCode;
   }

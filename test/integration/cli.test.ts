@@ -81,6 +81,95 @@ describe('the spark-workbench CLI against a real Spark server', function () {
     assert.match(result.stderr, / --> line 3, column 12\n3 \| WHERE id = = 1\n {2}\| {12}\^/);
   });
 
+  describe('scripts', () => {
+    it('runs several statements in order in one session: a temp view made by one is read by the next (JSON Lines)', async () => {
+      const result = await cli([
+        'sql',
+        'CREATE OR REPLACE TEMP VIEW hv AS SELECT id, id * 2 AS twice FROM range(4); SELECT sum(twice) AS total FROM hv',
+        '--remote',
+        testServer().url,
+        '--format',
+        'json',
+      ]);
+      assert.equal(result.code, 0, result.stderr);
+      assert.deepEqual(
+        result.stdout
+          .trimEnd()
+          .split('\n')
+          .map((line) => JSON.parse(line) as unknown),
+        [[], [{ total: 12 }]],
+      );
+    });
+
+    it('--file reports a failure as FILE:LINE:COL: ERROR_CLASS message, at the statement and column in the file', async () => {
+      const folder = mkdtempSync(join(tmpdir(), 'sw-cli-script-'));
+      try {
+        const file = join(folder, 'report.sql');
+        // A CRLF file, an emoji before the error, a comment with a semicolon: the column must still be exact.
+        writeFileSync(
+          file,
+          "-- first; the view\r\nCREATE OR REPLACE TEMP VIEW v AS SELECT id FROM range(3);\r\n\r\nSELECT '😀' AS smile,\r\n       misspelt\r\nFROM v;\r\nSELECT 1;\r\n",
+        );
+        const result = await cli(['sql', '--file', file, '--remote', testServer().url]);
+        assert.equal(result.code, 1);
+        const first = result.stderr.split('\n')[0]!;
+        assert.match(
+          first,
+          new RegExp(
+            `^${file.replace(/[.\\/]/g, '\\$&')}:5:8: UNRESOLVED_COLUMN\\.WITH_SUGGESTION A column, variable, or function parameter with name \`misspelt\` cannot be resolved`,
+          ),
+        );
+        assert.match(result.stderr, /--> line 5, column 8\n5 \| {8}misspelt\n {2}\| {8}\^{8}/);
+
+        const parse = join(folder, 'parse.sql');
+        writeFileSync(parse, 'SELECT 1;\nSELECT id\nFROM range(3)\nWHERE id = = 1;\n');
+        const parsed = await cli(['sql', '--file', parse, '--remote', testServer().url]);
+        assert.equal(parsed.code, 1);
+        assert.match(parsed.stderr.split('\n')[0]!, /parse\.sql:4:12: PARSE_SYNTAX_ERROR Syntax error at or near '='/);
+        const missing = join(folder, 'missing.sql');
+        writeFileSync(missing, 'SELECT 1;\n\nSELECT * FROM no_such_table');
+        const notFound = await cli(['sql', '--file', missing, '--remote', testServer().url]);
+        assert.match(
+          notFound.stderr.split('\n')[0]!,
+          /missing\.sql:3:15: TABLE_OR_VIEW_NOT_FOUND The table or view `no_such_table` cannot be found/,
+        );
+      } finally {
+        rmSync(folder, { recursive: true, force: true });
+      }
+    });
+
+    it('binds --param values as typed literals: a date, a decimal, a string with a quote, a timestamp', async () => {
+      const result = await cli([
+        'sql',
+        'SELECT :d AS d, typeof(:d) AS dt, :n AS n, typeof(:n) AS nt, :s AS s, :t AS t, typeof(:t) AS tt',
+        '--param',
+        'd=2024-02-29',
+        '--param',
+        'n=12.50',
+        '--param',
+        "s='it''s; not -- SQL'",
+        '--param',
+        't=2024-01-02 03:04:05.123456',
+        '--remote',
+        testServer().url,
+        '--format',
+        'json',
+      ]);
+      assert.equal(result.code, 0, result.stderr);
+      assert.deepEqual(JSON.parse(result.stdout), [
+        {
+          d: '2024-02-29',
+          dt: 'date',
+          n: '12.50',
+          nt: 'decimal(4,2)',
+          s: "it's; not -- SQL",
+          t: '2024-01-02T03:04:05.123456',
+          tt: 'timestamp_ntz',
+        },
+      ]);
+    });
+  });
+
   it('exits 3 with a sentence when the server is unreachable or the token is wrong', async () => {
     const port = await freePort();
     const unreachable = await cli(['sql', 'SELECT 1', '--remote', `sc://127.0.0.1:${port}`], {});

@@ -18,6 +18,20 @@ describe('locating a Spark error in the SQL text', () => {
     assert.deepEqual(locateSparkError(sql, error), { start: 13, end: 17 });
   });
 
+  it("reads Spark's offsets as code points: after an emoji they differ from JavaScript's, and Spark's fragment is cut wrong", () => {
+    // Measured on Spark 4.2.1: startIndex 29 counts code points; the fragment is Java's substring(29, 37).
+    const sql = "SELECT '😀' AS smile,\r\n       misspelt\r\nFROM range(1)";
+    const error = new SparkError({ kind: 'spark', message: 'x', queryContexts: [context(29, 36, ' misspel')] });
+    const span = locateSparkError(sql, error)!;
+    assert.equal(sql.slice(span.start, span.end), 'misspelt');
+    const parse = new SparkError({
+      kind: 'spark',
+      message: "[PARSE_SYNTAX_ERROR] Syntax error at or near '='. (line 1, pos 25)",
+    });
+    const at = locateSparkError("SELECT '😀' AS smile, 1 = = 2", parse)!;
+    assert.equal(at.start, 26, 'the second =, counted in UTF-16 units');
+  });
+
   it('searches for the fragment when the offsets disagree with the text', () => {
     const sql = '😀 SELECT nope';
     const error = new SparkError({ kind: 'spark', message: 'x', queryContexts: [context(9, 12, 'nope')] });

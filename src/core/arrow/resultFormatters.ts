@@ -13,12 +13,23 @@ export function uniqueColumnNames(schema: Schema): string[] {
   });
 }
 
-/** Writes one JSON array of row objects, batch by batch, never holding the whole result. */
+/**
+ * Writes one JSON array of row objects, batch by batch, never holding the whole result; with `lines`,
+ * on a single line (one JSON Lines document).
+ */
 export class JsonArrayWriter {
   private names: string[] | undefined;
   private first = true;
+  private readonly open: string;
+  private readonly separator: string;
+  private readonly close: string;
 
-  constructor(private readonly sink: TextSink) {}
+  constructor(
+    private readonly sink: TextSink,
+    options: { readonly lines?: boolean } = {},
+  ) {
+    [this.open, this.separator, this.close] = options.lines ? ['[', ',', ']\n'] : ['[\n', ',\n', '\n]\n'];
+  }
 
   writeBatch(batch: RecordBatch): void {
     this.names ??= uniqueColumnNames(batch.schema);
@@ -26,13 +37,13 @@ export class JsonArrayWriter {
     for (const row of rowsOf(batch)) {
       const object: Record<string, unknown> = {};
       row.forEach((value, i) => (object[names[i]!] = toJsonValue(value)));
-      this.sink(`${this.first ? '[\n' : ',\n'}${JSON.stringify(object)}`);
+      this.sink(`${this.first ? this.open : this.separator}${JSON.stringify(object)}`);
       this.first = false;
     }
   }
 
   end(): void {
-    this.sink(this.first ? '[]\n' : '\n]\n');
+    this.sink(this.first ? '[]\n' : this.close);
   }
 }
 

@@ -15,6 +15,8 @@ import type { CancelOutcome } from './cancelWatch.js';
 import type { SessionContext } from './sessionContext.js';
 import { asSparkError, cancelledError, SparkError } from './sparkError.js';
 import { Emitter } from '../util/events.js';
+import type { SqlParameterValue } from '../sql/sqlParameters.js';
+import { namedArguments } from './sqlArguments.js';
 
 export interface StageProgress {
   readonly stageId: number;
@@ -65,6 +67,8 @@ export interface ExecuteOptions {
   readonly maxRows?: number;
   /** Ask Spark (4.1+) to cut Arrow batches into chunks of about this many bytes (at least 1024). */
   readonly arrowChunkSizeBytes?: number;
+  /** Values of the statement's `:name` parameters, bound as typed literals (SQL only). */
+  readonly args?: Readonly<Record<string, SqlParameterValue>>;
 }
 
 export interface ExecutionEnvironment {
@@ -173,7 +177,7 @@ export class QueryExecution implements AsyncIterable<ResultEvent> {
       // The statement runs eagerly as a command; a query comes back as a relation to fetch,
       // a command (DDL, SHOW, SET…) as its finished output in a LocalRelation.
       let relation: Relation | undefined;
-      for await (const event of this.run(sqlCommandPlan(this.input.sql), (r) => (relation = r))) yield event;
+      for await (const event of this.run(sqlCommandPlan(this.input.sql, this.options.args), (r) => (relation = r))) yield event;
       if (!relation)
         throw new SparkError({
           kind: 'other',
@@ -317,14 +321,15 @@ export class QueryExecution implements AsyncIterable<ResultEvent> {
   }
 }
 
-function sqlCommandPlan(query: string): Plan {
+function sqlCommandPlan(query: string, args: Readonly<Record<string, SqlParameterValue>> | undefined): Plan {
+  const sql = args && Object.keys(args).length > 0 ? { query, namedArguments: namedArguments(args) } : { query };
   return {
     opType: {
       case: 'command',
       value: {
         commandType: {
           case: 'sqlCommand',
-          value: { input: { relType: { case: 'sql', value: { query } } } },
+          value: { input: { relType: { case: 'sql', value: sql } } },
         },
       },
     },

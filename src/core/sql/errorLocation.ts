@@ -16,27 +16,50 @@ export interface LineColumn {
 /**
  * Where in `sqlText` a Spark error points. Analysis errors carry query contexts (0-based, stop
  * inclusive); parse errors only "(line L, pos P)" in their message, a point we widen to the token there.
- * The context's fragment is checked against the text, and searched for when the offsets disagree
- * (characters outside the BMP before the error can shift Spark's offsets).
+ * Spark's parser counts in code points, JavaScript strings in UTF-16 units: the two differ after a
+ * character outside the BMP (an emoji), so offsets are converted, and a context's fragment is checked
+ * against the text (and searched for as a last resort).
  */
 export function locateSparkError(sqlText: string, error: Pick<SparkError, 'sqlContext' | 'parsePosition'>): TextSpan | undefined {
   const context = error.sqlContext;
   if (context && context.stopIndex >= context.startIndex) {
-    const start = context.startIndex;
-    const end = context.stopIndex + 1;
-    if (sqlText.slice(start, end) === context.fragment || !context.fragment) {
-      if (end <= sqlText.length) return { start, end };
-    }
-    const found = sqlText.indexOf(context.fragment);
+    // Spark's offsets count code points, but it cuts the fragment from Java's UTF-16 string at those
+    // same numbers: the fragment matches the UTF-16 reading, the span is the code-point one.
+    const start = utf16OffsetOfCodePoint(sqlText, context.startIndex);
+    const end = utf16OffsetOfCodePoint(sqlText, context.stopIndex + 1);
+    const cutAsSparkDoes = sqlText.slice(context.startIndex, context.stopIndex + 1);
+    if (context.stopIndex < sqlText.length && (!context.fragment || cutAsSparkDoes === context.fragment)) return { start, end };
+    const found = context.fragment ? sqlText.indexOf(context.fragment) : -1;
     if (found !== -1) return { start: found, end: found + context.fragment.length };
   }
   const position = error.parsePosition;
   if (position) {
-    const start = offsetOf(sqlText, position.line, position.column + 1);
-    if (start === undefined) return undefined;
+    const lineStart = offsetOf(sqlText, position.line, 1);
+    if (lineStart === undefined) return undefined;
+    const start = lineStart + utf16OffsetOfCodePoint(sqlText.slice(lineStart), position.column);
+    if (start > sqlText.length) return undefined;
     return { start, end: start + tokenLengthAt(sqlText, start) };
   }
   return undefined;
+}
+
+/** Where an error of one statement of a script points, in the script's own offsets. */
+export function locateInScript(
+  statement: { readonly text: string; readonly start: number },
+  error: Pick<SparkError, 'sqlContext' | 'parsePosition'>,
+): TextSpan | undefined {
+  const span = locateSparkError(statement.text, error);
+  return span && { start: statement.start + span.start, end: statement.start + span.end };
+}
+
+/** The UTF-16 offset of the `codePoints`-th code point of `text` (its length when past the end). */
+export function utf16OffsetOfCodePoint(text: string, codePoints: number): number {
+  let offset = 0;
+  for (let i = 0; i < codePoints && offset < text.length; i++) {
+    const unit = text.charCodeAt(offset);
+    offset += unit >= 0xd800 && unit <= 0xdbff && offset + 1 < text.length ? 2 : 1;
+  }
+  return offset;
 }
 
 /** The offset of a 1-based line and column, or undefined when outside the text. */
