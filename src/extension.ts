@@ -8,7 +8,7 @@ import { SparkRuntimeInstaller } from './core/localSpark/sparkRuntime.js';
 import { OperationTracker } from './core/operations/operationTracker.js';
 import { ConnectionManager } from './core/session/connectionManager.js';
 import type { Disposable } from './core/util/events.js';
-import { WorkbenchCommands } from './vscode/catalogCommands.js';
+import { WorkbenchCommands } from './vscode/catalog/catalogCommands.js';
 import { ConnectionCommands } from './vscode/connections/connectionCommands.js';
 import { ConnectionSettings } from './vscode/connections/connectionSettings.js';
 import { ConnectionStatusBar } from './vscode/connections/connectionStatusBar.js';
@@ -20,6 +20,11 @@ import { ResultsPanels } from './vscode/results/resultsPanels.js';
 import { ChartDataService } from './vscode/results/chartDataService.js';
 import { CancelStallNotices } from './vscode/runs/cancelStallNotice.js';
 import { QueryRunner } from './vscode/runs/queryRunner.js';
+import { ParameterPrompts } from './vscode/sql/parameterPrompts.js';
+import { PlanDocuments } from './vscode/sql/planDocuments.js';
+import { SqlCodeLenses } from './vscode/sql/sqlCodeLenses.js';
+import { SqlDiagnostics } from './vscode/sql/sqlDiagnostics.js';
+import { SqlRunCommands } from './vscode/sql/sqlRunCommands.js';
 import { CatalogView } from './vscode/views/catalogView.js';
 import { ConnectionView } from './vscode/views/connectionView.js';
 import { OperationsView } from './vscode/views/operationsView.js';
@@ -75,10 +80,30 @@ export function activate(context: vscode.ExtensionContext): SparkWorkbenchApi {
       bundleRoot: vscode.Uri.joinPath(context.extensionUri, 'dist', 'webview'),
       rowLimit: () => resultSettings().get<number>('rowLimit', 10_000),
       chartPushdownThreshold: () => resultSettings().get<number>('chartPushdownThreshold', 20_000),
-      exportResult: (sql, title, format) => exporter.export(sql, title, format),
+      exportResult: (sql, title, format, args) => exporter.export(sql, title, format, args),
       chartData: (request) => charts.chartData(request),
     }),
   );
+
+  const sqlDiagnostics = own(new SqlDiagnostics(host));
+  own(
+    new SqlRunCommands(
+      host,
+      {
+        inPanel: (query) => results.show(query),
+        quietly: (sql, title, options) => runner.stream(sql, title, options),
+        explain: async (sql, args) => (await connections.client()).explain(sql, 'formatted', args),
+      },
+      sqlDiagnostics,
+      new ParameterPrompts(host, {
+        get: (key) => context.workspaceState.get(key),
+        update: (key, value) => Promise.resolve(context.workspaceState.update(key, value)),
+      }),
+      own(new PlanDocuments(host)),
+      log,
+    ),
+  );
+  own(host.registerCodeLenses('sql', new SqlCodeLenses()));
 
   own(new ConnectionStatusBar(host, connections));
   own(new ConnectionCommands(host, connections, settings, tokens, log));

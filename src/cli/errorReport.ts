@@ -2,6 +2,7 @@ import { ConnectionStringError } from '../core/connect/connectionString.js';
 import { explainFailure } from '../core/connect/failureExplanation.js';
 import { SparkError } from '../core/connect/sparkError.js';
 import { PrerequisiteError } from '../core/localSpark/prerequisites.js';
+import { conciseSparkMessage } from '../core/sql/conciseMessage.js';
 import { lineColumnOf, locateInScript } from '../core/sql/errorLocation.js';
 import type { SqlStatement } from '../core/sql/statementSplitter.js';
 
@@ -42,7 +43,9 @@ export function describeError(error: unknown, from?: ErrorSource | string, verbo
     const span = source && locateInScript(source.statement, error);
     if (source?.path) {
       const at = lineColumnOf(source.script, span?.start ?? source.statement.start);
-      lines.unshift(`${source.path}:${at.line}:${at.column}: ${error.errorClass ?? 'ERROR'} ${conciseMessage(error.message, error.errorClass)}`);
+      lines.unshift(
+        `${source.path}:${at.line}:${at.column}: ${error.errorClass ?? 'ERROR'} ${conciseMessage(error.message, error.errorClass)}`,
+      );
     }
     if (source && span) {
       const sqlText = source.script;
@@ -74,16 +77,5 @@ export function describeError(error: unknown, from?: ErrorSource | string, verbo
   };
 }
 
-/**
- * Spark's message repeats the class and SQL state we print anyway, and appends the analyzed plan or an
- * ASCII-art copy of the query; a terminal needs only the sentence.
- */
-export function conciseMessage(message: string, errorClass?: string): string {
-  let text = message.split(/;\n|\n\n|\n== SQL/)[0]!.trim();
-  if (errorClass && text.startsWith(`[${errorClass}]`)) text = text.slice(errorClass.length + 2).trim();
-  return text
-    .replace(/\s*SQLSTATE: \w+;?/, '')
-    .replace(/;? line \d+ pos \d+;?$/, '')
-    .replace(/\s*\(line \d+, pos \d+\)$/, '')
-    .trim();
-}
+/** Spark's message without what is printed beside it (class, SQL state) or after it (plans). */
+export const conciseMessage = conciseSparkMessage;

@@ -207,7 +207,7 @@ export function buildProgram(): Command {
         .default('table'),
     )
     .option('--limit <rows>', "print at most this many rows of the last statement's result", parsePositiveInt)
-    .option('--param <name=value>', 'bind :name to a typed value (42, 12.50, 2024-01-31, \'text\'); repeatable', collectParam, {})
+    .option('--param <name=value>', "bind :name to a typed value (42, 12.50, 2024-01-31, 'text'); repeatable", collectParam, {})
     .addOption(retryTimeoutOption())
     .option('--verbose', "print Spark's own message in full as well as the explanation")
     .addOption(portOption())
@@ -228,8 +228,11 @@ export function buildProgram(): Command {
         const script: SqlScript =
           options.file === undefined ? { text: query! } : { text: readFileSync(options.file, 'utf8'), path: options.file };
         await runQuery(options, script.text, async (client, signal) => {
-          await runSqlScript(client, script, { format: options.format, limit: options.limit, params: options.param, signal }, (chunk) =>
-            process.stdout.write(chunk),
+          await runSqlScript(
+            client,
+            script,
+            { format: options.format, limit: options.limit, params: options.param, signal },
+            (chunk) => process.stdout.write(chunk),
           );
         });
       },

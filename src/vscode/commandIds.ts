@@ -19,7 +19,10 @@ export const COMMANDS = {
     show: 'sparkWorkbench.logs.show',
   },
   sql: {
+    runStatement: 'sparkWorkbench.sql.runStatement',
     runSelection: 'sparkWorkbench.sql.runSelection',
+    runFile: 'sparkWorkbench.sql.runFile',
+    explain: 'sparkWorkbench.sql.explain',
   },
   catalog: {
     refresh: 'sparkWorkbench.catalog.refresh',

@@ -35,6 +35,8 @@ import {
 } from './cancelWatch.js';
 import { asSparkError, isRetryable, SparkError } from './sparkError.js';
 import { Emitter } from '../util/events.js';
+import type { SqlParameterValue } from '../sql/sqlParameters.js';
+import { namedArguments } from './sqlArguments.js';
 import { SparkConnectTransport } from './transport.js';
 import { SparkVersion, supports } from './version.js';
 
@@ -254,10 +256,14 @@ export class SparkConnectClient {
     return response.result.case === 'schema' ? response.result.value.schema : undefined;
   }
 
-  async explain(query: string, mode: ExplainMode = 'simple'): Promise<string> {
+  async explain(
+    query: string,
+    mode: ExplainMode = 'simple',
+    args?: Readonly<Record<string, SqlParameterValue>>,
+  ): Promise<string> {
     const response = await this.analyze({
       case: 'explain',
-      value: { plan: sqlRootPlan(query), explainMode: EXPLAIN_MODES[mode] },
+      value: { plan: sqlRootPlan(query, args), explainMode: EXPLAIN_MODES[mode] },
     });
     return response.result.case === 'explain' ? response.result.value.explainString : '';
   }
@@ -576,11 +582,12 @@ export class SparkConnectClient {
   }
 }
 
-function sqlRootPlan(query: string): Plan {
+function sqlRootPlan(query: string, args?: Readonly<Record<string, SqlParameterValue>>): Plan {
+  const sql = args && Object.keys(args).length > 0 ? { query, namedArguments: namedArguments(args) } : { query };
   return {
     opType: {
       case: 'root',
-      value: { relType: { case: 'sql', value: { query } } },
+      value: { relType: { case: 'sql', value: sql } },
     },
   } as unknown as Plan;
 }

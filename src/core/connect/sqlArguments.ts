@@ -6,7 +6,10 @@ import { epochDays, wallClockMicros, type SqlParameterValue } from '../sql/sqlPa
  */
 export function namedArguments(args: Readonly<Record<string, SqlParameterValue>>): Record<string, object> {
   return Object.fromEntries(
-    Object.entries(args).map(([name, value]) => [name, { exprType: { case: 'literal', value: { literalType: literalOf(value) } } }]),
+    Object.entries(args).map(([name, value]) => [
+      name,
+      { exprType: { case: 'literal', value: { literalType: literalOf(value) } } },
+    ]),
   );
 }
 

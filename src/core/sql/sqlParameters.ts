@@ -82,7 +82,9 @@ export function parseParameterValue(input: string): SqlParameterValue {
     const kind = typed[1]!.toUpperCase() === 'DATE' ? 'date' : 'timestampNtz';
     const value = typed[2]!;
     if (kind === 'date' ? isDate(value) : isTimestamp(value)) return { type: kind, value };
-    throw new Error(`${typed[1]!.toUpperCase()} '${value}' is not a valid ${kind === 'date' ? 'date (YYYY-MM-DD)' : 'timestamp (YYYY-MM-DD HH:MM:SS)'}.`);
+    throw new Error(
+      `${typed[1]!.toUpperCase()} '${value}' is not a valid ${kind === 'date' ? 'date (YYYY-MM-DD)' : 'timestamp (YYYY-MM-DD HH:MM:SS)'}.`,
+    );
   }
   if (isDate(text)) return { type: 'date', value: text };
   if (isTimestamp(text)) return { type: 'timestampNtz', value: text.replace('T', ' ') };
@@ -129,7 +131,14 @@ export function formatParameterValue(value: SqlParameterValue): string {
 /** Microseconds since the epoch of a wall-clock timestamp read as UTC (TIMESTAMP_NTZ's encoding). */
 export function wallClockMicros(text: string): bigint {
   const match = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,6}))?)?$/.exec(text)!;
-  const millis = Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]), Number(match[4]), Number(match[5]), Number(match[6] ?? 0));
+  const millis = Date.UTC(
+    Number(match[1]),
+    Number(match[2]) - 1,
+    Number(match[3]),
+    Number(match[4]),
+    Number(match[5]),
+    Number(match[6] ?? 0),
+  );
   return BigInt(millis) * 1000n + BigInt((match[7] ?? '').padEnd(6, '0') || '0');
 }
 

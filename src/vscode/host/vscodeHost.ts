@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { vscodeEditorHost } from './vscodeEditorHost.js';
 import type { StatusBarEntry, TreeItemDescription, TreeSource, WorkbenchHost } from './workbenchHost.js';
 
 /**
@@ -6,6 +7,7 @@ import type { StatusBarEntry, TreeItemDescription, TreeSource, WorkbenchHost } f
  * descriptions to VS Code objects. Decisions belong in the callers, which are unit-tested with a fake.
  */
 export const vscodeHost: WorkbenchHost = {
+  ...vscodeEditorHost,
   isTrusted: () => vscode.workspace.isTrusted,
   settings: (section) => vscode.workspace.getConfiguration(section),
 
@@ -33,12 +35,6 @@ export const vscodeHost: WorkbenchHost = {
   },
 
   writeClipboard: (text) => Promise.resolve(vscode.env.clipboard.writeText(text)),
-  activeEditorText: () => {
-    const editor = vscode.window.activeTextEditor;
-    if (!editor) return undefined;
-    const { document, selection } = editor;
-    return { document: document.getText(), selection: selection.isEmpty ? undefined : document.getText(selection) };
-  },
 
   createStatusBarItem: ({ id, name, priority }): StatusBarEntry => {
     const item = vscode.window.createStatusBarItem(id, vscode.StatusBarAlignment.Left, priority);

@@ -2,6 +2,7 @@
 // the status bar use, in plain types. `vscodeHost.ts` implements it once over the real API; unit tests
 // implement it with a fake, so everything written against this interface runs in plain Node.
 import type { Disposable, Event } from '../../core/util/events.js';
+import type { EditorHost } from './editorHost.js';
 
 export interface QuickPickEntry {
   readonly label: string;
@@ -16,8 +17,12 @@ export interface QuickPickOptions {
 export interface InputBoxOptions {
   readonly title?: string;
   readonly prompt?: string;
+  /** The text the box starts with. */
+  readonly value?: string;
   readonly password?: boolean;
   readonly ignoreFocusOut?: boolean;
+  /** A message saying what is wrong with the text, or undefined when it is acceptable. */
+  readonly validateInput?: (text: string) => string | undefined;
 }
 
 /** A progress notification. */
@@ -40,12 +45,6 @@ export interface SettingsSection {
   get<T>(key: string, fallback: T): T;
   /** The value per scope, so untrusted workspaces can ignore the workspace's own. */
   inspect<T>(key: string): { readonly globalValue?: T; readonly defaultValue?: T } | undefined;
-}
-
-/** The active text editor's text; `selection` is undefined when nothing is selected. */
-export interface EditorText {
-  readonly document: string;
-  readonly selection: string | undefined;
 }
 
 /** Plain text, or Markdown (rendered untrusted: no command links run). */
@@ -100,7 +99,7 @@ export interface TreeSource<T> {
   treeItem(node: T): TreeItemDescription;
 }
 
-export interface WorkbenchHost {
+export interface WorkbenchHost extends EditorHost {
   /** Whether the workspace is trusted (false in Restricted Mode). */
   isTrusted(): boolean;
   settings(section: string): SettingsSection;
@@ -123,7 +122,6 @@ export interface WorkbenchHost {
   setContext(key: string, value: unknown): Promise<void>;
 
   writeClipboard(text: string): Promise<void>;
-  activeEditorText(): EditorText | undefined;
 
   createStatusBarItem(options: StatusBarItemOptions): StatusBarEntry;
   createLogChannel(name: string): LogChannel;

@@ -1,6 +1,7 @@
 import type { Table } from 'apache-arrow';
 import type { ChartField } from '../../core/charts/chartFields.js';
 import type { OperationTracker } from '../../core/operations/operationTracker.js';
+import type { SqlParameterValue } from '../../core/sql/sqlParameters.js';
 import type { ConnectionManager } from '../../core/session/connectionManager.js';
 import type { ChartDataResult } from '../../webview/results/protocol.js';
 
@@ -14,6 +15,8 @@ export interface ChartDataRequest {
   readonly loadedRows: number;
   /** Every row of the result is loaded in the grid. */
   readonly complete: boolean;
+  /** Values of the query's `:name` parameters. */
+  readonly args?: Readonly<Record<string, SqlParameterValue>>;
   /** A newer chart request (or a closed panel) stops this one's Spark work. */
   readonly signal?: AbortSignal;
 }
@@ -39,7 +42,7 @@ export class ChartDataService {
     ]);
     const result = await chartInSpark(
       { sql: request.sql, spec: request.spec, fields: request.fields, timeZone: request.timeZone },
-      (sql) => this.runToTable(sql, request.signal),
+      (sql) => this.runToTable(sql, request.signal, request.args),
     );
     if (result.kind === 'unsupported')
       return {
@@ -55,10 +58,14 @@ export class ChartDataService {
     };
   }
 
-  private async runToTable(sql: string, signal: AbortSignal | undefined): Promise<Table> {
+  private async runToTable(
+    sql: string,
+    signal: AbortSignal | undefined,
+    args: Readonly<Record<string, SqlParameterValue>> | undefined,
+  ): Promise<Table> {
     const { Table } = await import('apache-arrow');
     const client = await this.connections.client(this.connections.profile ?? undefined);
-    const execution = client.sql(sql, { signal });
+    const execution = client.sql(sql, { signal, args });
     const batches = [];
     let schema;
     try {

@@ -2,6 +2,7 @@ import type { Schema } from 'apache-arrow';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { ExportFormat } from '../../webview/results/protocol.js';
+import type { SqlParameterValue } from '../../core/sql/sqlParameters.js';
 import type { OutputLog } from '../outputLog.js';
 import type { QueryRunner } from '../runs/queryRunner.js';
 
@@ -24,7 +25,12 @@ export class ResultExporter {
     private readonly distPath: string,
   ) {}
 
-  async export(sql: string, title: string, format: ExportFormat): Promise<void> {
+  async export(
+    sql: string,
+    title: string,
+    format: ExportFormat,
+    args?: Readonly<Record<string, SqlParameterValue>>,
+  ): Promise<void> {
     const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
     const name = `${title.replace(/[^\w.-]+/g, '_').slice(0, 40) || 'result'}.${format === 'arrow' ? 'arrow' : format}`;
     const target = await vscode.window.showSaveDialog({
@@ -39,6 +45,7 @@ export class ResultExporter {
     );
     let schema: Schema | undefined;
     const summary = await this.runner.stream(sql, `Export ${title} to ${format.toUpperCase()}`, {
+      args,
       onEvent: async (event) => {
         if (event.type === 'schema') schema = event.schema;
         if (event.type === 'batch') await writer.write(event.batch);

@@ -2,7 +2,10 @@ import type { RecordBatch, Schema } from 'apache-arrow';
 import * as vscode from 'vscode';
 import { DisposableStore } from '../../core/util/events.js';
 import type { OutputLog } from '../outputLog.js';
+import { describeProgress, type TrackedOperation } from '../../core/operations/operationTracker.js';
+import type { SqlParameterValue } from '../../core/sql/sqlParameters.js';
 import type { QueryRunner, RunSummary } from '../runs/queryRunner.js';
+import { parseWebviewMessage } from '../../webview/results/protocol.js';
 import type {
   ChartDataResult,
   ExportFormat,
@@ -16,6 +19,11 @@ import { resultsHtml } from './resultsHtml.js';
 
 export const RESULTS_VIEW_TYPE = 'sparkWorkbench.results';
 
+function describeMessage(value: unknown): string {
+  const type = typeof value === 'object' && value !== null ? (value as { type?: unknown }).type : undefined;
+  return typeof type === 'string' ? `type ${type.slice(0, 40)}` : typeof value;
+}
+
 /** What a results panel needs from the rest of the extension. */
 export interface ResultsPanelServices {
   readonly runner: QueryRunner;
@@ -23,14 +31,32 @@ export interface ResultsPanelServices {
   readonly bundleRoot: vscode.Uri;
   readonly rowLimit: () => number;
   readonly chartPushdownThreshold: () => number;
-  readonly exportResult: (sql: string, title: string, format: ExportFormat) => Promise<void>;
+  readonly exportResult: (
+    sql: string,
+    title: string,
+    format: ExportFormat,
+    args: Readonly<Record<string, SqlParameterValue>> | undefined,
+  ) => Promise<void>;
   readonly chartData: (request: ChartDataRequest) => Promise<ChartDataResult>;
+}
+
+/** How often a running query's progress (stages, tasks, rows, bytes, elapsed) is sent to the panel. */
+const PROGRESS_INTERVAL_MS = 250;
+
+/** What to run in a panel: SQL and the values of its `:name` parameters. */
+export interface PanelQuery {
+  readonly sql: string;
+  readonly title: string;
+  readonly args?: Readonly<Record<string, SqlParameterValue>>;
+  /** A Spark error of the statement is shown by the caller (a diagnostic), not as a notification too. */
+  readonly sparkErrorsShownByCaller?: boolean;
 }
 
 interface CurrentRun {
   readonly runId: number;
   readonly sql: string;
   readonly title: string;
+  readonly args: Readonly<Record<string, SqlParameterValue>> | undefined;
   readonly rowLimit: number;
   readonly abort: AbortController;
   schema: Schema | undefined;
@@ -64,7 +90,12 @@ export class ResultsPanel implements vscode.Disposable {
     panel.webview.html = resultsHtml(panel.webview, services.bundleRoot, panel.title);
     panel.iconPath = new vscode.ThemeIcon('table');
     this.disposables.add(
-      panel.webview.onDidReceiveMessage((message: WebviewMessage) => {
+      panel.webview.onDidReceiveMessage((posted: unknown) => {
+        const message = parseWebviewMessage(posted);
+        if (!message) {
+          services.log.error(`Results panel: ignored a malformed message from the webview (${describeMessage(posted)})`);
+          return;
+        }
         this.receive(message).catch(() => undefined);
       }),
     );
@@ -86,12 +117,14 @@ export class ResultsPanel implements vscode.Disposable {
   }
 
   /** Runs a query in this panel, replacing what it showed; a run still going here is cancelled first. */
-  async run(sql: string, title: string, rowLimit = this.services.rowLimit()): Promise<RunSummary> {
+  async run(query: PanelQuery, rowLimit = this.services.rowLimit()): Promise<RunSummary> {
+    const { sql, title, args } = query;
     this.current?.abort.abort();
     const run: CurrentRun = {
       runId: this.nextRunId++,
       sql,
       title,
+      args,
       rowLimit,
       abort: new AbortController(),
       schema: undefined,
@@ -114,33 +147,42 @@ export class ResultsPanel implements vscode.Disposable {
       },
     });
     const { schemaToIpc, batchToIpc, headOfBatch } = await import('../../core/arrow/arrowIpc.js');
-    let lastStatsAt = 0;
-    let progressText = '';
-    const statsOf = (rows: number, bytes: number, elapsedMs: number): RunStats => ({
+    let operation: TrackedOperation | undefined;
+    let bytes = 0;
+    const startedAt = Date.now();
+    const statsOf = (rows: number, arrowBytes: number, elapsedMs: number): RunStats => ({
       rows,
-      bytes,
+      bytes: arrowBytes,
       elapsedMs,
-      progress: progressText,
+      progress: operation ? describeProgress({ ...operation, rows: 0 }) : '',
+      stages: operation?.stages,
+      tasks: operation?.tasks,
     });
-    const summary = await this.services.runner.stream(sql, title, {
-      // One row past the limit tells whether more exist, without fetching them.
-      maxRows: rowLimit + 1,
-      signal: run.abort.signal,
-      onEvent: (event, stats, progress) => {
-        if (run !== this.current || this.disposed) return;
-        progressText = progress;
-        if (event.type === 'schema') {
-          run.schema = event.schema;
-          this.post({ type: 'schema', runId: run.runId, ipc: schemaToIpc(event.schema) });
-        }
-        if (event.type === 'batch') this.forwardBatch(run, event.batch, batchToIpc, headOfBatch);
-        const now = Date.now();
-        if (now - lastStatsAt >= 100) {
-          lastStatsAt = now;
-          this.post({ type: 'stats', runId: run.runId, stats: statsOf(run.loadedRows, stats.arrowBytes, now - stats.startedAt) });
-        }
-      },
-    });
+    // Spark can compute for minutes before the first row: the elapsed time and its stage and task
+    // counts tick on a timer, not only when rows arrive.
+    const ticker = setInterval(() => {
+      if (run === this.current && !this.disposed)
+        this.post({ type: 'stats', runId: run.runId, stats: statsOf(run.loadedRows, bytes, Date.now() - startedAt) });
+    }, PROGRESS_INTERVAL_MS);
+    const summary = await this.services.runner
+      .stream(sql, title, {
+        // One row past the limit tells whether more exist, without fetching them.
+        maxRows: rowLimit + 1,
+        args,
+        sparkErrorsShownByCaller: query.sparkErrorsShownByCaller,
+        signal: run.abort.signal,
+        onOperation: (tracked) => (operation = tracked),
+        onEvent: (event, stats) => {
+          if (run !== this.current || this.disposed) return;
+          bytes = stats.arrowBytes;
+          if (event.type === 'schema') {
+            run.schema = event.schema;
+            this.post({ type: 'schema', runId: run.runId, ipc: schemaToIpc(event.schema) });
+          }
+          if (event.type === 'batch') this.forwardBatch(run, event.batch, batchToIpc, headOfBatch);
+        },
+      })
+      .finally(() => clearInterval(ticker));
     run.finished = true;
     if (run === this.current && !this.disposed) {
       this.post({
@@ -189,11 +231,11 @@ export class ResultsPanel implements vscode.Disposable {
         run?.abort.abort();
         return;
       case 'loadMore':
-        if (run) await this.run(run.sql, run.title, run.rowLimit + this.services.rowLimit());
+        if (run) await this.run(run, run.rowLimit + this.services.rowLimit());
         return;
       case 'runAgain': {
         const query = run ?? this.restoredQuery;
-        if (query) await this.run(query.sql, query.title);
+        if (query) await this.run(query);
         return;
       }
       case 'rerunInSpark': {
@@ -207,12 +249,12 @@ export class ResultsPanel implements vscode.Disposable {
         ]
           .filter(Boolean)
           .join(', ');
-        await this.run(sql, `${run.title} (${what} in Spark)`);
+        await this.run({ sql, title: `${run.title} (${what} in Spark)`, args: run.args });
         return;
       }
       case 'export': {
         const query = run ?? this.restoredQuery;
-        if (query) await this.services.exportResult(query.sql, query.title, message.format);
+        if (query) await this.services.exportResult(query.sql, query.title, message.format, run?.args);
         return;
       }
       case 'copy':
@@ -229,6 +271,7 @@ export class ResultsPanel implements vscode.Disposable {
         const result = await this.services
           .chartData({
             sql: run.sql,
+            args: run.args,
             spec: message.spec,
             fields: run.schema ? chartFieldsOf(run.schema) : [],
             timeZone: message.timeZone,

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { PersistedResultsState } from '../../webview/results/protocol.js';
-import { ResultsPanel, RESULTS_VIEW_TYPE, type ResultsPanelServices } from './resultsPanel.js';
+import type { RunSummary } from '../runs/queryRunner.js';
+import { ResultsPanel, RESULTS_VIEW_TYPE, type PanelQuery, type ResultsPanelServices } from './resultsPanel.js';
 
 /**
  * Opens a results panel per query (running the same query again reuses its panel) and brings panels
@@ -18,21 +19,24 @@ export class ResultsPanels implements vscode.Disposable {
     });
   }
 
-  /** Runs a query and shows its result as it streams in. */
-  async show(sql: string, title: string): Promise<void> {
-    let panel = [...this.panels].find((candidate) => candidate.sql === sql);
+  /**
+   * Runs a query and shows its result as it streams in: in the panel already showing the same SQL, or
+   * a new one. Resolves with how the run ended.
+   */
+  async show(query: PanelQuery): Promise<RunSummary> {
+    let panel = [...this.panels].find((candidate) => candidate.sql === query.sql);
     if (panel) panel.reveal();
     else {
       const webviewPanel = vscode.window.createWebviewPanel(
         RESULTS_VIEW_TYPE,
-        `Results: ${title}`,
+        `Results: ${query.title}`,
         { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
         // The grid holds loaded rows in the webview; keeping it alive while hidden avoids refetching them.
         { enableScripts: true, retainContextWhenHidden: true, localResourceRoots: [this.services.bundleRoot] },
       );
       panel = this.track(new ResultsPanel(webviewPanel, this.services));
     }
-    await panel.run(sql, title);
+    return panel.run(query);
   }
 
   private track(panel: ResultsPanel): ResultsPanel {

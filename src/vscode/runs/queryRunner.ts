@@ -2,6 +2,7 @@ import type { ExecutionStats, ResultEvent } from '../../core/connect/queryExecut
 import { asSparkError, type SparkError } from '../../core/connect/sparkError.js';
 import { describeProgress, type OperationTracker, type TrackedOperation } from '../../core/operations/operationTracker.js';
 import type { ConnectionManager } from '../../core/session/connectionManager.js';
+import type { SqlParameterValue } from '../../core/sql/sqlParameters.js';
 import type { WorkbenchHost } from '../host/workbenchHost.js';
 import type { OutputLog } from '../outputLog.js';
 import { showFailureNotice } from './failureNotice.js';
@@ -11,6 +12,12 @@ export interface StreamOptions {
   readonly maxRows?: number;
   /** Stops the run like the notification's cancel button does. */
   readonly signal?: AbortSignal;
+  /** Values of the statement's `:name` parameters. */
+  readonly args?: Readonly<Record<string, SqlParameterValue>>;
+  /** The run's entry in the Operations view, as soon as it exists: its progress changes live. */
+  readonly onOperation?: (operation: TrackedOperation) => void;
+  /** A Spark error of the statement itself is shown where the caller puts it (a diagnostic), not as a notification. */
+  readonly sparkErrorsShownByCaller?: boolean;
   /** Every result event, in order, with the execution's running counters; a returned promise holds the stream back until it settles. */
   readonly onEvent?: (event: ResultEvent, stats: Readonly<ExecutionStats>, progressText: string) => void | Promise<void>;
 }
@@ -52,7 +59,7 @@ export class QueryRunner {
       const client = await this.connections.client(this.connections.profile ?? undefined);
       const connectionName = this.connections.profile?.name ?? 'Spark';
       await this.host.withProgress({ title: `Spark: ${title}`, cancellable: true }, async (progress, cancellation) => {
-        const execution = client.sql(sql, { maxRows: options.maxRows });
+        const execution = client.sql(sql, { maxRows: options.maxRows, args: options.args });
         stats = execution.stats;
         let tracked: TrackedOperation | undefined;
         let lastMessage = '';
@@ -70,7 +77,10 @@ export class QueryRunner {
         options.signal?.addEventListener('abort', abort);
         if (options.signal?.aborted) execution.cancel();
         try {
-          for await (const event of this.operations.follow(execution, title, connectionName, (o) => (tracked = o))) {
+          for await (const event of this.operations.follow(execution, title, connectionName, (o) => {
+            tracked = o;
+            options.onOperation?.(o);
+          })) {
             await options.onEvent?.(event, execution.stats, report());
           }
         } finally {
@@ -90,9 +100,10 @@ export class QueryRunner {
       }
       this.connections.reportFailure(error);
       this.log.error(title, error);
-      showFailureNotice(this.host, error, this.connections.profile).catch((failure: unknown) =>
-        this.log.error('Showing a failure', failure),
-      );
+      if (!(options.sparkErrorsShownByCaller && error.kind === 'spark'))
+        showFailureNotice(this.host, error, this.connections.profile).catch((failure: unknown) =>
+          this.log.error('Showing a failure', failure),
+        );
       return { ...this.summary('failed', stats, startedAt), error };
     }
   }

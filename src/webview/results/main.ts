@@ -34,6 +34,12 @@ const titleText = append(toolbar, 'span', 'title');
 const status = append(toolbar, 'span', 'status');
 status.id = 'status';
 status.setAttribute('role', 'status');
+// Spark's tasks done of all its tasks so far; without tasks yet, it moves without a value.
+const progressBar = append(app, 'div', 'progress');
+progressBar.id = 'progress';
+progressBar.setAttribute('role', 'progressbar');
+progressBar.hidden = true;
+const progressFill = append(progressBar, 'div', 'progress-fill');
 const actions = append(toolbar, 'span', 'actions');
 const button = (label: string, id: string, onClick: () => void, tooltip: string) => {
   const element = append(actions, 'button', 'button');
@@ -232,7 +238,9 @@ function receive(data: HostMessage): void {
       return;
     }
     case 'stats':
-      if (data.runId === run?.runId) status.textContent = describeStats(data.stats, running, false);
+      if (data.runId !== run?.runId) return;
+      status.textContent = describeStats(data.stats, running, false);
+      if (running) showProgress(data.stats);
       return;
     case 'runFinished': {
       if (data.runId !== run?.runId) return;
@@ -263,8 +271,25 @@ function receive(data: HostMessage): void {
 
 let pendingScroll: { top: number; left: number } | undefined;
 
+function showProgress(stats: RunStats): void {
+  const tasks = stats.tasks;
+  progressBar.hidden = false;
+  const known = tasks !== undefined && tasks.total > 0;
+  progressBar.classList.toggle('indeterminate', !known);
+  progressFill.style.width = known ? `${Math.round((100 * tasks.completed) / tasks.total)}%` : '';
+  if (known) {
+    progressBar.setAttribute('aria-valuenow', String(tasks.completed));
+    progressBar.setAttribute('aria-valuemax', String(tasks.total));
+  } else {
+    progressBar.removeAttribute('aria-valuenow');
+    progressBar.removeAttribute('aria-valuemax');
+  }
+}
+
 function setRunState(runState: string): void {
   running = runState === 'running';
+  progressBar.hidden = !running;
+  if (running) showProgress({ rows: 0, bytes: 0, elapsedMs: 0, progress: '' });
   document.body.dataset.runState = runState;
   cancelButton.hidden = !running;
   runAgainButton.hidden = running || runState === 'idle';
@@ -357,7 +382,7 @@ function describeStats(stats: RunStats, stillRunning: boolean, truncated: boolea
     formatDuration(stats.elapsedMs),
     formatBytes(stats.bytes),
   ];
-  if (stillRunning && stats.progress) parts.push(stats.progress);
+  if (stillRunning && stats.progress) parts.unshift(stats.progress);
   return `${stillRunning ? 'Running… ' : ''}${parts.join(' · ')}`;
 }
 

@@ -24,8 +24,11 @@ export interface RunStats {
   readonly rows: number;
   readonly bytes: number;
   readonly elapsedMs: number;
-  /** Stage and task counts from Spark's execution progress, when there are any. */
+  /** Stage and task counts from Spark's execution progress in words, when there are any. */
   readonly progress: string;
+  /** Spark's stages and tasks of the run so far (the progress bar follows the tasks). */
+  readonly stages?: { readonly done: number; readonly total: number };
+  readonly tasks?: { readonly completed: number; readonly total: number; readonly running: number };
 }
 
 export type HostMessage =
@@ -96,4 +99,55 @@ export interface PersistedResultsState {
   readonly sql: string;
   readonly columnWidths?: Record<string, number>;
   readonly tab?: 'grid' | 'chart';
+}
+
+const EXPORT_FORMATS: readonly ExportFormat[] = ['csv', 'json', 'parquet', 'arrow'];
+const isString = (value: unknown): value is string => typeof value === 'string';
+const isInteger = (value: unknown): value is number => Number.isSafeInteger(value);
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * A message from the webview as the host may act on it, or undefined: the webview runs page code, so
+ * what it posts is checked field by field at the boundary, never cast.
+ */
+export function parseWebviewMessage(value: unknown): WebviewMessage | undefined {
+  if (!isObject(value) || !isString(value.type)) return undefined;
+  const m = value;
+  switch (m.type) {
+    case 'ready':
+    case 'loadMore':
+    case 'runAgain':
+    case 'cancel':
+      return { type: m.type };
+    case 'rerunInSpark': {
+      if (!Array.isArray(m.columns) || !m.columns.every(isString) || !isString(m.filter)) return undefined;
+      let sort: SortSpec | undefined;
+      if (m.sort !== undefined) {
+        if (!isObject(m.sort) || !isString(m.sort.column) || typeof m.sort.descending !== 'boolean') return undefined;
+        sort = { column: m.sort.column, descending: m.sort.descending };
+      }
+      return { type: 'rerunInSpark', columns: m.columns as string[], sort, filter: m.filter };
+    }
+    case 'export':
+      return EXPORT_FORMATS.includes(m.format as ExportFormat) ? { type: 'export', format: m.format as ExportFormat } : undefined;
+    case 'copy':
+      return isString(m.text) && isString(m.what) ? { type: 'copy', text: m.text, what: m.what } : undefined;
+    case 'chartRequest':
+      return isInteger(m.requestId) && isObject(m.spec) && isInteger(m.loadedRows) && isString(m.timeZone)
+        ? { type: 'chartRequest', requestId: m.requestId, spec: m.spec, loadedRows: m.loadedRows, timeZone: m.timeZone }
+        : undefined;
+    case 'saveFile': {
+      const content = m.content;
+      if (!isString(m.suggestedName) || !(isString(content) || content instanceof Uint8Array) || !isObject(m.filters))
+        return undefined;
+      const filters = Object.entries(m.filters);
+      if (!filters.every(([, extensions]) => Array.isArray(extensions) && extensions.every(isString))) return undefined;
+      // A name only: the save dialog picks the folder, and the webview never names a path.
+      const name = m.suggestedName.replace(/[\\/]/g, '_');
+      return { type: 'saveFile', suggestedName: name, content, filters: Object.fromEntries(filters) as Record<string, string[]> };
+    }
+    default:
+      return undefined;
+  }
 }

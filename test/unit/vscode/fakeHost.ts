@@ -2,7 +2,16 @@
 // each test says: the fake side of the seam in src/vscode/host/workbenchHost.ts.
 import { Emitter, type Disposable } from '../../../src/core/util/events.js';
 import type {
-  EditorText,
+  CodeLensSource,
+  CompletionSource,
+  DiagnosticItem,
+  DiagnosticSink,
+  DocumentChange,
+  DocumentSnapshot,
+  EditorSnapshot,
+  HoverSource,
+} from '../../../src/vscode/host/editorHost.js';
+import type {
   InputBoxOptions,
   LogChannel,
   ProgressOptions,
@@ -101,7 +110,21 @@ export class FakeHost implements WorkbenchHost {
   readonly executed: { id: string; args: unknown[] }[] = [];
   readonly contexts = new Map<string, unknown>();
   clipboard = '';
-  editor: EditorText | undefined;
+  /** The active editor a command sees. */
+  editor: EditorSnapshot | undefined;
+  /** Open documents by URI. */
+  readonly documents = new Map<string, DocumentSnapshot>();
+  /** What each diagnostic collection shows, by collection name and document URI. */
+  readonly diagnostics = new Map<string, Map<string, readonly DiagnosticItem[]>>();
+  readonly codeLensSources = new Map<string, CodeLensSource>();
+  readonly completionSources = new Map<string, { source: CompletionSource; triggers: readonly string[] }>();
+  readonly hoverSources = new Map<string, HoverSource>();
+  readonly readOnlyDocuments = new Map<string, (uri: string) => string | undefined>();
+  readonly shownDocuments: { uri: string; language?: string; beside?: boolean }[] = [];
+  private readonly documentChanged = new Emitter<{ document: DocumentSnapshot; changes: readonly DocumentChange[] }>();
+  readonly onDidChangeDocument = this.documentChanged.event;
+  private readonly documentClosed = new Emitter<string>();
+  readonly onDidCloseDocument = this.documentClosed.event;
   readonly statusBarItems: FakeStatusBarItem[] = [];
   readonly logChannels = new Map<string, FakeLogChannel>();
   readonly trees = new Map<string, { source: TreeSource<unknown>; showCollapseAll: boolean }>();
@@ -213,8 +236,65 @@ export class FakeHost implements WorkbenchHost {
     this.clipboard = text;
   }
 
-  activeEditorText(): EditorText | undefined {
+  /** Opens `text` as the active editor's document, the cursor at `cursor` (and an optional selection). */
+  openEditor(uri: string, text: string, cursor = 0, selection?: { start: number; end: number }): DocumentSnapshot {
+    const document: DocumentSnapshot = { uri, fileName: uri.replace(/^file:\/\//, ''), languageId: 'sql', version: 1, text };
+    this.documents.set(uri, document);
+    this.editor = { document, selections: selection ? [selection] : [], cursor };
+    return document;
+  }
+
+  /** Replaces [start, end) of an open document with `text`, as typing would, and tells the listeners. */
+  editDocument(uri: string, start: number, end: number, text: string): DocumentSnapshot {
+    const old = this.documents.get(uri)!;
+    const document = { ...old, version: old.version + 1, text: old.text.slice(0, start) + text + old.text.slice(end) };
+    this.documents.set(uri, document);
+    if (this.editor?.document.uri === uri) this.editor = { ...this.editor, document };
+    this.documentChanged.fire({ document, changes: [{ start, end, length: text.length }] });
+    return document;
+  }
+
+  closeDocument(uri: string): void {
+    this.documents.delete(uri);
+    this.documentClosed.fire(uri);
+  }
+
+  activeEditor(): EditorSnapshot | undefined {
     return this.editor;
+  }
+
+  document(uri: string): DocumentSnapshot | undefined {
+    return this.documents.get(uri);
+  }
+
+  createDiagnostics(name: string): DiagnosticSink {
+    const shown = new Map<string, readonly DiagnosticItem[]>();
+    this.diagnostics.set(name, shown);
+    return { set: (uri, items) => shown.set(uri, items), dispose: () => this.diagnostics.delete(name) };
+  }
+
+  registerCodeLenses(language: string, source: CodeLensSource): Disposable {
+    this.codeLensSources.set(language, source);
+    return { dispose: () => this.codeLensSources.delete(language) };
+  }
+
+  registerCompletions(language: string, source: CompletionSource, triggers: readonly string[]): Disposable {
+    this.completionSources.set(language, { source, triggers });
+    return { dispose: () => this.completionSources.delete(language) };
+  }
+
+  registerHovers(language: string, source: HoverSource): Disposable {
+    this.hoverSources.set(language, source);
+    return { dispose: () => this.hoverSources.delete(language) };
+  }
+
+  registerReadOnlyDocuments(scheme: string, content: (uri: string) => string | undefined): Disposable {
+    this.readOnlyDocuments.set(scheme, content);
+    return { dispose: () => this.readOnlyDocuments.delete(scheme) };
+  }
+
+  async showDocument(uri: string, options: { readonly language?: string; readonly beside?: boolean }): Promise<void> {
+    this.shownDocuments.push({ uri, ...options });
   }
 
   createStatusBarItem(options: StatusBarItemOptions): FakeStatusBarItem {

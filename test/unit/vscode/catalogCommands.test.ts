@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { WorkbenchCommands } from '../../../src/vscode/catalogCommands.js';
+import { WorkbenchCommands } from '../../../src/vscode/catalog/catalogCommands.js';
 import type { CatalogNode } from '../../../src/vscode/views/catalogNodes.js';
 import { FakeHost } from './fakeHost.js';
 
@@ -19,14 +19,14 @@ function setup() {
   const commands = new WorkbenchCommands(
     host,
     { refresh: () => calls.refreshes++ },
-    { show: async (sql, title) => void shown.push({ sql, title }) },
+    { show: async ({ sql, title }) => void shown.push({ sql, title }) },
     (id) => calls.cancelled.push(id),
     () => calls.clears++,
   );
   return { host, shown, calls, commands };
 }
 
-describe('catalog, SQL and operations commands', () => {
+describe('catalog and operations commands', () => {
   it('Preview Rows opens the first rows of the table, as many as the previewRows setting says', async () => {
     const { host, shown } = setup();
     await host.run('sparkWorkbench.catalog.preview', ORDERS);
@@ -66,54 +66,5 @@ describe('catalog, SQL and operations commands', () => {
     await host.run('sparkWorkbench.operations.cancel', { id: 42, title: 'SELECT 1' });
     await host.run('sparkWorkbench.operations.clear');
     assert.deepEqual(calls, { refreshes: 1, cancelled: [42], clears: 1 });
-  });
-
-  describe('Run SQL (Selection or File)', () => {
-    it('runs the selection when there is one', async () => {
-      const { host, shown } = setup();
-      host.editor = { document: 'SELECT 1;\nSELECT 2;', selection: '  SELECT 2;\n' };
-      await host.run('sparkWorkbench.sql.runSelection');
-      assert.deepEqual(shown, [{ sql: 'SELECT 2;', title: 'SELECT 2;' }]);
-    });
-
-    it('runs the whole file otherwise, named after its first line of code rather than a comment', async () => {
-      const { host, shown } = setup();
-      host.editor = {
-        document: '-- revenue per region\n\n  SELECT region, sum(amount)\nFROM sales GROUP BY region\n',
-        selection: undefined,
-      };
-      await host.run('sparkWorkbench.sql.runSelection');
-      assert.deepEqual(shown, [
-        {
-          sql: '-- revenue per region\n\n  SELECT region, sum(amount)\nFROM sales GROUP BY region',
-          title: 'SELECT region, sum(amount)',
-        },
-      ]);
-    });
-
-    it('cuts the title to 60 characters', async () => {
-      const { host, shown } = setup();
-      const long = `SELECT ${'a, '.repeat(40)}b FROM t`;
-      host.editor = { document: long, selection: undefined };
-      await host.run('sparkWorkbench.sql.runSelection');
-      assert.equal(shown[0]?.title, long.slice(0, 60));
-    });
-
-    it('a file of comments only is named after its first line', async () => {
-      const { host, shown } = setup();
-      host.editor = { document: '-- nothing yet', selection: undefined };
-      await host.run('sparkWorkbench.sql.runSelection');
-      assert.deepEqual(shown, [{ sql: '-- nothing yet', title: '-- nothing yet' }]);
-    });
-
-    it('runs nothing without an editor, or with only blanks to run', async () => {
-      const { host, shown } = setup();
-      await host.run('sparkWorkbench.sql.runSelection');
-      host.editor = { document: '  \n\t', selection: undefined };
-      await host.run('sparkWorkbench.sql.runSelection');
-      host.editor = { document: 'SELECT 1', selection: '   ' };
-      await host.run('sparkWorkbench.sql.runSelection');
-      assert.deepEqual(shown, []);
-    });
   });
 });

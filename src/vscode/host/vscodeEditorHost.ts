@@ -1,0 +1,181 @@
+import * as vscode from 'vscode';
+import type { CompletionItem, CompletionKind, DiagnosticItem, DocumentSnapshot, EditorHost, TextRange } from './editorHost.js';
+
+const COMPLETION_KINDS: Record<CompletionKind, vscode.CompletionItemKind> = {
+  keyword: vscode.CompletionItemKind.Keyword,
+  function: vscode.CompletionItemKind.Function,
+  table: vscode.CompletionItemKind.Struct,
+  view: vscode.CompletionItemKind.Interface,
+  column: vscode.CompletionItemKind.Field,
+  schema: vscode.CompletionItemKind.Module,
+  catalog: vscode.CompletionItemKind.Folder,
+  variable: vscode.CompletionItemKind.Variable,
+};
+
+const SEVERITIES: Record<DiagnosticItem['severity'], vscode.DiagnosticSeverity> = {
+  error: vscode.DiagnosticSeverity.Error,
+  warning: vscode.DiagnosticSeverity.Warning,
+  information: vscode.DiagnosticSeverity.Information,
+};
+
+export function snapshot(document: vscode.TextDocument): DocumentSnapshot {
+  return {
+    uri: document.uri.toString(),
+    fileName: document.fileName,
+    languageId: document.languageId,
+    version: document.version,
+    text: document.getText(),
+  };
+}
+
+function range(r: TextRange): vscode.Range {
+  return new vscode.Range(r.startLine, r.startCharacter, r.endLine, r.endCharacter);
+}
+
+function findDocument(uri: string): vscode.TextDocument | undefined {
+  return vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri);
+}
+
+/** The editor half of the seam over the real `vscode` module: one API call per member. */
+export const vscodeEditorHost: EditorHost = {
+  activeEditor: () => {
+    const editor = vscode.window.activeTextEditor;
+    if (!editor) return undefined;
+    const { document } = editor;
+    return {
+      document: snapshot(document),
+      selections: editor.selections
+        .filter((s) => !s.isEmpty)
+        .map((s) => ({ start: document.offsetAt(s.start), end: document.offsetAt(s.end) })),
+      cursor: document.offsetAt(editor.selection.active),
+    };
+  },
+  document: (uri) => {
+    const found = findDocument(uri);
+    return found && snapshot(found);
+  },
+  onDidChangeDocument: (listener) =>
+    vscode.workspace.onDidChangeTextDocument((event) => {
+      if (event.contentChanges.length === 0) return;
+      listener({
+        document: snapshot(event.document),
+        changes: event.contentChanges.map((c) => ({
+          start: c.rangeOffset,
+          end: c.rangeOffset + c.rangeLength,
+          length: c.text.length,
+        })),
+      });
+    }),
+  onDidCloseDocument: (listener) => vscode.workspace.onDidCloseTextDocument((document) => listener(document.uri.toString())),
+  createDiagnostics: (name) => {
+    const collection = vscode.languages.createDiagnosticCollection(name);
+    return {
+      set: (uri, items) =>
+        collection.set(
+          vscode.Uri.parse(uri),
+          items.map((item) => {
+            const diagnostic = new vscode.Diagnostic(range(item.range), item.message, SEVERITIES[item.severity]);
+            diagnostic.source = item.source;
+            if (item.code)
+              diagnostic.code = item.code.target
+                ? { value: item.code.value, target: vscode.Uri.parse(item.code.target) }
+                : item.code.value;
+            return diagnostic;
+          }),
+        ),
+      dispose: () => collection.dispose(),
+    };
+  },
+  registerCodeLenses: (language, source) => {
+    const changed = new vscode.EventEmitter<void>();
+    const subscription = source.onDidChange?.(() => changed.fire());
+    const registration = vscode.languages.registerCodeLensProvider(
+      { language },
+      {
+        onDidChangeCodeLenses: changed.event,
+        provideCodeLenses: (document) =>
+          source.lenses(snapshot(document)).map(
+            (lens) =>
+              new vscode.CodeLens(range(lens.range), {
+                title: lens.title,
+                tooltip: lens.tooltip,
+                command: lens.command,
+                arguments: [...lens.args],
+              }),
+          ),
+      },
+    );
+    return {
+      dispose: () => {
+        registration.dispose();
+        subscription?.dispose();
+        changed.dispose();
+      },
+    };
+  },
+  registerCompletions: (language, source, triggerCharacters) =>
+    vscode.languages.registerCompletionItemProvider(
+      { language },
+      {
+        provideCompletionItems: async (document, position, token) => {
+          const abort = new AbortController();
+          const cancelled = token.onCancellationRequested(() => abort.abort());
+          try {
+            const items = await source.complete(snapshot(document), document.offsetAt(position), abort.signal);
+            return items.map((item) => completionItem(document, item));
+          } finally {
+            cancelled.dispose();
+          }
+        },
+      },
+      ...triggerCharacters,
+    ),
+  registerHovers: (language, source) =>
+    vscode.languages.registerHoverProvider(
+      { language },
+      {
+        provideHover: async (document, position, token) => {
+          const abort = new AbortController();
+          const cancelled = token.onCancellationRequested(() => abort.abort());
+          try {
+            const info = await source.hover(snapshot(document), document.offsetAt(position), abort.signal);
+            if (!info) return undefined;
+            // Untrusted Markdown: names and types from Spark render as text, no command links run.
+            return new vscode.Hover(
+              new vscode.MarkdownString(info.markdown),
+              new vscode.Range(document.positionAt(info.start), document.positionAt(info.end)),
+            );
+          } finally {
+            cancelled.dispose();
+          }
+        },
+      },
+    ),
+  registerReadOnlyDocuments: (scheme, content) =>
+    vscode.workspace.registerTextDocumentContentProvider(scheme, {
+      provideTextDocumentContent: (uri) => content(uri.toString()) ?? '',
+    }),
+  showDocument: async (uri, options) => {
+    let document = await vscode.workspace.openTextDocument(vscode.Uri.parse(uri));
+    if (options.language && document.languageId !== options.language)
+      document = await vscode.languages.setTextDocumentLanguage(document, options.language);
+    await vscode.window.showTextDocument(document, {
+      viewColumn: options.beside ? vscode.ViewColumn.Beside : undefined,
+      preview: true,
+      preserveFocus: false,
+    });
+  },
+};
+
+function completionItem(document: vscode.TextDocument, item: CompletionItem): vscode.CompletionItem {
+  const completion = new vscode.CompletionItem(
+    item.detail ? { label: item.label, description: item.detail } : item.label,
+    COMPLETION_KINDS[item.kind],
+  );
+  completion.insertText = item.insertText;
+  completion.sortText = item.sortText;
+  if (item.documentation) completion.documentation = new vscode.MarkdownString(item.documentation);
+  if (item.replace)
+    completion.range = new vscode.Range(document.positionAt(item.replace.start), document.positionAt(item.replace.end));
+  return completion;
+}
