@@ -54,7 +54,7 @@ describe('Spark Workbench in Restricted Mode', function () {
     await expectRefusal();
     await workbench.openFile('query.sql');
     await workbench.page.locator('.editor-instance .view-lines').click();
-    await workbench.runCommand('Spark: Run SQL (Selection or File)');
+    await workbench.runCommand('Spark: Run File');
     await expectRefusal();
     await workbench.screenshot('12-restricted-refused');
     // Give a wrongly started connection or install time to show itself.

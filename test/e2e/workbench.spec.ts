@@ -146,7 +146,7 @@ describe('Spark Workbench in a real VS Code workbench', function () {
     await workbench.runCommand('View: Close All Editors');
     await workbench.openFile('tricky_types.sql');
     await workbench.page.locator('.editor-instance .view-lines').click();
-    await workbench.runCommand('Spark: Run SQL (Selection or File)');
+    await workbench.runCommand('Spark: Run File');
     const results = await workbench.resultsFinished('succeeded');
     // Walk the row with the keyboard, as a user would: the selected cell scrolls into view.
     await results.locator('.row[data-position="0"] .cell[data-column="0"]').click();
@@ -189,7 +189,7 @@ describe('Spark Workbench in a real VS Code workbench', function () {
     await workbench.runCommand('View: Close All Editors');
     await workbench.openFile('revenue_by_region.sql');
     await workbench.page.locator('.editor-instance .view-lines').click();
-    await workbench.runCommand('Spark: Run SQL (Selection or File)');
+    await workbench.runCommand('Spark: Run File');
     const results = await workbench.resultsFinished('succeeded');
     await results.locator('#tab-chart').click();
     await results.locator('#chart-canvas[data-rendered="3"] canvas').waitFor({ timeout: 30_000 });
@@ -254,7 +254,7 @@ describe('Spark Workbench in a real VS Code workbench', function () {
     await workbench.runCommand('View: Close All Editors');
     await workbench.openFile('million_rows.sql');
     await workbench.page.locator('.editor-instance .view-lines').click();
-    await workbench.runCommand('Spark: Run SQL (Selection or File)');
+    await workbench.runCommand('Spark: Run File');
     const results = await workbench.resultsFinished('succeeded', 180_000);
     assert.match(await results.locator('#status').innerText(), /^1,000,000 rows · /);
     const grid = results.locator('#grid');
@@ -279,7 +279,7 @@ describe('Spark Workbench in a real VS Code workbench', function () {
     await workbench.runCommand('View: Close All Editors');
     await workbench.openFile('long_query.sql');
     await workbench.page.locator('.editor-instance .view-lines').click();
-    await workbench.runCommand('Spark: Run SQL (Selection or File)');
+    await workbench.runCommand('Spark: Run File');
     const operations = await workbench.expandView('Operations');
     const running = operations.locator('.monaco-list-row', { hasText: /tasks/ }).first();
     await running.waitFor({ timeout: 60_000 });
@@ -301,7 +301,7 @@ describe('Spark Workbench in a real VS Code workbench', function () {
     await workbench.runCommand('View: Close All Editors');
     await workbench.openFile('revenue_by_region.sql');
     await workbench.page.locator('.editor-instance .view-lines').click();
-    await workbench.runCommand('Spark: Run SQL (Selection or File)');
+    await workbench.runCommand('Spark: Run File');
     await workbench.resultsFinished('succeeded');
     await workbench.runCommand('Developer: Reload Window');
     await workbench.page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
@@ -328,7 +328,7 @@ describe('Spark Workbench in a real VS Code workbench', function () {
     assert.match(await connection.innerText(), new RegExp(`127\\.0\\.0\\.1:${port}`));
     await workbench.openFile('local_spark.sql');
     await workbench.page.locator('.editor-instance .view-lines').click();
-    await workbench.runCommand('Spark: Run SQL (Selection or File)');
+    await workbench.runCommand('Spark: Run File');
     const results = await workbench.resultsFinished('succeeded', 60_000);
     await results.locator('.cell', { hasText: /^42$/ }).waitFor();
     await workbench.screenshot('14-local-spark');
@@ -338,7 +338,7 @@ describe('Spark Workbench in a real VS Code workbench', function () {
     await workbench.runCommand('View: Close All Editors');
     await workbench.openFile('long_query.sql');
     await workbench.page.locator('.editor-instance .view-lines').click();
-    await workbench.runCommand('Spark: Run SQL (Selection or File)');
+    await workbench.runCommand('Spark: Run File');
     const operations = await workbench.expandView('Operations');
     await operations.locator('.monaco-list-row', { hasText: /tasks/ }).first().waitFor({ timeout: 60_000 });
     const serverState = JSON.parse(
@@ -364,7 +364,7 @@ describe('Spark Workbench in a real VS Code workbench', function () {
     await workbench.runCommand('View: Close All Editors');
     await workbench.openFile('local_spark.sql');
     await workbench.page.locator('.editor-instance .view-lines').click();
-    await workbench.runCommand('Spark: Run SQL (Selection or File)');
+    await workbench.runCommand('Spark: Run File');
     const again = await workbench.resultsFinished('succeeded', 60_000);
     await again.locator('.cell', { hasText: /^42$/ }).waitFor();
 

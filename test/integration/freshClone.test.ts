@@ -14,7 +14,9 @@ function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEn
     child.stderr.on('data', (c: Buffer) => (output += c.toString()));
     child.on('error', reject);
     child.on('close', (code) =>
-      code === 0 ? resolve(output) : reject(new Error(`${command} ${args.join(' ')} exited with ${code}:\n${output.slice(-4000)}`)),
+      code === 0
+        ? resolve(output)
+        : reject(new Error(`${command} ${args.join(' ')} exited with ${code}:\n${output.slice(-4000)}`)),
     );
   });
 }
@@ -27,7 +29,10 @@ describe('the documented commands on a fresh clone', function () {
     const clone = mkdtempSync(join(tmpdir(), 'sw-clone-'));
     try {
       // What a clone holds: the repository's files, none of the generated or installed ones.
-      const files = execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard', '-z'], { cwd: root, encoding: 'utf8' })
+      const files = execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard', '-z'], {
+        cwd: root,
+        encoding: 'utf8',
+      })
         .split('\0')
         .filter((file) => file && existsSync(join(root, file)));
       for (const file of files) {

@@ -122,6 +122,54 @@ describe('every Spark type round-trips with full fidelity', function () {
     });
   });
 
+  it("shows VARIANT values as the JSON text Spark's to_json gives, nested ones too", async () => {
+    await client.setConfig({ 'spark.sql.session.timeZone': 'UTC' });
+    const variants = [
+      `parse_json('{"a":1,"b":[true,null,2.5]}')`,
+      `parse_json('{"b":1,"a":2,"c":{"z":1,"y":2}}')`,
+      `parse_json('{"B":1,"a":2,"é":3,"aa":4,"":5}')`,
+      `parse_json('1e10')`,
+      `parse_json('123456789012345678901234567890')`,
+      `parse_json('9223372036854775808')`,
+      `parse_json('12345678901234567890123456789012345678901')`,
+      `parse_json('1.50')`,
+      `parse_json('-12.340')`,
+      `parse_json('"\\u00e9 \\" \\\\ \\n \\u0001 😀"')`,
+      `parse_json('[]')`,
+      `parse_json('null')`,
+      `cast(date'2024-01-02' as variant)`,
+      `cast(date'-0044-03-15' as variant)`,
+      `cast(timestamp'2024-01-02 03:04:05' as variant)`,
+      `cast(timestamp'2024-01-02 03:04:05.123' as variant)`,
+      `cast(timestamp_ntz'2024-01-02 03:04:05.000001' as variant)`,
+      `cast(1.50BD as variant)`,
+      `cast(100.00 as variant)`,
+      `cast(1.0D as variant)`,
+      `cast(1e20D as variant)`,
+      `cast(1e-5D as variant)`,
+      `cast(10000000.0D as variant)`,
+      `cast(double('NaN') as variant)`,
+      `cast(float(0.1) as variant)`,
+      `cast(X'0102FF' as variant)`,
+      `cast(-7Y as variant)`,
+      `cast(32000S as variant)`,
+      `to_variant_object(map('b', 1, 'a', 2))`,
+      `to_variant_object(named_struct('s', 'x', 'n', array(1, 2), 'd', 1.25BD))`,
+    ];
+    const sql = variants.map((v) => `SELECT ${v} AS v, to_json(${v}) AS j`).join('\nUNION ALL\n');
+    const table = await client.sql(`SELECT v, j, named_struct('inner', v) AS nested FROM (${sql})`).toTable();
+    assert.equal(sparkTypeName(table.schema.fields[0]!.type), 'variant');
+    assert.equal(sparkTypeName(table.schema.fields[2]!.type), 'struct<inner:variant>');
+    let checked = 0;
+    for (const [v, j, nested] of rowsOf(table)) {
+      assert.equal(toDisplayText(v!), j, `variant ${checked}: ${variants[checked]}`);
+      assert.equal(toJsonValue(v!), j);
+      assert.equal(toDisplayText(nested!), `{inner: ${j as string}}`);
+      checked++;
+    }
+    assert.equal(checked, variants.length);
+  });
+
   it('keeps values exact across many batches, with nulls at every level', async () => {
     const n = 20_000;
     const table = await client

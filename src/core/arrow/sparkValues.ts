@@ -1,4 +1,5 @@
 import { DataType, Type, type Data, type Field, type RecordBatch, type Schema, type Table } from 'apache-arrow';
+import { variantToJson } from './variant.js';
 
 /**
  * Values of a Spark result with Spark's own precision: int64 as bigint, decimals and timestamps exact to
@@ -21,7 +22,8 @@ export type SparkValue =
   | SparkCalendarInterval
   | SparkArray
   | SparkMap
-  | SparkStruct;
+  | SparkStruct
+  | SparkVariant;
 
 export class SparkDecimal {
   readonly kind = 'decimal';
@@ -123,6 +125,34 @@ export class SparkStruct {
   constructor(readonly fields: readonly (readonly [string, SparkValue])[]) {}
 }
 
+/** A VARIANT value (semi-structured, from parse_json or a cast), shown as the JSON text Spark's to_json gives. */
+export class SparkVariant {
+  readonly kind = 'variant';
+  private text: string | undefined;
+  constructor(
+    readonly value: Uint8Array,
+    readonly metadata: Uint8Array,
+  ) {}
+  toString(): string {
+    this.text ??= variantToJson(this.value, this.metadata);
+    return this.text;
+  }
+}
+
+/**
+ * Spark sends a VARIANT column as struct<value: binary, metadata: binary> whose `metadata` child is
+ * marked `variant: true` in its Arrow field metadata.
+ */
+export function isVariantType(type: DataType): boolean {
+  if (type.typeId !== Type.Struct) return false;
+  const children = (type as unknown as { children: Field[] }).children;
+  return (
+    children.length === 2 &&
+    children.some((f) => f.name === 'value') &&
+    children.some((f) => f.name === 'metadata' && f.metadata.get('variant') === 'true')
+  );
+}
+
 const MICROS_PER_DAY = 86_400_000_000n;
 
 /** The value at `index` of one column chunk. */
@@ -193,6 +223,10 @@ export function sparkValueAt(data: Data, index: number): SparkValue {
     }
     case Type.Struct: {
       const fields = (type as unknown as { children: Field[] }).children;
+      if (isVariantType(type)) {
+        const valueAt = fields.findIndex((f) => f.name === 'value');
+        return new SparkVariant(bytesAt(data.children[valueAt]!, index), bytesAt(data.children[1 - valueAt]!, index));
+      }
       // Arrow slices a struct's children together with it, so the child index is the row's own index.
       return new SparkStruct(fields.map((field, i) => [field.name, sparkValueAt(data.children[i]!, index)] as const));
     }
@@ -313,6 +347,7 @@ export function sparkTypeName(type: DataType): string {
       return `map<${sparkTypeName(entry.children[0]!.type)},${sparkTypeName(entry.children[1]!.type)}>`;
     }
     case Type.Struct:
+      if (isVariantType(type)) return 'variant';
       return `struct<${(type as unknown as { children: Field[] }).children.map((f) => `${f.name}:${sparkTypeName(f.type)}`).join(',')}>`;
     default:
       return String(type);
@@ -344,6 +379,7 @@ export function toJsonValue(value: SparkValue): unknown {
     case 'struct':
       return Object.fromEntries(value.fields.map(([name, field]) => [name, toJsonValue(field)]));
     default:
+      // A variant's JSON text as a string, like decimals: exact, whatever its numbers.
       return value.toString();
   }
 }
