@@ -43,7 +43,8 @@ const stub = (name) => {
 const vscode = {};
 for (const name of ['window', 'workspace', 'commands', 'env', 'extensions', 'l10n', 'Uri', 'EventEmitter', 'Disposable',
   'ThemeIcon', 'ThemeColor', 'TreeItem', 'TreeItemCollapsibleState', 'StatusBarAlignment', 'ProgressLocation',
-  'MarkdownString', 'ViewColumn']) vscode[name] = stub('vscode.' + name);
+  'MarkdownString', 'ViewColumn', 'languages', 'CompletionItemKind', 'DiagnosticSeverity', 'Range', 'CodeLens', 'CompletionItem',
+  'Hover', 'Diagnostic']) vscode[name] = stub('vscode.' + name);
 const load = Module._load;
 Module._load = function (request, ...rest) { return request === 'vscode' ? vscode : load.call(this, request, ...rest); };
 const [bundle, storage] = process.argv.slice(2);

@@ -66,6 +66,12 @@ async function buildAll(production) {
       external: [...external, 'vega', 'vega-lite'],
     }),
     buildExtension({ production }),
+    // The SQL grammar (dt-sql-parser, ESM only, ~1 MB) runs in a worker thread of its own.
+    build({
+      ...nodeOptions(production),
+      entryPoints: ['src/core/sql/completion/contextWorker.ts'],
+      outfile: 'dist/sqlContextWorker.js',
+    }),
   ];
   const vendor = 'dist/vendor/parquet-wasm';
   mkdirSync(vendor, { recursive: true });

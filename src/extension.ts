@@ -25,6 +25,10 @@ import { PlanDocuments } from './vscode/sql/planDocuments.js';
 import { SqlCodeLenses } from './vscode/sql/sqlCodeLenses.js';
 import { SqlDiagnostics } from './vscode/sql/sqlDiagnostics.js';
 import { SqlRunCommands } from './vscode/sql/sqlRunCommands.js';
+import { SqlLanguageFeatures } from './vscode/sql/sqlLanguageFeatures.js';
+import { CatalogCache } from './core/sql/completion/catalogCache.js';
+import { SqlContextWorker } from './core/sql/completion/contextWorkerClient.js';
+import { LiveCatalogNames } from './core/sql/completion/liveCatalogNames.js';
 import { CatalogView } from './vscode/views/catalogView.js';
 import { ConnectionView } from './vscode/views/connectionView.js';
 import { OperationsView } from './vscode/views/operationsView.js';
@@ -86,6 +90,20 @@ export function activate(context: vscode.ExtensionContext): SparkWorkbenchApi {
   );
 
   const sqlDiagnostics = own(new SqlDiagnostics(host));
+  const catalogs = new WeakMap<object, CatalogCache>();
+  const catalogCache = () => {
+    const client = connections.connectedClient;
+    if (!client) return undefined;
+    let cache = catalogs.get(client);
+    if (!cache) catalogs.set(client, (cache = new CatalogCache(new LiveCatalogNames(client))));
+    return cache;
+  };
+  const grammar = own(new SqlContextWorker(join(context.extensionPath, 'dist', 'sqlContextWorker.js')));
+  const sqlFeatures = new SqlLanguageFeatures(grammar, catalogCache);
+  own(host.registerCompletions('sql', sqlFeatures, ['.', ' ']));
+  own(host.registerHovers('sql', sqlFeatures));
+  // The grammar takes a second to load: start it while the person looks at their SQL file.
+  if (host.activeEditor()?.document.languageId === 'sql') grammar.warmUp();
   own(
     new SqlRunCommands(
       host,
@@ -101,6 +119,7 @@ export function activate(context: vscode.ExtensionContext): SparkWorkbenchApi {
       }),
       own(new PlanDocuments(host)),
       log,
+      () => catalogCache()?.invalidate(),
     ),
   );
   own(host.registerCodeLenses('sql', new SqlCodeLenses()));

@@ -89,6 +89,11 @@ export class ConnectionManager implements Disposable {
     return this.sessionScopeValue;
   }
 
+  /** The client of the current connection, when connected (never connects). */
+  get connectedClient(): SparkConnectClient | undefined {
+    return this.stateValue.kind === 'connected' ? this.clientValue : undefined;
+  }
+
   /** The profile in use (or last used), if any. */
   get profile(): ConnectionProfile | undefined {
     return this.stateValue.profile;

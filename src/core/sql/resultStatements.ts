@@ -1,6 +1,8 @@
 import { codeStart } from './statementAtCursor.js';
 import type { SqlStatement } from './statementSplitter.js';
 
+const CATALOG_CHANGING_KEYWORDS = new Set(['CREATE', 'DROP', 'ALTER', 'USE', 'REPLACE', 'REFRESH', 'MSCK', 'RENAME']);
+
 const RESULT_KEYWORDS = new Set(['SELECT', 'WITH', 'VALUES', 'TABLE', 'FROM', 'SHOW', 'DESCRIBE', 'DESC', 'EXPLAIN', 'LIST']);
 
 /**
@@ -9,9 +11,18 @@ const RESULT_KEYWORDS = new Set(['SELECT', 'WITH', 'VALUES', 'TABLE', 'FROM', 'S
  * results tab for the first kind only.
  */
 export function returnsRows(statement: SqlStatement): boolean {
-  const code = statement.text.slice(codeStart(statement) - statement.start).replace(/^\(+\s*/, '');
-  const keyword = /^[A-Za-z]+/.exec(code)?.[0]?.toUpperCase() ?? '';
+  const { code, keyword } = firstKeyword(statement);
   if (RESULT_KEYWORDS.has(keyword)) return true;
   if (keyword === 'SET') return !code.includes('=');
   return false;
+}
+
+/** Whether a statement may change what the catalog lists (tables, schemas, the current schema). */
+export function changesCatalog(statement: SqlStatement): boolean {
+  return CATALOG_CHANGING_KEYWORDS.has(firstKeyword(statement).keyword);
+}
+
+function firstKeyword(statement: SqlStatement): { code: string; keyword: string } {
+  const code = statement.text.slice(codeStart(statement) - statement.start).replace(/^\(+\s*/, '');
+  return { code, keyword: /^[A-Za-z]+/.exec(code)?.[0]?.toUpperCase() ?? '' };
 }

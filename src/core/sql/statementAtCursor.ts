@@ -37,3 +37,20 @@ export function codeStart(statement: SqlStatement): number {
   }
   return statement.start + i;
 }
+
+/**
+ * The text completion reads at `offset`: the whole statement the cursor is in, or, past a statement's
+ * end (the blanks typed after it) or in a new one after `;`, everything from that statement's start up to
+ * the cursor.
+ */
+export function completionStatement(
+  script: string,
+  statements: readonly SqlStatement[],
+  offset: number,
+): { start: number; text: string } {
+  const before = [...statements].reverse().find((s) => s.start <= offset);
+  if (before && !script.slice(before.end, offset).includes(';'))
+    return { start: before.start, text: script.slice(before.start, Math.max(before.end, offset)) };
+  const start = before ? script.lastIndexOf(';', offset - 1) + 1 : 0;
+  return { start, text: script.slice(start, offset) };
+}

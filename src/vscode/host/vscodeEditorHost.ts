@@ -1,22 +1,27 @@
 import * as vscode from 'vscode';
 import type { CompletionItem, CompletionKind, DiagnosticItem, DocumentSnapshot, EditorHost, TextRange } from './editorHost.js';
 
-const COMPLETION_KINDS: Record<CompletionKind, vscode.CompletionItemKind> = {
-  keyword: vscode.CompletionItemKind.Keyword,
-  function: vscode.CompletionItemKind.Function,
-  table: vscode.CompletionItemKind.Struct,
-  view: vscode.CompletionItemKind.Interface,
-  column: vscode.CompletionItemKind.Field,
-  schema: vscode.CompletionItemKind.Module,
-  catalog: vscode.CompletionItemKind.Folder,
-  variable: vscode.CompletionItemKind.Variable,
-};
+function completionKind(kind: CompletionKind): vscode.CompletionItemKind {
+  const kinds: Record<CompletionKind, vscode.CompletionItemKind> = {
+    keyword: vscode.CompletionItemKind.Keyword,
+    function: vscode.CompletionItemKind.Function,
+    table: vscode.CompletionItemKind.Struct,
+    view: vscode.CompletionItemKind.Interface,
+    column: vscode.CompletionItemKind.Field,
+    schema: vscode.CompletionItemKind.Module,
+    catalog: vscode.CompletionItemKind.Folder,
+    variable: vscode.CompletionItemKind.Variable,
+  };
+  return kinds[kind];
+}
 
-const SEVERITIES: Record<DiagnosticItem['severity'], vscode.DiagnosticSeverity> = {
-  error: vscode.DiagnosticSeverity.Error,
-  warning: vscode.DiagnosticSeverity.Warning,
-  information: vscode.DiagnosticSeverity.Information,
-};
+function severity(of: DiagnosticItem['severity']): vscode.DiagnosticSeverity {
+  return of === 'error'
+    ? vscode.DiagnosticSeverity.Error
+    : of === 'warning'
+      ? vscode.DiagnosticSeverity.Warning
+      : vscode.DiagnosticSeverity.Information;
+}
 
 export function snapshot(document: vscode.TextDocument): DocumentSnapshot {
   return {
@@ -74,7 +79,7 @@ export const vscodeEditorHost: EditorHost = {
         collection.set(
           vscode.Uri.parse(uri),
           items.map((item) => {
-            const diagnostic = new vscode.Diagnostic(range(item.range), item.message, SEVERITIES[item.severity]);
+            const diagnostic = new vscode.Diagnostic(range(item.range), item.message, severity(item.severity));
             diagnostic.source = item.source;
             if (item.code)
               diagnostic.code = item.code.target
@@ -170,7 +175,7 @@ export const vscodeEditorHost: EditorHost = {
 function completionItem(document: vscode.TextDocument, item: CompletionItem): vscode.CompletionItem {
   const completion = new vscode.CompletionItem(
     item.detail ? { label: item.label, description: item.detail } : item.label,
-    COMPLETION_KINDS[item.kind],
+    completionKind(item.kind),
   );
   completion.insertText = item.insertText;
   completion.sortText = item.sortText;

@@ -1,5 +1,5 @@
 import { asSparkError } from '../../core/connect/sparkError.js';
-import { returnsRows } from '../../core/sql/resultStatements.js';
+import { changesCatalog, returnsRows } from '../../core/sql/resultStatements.js';
 import { parameterNames, type SqlParameterValue } from '../../core/sql/sqlParameters.js';
 import { codeStart, statementAt } from '../../core/sql/statementAtCursor.js';
 import { splitSqlStatements, type SqlStatement } from '../../core/sql/statementSplitter.js';
@@ -53,6 +53,8 @@ export class SqlRunCommands implements Disposable {
     private readonly parameters: ParameterPrompts,
     private readonly plans: PlanDocuments,
     private readonly log: OutputLog,
+    /** A statement that may have changed the catalog ran: completion forgets what it knew. */
+    private readonly catalogChanged: () => void = () => {},
   ) {
     const register = (id: string, run: (...args: never[]) => unknown) => this.disposables.add(host.registerCommand(id, run));
     register(COMMANDS.sql.runStatement, (target?: StatementTarget) => this.runStatement(target));
@@ -145,6 +147,7 @@ export class SqlRunCommands implements Disposable {
           : await this.runner.quietly(statement.text, title, { args, sparkErrorsShownByCaller: true });
       if (summary.status === 'succeeded') {
         this.diagnostics.succeeded(document, statement);
+        if (changesCatalog(statement)) this.catalogChanged();
         continue;
       }
       if (summary.status === 'failed' && summary.error?.kind === 'spark') {
