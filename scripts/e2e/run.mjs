@@ -142,7 +142,7 @@ export function packageVsix(dir) {
   const vsix = join(dir, 'spark-workbench.vsix');
   const packaged = spawnSync(
     join(root, 'node_modules/.bin/vsce'),
-    ['package', '--no-dependencies', '--allow-missing-repository', '-o', vsix],
+    ['package', '--no-dependencies', '--allow-missing-repository', '--no-rewrite-relative-links', '-o', vsix],
     {
       cwd: root,
       encoding: 'utf8',

@@ -185,6 +185,56 @@ describe('Spark Workbench in a real VS Code workbench', function () {
     assert.equal(await results.locator('body[data-pwned]').count(), 0, 'no script ran');
   });
 
+  it('runs the statement under the cursor with Ctrl+Enter; a failing one shows its error at its place until fixed; completion knows the columns', async () => {
+    await workbench.runCommand('View: Close All Editors');
+    await workbench.openFile('editing.sql');
+    // Line 1 makes a temporary view, line 3 reads it: the same Spark session.
+    await workbench.goToLine(1, 1);
+    await workbench.page.keyboard.press('Control+Enter');
+    await workbench.resultsFinished('succeeded');
+    await workbench.goToLine(3, 8);
+    await workbench.page.keyboard.press('Control+Enter');
+    const results = await workbench.resultsFinished('succeeded');
+    await results.locator('.cell', { hasText: /^name-1$/ }).waitFor();
+
+    await workbench.goToLine(5, 3);
+    await workbench.page.keyboard.press('Control+Enter');
+    await workbench.resultsFinished('failed');
+    await workbench.page.locator('.editor-instance .squiggly-error').first().waitFor({ timeout: 30_000 });
+    await workbench.page.keyboard.press('Control+Shift+M');
+    const problem = workbench.page.locator('.markers-panel .monaco-list-row', { hasText: 'full_nmae' });
+    await problem.waitFor({ timeout: 30_000 });
+    const problemText = await problem.innerText();
+    assert.match(problemText, /UNRESOLVED_COLUMN\.WITH_SUGGESTION/);
+    assert.match(problemText, /\[Ln 5, Col 12\]/);
+    await workbench.screenshot('05a-sql-error-in-problems');
+
+    // The fix: the misspelt name replaced; the diagnostic goes at once, and the statement runs.
+    await workbench.goToLine(5, 12);
+    await workbench.page.keyboard.press('Shift+End');
+    await workbench.page.keyboard.type('full_name FROM e2e_people;');
+    await problem.waitFor({ state: 'detached', timeout: 10_000 });
+    await workbench.page.keyboard.press('Control+Enter');
+    const fixed = await workbench.resultsFinished('succeeded');
+    await fixed.locator('.cell', { hasText: /^name-2$/ }).waitFor();
+
+    // Completion from the live catalog: the columns of the view this file made.
+    await workbench.page.locator('.editor-instance .view-lines').first().click();
+    await workbench.page.keyboard.press('Control+End');
+    await workbench.page.keyboard.press('Enter');
+    await workbench.page.keyboard.type('SELECT p.');
+    await workbench.page.keyboard.type('f');
+    // The FROM clause comes after the cursor, as it does when a person fills in a select list.
+    await workbench.page.keyboard.press('End');
+    await workbench.page.keyboard.type(' FROM e2e_people p');
+    for (let i = 0; i < ' FROM e2e_people p'.length; i++) await workbench.page.keyboard.press('ArrowLeft');
+    await workbench.page.keyboard.press('Control+Space');
+    const suggestion = workbench.page.locator('.suggest-widget .monaco-list-row', { hasText: 'full_name' });
+    await suggestion.waitFor({ timeout: 30_000 });
+    await workbench.screenshot('05b-sql-completion');
+    await workbench.page.keyboard.press('Escape');
+  });
+
   it('draws a chart of a small result from the loaded rows', async () => {
     await workbench.runCommand('View: Close All Editors');
     await workbench.openFile('revenue_by_region.sql');
@@ -283,6 +333,13 @@ describe('Spark Workbench in a real VS Code workbench', function () {
     const operations = await workbench.expandView('Operations');
     const running = operations.locator('.monaco-list-row', { hasText: /tasks/ }).first();
     await running.waitFor({ timeout: 60_000 });
+    // The results panel shows the run's progress while no row has come yet: stages, tasks, elapsed time.
+    const progress = workbench.results();
+    await progress.locator('#progress[aria-valuemax]').waitFor({ timeout: 30_000 });
+    await progress.locator('#status', { hasText: /^Running… \d+ of \d+ stages?, \d+\/\d+ tasks · 0 rows · \d/ }).waitFor();
+    const elapsedBefore = await progress.locator('#status').innerText();
+    await workbench.page.waitForTimeout(600);
+    assert.notEqual(await progress.locator('#status').innerText(), elapsedBefore, 'the elapsed time moves without new rows');
     await workbench.screenshot('09-running');
     await running.hover();
     const clickStarted = Date.now();

@@ -19,7 +19,9 @@ const HOST_SQL = {
 async function tokenizer() {
   const wasm = readFileSync(require.resolve('vscode-oniguruma/release/onig.wasm'));
   await oniguruma.loadWASM(wasm.buffer.slice(wasm.byteOffset, wasm.byteOffset + wasm.byteLength));
-  const injection = JSON.parse(readFileSync(join(process.cwd(), 'syntaxes/spark-sql.injection.tmLanguage.json'), 'utf8')) as object;
+  const injection = JSON.parse(
+    readFileSync(join(process.cwd(), 'syntaxes/spark-sql.injection.tmLanguage.json'), 'utf8'),
+  ) as object;
   const registry = new textmate.Registry({
     onigLib: Promise.resolve({
       createOnigScanner: (patterns: string[]) => new oniguruma.OnigScanner(patterns),
@@ -46,8 +48,14 @@ describe('the Spark SQL grammar injected into SQL', () => {
   before(async () => (scopes = await tokenizer()));
 
   it('marks the pipeline definitions of Spark Declarative Pipelines', () => {
-    assert.equal(scopes('CREATE OR REFRESH MATERIALIZED VIEW daily AS SELECT 1')['MATERIALIZED VIEW'], 'keyword.other.ddl.pipeline.spark');
-    assert.equal(scopes('CREATE STREAMING TABLE raw AS SELECT * FROM STREAM(src)')['STREAMING TABLE'], 'keyword.other.ddl.pipeline.spark');
+    assert.equal(
+      scopes('CREATE OR REFRESH MATERIALIZED VIEW daily AS SELECT 1')['MATERIALIZED VIEW'],
+      'keyword.other.ddl.pipeline.spark',
+    );
+    assert.equal(
+      scopes('CREATE STREAMING TABLE raw AS SELECT * FROM STREAM(src)')['STREAMING TABLE'],
+      'keyword.other.ddl.pipeline.spark',
+    );
     assert.equal(scopes('CREATE STREAMING TABLE raw AS SELECT * FROM STREAM(src)')['STREAM'], 'support.function.stream.spark');
     const flow = scopes('CREATE FLOW backfill AS INSERT INTO raw BY NAME SELECT 1');
     assert.equal(flow['FLOW'], 'keyword.other.ddl.pipeline.spark');
@@ -61,11 +69,17 @@ describe('the Spark SQL grammar injected into SQL', () => {
     assert.equal(expectation['EXPECT'], 'keyword.other.expect.spark');
     assert.equal(expectation['DROP ROW'], 'keyword.control.violation-action.spark');
     assert.equal(scopes('ON VIOLATION FAIL UPDATE')['FAIL UPDATE'], 'keyword.control.violation-action.spark');
-    assert.equal(scopes("SELECT * FROM ${catalog}.raw")['${catalog}'], 'variable.other.substitution.spark');
+    assert.equal(scopes('SELECT * FROM ${catalog}.raw')['${catalog}'], 'variable.other.substitution.spark');
     const markers = scopes('SELECT :day, x::int, v:field FROM t');
     assert.equal(markers[':day'], 'variable.parameter.named.spark');
-    assert.equal(Object.keys(markers).some((text) => text.includes(':int') && markers[text] === 'variable.parameter.named.spark'), false);
-    assert.equal(Object.keys(markers).some((text) => text.includes(':field') && markers[text] === 'variable.parameter.named.spark'), false);
+    assert.equal(
+      Object.keys(markers).some((text) => text.includes(':int') && markers[text] === 'variable.parameter.named.spark'),
+      false,
+    );
+    assert.equal(
+      Object.keys(markers).some((text) => text.includes(':field') && markers[text] === 'variable.parameter.named.spark'),
+      false,
+    );
   });
 
   it('marks Spark keywords and built-in functions when called, and leaves comments and strings alone', () => {

@@ -41,3 +41,20 @@ describe('splitSqlStatements', () => {
     assert.equal(statements.length, 1);
   });
 });
+
+describe('splitting and offsets on nasty input', () => {
+  it('keeps file offsets exact in CRLF files, after emoji, backticks with semicolons and nested comments', () => {
+    const script = "-- a; b\r\nSELECT '😀;' AS `x;y`;\r\n/* one /* two; */ three; */\r\nSELECT\r\n  nope;";
+    const statements = splitSqlStatements(script);
+    assert.deepEqual(
+      statements.map((s) => script.slice(s.start, s.end)),
+      statements.map((s) => s.text),
+    );
+    assert.equal(statements.length, 2);
+    assert.equal(statements[1]!.text, '/* one /* two; */ three; */\r\nSELECT\r\n  nope');
+    assert.equal(statements[1]!.line, 3);
+    // The error of the second statement at its own offset 39 ("nope") is at the same place in the file.
+    const nope = statements[1]!.text.indexOf('nope');
+    assert.equal(script.slice(statements[1]!.start + nope, statements[1]!.start + nope + 4), 'nope');
+  });
+});

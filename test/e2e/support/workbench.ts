@@ -110,6 +110,16 @@ export class Workbench {
     await this.page.locator('.tab.active', { hasText: name }).waitFor();
   }
 
+  /** Puts the cursor of the active editor at a line and column (1-based), with Go to Line. */
+  async goToLine(line: number, column: number): Promise<void> {
+    await this.page.locator('.editor-instance .view-lines').first().click();
+    await this.page.keyboard.press('Control+G');
+    const input = this.page.locator('.quick-input-widget input');
+    await input.fill(`:${line}:${column}`);
+    await this.page.keyboard.press('Enter');
+    await input.waitFor({ state: 'hidden' });
+  }
+
   /** Opens the Spark activity-bar container. */
   async openSparkSidebar(): Promise<void> {
     const sparkIcon = this.page.locator('.activitybar .action-item a[aria-label^="Spark"]').first();
