@@ -7,6 +7,7 @@ import {
 } from '../../generated/spark/connect/base_pb.js';
 import type { Plan } from '../../generated/spark/connect/base_pb.js';
 import type { Relation } from '../../generated/spark/connect/relations_pb.js';
+import type { PipelineCommandResult } from '../../generated/spark/connect/pipelines_pb.js';
 import { ArrowBatchAssembler } from './arrowBatchAssembler.js';
 import { executeReattachable, type ExecutionCounters } from './reattachableExecution.js';
 import type { RetryPolicy } from './retryPolicy.js';
@@ -46,7 +47,11 @@ export type ResultEvent =
       readonly startOffset: number;
     }
   | { readonly type: 'progress'; readonly progress: ExecutionProgress }
-  | { readonly type: 'metrics'; readonly metrics: readonly OperationMetric[] };
+  | { readonly type: 'metrics'; readonly metrics: readonly OperationMetric[] }
+  /** The result of a pipeline command (the id of a dataflow graph it created, …). */
+  | { readonly type: 'pipelineResult'; readonly result: PipelineCommandResult }
+  /** An event of a pipeline run: when, and Spark's sentence ("Flow x is RUNNING."). */
+  | { readonly type: 'pipelineEvent'; readonly timestamp: Date | undefined; readonly message: string };
 
 export interface ExecutionStats extends ExecutionCounters {
   rows: number;
@@ -274,6 +279,12 @@ export class QueryExecution implements AsyncIterable<ResultEvent> {
         if (type.value.relation) onSqlResult?.(type.value.relation);
       } else if (type.case === 'executionProgress') {
         yield { type: 'progress', progress: toProgress(type.value) };
+      } else if (type.case === 'pipelineCommandResult') {
+        yield { type: 'pipelineResult', result: type.value };
+      } else if (type.case === 'pipelineEventResult') {
+        const event = type.value.event;
+        const seconds = event?.timestamp ? Number(event.timestamp.seconds) * 1000 + Math.floor(event.timestamp.nanos / 1e6) : undefined;
+        yield { type: 'pipelineEvent', timestamp: seconds === undefined ? undefined : new Date(seconds), message: event?.message ?? '' };
       } else if (response.metrics) {
         yield { type: 'metrics', metrics: toMetrics(response.metrics) };
       }

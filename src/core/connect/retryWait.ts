@@ -29,7 +29,8 @@ export interface RetryContext {
 
 /** "Spark at host:port is unreachable (connection refused); retry 3 of 15 in 3.2 s" */
 export function describeRetry(notice: RetryNotice): string {
-  return `Spark at ${notice.endpoint} is unreachable (${notice.reason}); retry ${notice.attempt} of ${notice.maxRetries} in ${(notice.delayMs / 1000).toFixed(1)} s`;
+  const what = notice.reason === 'result stream interrupted' ? 'interrupted a result stream' : `is unreachable (${notice.reason})`;
+  return `Spark at ${notice.endpoint} ${what}; retry ${notice.attempt} of ${notice.maxRetries} in ${(notice.delayMs / 1000).toFixed(1)} s`;
 }
 
 /** The cause of a retryable failure in a few words. */

@@ -30,6 +30,10 @@ export class SessionContext {
     return this.sessionIdValue;
   }
 
+  get user(): string {
+    return this.userId;
+  }
+
   requestHeader(): RequestHeader {
     return {
       sessionId: this.sessionIdValue,

@@ -158,6 +158,11 @@ export class SparkConnectClient {
     return this.transport.endpoint;
   }
 
+  /** The user id every request of this client's session carries. */
+  get userId(): string {
+    return this.session.user;
+  }
+
   /** Protobuf bytes received on this channel so far. */
   get receivedBytes(): number {
     return this.transport.receivedBytes;

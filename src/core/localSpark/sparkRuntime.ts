@@ -44,6 +44,31 @@ export class SparkRuntimeInstaller {
     return marker;
   }
 
+  private get helperMarkerPath(): string {
+    return join(this.runtimeDir, `pyspark-${this.pysparkVersion}`, 'helper-packages.json');
+  }
+
+  /**
+   * The runtime with what the Python helper needs on top (pyspark's Spark Connect client: grpcio,
+   * pandas, pyarrow…), installed into the same venv on first use, about 20 s.
+   */
+  async ensureHelperPackages(python?: string): Promise<SparkRuntime> {
+    const runtime = await this.ensureInstalled(python);
+    if (existsSync(this.helperMarkerPath)) return runtime;
+    this.log(`Installing pyspark[connect] ${this.pysparkVersion}'s packages for the Python helper (one time)…`);
+    const pip = await runProcess(
+      runtime.pythonExecutable,
+      // pyspark 4.2 warns that it does not fully support pandas 3.
+      ['-m', 'pip', 'install', '--disable-pip-version-check', '--no-input', `pyspark[connect]==${this.pysparkVersion}`, 'pandas<3'],
+      { onOutput: (line) => this.log(line) },
+    );
+    if (pip.code !== 0) {
+      throw new Error(`pip could not install pyspark[connect] ${this.pysparkVersion}: ${lastLines(pip.stderr || pip.stdout)}`);
+    }
+    writeFileSync(this.helperMarkerPath, JSON.stringify({ packages: `pyspark[connect]==${this.pysparkVersion}` }));
+    return runtime;
+  }
+
   /** `python`: the interpreter to build the venv with, instead of python3/python on the PATH. */
   async ensureInstalled(python?: string): Promise<SparkRuntime> {
     const existing = this.installed();

@@ -8,6 +8,11 @@ export interface SqlStatement {
   readonly end: number;
   /** 1-based line of `start`. */
   readonly line: number;
+  /**
+   * Where Spark's own piece of the script begins: right after the previous `;` (or at 0), blanks and
+   * comments included. Spark's pipeline engine reports positions relative to it.
+   */
+  readonly pieceStart: number;
 }
 
 /**
@@ -26,7 +31,7 @@ export function splitSqlStatements(script: string): SqlStatement[] {
       const leading = piece.length - piece.trimStart().length;
       const text = piece.trim();
       const start = pieceStart + leading;
-      statements.push({ text, start, end: start + text.length, line: lineAt(script, start) });
+      statements.push({ text, start, end: start + text.length, line: lineAt(script, start), pieceStart });
     }
   };
   while (i < n) {

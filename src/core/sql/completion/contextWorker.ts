@@ -1,7 +1,7 @@
 // The SQL grammar in a worker thread (bundled to dist/sqlContextWorker.js): loading it takes a second or
 // more and each analysis tens of milliseconds, which must not block the extension host's one thread.
 import { parentPort } from 'node:worker_threads';
-import { sqlContextAt } from './sqlContext.js';
+import { sqlContextAt, tablesReadBy } from './sqlContext.js';
 
 /** Parsing half-typed statements, the grammar reports syntax errors on stderr: noise here. */
 const original = console.error;
@@ -10,9 +10,14 @@ console.error = (...args: unknown[]) => {
   original(...args);
 };
 
-parentPort?.on('message', (request: { id: number; statement: string; offset: number }) => {
+type Request =
+  | { readonly id: number; readonly method: 'contextAt'; readonly statement: string; readonly offset: number }
+  | { readonly id: number; readonly method: 'tablesRead'; readonly query: string };
+
+parentPort?.on('message', (request: Request) => {
   try {
-    parentPort?.postMessage({ id: request.id, context: sqlContextAt(request.statement, request.offset) });
+    const result = request.method === 'tablesRead' ? tablesReadBy(request.query) : sqlContextAt(request.statement, request.offset);
+    parentPort?.postMessage({ id: request.id, result });
   } catch (error) {
     parentPort?.postMessage({ id: request.id, error: error instanceof Error ? error.message : String(error) });
   }

@@ -9,7 +9,7 @@ import type { SqlContext } from './sqlContext.js';
 export class SqlContextWorker implements Disposable {
   private worker: Worker | undefined;
   private nextId = 1;
-  private readonly waiting = new Map<number, { resolve: (context: SqlContext) => void; reject: (error: Error) => void }>();
+  private readonly waiting = new Map<number, { resolve: (result: unknown) => void; reject: (error: Error) => void }>();
 
   /** `script`: the absolute path of dist/sqlContextWorker.js. */
   constructor(private readonly script: string) {}
@@ -20,20 +20,29 @@ export class SqlContextWorker implements Disposable {
   }
 
   contextAt(statement: string, offset: number, signal?: AbortSignal): Promise<SqlContext> {
+    return this.call<SqlContext>({ method: 'contextAt', statement, offset }, signal);
+  }
+
+  /** The tables a query reads (see tablesReadBy). */
+  tablesRead(query: string): Promise<string[]> {
+    return this.call<string[]>({ method: 'tablesRead', query });
+  }
+
+  private call<T>(request: object, signal?: AbortSignal): Promise<T> {
     const worker = this.start();
     const id = this.nextId++;
-    return new Promise<SqlContext>((resolve, reject) => {
+    return new Promise<T>((resolve, reject) => {
       const onAbort = () => {
         this.waiting.delete(id);
         reject(new Error('cancelled'));
       };
       const done = () => signal?.removeEventListener('abort', onAbort);
       this.waiting.set(id, {
-        resolve: (context) => (done(), resolve(context)),
+        resolve: (result) => (done(), resolve(result as T)),
         reject: (error) => (done(), reject(error)),
       });
       signal?.addEventListener('abort', onAbort, { once: true });
-      worker.postMessage({ id, statement, offset });
+      worker.postMessage({ id, ...request });
     });
   }
 
@@ -41,11 +50,11 @@ export class SqlContextWorker implements Disposable {
     if (this.worker) return this.worker;
     const worker = new Worker(this.script);
     worker.unref();
-    worker.on('message', (message: { id: number; context?: SqlContext; error?: string }) => {
+    worker.on('message', (message: { id: number; result?: unknown; error?: string }) => {
       const waiting = this.waiting.get(message.id);
       this.waiting.delete(message.id);
-      if (message.context) waiting?.resolve(message.context);
-      else waiting?.reject(new Error(message.error ?? 'The SQL grammar worker failed.'));
+      if (message.error === undefined) waiting?.resolve(message.result);
+      else waiting?.reject(new Error(message.error));
     });
     const failAll = (error: Error) => {
       for (const waiting of this.waiting.values()) waiting.reject(error);

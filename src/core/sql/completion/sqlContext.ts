@@ -116,3 +116,21 @@ export function nameAt(text: string, offset: number): { parts: string[]; start: 
   }
   return undefined;
 }
+
+/**
+ * The tables and views a query reads, by name as written (`sales.orders`), in order: what a pipeline
+ * flow depends on. `STREAM(x)` and `STREAM x` read x; names a WITH clause defines are not tables.
+ */
+export function tablesReadBy(query: string): string[] {
+  const spark = sparkParser();
+  const plain = query.replace(/\bSTREAM\s*\(\s*([^()]+?)\s*\)/gi, ' $1 ').replace(/\bSTREAM\s+(?=[`\w])/gi, '       ');
+  const ctes = new Set([...plain.matchAll(/(?:\bWITH\b|,)\s*(`[^`]+`|\w+)\s+AS\s*\(/gi)].map((m) => unquote(m[1]!).toLowerCase()));
+  const names: string[] = [];
+  for (const entity of spark.getAllEntities(plain) ?? []) {
+    if ((entity.entityContextType !== 'table' && entity.entityContextType !== 'view') || entity.declareType === 1) continue;
+    const name = splitName(entity.text).join('.');
+    if (!name || ctes.has(name.toLowerCase()) || names.includes(name)) continue;
+    names.push(name);
+  }
+  return names;
+}

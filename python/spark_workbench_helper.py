@@ -1,0 +1,201 @@
+"""Spark Workbench's Python helper: one process per window, joined to the editor's Spark session.
+
+It speaks JSON lines on its standard input and output: one request per line in, one answer per line
+out ({"id", "result"} or {"id", "error"}). Whatever user code prints goes to standard error, which the
+extension shows in its log, so it can never be mistaken for an answer.
+
+Requests:
+  ping                   -> {"python", "pyspark"}
+  registerPipelineFiles  -> runs pipeline definition files (.py) the way `spark-pipelines` does, with
+                            pyspark's own registration, into a dataflow graph the extension created in
+                            the same Spark session; answers what they defined (outputs, flows, the
+                            tables each flow reads, and where each was declared).
+"""
+
+import importlib.util
+import json
+import os
+import sys
+import traceback
+from contextlib import contextmanager
+from pathlib import Path
+
+# Answers go to the original standard output; print() in user code goes to standard error from now on.
+_answers = os.fdopen(os.dup(1), "w", encoding="utf-8", buffering=1)
+os.dup2(2, 1)
+sys.stdout = sys.stderr
+
+_sessions = {}
+
+
+def _session(remote):
+    """One Spark Connect session per URL: the URL names the editor's session id and user id."""
+    if remote not in _sessions:
+        from pyspark.sql import SparkSession
+
+        _sessions[remote] = SparkSession.builder.remote(remote).create()
+    return _sessions[remote]
+
+
+@contextmanager
+def _working_directory(path):
+    previous = os.getcwd()
+    os.chdir(path)
+    try:
+        yield
+    finally:
+        os.chdir(previous)
+
+
+def _tables_read(message, found):
+    """Names of the tables a plan reads (spark.read.table, spark.readStream.table), in order."""
+    for field, value in message.ListFields():
+        if field.name == "named_table" and value.unparsed_identifier:
+            if value.unparsed_identifier not in found:
+                found.append(value.unparsed_identifier)
+        if field.type == field.TYPE_MESSAGE:
+            repeated = getattr(field, "is_repeated", None)
+            if repeated is None:
+                repeated = field.label == field.LABEL_REPEATED
+            items = value if repeated else [value]
+            for item in items:
+                if hasattr(item, "ListFields"):
+                    _tables_read(item, found)
+    return found
+
+
+def _recording_registry(spark, graph_id, root):
+    from pyspark.pipelines.spark_connect_graph_element_registry import SparkConnectGraphElementRegistry
+    from pyspark.pipelines.add_pipeline_analysis_context import add_pipeline_analysis_context
+    from pyspark.pipelines.spark_connect_graph_element_registry import source_code_location_to_proto
+    import pyspark.sql.connect.proto as pb2
+
+    def where(location):
+        path = Path(location.filename)
+        try:
+            path = path.resolve().relative_to(Path(root).resolve())
+        except ValueError:
+            pass
+        return {"file": str(path), "line": location.line_number}
+
+    class RecordingRegistry(SparkConnectGraphElementRegistry):
+        def __init__(self):
+            super().__init__(spark, graph_id)
+            self.outputs = []
+            self.flows = []
+
+        def register_output(self, output):
+            self.outputs.append({"name": output.name, "type": type(output).__name__, **where(output.source_code_location)})
+            super().register_output(output)
+
+        def register_flow(self, flow):
+            # As pyspark's own registry does, keeping the plan to read the tables it uses.
+            with add_pipeline_analysis_context(spark=spark, dataflow_graph_id=graph_id, flow_name=flow.name):
+                df = flow.func()
+            relation = df._plan.plan(self._client)
+            self.flows.append(
+                {"name": flow.name, "target": flow.target, "reads": _tables_read(relation, []), **where(flow.source_code_location)}
+            )
+            command = pb2.Command()
+            command.pipeline_command.define_flow.CopyFrom(
+                pb2.PipelineCommand.DefineFlow(
+                    dataflow_graph_id=graph_id,
+                    flow_name=flow.name,
+                    target_dataset_name=flow.target,
+                    relation_flow_details=pb2.PipelineCommand.DefineFlow.WriteRelationFlowDetails(relation=relation),
+                    sql_conf=flow.spark_conf,
+                    source_code_location=source_code_location_to_proto(flow.source_code_location),
+                )
+            )
+            self._client.execute_command(command)
+
+    return RecordingRegistry()
+
+
+def register_pipeline_files(params):
+    from pyspark.pipelines.graph_element_registry import graph_element_registration_context
+    from pyspark.pipelines.add_pipeline_analysis_context import add_pipeline_analysis_context
+    from pyspark.pipelines.block_session_mutations import block_session_mutations
+
+    spark = _session(params["remote"])
+    graph_id = params["graphId"]
+    root = params["root"]
+    registry = _recording_registry(spark, graph_id, root)
+    with _working_directory(root), graph_element_registration_context(registry):
+        for relative in params["files"]:
+            file = Path(root) / relative
+            module_spec = importlib.util.spec_from_file_location(file.stem, str(file))
+            module = importlib.util.module_from_spec(module_spec)
+            module.__dict__["spark"] = spark
+            try:
+                with add_pipeline_analysis_context(spark=spark, dataflow_graph_id=graph_id, flow_name=None):
+                    with block_session_mutations():
+                        module_spec.loader.exec_module(module)
+            except Exception as error:  # noqa: BLE001 - every failure of user code is reported, located
+                raise DefinitionError(error, file, root) from error
+    return {"outputs": registry.outputs, "flows": registry.flows}
+
+
+class DefinitionError(Exception):
+    """A definition file failed: the error, and the deepest line of that file in its traceback."""
+
+    def __init__(self, error, file, root):
+        super().__init__(str(error))
+        self.error = error
+        self.file = str(Path(file).resolve().relative_to(Path(root).resolve()))
+        self.line = None
+        for frame in traceback.extract_tb(error.__traceback__):
+            if Path(frame.filename).resolve() == Path(file).resolve():
+                self.line = frame.lineno
+        if self.line is None and isinstance(error, SyntaxError) and error.lineno:
+            self.line = error.lineno
+
+
+def _describe(error):
+    cause = error.error if isinstance(error, DefinitionError) else error
+    described = {
+        "message": str(cause).strip() or type(cause).__name__,
+        "type": type(cause).__name__,
+        "traceback": "".join(traceback.format_exception(type(cause), cause, cause.__traceback__))[-8000:],
+    }
+    condition = getattr(cause, "getCondition", None)
+    if callable(condition):
+        try:
+            described["errorClass"] = condition()
+        except Exception:  # noqa: BLE001
+            pass
+    if isinstance(error, DefinitionError):
+        described["file"] = error.file
+        if error.line:
+            described["line"] = error.line
+    return described
+
+
+def ping(_params):
+    import platform
+
+    import pyspark
+
+    return {"python": platform.python_version(), "pyspark": pyspark.__version__}
+
+
+METHODS = {"ping": ping, "registerPipelineFiles": register_pipeline_files}
+
+
+def main():
+    for line in sys.stdin:
+        if not line.strip():
+            continue
+        request = json.loads(line)
+        answer = {"id": request.get("id")}
+        try:
+            method = METHODS[request["method"]]
+            answer["result"] = method(request.get("params") or {})
+        except Exception as error:  # noqa: BLE001 - the extension decides what to show
+            answer["error"] = _describe(error)
+        _answers.write(json.dumps(answer) + "\n")
+        _answers.flush()
+
+
+if __name__ == "__main__":
+    main()

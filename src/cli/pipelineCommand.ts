@@ -1,0 +1,148 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { SparkConnectClient } from '../core/connect/sparkConnectClient.js';
+import type { PipelineRunEvent } from '../core/pipelines/pipelineEvents.js';
+import { pipelineEnvironment } from '../core/pipelines/pipelineEnvironment.js';
+import { runPipeline, type PipelineRunSummary } from '../core/pipelines/pipelineRun.js';
+import { checkPipelineSpec, findPipelineSpec, hasTwinSpec, type SpecCheck } from '../core/pipelines/pipelineSpec.js';
+import { PythonHelper } from '../core/python/pythonHelper.js';
+import { SqlContextWorker } from '../core/sql/completion/contextWorkerClient.js';
+import { lineColumnOf } from '../core/sql/errorLocation.js';
+import { SparkRuntimeInstaller } from '../core/localSpark/sparkRuntime.js';
+import { runtimeHome } from './runtimeHome.js';
+
+export interface PipelineCliOptions {
+  readonly format: 'text' | 'json';
+  /** The folder of the bundles: sqlContextWorker.js there, the Python helper in ../python. */
+  readonly distDir: string;
+  readonly fullRefresh?: readonly string[];
+  readonly fullRefreshAll?: boolean;
+  readonly refresh?: readonly string[];
+}
+
+/** The spec a command means: the given file or folder, else the nearest one up from the working folder. */
+export function locateSpec(given: string | undefined): string {
+  if (given && existsSync(given) && !/\.ya?ml$/.test(given)) return findPipelineSpec(given);
+  return given ? resolve(given) : findPipelineSpec(process.cwd());
+}
+
+/** Checks the spec; the problems are printed `FILE:LINE:COL: severity [CODE] message`. */
+export function validateSpec(specPath: string, log: (line: string) => void): SpecCheck {
+  const text = readFileSync(specPath, 'utf8');
+  const check = checkPipelineSpec(text, specPath);
+  if (hasTwinSpec(specPath)) log(`${specPath}:1:1: error Both spark-pipeline.yml and spark-pipeline.yaml are here; Spark refuses to choose.`);
+  for (const problem of check.problems) {
+    const at = lineColumnOf(text, problem.start);
+    log(`${specPath}:${at.line}:${at.column}: ${problem.severity}${problem.code ? ` [${problem.code}]` : ''} ${problem.message}`);
+  }
+  return check;
+}
+
+/**
+ * Runs or dry-runs the pipeline of `specPath` on `client`, printing each event as it arrives on stderr
+ * (or the summary as JSON on stdout); returns the summary. Python definitions start the Python helper
+ * (installing pyspark's Spark Connect packages into the managed runtime on first use).
+ */
+export async function runPipelineCommand(
+  client: SparkConnectClient,
+  specPath: string,
+  dry: boolean,
+  options: PipelineCliOptions,
+  signal: AbortSignal,
+  log: (line: string) => void,
+): Promise<PipelineRunSummary> {
+  const check = validateSpec(specPath, log);
+  if (!check.spec) throw new Error(`${specPath} has errors; the pipeline did not run.`);
+  const grammar = new SqlContextWorker(join(options.distDir, 'sqlContextWorker.js'));
+  let helper: PythonHelper | undefined;
+  const startHelper = async () => {
+    if (!helper) {
+      const runtime = await new SparkRuntimeInstaller(runtimeHome(), log).ensureHelperPackages();
+      helper = new PythonHelper({ python: runtime.pythonExecutable, script: join(options.distDir, '..', 'python', 'spark_workbench_helper.py'), log });
+    }
+    return helper;
+  };
+  try {
+    const summary = await runPipeline(pipelineEnvironment(client, (query) => grammar.tablesRead(query), startHelper), {
+      specPath,
+      spec: check.spec,
+      files: check.files,
+      dry,
+      fullRefreshAll: options.fullRefreshAll,
+      fullRefresh: options.fullRefresh,
+      refresh: options.refresh,
+      signal,
+      onEvent: options.format === 'text' ? (event) => log(describeEvent(event)) : undefined,
+    });
+    const root = dirname(specPath);
+    for (const error of summary.errors) log(`${join(root, error.file)}:${error.line}:${error.column}: error${error.code ? ` [${error.code}]` : ''} ${error.message}`);
+    if (options.format === 'json') process.stdout.write(`${JSON.stringify(jsonSummary(summary), null, 2)}\n`);
+    else printSummary(summary, log);
+    return summary;
+  } finally {
+    grammar.dispose();
+    helper?.dispose();
+  }
+}
+
+function time(date: Date | undefined): string {
+  return (date ?? new Date()).toISOString().slice(11, 23);
+}
+
+export function describeEvent(event: PipelineRunEvent): string {
+  switch (event.kind) {
+    case 'flow':
+      return `${time(event.time)}  ${event.state.toUpperCase().padEnd(9)} ${event.flow}${event.detail ? `  ${event.detail.split('\n')[0]}` : ''}`;
+    case 'unresolved':
+      return `${time(event.time)}  ${'FAILED'.padEnd(9)} ${event.flow}  ${event.upstream ? 'reads a dataset that failed' : event.detail.split('\n')[0]}`;
+    case 'run':
+      return `${time(event.time)}  RUN ${event.state.toUpperCase()}`;
+    default:
+      return `${time(event.time)}  ${event.message.split('\n')[0]}`;
+  }
+}
+
+function printSummary(summary: PipelineRunSummary, log: (line: string) => void): void {
+  const width = Math.max(7, ...summary.datasets.map((d) => d.name.length));
+  log('');
+  log(`${'dataset'.padEnd(width)}  ${'kind'.padEnd(16)} ${'state'.padEnd(10)} ${'rows'.padStart(10)}  time`);
+  for (const dataset of summary.datasets)
+    log(
+      `${dataset.name.padEnd(width)}  ${dataset.kind.padEnd(16)} ${dataset.state.padEnd(10)} ${(dataset.rows === undefined ? '' : dataset.rows.toLocaleString('en-US')).padStart(10)}  ${dataset.durationMs === undefined ? '' : `${(dataset.durationMs / 1000).toFixed(1)} s`}`,
+    );
+  log(`${summary.dry ? 'Dry run' : 'Run'} ${summary.outcome} in ${(summary.durationMs / 1000).toFixed(1)} s${summary.message && summary.outcome !== 'completed' ? `: ${summary.message.split('\n')[0]}` : ''}`);
+}
+
+export function jsonSummary(summary: PipelineRunSummary): object {
+  return {
+    outcome: summary.outcome,
+    dry: summary.dry,
+    durationMs: summary.durationMs,
+    message: summary.message,
+    datasets: summary.datasets,
+    errors: summary.errors.map(({ file, line, column, message, code }) => ({ file, line, column, message, code })),
+  };
+}
+
+/** `pipeline init NAME`: a new project with a spec, a SQL and a Python definition, like spark-pipelines init. */
+export function initPipeline(name: string, log: (line: string) => void): string {
+  const folder = resolve(name);
+  if (existsSync(folder)) throw new Error(`${folder} exists already; choose a new name.`);
+  mkdirSync(join(folder, 'transformations'), { recursive: true });
+  const pipelineName = name.split(/[\\/]/).pop()!.replace(/[^\w-]/g, '_');
+  writeFileSync(
+    join(folder, 'spark-pipeline.yml'),
+    `name: ${pipelineName}\n# Checkpoints and pipeline metadata: an absolute URI (Spark refuses a relative path).\nstorage: ${pathToFileURL(join(folder, 'storage')).href}\nlibraries:\n  - glob:\n      include: transformations/**\n`,
+  );
+  writeFileSync(
+    join(folder, 'transformations', 'example_numbers.sql'),
+    '-- A materialized view: recomputed from its query at each run.\nCREATE MATERIALIZED VIEW example_numbers AS\nSELECT id, id * id AS square FROM range(10);\n',
+  );
+  writeFileSync(
+    join(folder, 'transformations', 'example_evens.py'),
+    '"""A materialized view defined in Python; `spark` is given to every definition file."""\n\nfrom pyspark import pipelines as dp\n\n\n@dp.materialized_view\ndef example_evens():\n    return spark.read.table("example_numbers").where("id % 2 = 0")  # noqa: F821\n',
+  );
+  log(`Created the pipeline ${pipelineName} in ${folder}`);
+  return folder;
+}

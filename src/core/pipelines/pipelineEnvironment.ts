@@ -1,0 +1,21 @@
+import type { SparkConnectClient } from '../connect/sparkConnectClient.js';
+import type { PythonHelper } from '../python/pythonHelper.js';
+import { helperConnectionString } from '../python/helperConnection.js';
+import type { PythonDefinitions, TablesRead } from './pipelineGraph.js';
+import type { PipelineEnvironment } from './pipelineRun.js';
+
+/** What a run needs, from a connected client, the SQL grammar, and (for Python definitions) the helper. */
+export function pipelineEnvironment(client: SparkConnectClient, tablesRead: TablesRead, helper: (() => Promise<PythonHelper>) | undefined): PipelineEnvironment {
+  return {
+    client,
+    tablesRead,
+    python: helper
+      ? async ({ graphId, root, files, signal }) =>
+          (await helper()).request<PythonDefinitions>(
+            'registerPipelineFiles',
+            { remote: helperConnectionString(client.connection, client.sessionId, client.userId), graphId, root, files },
+            signal,
+          )
+      : undefined,
+  };
+}

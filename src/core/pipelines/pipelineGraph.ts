@@ -1,0 +1,144 @@
+import { codeStart } from '../sql/statementAtCursor.js';
+import { splitSqlStatements, type SqlStatement } from '../sql/statementSplitter.js';
+
+export type DatasetKind = 'materializedView' | 'streamingTable' | 'temporaryView' | 'view' | 'sink';
+
+/** Where a dataset or flow is defined: a file of the pipeline (relative to the spec) and a span in it. */
+export interface DefinitionLocation {
+  readonly file: string;
+  /** 1-based line of the definition (the statement's first line of code, or the decorator). */
+  readonly line: number;
+  /** Offsets into the file, for SQL definitions. */
+  readonly start?: number;
+  readonly end?: number;
+}
+
+export interface PipelineDataset {
+  /** As written in the definition. */
+  readonly name: string;
+  readonly kind: DatasetKind;
+  readonly location: DefinitionLocation;
+}
+
+export interface PipelineFlow {
+  readonly name: string;
+  readonly target: string;
+  /** What it reads, as written (tables of the pipeline, or of the catalog). */
+  readonly reads: readonly string[];
+  readonly location: DefinitionLocation;
+  /** The SQL statement of a SQL flow (for positions Spark reports relative to it). */
+  readonly statement?: SqlStatement;
+}
+
+export interface PipelineGraph {
+  readonly datasets: readonly PipelineDataset[];
+  readonly flows: readonly PipelineFlow[];
+}
+
+/** Reads the tables a query reads (dt-sql-parser's Spark grammar, in its worker). */
+export type TablesRead = (query: string) => Promise<string[]>;
+
+const NAME = String.raw`((?:\`[^\`]+\`|[\w]+)(?:\s*\.\s*(?:\`[^\`]+\`|[\w]+))*)`;
+const DEFINITIONS: readonly { pattern: RegExp; kind: DatasetKind | 'flow' }[] = [
+  { pattern: new RegExp(String.raw`^CREATE\s+(?:OR\s+REFRESH\s+)?(?:PRIVATE\s+)?MATERIALIZED\s+VIEW\s+(?:IF\s+NOT\s+EXISTS\s+)?${NAME}`, 'i'), kind: 'materializedView' },
+  { pattern: new RegExp(String.raw`^CREATE\s+(?:OR\s+REFRESH\s+)?(?:PRIVATE\s+)?STREAMING\s+TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?${NAME}`, 'i'), kind: 'streamingTable' },
+  { pattern: new RegExp(String.raw`^CREATE\s+(?:OR\s+REPLACE\s+)?TEMP(?:ORARY)?\s+VIEW\s+(?:IF\s+NOT\s+EXISTS\s+)?${NAME}`, 'i'), kind: 'temporaryView' },
+  { pattern: new RegExp(String.raw`^CREATE\s+(?:OR\s+REPLACE\s+)?VIEW\s+(?:IF\s+NOT\s+EXISTS\s+)?${NAME}`, 'i'), kind: 'view' },
+  { pattern: new RegExp(String.raw`^CREATE\s+FLOW\s+${NAME}\s+AS\s+INSERT\s+INTO\s+${NAME}`, 'i'), kind: 'flow' },
+];
+
+/**
+ * The datasets and flows of a pipeline's SQL file, as Spark's SQL registration reads them: each
+ * CREATE MATERIALIZED VIEW / STREAMING TABLE … AS / (TEMPORARY) VIEW defines a dataset and the flow
+ * that fills it (of the same name); CREATE FLOW … AS INSERT INTO target defines a flow into another
+ * dataset. A flow reads the tables of its query.
+ */
+export async function sqlDefinitions(file: string, text: string, tablesRead: TablesRead): Promise<PipelineGraph> {
+  const datasets: PipelineDataset[] = [];
+  const flows: PipelineFlow[] = [];
+  for (const statement of splitSqlStatements(text)) {
+    const code = text.slice(codeStart(statement), statement.end);
+    const location = { file, line: lineAt(text, codeStart(statement)), start: codeStart(statement), end: statement.end };
+    for (const { pattern, kind } of DEFINITIONS) {
+      const match = pattern.exec(code);
+      if (!match) continue;
+      const query = queryOf(code, match[0].length);
+      const reads = query ? await tablesRead(query).catch(() => []) : [];
+      if (kind === 'flow') {
+        flows.push({ name: unquote(match[1]!), target: unquote(match[2]!), reads, location, statement });
+      } else {
+        const name = unquote(match[1]!);
+        datasets.push({ name, kind, location });
+        if (query) flows.push({ name, target: name, reads, location, statement });
+      }
+      break;
+    }
+  }
+  return { datasets, flows };
+}
+
+/** The query after the definition's `AS` (past a column list in parentheses), if it has one. */
+function queryOf(code: string, from: number): string | undefined {
+  let depth = 0;
+  for (let i = from; i < code.length; i++) {
+    const ch = code[i]!;
+    if (ch === "'" || ch === '"' || ch === '`') {
+      const close = code.indexOf(ch, i + 1);
+      i = close === -1 ? code.length : close;
+    } else if (ch === '(') depth++;
+    else if (ch === ')') depth--;
+    else if (depth === 0 && /\bAS\b/i.test(code.slice(i, i + 3)) && /\s/.test(code[i - 1] ?? ' ')) {
+      const rest = code.slice(i + 2);
+      return /^\s/.test(rest) ? rest.replace(/^\s*(INSERT\s+INTO\s+\S+\s+(BY\s+NAME\s+)?)?/i, '') : undefined;
+    }
+  }
+  return undefined;
+}
+
+function unquote(name: string): string {
+  return name
+    .split(/\s*\.\s*/)
+    .map((part) => part.replace(/^`|`$/g, ''))
+    .join('.');
+}
+
+function lineAt(text: string, offset: number): number {
+  let line = 1;
+  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) line++;
+  return line;
+}
+
+/** What the Python helper reports of a .py definition file. */
+export interface PythonDefinitions {
+  readonly outputs: readonly { name: string; type: string; file: string; line: number }[];
+  readonly flows: readonly { name: string; target: string; reads: readonly string[]; file: string; line: number }[];
+}
+
+const PYTHON_KINDS: Record<string, DatasetKind> = {
+  MaterializedView: 'materializedView',
+  StreamingTable: 'streamingTable',
+  TemporaryView: 'temporaryView',
+  Sink: 'sink',
+};
+
+/** The helper's report as part of the graph. */
+export function pythonDefinitions(report: PythonDefinitions): PipelineGraph {
+  return {
+    datasets: report.outputs.map((o) => ({ name: o.name, kind: PYTHON_KINDS[o.type] ?? 'materializedView', location: { file: o.file, line: o.line } })),
+    flows: report.flows.map((f) => ({ name: f.name, target: f.target, reads: f.reads, location: { file: f.file, line: f.line } })),
+  };
+}
+
+export function mergeGraphs(graphs: readonly PipelineGraph[]): PipelineGraph {
+  return { datasets: graphs.flatMap((g) => g.datasets), flows: graphs.flatMap((g) => g.flows) };
+}
+
+/**
+ * Whether a name Spark reports (`spark_catalog.default.daily`) is the one written in a definition
+ * (`daily`, `default.daily`): the written parts are the last parts of Spark's, case-insensitively.
+ */
+export function sameDataset(reported: string, written: string): boolean {
+  const a = reported.toLowerCase().split('.');
+  const b = written.toLowerCase().split('.');
+  return b.length <= a.length && b.every((part, i) => part === a[a.length - b.length + i]);
+}

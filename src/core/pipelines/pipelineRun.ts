@@ -1,0 +1,324 @@
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { Plan } from '../../generated/spark/connect/base_pb.js';
+import type { SparkConnectClient } from '../connect/sparkConnectClient.js';
+import { asSparkError, SparkError } from '../connect/sparkError.js';
+import { PythonHelperError } from '../python/pythonHelper.js';
+import { conciseSparkMessage } from '../sql/conciseMessage.js';
+import { offsetOf, utf16OffsetOfCodePoint } from '../sql/errorLocation.js';
+import { splitSqlStatements, type SqlStatement } from '../sql/statementSplitter.js';
+import {
+  mergeGraphs,
+  pythonDefinitions,
+  sameDataset,
+  sqlDefinitions,
+  type PipelineFlow,
+  type PipelineGraph,
+  type PythonDefinitions,
+  type TablesRead,
+} from './pipelineGraph.js';
+import { parsePipelineEvent, type FlowState, type PipelineRunEvent } from './pipelineEvents.js';
+import type { PipelineSpec } from './pipelineSpec.js';
+
+/** An error of a definition, located in its file (1-based line and column). */
+export interface DefinitionError {
+  readonly file: string;
+  readonly line: number;
+  readonly column: number;
+  /** Offsets into the file when known exactly (SQL definitions). */
+  readonly start?: number;
+  readonly end?: number;
+  readonly message: string;
+  readonly code?: string;
+}
+
+export type DatasetOutcome = FlowState | 'not run';
+
+export interface DatasetSummary {
+  readonly name: string;
+  readonly kind: string;
+  readonly state: DatasetOutcome;
+  /** Rows after the run (materialized views and streaming tables). */
+  readonly rows?: number;
+  readonly durationMs?: number;
+}
+
+export interface PipelineRunSummary {
+  readonly outcome: 'completed' | 'failed' | 'cancelled';
+  readonly dry: boolean;
+  readonly datasets: readonly DatasetSummary[];
+  readonly errors: readonly DefinitionError[];
+  /** Why the run failed, in Spark's words, when it did. */
+  readonly message?: string;
+  readonly durationMs: number;
+  readonly graph: PipelineGraph;
+}
+
+export interface PipelineRunRequest {
+  readonly specPath: string;
+  readonly spec: PipelineSpec;
+  /** The definition files, relative to the spec's folder, in the order Spark registers them. */
+  readonly files: readonly string[];
+  readonly dry?: boolean;
+  readonly fullRefreshAll?: boolean;
+  readonly fullRefresh?: readonly string[];
+  readonly refresh?: readonly string[];
+  readonly signal?: AbortSignal;
+  readonly onEvent?: (event: PipelineRunEvent) => void;
+  /** The definitions, once read: what the DAG draws. */
+  readonly onGraph?: (graph: PipelineGraph) => void;
+  /** Every ExecutePlan of the run, so a caller can show it (Operations view) or cancel it. */
+  readonly tags?: readonly string[];
+}
+
+export interface PipelineEnvironment {
+  readonly client: SparkConnectClient;
+  readonly tablesRead: TablesRead;
+  /** Runs .py definition files in the Python helper, in this client's session; none: a pipeline with Python fails clearly. */
+  readonly python?: (request: { graphId: string; root: string; files: readonly string[]; signal?: AbortSignal }) => Promise<PythonDefinitions>;
+}
+
+function pipelineCommand(command: { case: string; value: object }): Plan {
+  return { opType: { case: 'command', value: { commandType: { case: 'pipelineCommand', value: { commandType: command } } } } } as unknown as Plan;
+}
+
+/**
+ * Runs (or dry-runs) a Spark Declarative Pipelines project over Spark Connect, the way pyspark's
+ * `spark-pipelines` does: a dataflow graph in this client's session, the SQL files registered from
+ * here, the Python files through the helper (which joins the same session), then StartRun, whose
+ * events stream back as they come. Every failure of a definition is located in its file. The graph is
+ * dropped at the end, whatever happened.
+ */
+export async function runPipeline(env: PipelineEnvironment, request: PipelineRunRequest): Promise<PipelineRunSummary> {
+  const started = Date.now();
+  const { client, tablesRead } = env;
+  const { spec, files, signal } = request;
+  const root = dirname(request.specPath);
+  const dry = request.dry ?? false;
+  const errors: DefinitionError[] = [];
+  const states = new Map<string, { state: FlowState; startedAt?: number; endedAt?: number }>();
+  const execute = (command: { case: string; value: object }) => client.execute(pipelineCommand(command), { signal, tags: request.tags });
+  const sources = new Map<string, string>();
+  const graphs: PipelineGraph[] = [];
+  for (const file of files.filter((f) => f.endsWith('.sql'))) {
+    const text = readFileSync(join(root, file), 'utf8');
+    sources.set(file, text);
+    graphs.push(await sqlDefinitions(file, text, tablesRead));
+  }
+  let graph = mergeGraphs(graphs);
+  const summary = (outcome: PipelineRunSummary['outcome'], message?: string, datasets = datasetSummaries(graph, states)): PipelineRunSummary => ({
+    outcome,
+    dry,
+    datasets,
+    errors,
+    message,
+    durationMs: Date.now() - started,
+    graph,
+  });
+
+  // As spark-pipelines does: the spec's configuration on the session (SQL definitions read ${…}
+  // values from it), and errors without the server's stack traces.
+  await client.setConfig({ 'spark.sql.connect.serverStacktrace.enabled': 'false', ...spec.configuration });
+  // Spark refuses a graph whose default schema does not exist; the datasets need somewhere to live.
+  if (spec.database) {
+    const schema = qualified({ catalog: spec.catalog, database: undefined }, spec.database);
+    const created = await client.sql(`SHOW SCHEMAS${spec.catalog ? ` IN ${qualified({}, spec.catalog)}` : ''} LIKE '${spec.database.replace(/'/g, "''")}'`).toTable();
+    if (created.numRows === 0) {
+      await client.sql(`CREATE SCHEMA IF NOT EXISTS ${schema}`).toTable();
+      request.onEvent?.({ kind: 'other', time: new Date(), message: `Created the schema ${schema}, the pipeline's default.` });
+    }
+  }
+  let graphId = '';
+  for await (const event of execute({
+    case: 'createDataflowGraph',
+    value: { defaultCatalog: spec.catalog, defaultDatabase: spec.database, sqlConf: spec.configuration },
+  }))
+    if (event.type === 'pipelineResult' && event.result.resultType.case === 'createDataflowGraphResult')
+      graphId = event.result.resultType.value.dataflowGraphId ?? '';
+  if (!graphId) throw new SparkError({ kind: 'other', message: 'The Spark server created no dataflow graph for the pipeline.' });
+  try {
+    for (const file of files) {
+      if (!file.endsWith('.sql')) continue;
+      try {
+        for await (const _ of execute({ case: 'defineSqlGraphElements', value: { dataflowGraphId: graphId, sqlFilePath: file, sqlText: sources.get(file)! } })) void _;
+      } catch (thrown) {
+        const error = asSparkError(thrown);
+        if (error.kind !== 'spark') throw error;
+        errors.push(registrationError(file, sources.get(file)!, error));
+        return summary('failed', `${file}: ${conciseSparkMessage(error.message, error.errorClass)}`);
+      }
+    }
+    const pythonFiles = files.filter((f) => f.endsWith('.py'));
+    if (pythonFiles.length) {
+      if (!env.python) throw new Error(`This pipeline has Python definitions (${pythonFiles.join(', ')}), and no Python helper is available to run them.`);
+      try {
+        graph = mergeGraphs([graph, pythonDefinitions(await env.python({ graphId, root, files: pythonFiles, signal }))]);
+      } catch (thrown) {
+        if (!(thrown instanceof PythonHelperError)) throw thrown;
+        errors.push({
+          file: thrown.file ?? pythonFiles[0]!,
+          line: thrown.line ?? 1,
+          column: 1,
+          message: `${thrown.pythonType}: ${thrown.message.split('\n')[0]}`,
+          code: thrown.errorClass,
+        });
+        return summary('failed', `${thrown.file ?? pythonFiles[0]}: ${thrown.message.split('\n')[0]}`);
+      }
+    }
+    request.onGraph?.(graph);
+
+    const storage = spec.storage;
+    try {
+      for await (const event of execute({
+        case: 'startRun',
+        value: {
+          dataflowGraphId: graphId,
+          dry,
+          storage,
+          fullRefreshAll: request.fullRefreshAll ?? false,
+          fullRefreshSelection: [...(request.fullRefresh ?? [])],
+          refreshSelection: [...(request.refresh ?? [])],
+        },
+      })) {
+        if (event.type !== 'pipelineEvent') continue;
+        const parsed = parsePipelineEvent(event.message, event.timestamp);
+        track(states, parsed);
+        if (parsed.kind === 'unresolved' && !parsed.upstream) {
+          const located = flowError(graph, sources, parsed.flow, parsed.detail);
+          if (located) errors.push(located);
+        }
+        request.onEvent?.(parsed);
+      }
+    } catch (thrown) {
+      const error = asSparkError(thrown);
+      if (error.kind === 'cancelled') return summary('cancelled', 'The run was stopped.');
+      if (error.kind !== 'spark' && error.kind !== 'other') throw error;
+      errors.push(...graphErrors(graph, error.message));
+      return summary('failed', conciseSparkMessage(error.message, error.errorClass));
+    }
+    const finished = summary('completed');
+    return dry ? finished : { ...finished, datasets: await withRowCounts(client, spec, finished.datasets) };
+  } finally {
+    // Without the run's signal: a stopped run's graph is dropped too.
+    await dropGraph(client, graphId);
+  }
+}
+
+async function dropGraph(client: SparkConnectClient, graphId: string): Promise<void> {
+  try {
+    for await (const _ of client.execute(pipelineCommand({ case: 'dropDataflowGraph', value: { dataflowGraphId: graphId } }))) void _;
+  } catch {
+    // the session may be gone; the server drops graphs with it
+  }
+}
+
+function track(states: Map<string, { state: FlowState; startedAt?: number; endedAt?: number }>, event: PipelineRunEvent): void {
+  if (event.kind === 'unresolved') states.set(event.flow, { state: 'failed' });
+  if (event.kind !== 'flow') return;
+  const at = event.time?.getTime();
+  const previous = states.get(event.flow);
+  const entry = { ...previous, state: event.state };
+  if (event.state === 'running' && at !== undefined) entry.startedAt = at;
+  if (['completed', 'failed', 'stopped', 'skipped'].includes(event.state) && at !== undefined) entry.endedAt = at;
+  states.set(event.flow, entry);
+}
+
+function datasetSummaries(graph: PipelineGraph, states: Map<string, { state: FlowState; startedAt?: number; endedAt?: number }>): DatasetSummary[] {
+  return graph.datasets.map((dataset) => {
+    const reported = [...states.entries()].filter(([flow]) => sameDataset(flow, dataset.name) || graph.flows.some((f) => f.target === dataset.name && sameDataset(flow, f.name)));
+    const state: DatasetOutcome = reported.length === 0 ? 'not run' : worst(reported.map(([, s]) => s.state));
+    const durations = reported.map(([, s]) => (s.startedAt !== undefined && s.endedAt !== undefined ? s.endedAt - s.startedAt : undefined)).filter((d): d is number => d !== undefined);
+    return { name: dataset.name, kind: dataset.kind, state, ...(durations.length ? { durationMs: durations.reduce((a, b) => a + b, 0) } : {}) };
+  });
+}
+
+const SEVERITY: FlowState[] = ['failed', 'stopped', 'running', 'starting', 'planning', 'queued', 'skipped', 'excluded', 'idle', 'completed'];
+
+function worst(states: readonly FlowState[]): FlowState {
+  return [...states].sort((a, b) => SEVERITY.indexOf(a) - SEVERITY.indexOf(b))[0]!;
+}
+
+async function withRowCounts(client: SparkConnectClient, spec: PipelineSpec, datasets: readonly DatasetSummary[]): Promise<DatasetSummary[]> {
+  const out: DatasetSummary[] = [];
+  for (const dataset of datasets) {
+    if (dataset.kind !== 'materializedView' && dataset.kind !== 'streamingTable') {
+      out.push(dataset);
+      continue;
+    }
+    const name = qualified(spec, dataset.name);
+    try {
+      const table = await client.sql(`SELECT count(*) FROM ${name}`).toTable();
+      out.push({ ...dataset, rows: Number(table.getChildAt(0)?.get(0) ?? 0) });
+    } catch {
+      out.push(dataset);
+    }
+  }
+  return out;
+}
+
+/** A dataset's name qualified with the spec's catalog and database where it has fewer parts. */
+export function qualified(spec: Pick<PipelineSpec, 'catalog' | 'database'>, name: string): string {
+  const parts = name.split('.');
+  const full = parts.length >= 3 ? parts : parts.length === 2 ? [spec.catalog, ...parts] : [spec.catalog, spec.database, ...parts];
+  return full
+    .filter((p): p is string => !!p)
+    .map((p) => '`' + p.replace(/`/g, '``') + '`')
+    .join('.');
+}
+
+/**
+ * Where a SQL file's registration failed: a parse error's "(line L, pos P)" counts from the start of
+ * Spark's piece of the file (right after the previous `;`), in code points; "Query defined at file:N"
+ * names the statement's line.
+ */
+function registrationError(file: string, text: string, error: SparkError): DefinitionError {
+  const statements = splitSqlStatements(text);
+  const message = conciseSparkMessage(error.message, error.errorClass);
+  const position = error.parsePosition;
+  if (position) {
+    const sqlShown = /== SQL ==\n([\s\S]*?)\n-*\^+/.exec(error.message)?.[1];
+    const statement = statements.find((s) => sqlShown !== undefined && text.slice(s.pieceStart, s.end).trim().startsWith(sqlShown.trim().split('\n')[0]!.trim())) ?? statements[0];
+    if (statement) return located(file, text, statement, position.line, position.column, message, error.errorClass);
+  }
+  const definedAt = /Query defined at [^\s:]+:(\d+)/.exec(error.message);
+  const line = definedAt ? Number(definedAt[1]) : 1;
+  return { file, line, column: 1, message, code: error.errorClass };
+}
+
+/** A position Spark gives relative to a statement's piece, as a located error in the file. */
+function located(file: string, text: string, statement: SqlStatement, line: number, codePoint: number, message: string, code?: string): DefinitionError {
+  const piece = text.slice(statement.pieceStart, statement.end);
+  const lineStart = offsetOf(piece, line, 1) ?? 0;
+  const start = statement.pieceStart + lineStart + utf16OffsetOfCodePoint(piece.slice(lineStart), codePoint);
+  const token = /^[\p{L}\p{N}_`'".]+/u.exec(text.slice(start))?.[0] ?? text.charAt(start);
+  const before = text.slice(0, start);
+  const fileLine = before.split('\n').length;
+  return { file, line: fileLine, column: start - (before.lastIndexOf('\n') + 1) + 1, start, end: start + Math.max(1, token.length), message, code };
+}
+
+/** A flow Spark could not resolve: its error at the place in its definition Spark points to. */
+function flowError(graph: PipelineGraph, sources: Map<string, string>, flowName: string, detail: string): DefinitionError | undefined {
+  const flow = graph.flows.find((f) => sameDataset(flowName, f.name));
+  if (!flow) return undefined;
+  const errorClass = /^\[([A-Z0-9_.]+)\]/.exec(detail)?.[1];
+  const message = conciseSparkMessage(detail.split(/;\n|\n'|\n\+-/)[0]!, errorClass);
+  const position = /\bline (\d+) pos (\d+)\b/.exec(detail);
+  const text = sources.get(flow.location.file);
+  if (position && flow.statement && text) return located(flow.location.file, text, flow.statement, Number(position[1]), Number(position[2]), message, errorClass);
+  return atDefinition(flow, message, errorClass);
+}
+
+function atDefinition(flow: Pick<PipelineFlow, 'location'>, message: string, code?: string): DefinitionError {
+  return { file: flow.location.file, line: flow.location.line, column: 1, start: flow.location.start, end: flow.location.start === undefined ? undefined : Math.min(flow.location.end ?? flow.location.start + 1, flow.location.start + 200), message, code };
+}
+
+/** Graph-level failures that name datasets (a cycle between two of them) put at each definition named. */
+function graphErrors(graph: PipelineGraph, message: string): DefinitionError[] {
+  const cycle = /downstream table '([^']+)' is referenced when creating the upstream table or view '([^']+)'/.exec(message);
+  if (!cycle) return [];
+  const concise = message.split('\n')[0]!;
+  return [cycle[2]!, cycle[1]!]
+    .map((name) => graph.flows.find((f) => sameDataset(name, f.name)))
+    .filter((f): f is PipelineFlow => !!f)
+    .map((flow) => atDefinition(flow, concise));
+}
