@@ -62,7 +62,7 @@ export async function sqlDefinitions(file: string, text: string, tablesRead: Tab
     for (const { pattern, kind } of DEFINITIONS) {
       const match = pattern.exec(code);
       if (!match) continue;
-      const query = queryOf(code, match[0].length);
+      const query = kind === 'flow' ? code.slice(match[0].length).replace(/^\s*(BY\s+NAME\s+)?/i, '') : queryOf(code, match[0].length);
       const reads = query ? await tablesRead(query).catch(() => []) : [];
       if (kind === 'flow') {
         flows.push({ name: unquote(match[1]!), target: unquote(match[2]!), reads, location, statement });
