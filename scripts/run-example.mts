@@ -1,46 +1,58 @@
 /**
- * Runs examples/orders against the managed local Spark server: statement by statement, printing each
- * result as a table. Starts the server when none is running and stops it again afterwards, unless
- * --keep-server is given.
+ * The main job: the retail pipeline (examples/retail) on the managed local Spark server. Makes the raw
+ * files afresh (2,000 transactions, with duplicates and missing values), starts the server when none is
+ * running, runs the pipeline (its events as they come), prints the datasets it produced with their rows
+ * and times, and stops the server again unless --keep-server is given.
+ *
+ *   npm run example [-- --rows 100000] [-- --keep-server]
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
+import { writeRetailData } from '../examples/retail/generator.js';
+import { describeError } from '../src/cli/errorReport.js';
+import { runPipelineCommand } from '../src/cli/pipelineCommand.js';
 import { SparkConnectClient } from '../src/core/connect/sparkConnectClient.js';
 import { LocalSparkServer, localServerUrl } from '../src/core/localSpark/localSparkServer.js';
 import { DEFAULT_CONNECT_PORT } from '../src/core/localSpark/pinnedVersions.js';
 import { SparkRuntimeInstaller } from '../src/core/localSpark/sparkRuntime.js';
-import { splitSqlStatements } from '../src/core/sql/statementSplitter.js';
-import { describeError } from '../src/cli/errorReport.js';
-import { writeResult } from '../src/cli/resultOutput.js';
+import { SparkUiJobs } from '../src/core/localSpark/sparkUiJobs.js';
 import { projectRoot, projectRuntimeDir } from './runtimeDir.mjs';
 
 const log = (line: string) => console.error(line);
 const keepServer = process.argv.includes('--keep-server');
+const rowsFlag = process.argv.indexOf('--rows');
+const rows = rowsFlag === -1 ? 2_000 : Number(process.argv[rowsFlag + 1]);
+
+const specPath = join(projectRoot, 'examples', 'retail', 'spark-pipeline.yml');
+const spec = parse(readFileSync(specPath, 'utf8')) as { storage: string; configuration: Record<string, string> };
+// A fresh start: new raw files, and no streaming checkpoint remembering the old ones.
+const raw = fileURLToPath(spec.configuration['retail.raw']!);
+rmSync(raw, { recursive: true, force: true });
+rmSync(fileURLToPath(spec.storage), { recursive: true, force: true });
+const files = writeRetailData(raw, { rows });
+log(`Wrote ${rows.toLocaleString('en-US')} transactions (${files.length} files, with duplicates and missing values) to ${raw}`);
 
 const runtime = await new SparkRuntimeInstaller(projectRuntimeDir, log).ensureInstalled();
 const servers = new LocalSparkServer(join(projectRuntimeDir, 'servers'), log);
 const port = DEFAULT_CONNECT_PORT;
 const wasRunning = (await servers.status(port)).state === 'running';
 const state = await servers.start(runtime, { port });
-const client = new SparkConnectClient(localServerUrl(state), { clientVersion: 'example' });
+const client = new SparkConnectClient(localServerUrl(state), {
+  clientVersion: 'example',
+  jobControl: state.uiPort ? new SparkUiJobs(state.uiPort) : undefined,
+});
 let exitCode = 0;
 try {
-  console.error(`Connected to Spark ${(await client.sparkVersion()).text} at sc://127.0.0.1:${port}`);
-  const exampleDir = join(projectRoot, 'examples', 'orders');
-  const script = readFileSync(join(exampleDir, 'revenue_by_region.sql'), 'utf8').replaceAll(
-    '${data_dir}',
-    join(exampleDir, 'data'),
-  );
-  for (const statement of splitSqlStatements(script)) {
-    try {
-      await writeResult(client.sql(statement.text), 'table', (chunk) => process.stdout.write(chunk));
-    } catch (error) {
-      const { text, exitCode: code } = describeError(error, statement.text);
-      console.error(text);
-      exitCode = code;
-      break;
-    }
-  }
+  log(`Connected to Spark ${(await client.sparkVersion()).text} at sc://127.0.0.1:${port}; running ${specPath}`);
+  // A full refresh: the pipeline's tables start over, as the raw files did.
+  const summary = await runPipelineCommand(client, specPath, false, { format: 'text', distDir: join(projectRoot, 'dist'), fullRefreshAll: true }, new AbortController().signal, log);
+  exitCode = summary.outcome === 'completed' ? 0 : 1;
+} catch (error) {
+  const { text, exitCode: code } = describeError(error);
+  console.error(text);
+  exitCode = code;
 } finally {
   await client.close();
   if (!wasRunning && !keepServer) await servers.stop(port);

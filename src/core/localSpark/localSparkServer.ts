@@ -144,8 +144,7 @@ export class LocalSparkServer {
       // bring them after ~1.4 s, and later partitions compute while earlier ones stream.
       'spark.default.parallelism': String(4 * availableParallelism()),
       'spark.log.level': 'WARN',
-      // Tables the user creates persist across restarts of the server on this port; servers on other
-      // ports (tests, benchmarks) keep theirs apart, since each has its own in-memory catalog.
+      // Each port has its own warehouse, so servers for tests and benchmarks keep their tables apart.
       'spark.sql.warehouse.dir': this.warehouseDir(port),
       ...options.conf,
     };
@@ -162,6 +161,10 @@ export class LocalSparkServer {
     ];
     const out = openSync(logFile, 'w');
     for (const stale of [this.exitPath(port), this.pidPath(port), this.stopRequestPath(port)]) rmSync(stale, { force: true });
+    // The pip pyspark has no Hive metastore, so the catalog lives in memory and forgets every table when
+    // the server stops; their folders left behind would make the next CREATE TABLE of the same name fail
+    // with LOCATION_ALREADY_EXISTS.
+    rmSync(this.warehouseDir(port), { recursive: true, force: true });
     const env: NodeJS.ProcessEnv = {
       ...process.env,
       SPARK_HOME: runtime.sparkHome,

@@ -129,8 +129,35 @@ export function pythonDefinitions(report: PythonDefinitions): PipelineGraph {
   };
 }
 
+/** The graphs of several files as one, its datasets upstream first. */
 export function mergeGraphs(graphs: readonly PipelineGraph[]): PipelineGraph {
-  return { datasets: graphs.flatMap((g) => g.datasets), flows: graphs.flatMap((g) => g.flows) };
+  const flows = graphs.flatMap((g) => g.flows);
+  return { datasets: upstreamFirst(graphs.flatMap((g) => g.datasets), flows), flows };
+}
+
+/** Each dataset after the datasets its flows read; otherwise in the order written (a cycle keeps it). */
+function upstreamFirst(datasets: readonly PipelineDataset[], flows: readonly PipelineFlow[]): PipelineDataset[] {
+  const inputs = new Map(
+    datasets.map((dataset) => [
+      dataset,
+      datasets.filter((other) => other !== dataset && flows.some((f) => sameName(f.target, dataset.name) && f.reads.some((r) => sameName(r, other.name)))),
+    ]),
+  );
+  const placed: PipelineDataset[] = [];
+  const visiting = new Set<PipelineDataset>();
+  const place = (dataset: PipelineDataset) => {
+    if (placed.includes(dataset) || visiting.has(dataset)) return;
+    visiting.add(dataset);
+    for (const input of inputs.get(dataset) ?? []) place(input);
+    placed.push(dataset);
+  };
+  for (const dataset of datasets) place(dataset);
+  return placed;
+}
+
+/** Two names as written, one perhaps more qualified than the other. */
+export function sameName(a: string, b: string): boolean {
+  return sameDataset(a, b) || sameDataset(b, a);
 }
 
 /**

@@ -1,5 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Plan } from '../../generated/spark/connect/base_pb.js';
 import type { SparkConnectClient } from '../connect/sparkConnectClient.js';
 import { asSparkError, SparkError } from '../connect/sparkError.js';
@@ -32,7 +33,8 @@ export interface DefinitionError {
   readonly code?: string;
 }
 
-export type DatasetOutcome = FlowState | 'not run';
+/** 'resolved': a dry run found its definition sound. */
+export type DatasetOutcome = FlowState | 'not run' | 'resolved';
 
 export interface DatasetSummary {
   readonly name: string;
@@ -168,6 +170,23 @@ export async function runPipeline(env: PipelineEnvironment, request: PipelineRun
     request.onGraph?.(graph);
 
     const storage = spec.storage;
+    const fullRefresh = [...(request.fullRefresh ?? [])];
+    let refresh = [...(request.refresh ?? [])];
+    if (!dry && !request.fullRefreshAll) {
+      const selectedBefore = fullRefresh.length + refresh.length > 0;
+      for (const name of await tablesWithOrphanedCheckpoints(client, spec, graph, request.refresh)) {
+        if (fullRefresh.some((n) => sameDataset(n, name))) continue;
+        fullRefresh.push(name);
+        request.onEvent?.({
+          kind: 'other',
+          time: new Date(),
+          message: `The streaming table ${name} is gone but its checkpoint remains (a local server forgets its tables when it stops): refreshing it in full, so it reads all its input again.`,
+        });
+        // A selection runs only what it names: without one, the rest of the pipeline still runs as asked.
+        if (!selectedBefore) refresh = graph.datasets.filter((d) => (d.kind === 'materializedView' || d.kind === 'streamingTable') && !fullRefresh.some((n) => sameDataset(n, d.name))).map((d) => d.name);
+        else refresh = refresh.filter((n) => !sameDataset(n, name));
+      }
+    }
     try {
       for await (const event of execute({
         case: 'startRun',
@@ -176,8 +195,8 @@ export async function runPipeline(env: PipelineEnvironment, request: PipelineRun
           dry,
           storage,
           fullRefreshAll: request.fullRefreshAll ?? false,
-          fullRefreshSelection: [...(request.fullRefresh ?? [])],
-          refreshSelection: [...(request.refresh ?? [])],
+          fullRefreshSelection: fullRefresh,
+          refreshSelection: refresh,
         },
       })) {
         if (event.type !== 'pipelineEvent') continue;
@@ -197,11 +216,40 @@ export async function runPipeline(env: PipelineEnvironment, request: PipelineRun
       return summary('failed', conciseSparkMessage(error.message, error.errorClass));
     }
     const finished = summary('completed');
-    return dry ? finished : { ...finished, datasets: await withRowCounts(client, spec, finished.datasets) };
+    if (dry) return { ...finished, datasets: finished.datasets.map((d) => (d.state === 'not run' ? { ...d, state: 'resolved' } : d)) };
+    return { ...finished, datasets: await withRowCounts(client, spec, finished.datasets) };
   } finally {
     // Without the run's signal: a stopped run's graph is dropped too.
     await dropGraph(client, graphId);
   }
+}
+
+/**
+ * Streaming tables whose checkpoint (in a local storage folder) outlived the table: a run that trusted
+ * the checkpoint would skip the input it already read and leave the new table with only the rest.
+ */
+async function tablesWithOrphanedCheckpoints(client: SparkConnectClient, spec: PipelineSpec, graph: PipelineGraph, selection?: readonly string[]): Promise<string[]> {
+  if (!spec.storage?.startsWith('file:')) return [];
+  const storage = fileURLToPath(spec.storage);
+  const orphaned: string[] = [];
+  for (const dataset of graph.datasets) {
+    if (dataset.kind !== 'streamingTable') continue;
+    if (selection?.length && !selection.some((n) => sameDataset(n, dataset.name))) continue;
+    const parts = unquotedParts(spec, dataset.name);
+    if (parts.length !== 3 || !existsSync(join(storage, '_checkpoints', ...parts))) continue;
+    const [catalog, database, table] = parts as [string, string, string];
+    const found = await client
+      .sql(`SHOW TABLES IN ${qualified({}, catalog)}.${qualified({}, database)} LIKE '${table.replace(/'/g, "''")}'`)
+      .toTable()
+      .then((t) => t.numRows > 0, () => true);
+    if (!found) orphaned.push(dataset.name);
+  }
+  return orphaned;
+}
+
+function unquotedParts(spec: Pick<PipelineSpec, 'catalog' | 'database'>, name: string): string[] {
+  const parts = name.split('.').map((p) => p.replace(/^`|`$/g, ''));
+  return parts.length >= 3 ? parts : parts.length === 2 ? [spec.catalog ?? 'spark_catalog', ...parts] : [spec.catalog ?? 'spark_catalog', spec.database ?? 'default', ...parts];
 }
 
 async function dropGraph(client: SparkConnectClient, graphId: string): Promise<void> {
