@@ -79,7 +79,7 @@ async function buildAll(production) {
     copyFileSync(`node_modules/parquet-wasm/node/${file}`, `${vendor}/${file}`);
 
   // Webviews: plain browser scripts under a strict CSP (no eval), so bundled as one IIFE each.
-  for (const name of ['results']) {
+  for (const name of ['results', 'pipelineGraph']) {
     builds.push(
       build({
         bundle: true,

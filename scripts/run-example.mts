@@ -43,7 +43,7 @@ const client = new SparkConnectClient(localServerUrl(state), {
   clientVersion: 'example',
   jobControl: state.uiPort ? new SparkUiJobs(state.uiPort) : undefined,
 });
-let exitCode = 0;
+let exitCode: number;
 try {
   log(`Connected to Spark ${(await client.sparkVersion()).text} at sc://127.0.0.1:${port}; running ${specPath}`);
   // A full refresh: the pipeline's tables start over, as the raw files did.

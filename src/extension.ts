@@ -30,6 +30,20 @@ import { CatalogCache } from './core/sql/completion/catalogCache.js';
 import { SqlContextWorker } from './core/sql/completion/contextWorkerClient.js';
 import { LiveCatalogNames } from './core/sql/completion/liveCatalogNames.js';
 import { CatalogView } from './vscode/views/catalogView.js';
+import { PythonHelper } from './core/python/pythonHelper.js';
+import { COMMANDS } from './vscode/commandIds.js';
+import { DefinitionDiagnostics } from './vscode/pipelines/definitionDiagnostics.js';
+import { PipelineCodeLenses } from './vscode/pipelines/pipelineCodeLenses.js';
+import { PipelineCommands } from './vscode/pipelines/pipelineCommands.js';
+import { loadPipelineEngine, type PipelineEngine } from './vscode/pipelines/pipelineEngine.js';
+import { PipelineGraphPanels } from './vscode/pipelines/pipelineGraphPanels.js';
+import { PipelineProjects } from './vscode/pipelines/pipelineProjects.js';
+import { PipelineRunner } from './vscode/pipelines/pipelineRunner.js';
+import { PipelineRunView } from './vscode/pipelines/pipelineRunView.js';
+import { PipelinesView } from './vscode/pipelines/pipelinesView.js';
+import { createRetailExample } from './vscode/pipelines/retailExample.js';
+import { SpecAssist } from './vscode/pipelines/specAssist.js';
+import { SpecDiagnostics } from './vscode/pipelines/specDiagnostics.js';
 import { ConnectionView } from './vscode/views/connectionView.js';
 import { OperationsView } from './vscode/views/operationsView.js';
 
@@ -123,6 +137,82 @@ export function activate(context: vscode.ExtensionContext): SparkWorkbenchApi {
     ),
   );
   own(host.registerCodeLenses('sql', new SqlCodeLenses()));
+
+  // Pipelines: specs checked as typed, runs with their events, errors, views and graph.
+  let pipelineEngine: Promise<PipelineEngine> | undefined;
+  const engine = () => (pipelineEngine ??= loadPipelineEngine());
+  const tablesRead = (query: string) => grammar.tablesRead(query);
+  let pythonHelper: PythonHelper | undefined;
+  // One helper per window, for the Spark session's lifetime: it joins that session, and ends with it.
+  const startPythonHelper = async () => {
+    if (!pythonHelper) {
+      const runtime = await new SparkRuntimeInstaller(runtimeDir, (line) => log.info(line)).ensureHelperPackages(settings.localRuntime().pythonPath);
+      const helper = new PythonHelper({ python: runtime.pythonExecutable, script: join(context.extensionPath, 'python', 'spark_workbench_helper.py'), log: (line) => log.info(line) });
+      pythonHelper = helper;
+      connections.sessionScope.add({
+        dispose: () => {
+          helper.dispose();
+          if (pythonHelper === helper) pythonHelper = undefined;
+        },
+      });
+    }
+    return pythonHelper;
+  };
+  const specPattern = { pattern: '**/spark-pipeline.{yml,yaml}' };
+  const projects = own(new PipelineProjects(host, engine));
+  const specDiagnostics = own(new SpecDiagnostics(host, projects));
+  own(host.registerCodeActions(specPattern, specDiagnostics));
+  const specAssist = new SpecAssist();
+  own(host.registerCompletions(specPattern, specAssist, [' ', '/']));
+  own(host.registerHovers(specPattern, specAssist));
+  const pipelineRunner = own(
+    new PipelineRunner(host, {
+      connections,
+      operations,
+      engine,
+      projects,
+      specDiagnostics,
+      definitionDiagnostics: own(new DefinitionDiagnostics(host)),
+      tablesRead,
+      pythonHelper: startPythonHelper,
+      log,
+      onTablesChanged: () => {
+        catalogCache()?.invalidate();
+        catalogView.refresh();
+      },
+    }),
+  );
+  own(host.registerCodeLenses(specPattern, new PipelineCodeLenses(pipelineRunner)));
+  const pipelinesView = own(new PipelinesView(projects, pipelineRunner, engine, tablesRead));
+  own(host.registerTree('sparkWorkbench.pipelines', pipelinesView));
+  own(host.registerTree('sparkWorkbench.pipelineRun', own(new PipelineRunView(pipelineRunner))));
+  const graphs = own(
+    new PipelineGraphPanels(host, {
+      runner: pipelineRunner,
+      projects,
+      engine,
+      tablesRead,
+      assetRoot: join(context.extensionPath, 'dist', 'webview'),
+      actions: {
+        openDefinition: (ref) => Promise.resolve(host.executeCommand(COMMANDS.pipelines.openDefinition, ref)).then(() => undefined),
+        preview: (ref) => Promise.resolve(host.executeCommand(COMMANDS.pipelines.previewDataset, ref)).then(() => undefined),
+      },
+      log,
+    }),
+  );
+  own(
+    new PipelineCommands(host, {
+      projects,
+      runner: pipelineRunner,
+      graphs,
+      results,
+      engine,
+      tablesRead,
+      refreshView: () => pipelinesView.refresh(),
+      createExample: () =>
+        createRetailExample(host, join(context.extensionPath, 'examples', 'retail'), async () => (await import('../examples/retail/generator.js')).writeRetailData),
+    }),
+  );
 
   own(new ConnectionStatusBar(host, connections));
   own(new ConnectionCommands(host, connections, settings, tokens, log));

@@ -30,6 +30,20 @@ export const COMMANDS = {
     describe: 'sparkWorkbench.catalog.describe',
     copyName: 'sparkWorkbench.catalog.copyName',
   },
+  pipelines: {
+    run: 'sparkWorkbench.pipelines.run',
+    dryRun: 'sparkWorkbench.pipelines.dryRun',
+    fullRefresh: 'sparkWorkbench.pipelines.fullRefresh',
+    refreshSelected: 'sparkWorkbench.pipelines.refreshSelected',
+    stop: 'sparkWorkbench.pipelines.stop',
+    showGraph: 'sparkWorkbench.pipelines.showGraph',
+    showRun: 'sparkWorkbench.pipelines.showRun',
+    openDefinition: 'sparkWorkbench.pipelines.openDefinition',
+    previewDataset: 'sparkWorkbench.pipelines.previewDataset',
+    fullRefreshDataset: 'sparkWorkbench.pipelines.fullRefreshDataset',
+    refreshView: 'sparkWorkbench.pipelines.refreshView',
+    createExample: 'sparkWorkbench.pipelines.createExample',
+  },
   operations: {
     cancel: 'sparkWorkbench.operations.cancel',
     clear: 'sparkWorkbench.operations.clear',
@@ -41,6 +55,8 @@ export const COMMANDS = {
 export const BUILT_IN_COMMANDS = {
   openSettings: 'workbench.action.openSettings',
   manageTrust: 'workbench.trust.manage',
+  showProblems: 'workbench.actions.view.problems',
+  focusPipelineRun: 'sparkWorkbench.pipelineRun.focus',
 } as const;
 
 type Leaves<T> = T extends string ? T : { [K in keyof T]: Leaves<T[K]> }[keyof T];

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parsePipelineEvent } from '../../src/core/pipelines/pipelineEvents.js';
 import { pythonDefinitions, sameDataset, sqlDefinitions } from '../../src/core/pipelines/pipelineGraph.js';
-import { qualified } from '../../src/core/pipelines/pipelineRun.js';
+import { qualified } from '../../src/core/pipelines/pipelineGraph.js';
 import { checkPipelineSpec, findPipelineSpec, matchLibrary } from '../../src/core/pipelines/pipelineSpec.js';
 import { SqlContextWorker } from '../../src/core/sql/completion/contextWorkerClient.js';
 

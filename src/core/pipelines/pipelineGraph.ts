@@ -169,3 +169,13 @@ export function sameDataset(reported: string, written: string): boolean {
   const b = written.toLowerCase().split('.');
   return b.length <= a.length && b.every((part, i) => part === a[a.length - b.length + i]);
 }
+
+/** A dataset's name qualified with the spec's catalog and database where it has fewer parts. */
+export function qualified(spec: { readonly catalog?: string; readonly database?: string }, name: string): string {
+  const parts = name.split('.');
+  const full = parts.length >= 3 ? parts : parts.length === 2 ? [spec.catalog, ...parts] : [spec.catalog, spec.database, ...parts];
+  return full
+    .filter((p): p is string => !!p)
+    .map((p) => '`' + p.replace(/`/g, '``') + '`')
+    .join('.');
+}

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Plan } from '../../generated/spark/connect/base_pb.js';
+import type { QueryExecution, ResultEvent } from '../connect/queryExecution.js';
 import type { SparkConnectClient } from '../connect/sparkConnectClient.js';
 import { asSparkError, SparkError } from '../connect/sparkError.js';
 import { PythonHelperError } from '../python/pythonHelper.js';
@@ -10,6 +11,7 @@ import { offsetOf, utf16OffsetOfCodePoint } from '../sql/errorLocation.js';
 import { splitSqlStatements, type SqlStatement } from '../sql/statementSplitter.js';
 import {
   mergeGraphs,
+  qualified,
   pythonDefinitions,
   sameDataset,
   sqlDefinitions,
@@ -18,7 +20,8 @@ import {
   type PythonDefinitions,
   type TablesRead,
 } from './pipelineGraph.js';
-import { parsePipelineEvent, type FlowState, type PipelineRunEvent } from './pipelineEvents.js';
+import { datasetSummaries, trackFlowState, type DatasetSummary, type FlowStates } from './datasetStates.js';
+import { parsePipelineEvent, type PipelineRunEvent } from './pipelineEvents.js';
 import type { PipelineSpec } from './pipelineSpec.js';
 
 /** An error of a definition, located in its file (1-based line and column). */
@@ -31,18 +34,6 @@ export interface DefinitionError {
   readonly end?: number;
   readonly message: string;
   readonly code?: string;
-}
-
-/** 'resolved': a dry run found its definition sound. */
-export type DatasetOutcome = FlowState | 'not run' | 'resolved';
-
-export interface DatasetSummary {
-  readonly name: string;
-  readonly kind: string;
-  readonly state: DatasetOutcome;
-  /** Rows after the run (materialized views and streaming tables). */
-  readonly rows?: number;
-  readonly durationMs?: number;
 }
 
 export interface PipelineRunSummary {
@@ -78,6 +69,8 @@ export interface PipelineEnvironment {
   readonly tablesRead: TablesRead;
   /** Runs .py definition files in the Python helper, in this client's session; none: a pipeline with Python fails clearly. */
   readonly python?: (request: { graphId: string; root: string; files: readonly string[]; signal?: AbortSignal }) => Promise<PythonDefinitions>;
+  /** Reads the run's execution on the caller's behalf (the Operations view follows it, with its cancel). */
+  readonly follow?: (execution: QueryExecution) => AsyncIterable<ResultEvent>;
 }
 
 function pipelineCommand(command: { case: string; value: object }): Plan {
@@ -98,7 +91,7 @@ export async function runPipeline(env: PipelineEnvironment, request: PipelineRun
   const root = dirname(request.specPath);
   const dry = request.dry ?? false;
   const errors: DefinitionError[] = [];
-  const states = new Map<string, { state: FlowState; startedAt?: number; endedAt?: number }>();
+  const states: FlowStates = new Map();
   const execute = (command: { case: string; value: object }) => client.execute(pipelineCommand(command), { signal, tags: request.tags });
   const sources = new Map<string, string>();
   const graphs: PipelineGraph[] = [];
@@ -188,7 +181,7 @@ export async function runPipeline(env: PipelineEnvironment, request: PipelineRun
       }
     }
     try {
-      for await (const event of execute({
+      const execution = execute({
         case: 'startRun',
         value: {
           dataflowGraphId: graphId,
@@ -198,10 +191,11 @@ export async function runPipeline(env: PipelineEnvironment, request: PipelineRun
           fullRefreshSelection: fullRefresh,
           refreshSelection: refresh,
         },
-      })) {
+      });
+      for await (const event of env.follow ? env.follow(execution) : execution) {
         if (event.type !== 'pipelineEvent') continue;
         const parsed = parsePipelineEvent(event.message, event.timestamp);
-        track(states, parsed);
+        trackFlowState(states, parsed);
         if (parsed.kind === 'unresolved' && !parsed.upstream) {
           const located = flowError(graph, sources, parsed.flow, parsed.detail);
           if (located) errors.push(located);
@@ -260,32 +254,6 @@ async function dropGraph(client: SparkConnectClient, graphId: string): Promise<v
   }
 }
 
-function track(states: Map<string, { state: FlowState; startedAt?: number; endedAt?: number }>, event: PipelineRunEvent): void {
-  if (event.kind === 'unresolved') states.set(event.flow, { state: 'failed' });
-  if (event.kind !== 'flow') return;
-  const at = event.time?.getTime();
-  const previous = states.get(event.flow);
-  const entry = { ...previous, state: event.state };
-  if (event.state === 'running' && at !== undefined) entry.startedAt = at;
-  if (['completed', 'failed', 'stopped', 'skipped'].includes(event.state) && at !== undefined) entry.endedAt = at;
-  states.set(event.flow, entry);
-}
-
-function datasetSummaries(graph: PipelineGraph, states: Map<string, { state: FlowState; startedAt?: number; endedAt?: number }>): DatasetSummary[] {
-  return graph.datasets.map((dataset) => {
-    const reported = [...states.entries()].filter(([flow]) => sameDataset(flow, dataset.name) || graph.flows.some((f) => f.target === dataset.name && sameDataset(flow, f.name)));
-    const state: DatasetOutcome = reported.length === 0 ? 'not run' : worst(reported.map(([, s]) => s.state));
-    const durations = reported.map(([, s]) => (s.startedAt !== undefined && s.endedAt !== undefined ? s.endedAt - s.startedAt : undefined)).filter((d): d is number => d !== undefined);
-    return { name: dataset.name, kind: dataset.kind, state, ...(durations.length ? { durationMs: durations.reduce((a, b) => a + b, 0) } : {}) };
-  });
-}
-
-const SEVERITY: FlowState[] = ['failed', 'stopped', 'running', 'starting', 'planning', 'queued', 'skipped', 'excluded', 'idle', 'completed'];
-
-function worst(states: readonly FlowState[]): FlowState {
-  return [...states].sort((a, b) => SEVERITY.indexOf(a) - SEVERITY.indexOf(b))[0]!;
-}
-
 async function withRowCounts(client: SparkConnectClient, spec: PipelineSpec, datasets: readonly DatasetSummary[]): Promise<DatasetSummary[]> {
   const out: DatasetSummary[] = [];
   for (const dataset of datasets) {
@@ -302,16 +270,6 @@ async function withRowCounts(client: SparkConnectClient, spec: PipelineSpec, dat
     }
   }
   return out;
-}
-
-/** A dataset's name qualified with the spec's catalog and database where it has fewer parts. */
-export function qualified(spec: Pick<PipelineSpec, 'catalog' | 'database'>, name: string): string {
-  const parts = name.split('.');
-  const full = parts.length >= 3 ? parts : parts.length === 2 ? [spec.catalog, ...parts] : [spec.catalog, spec.database, ...parts];
-  return full
-    .filter((p): p is string => !!p)
-    .map((p) => '`' + p.replace(/`/g, '``') + '`')
-    .join('.');
 }
 
 /**

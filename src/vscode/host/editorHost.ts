@@ -47,6 +47,29 @@ export interface DiagnosticSink extends Disposable {
   set(uri: string, items: readonly DiagnosticItem[]): void;
 }
 
+/** Which documents a provider serves: a language id, or a glob on the file's path. */
+export type DocumentSelector = string | { readonly pattern: string };
+
+/** Replace [start, end) of a document's text with `text`. */
+export interface TextEdit {
+  readonly start: number;
+  readonly end: number;
+  readonly text: string;
+}
+
+/** A quick fix: edits to the document it is asked for. */
+export interface CodeActionItem {
+  readonly title: string;
+  readonly edits: readonly TextEdit[];
+  /** The fix to apply with one keystroke (Ctrl/Cmd+. then Enter, or "Fix All"). */
+  readonly preferred?: boolean;
+}
+
+export interface CodeActionSource {
+  /** The fixes for the problems touching [start, end). */
+  actions(document: DocumentSnapshot, start: number, end: number): CodeActionItem[];
+}
+
 export interface LensItem {
   readonly range: TextRange;
   readonly title: string;
@@ -60,7 +83,7 @@ export interface CodeLensSource {
   lenses(document: DocumentSnapshot): LensItem[];
 }
 
-export type CompletionKind = 'keyword' | 'function' | 'table' | 'view' | 'column' | 'schema' | 'catalog' | 'variable';
+export type CompletionKind = 'keyword' | 'function' | 'table' | 'view' | 'column' | 'schema' | 'catalog' | 'variable' | 'property' | 'value' | 'file' | 'folder' | 'snippet';
 
 export interface CompletionItem {
   readonly label: string;
@@ -69,6 +92,8 @@ export interface CompletionItem {
   readonly detail?: string;
   readonly documentation?: string;
   readonly insertText?: string;
+  /** insertText is a snippet (`${1:name}` placeholders). */
+  readonly snippet?: boolean;
   readonly sortText?: string;
   /** The text it replaces, as offsets into the document (the word being typed). */
   readonly replace?: { readonly start: number; readonly end: number };
@@ -94,14 +119,20 @@ export interface EditorHost {
   document(uri: string): DocumentSnapshot | undefined;
   readonly onDidChangeDocument: Event<{ readonly document: DocumentSnapshot; readonly changes: readonly DocumentChange[] }>;
   readonly onDidCloseDocument: Event<string>;
+  readonly onDidOpenDocument: Event<DocumentSnapshot>;
+  /** Every document open in the window (editors and ones other extensions opened). */
+  openDocuments(): DocumentSnapshot[];
   createDiagnostics(name: string): DiagnosticSink;
-  registerCodeLenses(language: string, source: CodeLensSource): Disposable;
-  registerCompletions(language: string, source: CompletionSource, triggerCharacters: readonly string[]): Disposable;
-  registerHovers(language: string, source: HoverSource): Disposable;
+  registerCodeLenses(selector: DocumentSelector, source: CodeLensSource): Disposable;
+  registerCodeActions(selector: DocumentSelector, source: CodeActionSource): Disposable;
+  registerCompletions(selector: DocumentSelector, source: CompletionSource, triggerCharacters: readonly string[]): Disposable;
+  registerHovers(selector: DocumentSelector, source: HoverSource): Disposable;
   /** Serves read-only documents under `scheme:` (an explained plan). */
   registerReadOnlyDocuments(scheme: string, content: (uri: string) => string | undefined): Disposable;
   /** Opens a document (a file or a read-only one) in the editor beside the current one. */
   showDocument(uri: string, options: { readonly language?: string; readonly beside?: boolean }): Promise<void>;
+  /** Opens a file of the disk with the cursor at a 1-based line and column. */
+  showFileAt(path: string, line: number, column: number): Promise<void>;
 }
 
 /** Values kept for this workspace across sessions (VS Code's workspaceState). */

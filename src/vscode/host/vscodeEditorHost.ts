@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { CompletionItem, CompletionKind, DiagnosticItem, DocumentSnapshot, EditorHost, TextRange } from './editorHost.js';
+import type { CompletionItem, CompletionKind, DiagnosticItem, DocumentSelector, DocumentSnapshot, EditorHost, TextRange } from './editorHost.js';
 
 function completionKind(kind: CompletionKind): vscode.CompletionItemKind {
   const kinds: Record<CompletionKind, vscode.CompletionItemKind> = {
@@ -11,6 +11,11 @@ function completionKind(kind: CompletionKind): vscode.CompletionItemKind {
     schema: vscode.CompletionItemKind.Module,
     catalog: vscode.CompletionItemKind.Folder,
     variable: vscode.CompletionItemKind.Variable,
+    property: vscode.CompletionItemKind.Property,
+    value: vscode.CompletionItemKind.Value,
+    file: vscode.CompletionItemKind.File,
+    folder: vscode.CompletionItemKind.Folder,
+    snippet: vscode.CompletionItemKind.Snippet,
   };
   return kinds[kind];
 }
@@ -35,6 +40,10 @@ export function snapshot(document: vscode.TextDocument): DocumentSnapshot {
 
 function range(r: TextRange): vscode.Range {
   return new vscode.Range(r.startLine, r.startCharacter, r.endLine, r.endCharacter);
+}
+
+function selector(of: DocumentSelector): vscode.DocumentFilter {
+  return typeof of === 'string' ? { language: of } : { pattern: of.pattern };
 }
 
 function findDocument(uri: string): vscode.TextDocument | undefined {
@@ -72,6 +81,8 @@ export const vscodeEditorHost: EditorHost = {
       });
     }),
   onDidCloseDocument: (listener) => vscode.workspace.onDidCloseTextDocument((document) => listener(document.uri.toString())),
+  onDidOpenDocument: (listener) => vscode.workspace.onDidOpenTextDocument((document) => listener(snapshot(document))),
+  openDocuments: () => vscode.workspace.textDocuments.map(snapshot),
   createDiagnostics: (name) => {
     const collection = vscode.languages.createDiagnosticCollection(name);
     return {
@@ -91,11 +102,27 @@ export const vscodeEditorHost: EditorHost = {
       dispose: () => collection.dispose(),
     };
   },
-  registerCodeLenses: (language, source) => {
+  registerCodeActions: (documents, source) =>
+    vscode.languages.registerCodeActionsProvider(
+      selector(documents),
+      {
+        provideCodeActions: (document, range) =>
+          source.actions(snapshot(document), document.offsetAt(range.start), document.offsetAt(range.end)).map((item) => {
+            const action = new vscode.CodeAction(item.title, vscode.CodeActionKind.QuickFix);
+            action.isPreferred = item.preferred;
+            action.edit = new vscode.WorkspaceEdit();
+            for (const edit of item.edits)
+              action.edit.replace(document.uri, new vscode.Range(document.positionAt(edit.start), document.positionAt(edit.end)), edit.text);
+            return action;
+          }),
+      },
+      { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] },
+    ),
+  registerCodeLenses: (documents, source) => {
     const changed = new vscode.EventEmitter<void>();
     const subscription = source.onDidChange?.(() => changed.fire());
     const registration = vscode.languages.registerCodeLensProvider(
-      { language },
+      selector(documents),
       {
         onDidChangeCodeLenses: changed.event,
         provideCodeLenses: (document) =>
@@ -118,9 +145,9 @@ export const vscodeEditorHost: EditorHost = {
       },
     };
   },
-  registerCompletions: (language, source, triggerCharacters) =>
+  registerCompletions: (documents, source, triggerCharacters) =>
     vscode.languages.registerCompletionItemProvider(
-      { language },
+      selector(documents),
       {
         provideCompletionItems: async (document, position, token) => {
           const abort = new AbortController();
@@ -135,9 +162,9 @@ export const vscodeEditorHost: EditorHost = {
       },
       ...triggerCharacters,
     ),
-  registerHovers: (language, source) =>
+  registerHovers: (documents, source) =>
     vscode.languages.registerHoverProvider(
-      { language },
+      selector(documents),
       {
         provideHover: async (document, position, token) => {
           const abort = new AbortController();
@@ -170,6 +197,10 @@ export const vscodeEditorHost: EditorHost = {
       preserveFocus: false,
     });
   },
+  showFileAt: async (path, line, column) => {
+    const position = new vscode.Position(Math.max(0, line - 1), Math.max(0, column - 1));
+    await vscode.window.showTextDocument(vscode.Uri.file(path), { selection: new vscode.Range(position, position), preview: true });
+  },
 };
 
 function completionItem(document: vscode.TextDocument, item: CompletionItem): vscode.CompletionItem {
@@ -177,7 +208,7 @@ function completionItem(document: vscode.TextDocument, item: CompletionItem): vs
     item.detail ? { label: item.label, description: item.detail } : item.label,
     completionKind(item.kind),
   );
-  completion.insertText = item.insertText;
+  completion.insertText = item.snippet && item.insertText ? new vscode.SnippetString(item.insertText) : item.insertText;
   completion.sortText = item.sortText;
   if (item.documentation) completion.documentation = new vscode.MarkdownString(item.documentation);
   if (item.replace)

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { vscodeEditorHost } from './vscodeEditorHost.js';
-import type { StatusBarEntry, TreeItemDescription, TreeSource, WorkbenchHost } from './workbenchHost.js';
+import type { StatusBarEntry, TreeItemDescription, TreeSource, WebviewPanelHandle, WorkbenchHost } from './workbenchHost.js';
 
 /**
  * The seam over the real `vscode` module: each member forwards to one API call and converts plain
@@ -15,6 +15,7 @@ export const vscodeHost: WorkbenchHost = {
   showWarningMessage: (message, ...actions) => Promise.resolve(vscode.window.showWarningMessage(message, ...actions)),
   showErrorMessage: (message, ...actions) => Promise.resolve(vscode.window.showErrorMessage(message, ...actions)),
   showQuickPick: (items, options) => Promise.resolve(vscode.window.showQuickPick([...items], options)),
+  showQuickPickMany: (items, options) => Promise.resolve(vscode.window.showQuickPick([...items], { ...options, canPickMany: true })),
   showInputBox: (options) => Promise.resolve(vscode.window.showInputBox(options)),
   withProgress: (options, task) =>
     Promise.resolve(
@@ -80,6 +81,36 @@ export const vscodeHost: WorkbenchHost = {
       },
     };
   },
+
+  workspaceFolders: () => (vscode.workspace.workspaceFolders ?? []).map((folder) => folder.uri.fsPath),
+  findFiles: async (include, exclude) => (await vscode.workspace.findFiles(include, exclude)).map((uri) => uri.fsPath),
+  watchFiles: (glob, listener) => {
+    const watcher = vscode.workspace.createFileSystemWatcher(glob);
+    const report = (uri: vscode.Uri) => listener(uri.fsPath);
+    const subscriptions = [watcher.onDidCreate(report), watcher.onDidChange(report), watcher.onDidDelete(report)];
+    return { dispose: () => [...subscriptions, watcher].forEach((d) => d.dispose()) };
+  },
+  createWebviewPanel: (options): WebviewPanelHandle => {
+    const assetRoot = vscode.Uri.file(options.assetRoot);
+    const panel = vscode.window.createWebviewPanel(
+      options.viewType,
+      options.title,
+      { viewColumn: options.beside ? vscode.ViewColumn.Beside : vscode.ViewColumn.Active, preserveFocus: false },
+      { enableScripts: true, retainContextWhenHidden: true, localResourceRoots: [assetRoot] },
+    );
+    if (options.icon) panel.iconPath = new vscode.ThemeIcon(options.icon);
+    return {
+      cspSource: panel.webview.cspSource,
+      assetUri: (name) => panel.webview.asWebviewUri(vscode.Uri.joinPath(assetRoot, name)).toString(),
+      setHtml: (html) => (panel.webview.html = html),
+      setTitle: (title) => (panel.title = title),
+      postMessage: (message) => Promise.resolve(panel.webview.postMessage(message)),
+      onDidReceiveMessage: (listener) => panel.webview.onDidReceiveMessage(listener),
+      onDidDispose: (listener) => panel.onDidDispose(() => listener()),
+      reveal: () => panel.reveal(undefined, false),
+      dispose: () => panel.dispose(),
+    };
+  },
 };
 
 function treeItem(description: TreeItemDescription): vscode.TreeItem {
@@ -90,5 +121,7 @@ function treeItem(description: TreeItemDescription): vscode.TreeItem {
   item.contextValue = description.contextValue;
   if (description.icon) item.iconPath = new vscode.ThemeIcon(description.icon);
   item.id = description.id;
+  if (description.expandable && description.expanded) item.collapsibleState = vscode.TreeItemCollapsibleState.Expanded;
+  if (description.command) item.command = { command: description.command.id, title: description.command.title, arguments: [...description.command.args] };
   return item;
 }

@@ -7,6 +7,8 @@ import type { EditorHost } from './editorHost.js';
 export interface QuickPickEntry {
   readonly label: string;
   readonly description?: string;
+  /** Ticked when a many-pick opens. */
+  readonly picked?: boolean;
 }
 
 export interface QuickPickOptions {
@@ -90,6 +92,10 @@ export interface TreeItemDescription {
   readonly expandable?: boolean;
   /** Keeps selection and expansion across repaints. */
   readonly id?: string;
+  /** Run when the node is clicked. */
+  readonly command?: { readonly id: string; readonly args: readonly unknown[]; readonly title: string };
+  /** Open from the start (with `expandable`). */
+  readonly expanded?: boolean;
 }
 
 /** A tree view's content: the nodes, how each looks, and when to repaint the whole tree. */
@@ -109,6 +115,8 @@ export interface WorkbenchHost extends EditorHost {
   showWarningMessage(message: string, ...actions: string[]): Promise<string | undefined>;
   showErrorMessage(message: string, ...actions: string[]): Promise<string | undefined>;
   showQuickPick<T extends QuickPickEntry>(items: readonly T[], options: QuickPickOptions): Promise<T | undefined>;
+  /** A pick with check boxes; undefined when dismissed. */
+  showQuickPickMany<T extends QuickPickEntry>(items: readonly T[], options: QuickPickOptions): Promise<T[] | undefined>;
   showInputBox(options: InputBoxOptions): Promise<string | undefined>;
   /** Runs `task` under a progress notification that closes when the task settles. */
   withProgress<R>(
@@ -126,4 +134,37 @@ export interface WorkbenchHost extends EditorHost {
   createStatusBarItem(options: StatusBarItemOptions): StatusBarEntry;
   createLogChannel(name: string): LogChannel;
   registerTree<T>(viewId: string, source: TreeSource<T>, options?: { readonly showCollapseAll?: boolean }): Disposable;
+
+  /** The paths of the workspace's folders (none when no folder is open). */
+  workspaceFolders(): string[];
+  /** Paths of the workspace's files matching a glob, outside `exclude`. */
+  findFiles(include: string, exclude?: string): Promise<string[]>;
+  /** Calls `listener` whenever a file matching the glob is created, changed or deleted. */
+  watchFiles(glob: string, listener: (path: string) => void): Disposable;
+  createWebviewPanel(options: WebviewPanelOptions): WebviewPanelHandle;
+}
+
+export interface WebviewPanelOptions {
+  /** Also the `webviewId` of `webview/context` menus. */
+  readonly viewType: string;
+  readonly title: string;
+  /** A codicon id for the tab. */
+  readonly icon?: string;
+  /** The folder the page's scripts and stylesheets load from (the only one it may read). */
+  readonly assetRoot: string;
+  readonly beside?: boolean;
+}
+
+/** A webview panel, in plain terms; its messages arrive unvalidated (`unknown`). */
+export interface WebviewPanelHandle extends Disposable {
+  /** The CSP source the page's assets load from. */
+  readonly cspSource: string;
+  /** The URI of an asset of `assetRoot` as the page must load it. */
+  assetUri(name: string): string;
+  setHtml(html: string): void;
+  setTitle(title: string): void;
+  postMessage(message: unknown): Promise<boolean>;
+  readonly onDidReceiveMessage: Event<unknown>;
+  readonly onDidDispose: Event<void>;
+  reveal(): void;
 }

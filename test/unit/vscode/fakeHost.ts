@@ -2,8 +2,10 @@
 // each test says: the fake side of the seam in src/vscode/host/workbenchHost.ts.
 import { Emitter, type Disposable } from '../../../src/core/util/events.js';
 import type {
+  CodeActionSource,
   CodeLensSource,
   CompletionSource,
+  DocumentSelector,
   DiagnosticItem,
   DiagnosticSink,
   DocumentChange,
@@ -22,6 +24,8 @@ import type {
   StatusBarItemOptions,
   StatusBarPresentation,
   TreeSource,
+  WebviewPanelHandle,
+  WebviewPanelOptions,
   WorkbenchHost,
 } from '../../../src/vscode/host/workbenchHost.js';
 
@@ -93,6 +97,76 @@ export class FakeLogChannel implements LogChannel {
   }
 }
 
+/** A webview panel that records what the extension sent it; `receive` plays a message from the page. */
+export class FakeWebviewPanel implements WebviewPanelHandle {
+  readonly cspSource = 'https://fake.vscode-cdn.net';
+  html = '';
+  title: string;
+  readonly posted: unknown[] = [];
+  revealed = 0;
+  disposed = false;
+  private readonly received = new Emitter<unknown>();
+  readonly onDidReceiveMessage = this.received.event;
+  private readonly closed = new Emitter<void>();
+  readonly onDidDispose = this.closed.event;
+
+  constructor(readonly options: WebviewPanelOptions) {
+    this.title = options.title;
+  }
+
+  assetUri(name: string): string {
+    return `https://fake.vscode-cdn.net/${name}`;
+  }
+
+  setHtml(html: string): void {
+    this.html = html;
+  }
+
+  setTitle(title: string): void {
+    this.title = title;
+  }
+
+  async postMessage(message: unknown): Promise<boolean> {
+    this.posted.push(message);
+    return !this.disposed;
+  }
+
+  receive(message: unknown): void {
+    this.received.fire(message);
+  }
+
+  reveal(): void {
+    this.revealed++;
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.closed.fire();
+  }
+}
+
+/** A VS Code glob (`**`, `*`, `{a,b}`) as a regular expression over a path's end. */
+function globPattern(glob: string): RegExp {
+  let source = '';
+  for (let i = 0; i < glob.length; i++) {
+    const c = glob[i]!;
+    if (glob.startsWith('**/', i)) {
+      source += '(?:.*/)?';
+      i += 2;
+    } else if (c === '*') source += '[^/]*';
+    else if (c === '{') source += '(?:';
+    else if (c === '}') source += ')';
+    else if (c === ',') source += '|';
+    else source += c.replace(/[.+?^$()|[\]\\]/g, '\\$&');
+  }
+  return new RegExp(`(?:^|/)${source}$`);
+}
+
+function selectorKey(selector: DocumentSelector): string {
+  return typeof selector === 'string' ? selector : selector.pattern;
+}
+
 export class FakeHost implements WorkbenchHost {
   trusted = true;
   /** Keyed by the full setting name, e.g. `sparkWorkbench.connections`. */
@@ -116,7 +190,16 @@ export class FakeHost implements WorkbenchHost {
   readonly documents = new Map<string, DocumentSnapshot>();
   /** What each diagnostic collection shows, by collection name and document URI. */
   readonly diagnostics = new Map<string, Map<string, readonly DiagnosticItem[]>>();
+  /** Keyed by language id, or by a pattern selector's glob. */
   readonly codeLensSources = new Map<string, CodeLensSource>();
+  readonly codeActionSources = new Map<string, CodeActionSource>();
+  /** What findFiles answers, by path; watchers see `fileChanged`. */
+  readonly workspaceFiles: string[] = [];
+  private readonly fileWatchers = new Set<(path: string) => void>();
+  readonly webviewPanels: FakeWebviewPanel[] = [];
+  readonly shownFiles: { path: string; line: number; column: number }[] = [];
+  private readonly documentOpened = new Emitter<DocumentSnapshot>();
+  readonly onDidOpenDocument = this.documentOpened.event;
   readonly completionSources = new Map<string, { source: CompletionSource; triggers: readonly string[] }>();
   readonly hoverSources = new Map<string, HoverSource>();
   readonly readOnlyDocuments = new Map<string, (uri: string) => string | undefined>();
@@ -199,6 +282,15 @@ export class FakeHost implements WorkbenchHost {
     return this.track(Promise.resolve(items.find((item) => item.label === label)));
   }
 
+  /** The labels the user ticks in a many-pick; dismissing by default. */
+  answerQuickPickMany: (items: readonly QuickPickEntry[]) => string[] | undefined = () => undefined;
+
+  showQuickPickMany<T extends QuickPickEntry>(items: readonly T[], options: QuickPickOptions): Promise<T[] | undefined> {
+    this.quickPicks.push({ items, options });
+    const labels = this.answerQuickPickMany(items);
+    return this.track(Promise.resolve(labels && items.filter((item) => labels.includes(item.label))));
+  }
+
   showInputBox(options: InputBoxOptions): Promise<string | undefined> {
     this.inputBoxes.push(options);
     return this.track(Promise.resolve(this.answerInputBox(options)));
@@ -237,9 +329,10 @@ export class FakeHost implements WorkbenchHost {
   }
 
   /** Opens `text` as the active editor's document, the cursor at `cursor` (and an optional selection). */
-  openEditor(uri: string, text: string, cursor = 0, selection?: { start: number; end: number }): DocumentSnapshot {
-    const document: DocumentSnapshot = { uri, fileName: uri.replace(/^file:\/\//, ''), languageId: 'sql', version: 1, text };
+  openEditor(uri: string, text: string, cursor = 0, selection?: { start: number; end: number }, languageId = 'sql'): DocumentSnapshot {
+    const document: DocumentSnapshot = { uri, fileName: uri.replace(/^file:\/\//, ''), languageId, version: 1, text };
     this.documents.set(uri, document);
+    this.documentOpened.fire(document);
     this.editor = { document, selections: selection ? [selection] : [], cursor };
     return document;
   }
@@ -259,6 +352,15 @@ export class FakeHost implements WorkbenchHost {
     this.documentClosed.fire(uri);
   }
 
+  openDocuments(): DocumentSnapshot[] {
+    return [...this.documents.values()];
+  }
+
+  /** A file of the workspace changed on disk: the watchers hear of it. */
+  fileChanged(path: string): void {
+    for (const listener of this.fileWatchers) listener(path);
+  }
+
   activeEditor(): EditorSnapshot | undefined {
     return this.editor;
   }
@@ -273,19 +375,54 @@ export class FakeHost implements WorkbenchHost {
     return { set: (uri, items) => shown.set(uri, items), dispose: () => this.diagnostics.delete(name) };
   }
 
-  registerCodeLenses(language: string, source: CodeLensSource): Disposable {
-    this.codeLensSources.set(language, source);
-    return { dispose: () => this.codeLensSources.delete(language) };
+  registerCodeLenses(selector: DocumentSelector, source: CodeLensSource): Disposable {
+    const key = selectorKey(selector);
+    this.codeLensSources.set(key, source);
+    return { dispose: () => this.codeLensSources.delete(key) };
   }
 
-  registerCompletions(language: string, source: CompletionSource, triggers: readonly string[]): Disposable {
-    this.completionSources.set(language, { source, triggers });
-    return { dispose: () => this.completionSources.delete(language) };
+  registerCodeActions(selector: DocumentSelector, source: CodeActionSource): Disposable {
+    const key = selectorKey(selector);
+    this.codeActionSources.set(key, source);
+    return { dispose: () => this.codeActionSources.delete(key) };
   }
 
-  registerHovers(language: string, source: HoverSource): Disposable {
-    this.hoverSources.set(language, source);
-    return { dispose: () => this.hoverSources.delete(language) };
+  registerCompletions(selector: DocumentSelector, source: CompletionSource, triggers: readonly string[]): Disposable {
+    const key = selectorKey(selector);
+    this.completionSources.set(key, { source, triggers });
+    return { dispose: () => this.completionSources.delete(key) };
+  }
+
+  registerHovers(selector: DocumentSelector, source: HoverSource): Disposable {
+    const key = selectorKey(selector);
+    this.hoverSources.set(key, source);
+    return { dispose: () => this.hoverSources.delete(key) };
+  }
+
+  async showFileAt(path: string, line: number, column: number): Promise<void> {
+    this.shownFiles.push({ path, line, column });
+  }
+
+  /** The workspace's folders. */
+  folders: string[] = [];
+
+  workspaceFolders(): string[] {
+    return this.folders;
+  }
+
+  async findFiles(include: string): Promise<string[]> {
+    return this.workspaceFiles.filter((path) => globPattern(include).test(path));
+  }
+
+  watchFiles(_glob: string, listener: (path: string) => void): Disposable {
+    this.fileWatchers.add(listener);
+    return { dispose: () => this.fileWatchers.delete(listener) };
+  }
+
+  createWebviewPanel(options: WebviewPanelOptions): FakeWebviewPanel {
+    const panel = new FakeWebviewPanel(options);
+    this.webviewPanels.push(panel);
+    return panel;
   }
 
   registerReadOnlyDocuments(scheme: string, content: (uri: string) => string | undefined): Disposable {

@@ -1,0 +1,44 @@
+import type { SparkConnectClient } from '../../core/connect/sparkConnectClient.js';
+import type { QueryExecution, ResultEvent } from '../../core/connect/queryExecution.js';
+import type { PipelineGraph, TablesRead } from '../../core/pipelines/pipelineGraph.js';
+import type { PipelineLayout } from '../../core/pipelines/pipelineLayout.js';
+import type { PipelineRunRequest, PipelineRunSummary } from '../../core/pipelines/pipelineRun.js';
+import type { SpecCheck } from '../../core/pipelines/pipelineSpec.js';
+import type { PythonHelper } from '../../core/python/pythonHelper.js';
+
+/** What a run needs besides its request: the client, the grammar, the helper, who follows the execution. */
+export interface PipelineRunContext {
+  readonly client: SparkConnectClient;
+  readonly tablesRead: TablesRead;
+  readonly pythonHelper: () => Promise<PythonHelper>;
+  readonly follow: (execution: QueryExecution) => AsyncIterable<ResultEvent>;
+}
+
+/**
+ * The pipeline engine as the VS Code layer uses it. Loaded on first use (YAML, the layout library and
+ * the Spark client stay out of the activation bundle); tests build it from the same core functions.
+ */
+export interface PipelineEngine {
+  checkSpec(text: string, specPath: string): SpecCheck;
+  sqlDefinitions(file: string, text: string, tablesRead: TablesRead): Promise<PipelineGraph>;
+  layout(graph: PipelineGraph): PipelineLayout;
+  run(context: PipelineRunContext, request: PipelineRunRequest): Promise<PipelineRunSummary>;
+}
+
+/** The engine from the core modules (through dist/engine.js in the extension). */
+export async function loadPipelineEngine(): Promise<PipelineEngine> {
+  const [{ checkPipelineSpec }, { sqlDefinitions }, { layoutPipeline }, { runPipeline }, { pipelineEnvironment }] = await Promise.all([
+    import('../../core/pipelines/pipelineSpec.js'),
+    import('../../core/pipelines/pipelineGraph.js'),
+    import('../../core/pipelines/pipelineLayout.js'),
+    import('../../core/pipelines/pipelineRun.js'),
+    import('../../core/pipelines/pipelineEnvironment.js'),
+  ]);
+  return {
+    checkSpec: checkPipelineSpec,
+    sqlDefinitions,
+    layout: layoutPipeline,
+    run: (context, request) =>
+      runPipeline({ ...pipelineEnvironment(context.client, context.tablesRead, context.pythonHelper), follow: context.follow }, request),
+  };
+}

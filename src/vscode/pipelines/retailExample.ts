@@ -1,0 +1,41 @@
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { WorkbenchHost } from '../host/workbenchHost.js';
+
+/** Writes the example's raw files (the deterministic generator); returns the files written. */
+export type RetailDataWriter = (raw: string, options: { rows: number }) => string[];
+
+const EXAMPLE_ROWS = 2_000;
+
+/**
+ * The retail example in a new folder of the workspace (`retail-pipeline`, or `retail-pipeline-2`…):
+ * the spec and definitions shipped with the extension, its storage and raw files inside that folder,
+ * and 2,000 generated transactions (with duplicates and missing values) to ingest. Resolves to the
+ * spec's path, or undefined when no folder is open.
+ */
+export async function createRetailExample(
+  host: Pick<WorkbenchHost, 'workspaceFolders' | 'showWarningMessage'>,
+  exampleRoot: string,
+  writeData: () => Promise<RetailDataWriter>,
+): Promise<string | undefined> {
+  const workspace = host.workspaceFolders()[0];
+  if (!workspace) {
+    await host.showWarningMessage('Open a folder first: the example pipeline is written into it.');
+    return undefined;
+  }
+  let target = join(workspace, 'retail-pipeline');
+  for (let n = 2; existsSync(target); n++) target = join(workspace, `retail-pipeline-${n}`);
+  mkdirSync(join(target, 'transformations'), { recursive: true });
+  const raw = join(target, 'data', 'raw');
+  const spec = readFileSync(join(exampleRoot, 'spark-pipeline.yml'), 'utf8')
+    .replace(/^storage: .*$/m, `storage: ${pathToFileURL(join(target, 'storage')).href}`)
+    .replace(/^(\s+retail\.raw): .*$/m, `$1: ${pathToFileURL(raw).href}`)
+    .replace(/^# `npm run example`.*$/m, `# data/raw holds ${EXAMPLE_ROWS.toLocaleString('en-US')} generated transactions; drop more files into data/raw/csv and run again.`);
+  const specPath = join(target, 'spark-pipeline.yml');
+  writeFileSync(specPath, spec);
+  for (const file of readdirSync(join(exampleRoot, 'transformations')))
+    copyFileSync(join(exampleRoot, 'transformations', file), join(target, 'transformations', file));
+  (await writeData())(raw, { rows: EXAMPLE_ROWS });
+  return specPath;
+}
