@@ -124,7 +124,7 @@ describe('pipeline graphs and events', function () {
       'CREATE STREAMING TABLE raw_orders AS SELECT * FROM STREAM(source_orders);',
       'CREATE OR REFRESH MATERIALIZED VIEW daily (d DATE, n BIGINT) COMMENT "a AS b" AS',
       '  WITH recent AS (SELECT * FROM raw_orders) SELECT d, count(*) FROM recent JOIN sales.customers c ON true GROUP BY d;',
-      'CREATE TEMPORARY VIEW v AS SELECT * FROM daily;',
+      'CREATE TEMPORARY VIEW v AS SELECT * FROM daily LATERAL VIEW stack(1, d) s AS x;',
       'CREATE STREAMING TABLE all_orders;',
       'CREATE FLOW backfill AS INSERT INTO all_orders BY NAME SELECT * FROM STREAM raw_orders;',
       'SET x = 1;',

@@ -29,16 +29,17 @@ export interface PipelineLayout {
   readonly height: number;
 }
 
-const NODE_HEIGHT = 46;
+const NODE_HEIGHT = 60;
 const CHAR_WIDTH = 7.4;
 
 /**
- * Lays the pipeline out left to right (dagre's layered layout): sources on the left, each dataset
- * right of what it reads, edges routed between ranks so they do not cross boxes.
+ * Lays the pipeline out in ranks (dagre's layered layout): left to right (`wide`, sources on the left,
+ * each dataset right of what it reads) or top to bottom (`tall`), edges routed between ranks so they
+ * do not cross boxes.
  */
-export function layoutPipeline(graph: PipelineGraph): PipelineLayout {
+export function layoutPipeline(graph: PipelineGraph, direction: 'wide' | 'tall' = 'wide'): PipelineLayout {
   const layout = new dagre.graphlib.Graph<{ width: number; height: number }>({ multigraph: false });
-  layout.setGraph({ rankdir: 'LR', nodesep: 18, ranksep: 70, marginx: 16, marginy: 16 });
+  layout.setGraph({ rankdir: direction === 'wide' ? 'LR' : 'TB', nodesep: 16, ranksep: 48, marginx: 16, marginy: 16 });
   layout.setDefaultEdgeLabel(() => ({}));
   const nodes = new Map<string, { label: string; kind: DatasetKind | 'source' }>();
   const idOf = (name: string) => graph.datasets.find((d) => sameName(d.name, name))?.name;
@@ -76,5 +77,6 @@ export function layoutPipeline(graph: PipelineGraph): PipelineLayout {
 }
 
 function nodeWidth(label: string): number {
-  return Math.round(Math.min(320, Math.max(150, label.length * CHAR_WIDTH + 48)));
+  // Wide enough for the state line too: "completed · 2,000,000 rows · 12.3 s".
+  return Math.round(Math.min(340, Math.max(236, label.length * CHAR_WIDTH + 32)));
 }

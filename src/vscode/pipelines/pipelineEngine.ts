@@ -21,7 +21,7 @@ export interface PipelineRunContext {
 export interface PipelineEngine {
   checkSpec(text: string, specPath: string): SpecCheck;
   sqlDefinitions(file: string, text: string, tablesRead: TablesRead): Promise<PipelineGraph>;
-  layout(graph: PipelineGraph): PipelineLayout;
+  layout(graph: PipelineGraph, direction: 'wide' | 'tall'): PipelineLayout;
   run(context: PipelineRunContext, request: PipelineRunRequest): Promise<PipelineRunSummary>;
 }
 

@@ -24,7 +24,7 @@ interface OpenGraph {
   readonly disposables: DisposableStore;
   ready: boolean;
   /** The graph last laid out, and its layout. */
-  laidOut?: { graph: PipelineGraph; layout: PipelineLayout };
+  laidOut?: { graph: PipelineGraph; layouts: { wide: PipelineLayout; tall: PipelineLayout } };
   pending?: ReturnType<typeof setTimeout>;
 }
 
@@ -114,12 +114,12 @@ export class PipelineGraphPanels implements Disposable {
     const project = await projects.load(specPath);
     if (!graph && project) graph = (await readDefinitionsGraph(project, engine, tablesRead)).graph;
     graph ??= { datasets: [], flows: [] };
-    if (shown.laidOut?.graph !== graph) shown.laidOut = { graph, layout: engine.layout(graph) };
+    if (shown.laidOut?.graph !== graph) shown.laidOut = { graph, layouts: { wide: engine.layout(graph, 'wide'), tall: engine.layout(graph, 'tall') } };
     const message: GraphMessage = {
       type: 'graph',
       pipelineName: record?.pipelineName ?? project?.name ?? specPath,
       specPath,
-      layout: shown.laidOut.layout,
+      layouts: shown.laidOut.layouts,
       states: statesOf(record),
       status: statusOf(record, runner.isRunning(specPath)),
       running: runner.isRunning(specPath),

@@ -22,8 +22,8 @@ const EVENT_ICONS: Record<string, string> = {
 };
 
 /**
- * The Pipeline Run view: the latest run's events as they arrive (time, dataset, state, message), the
- * run itself on top with how it ended.
+ * The Pipeline Run view: the latest run on top with how it ended, then its events newest first (time,
+ * dataset, state, message), so what is happening now is always in sight.
  */
 export class PipelineRunView implements TreeSource<RunViewNode>, Disposable {
   private readonly changed = new Emitter<void>();
@@ -39,7 +39,7 @@ export class PipelineRunView implements TreeSource<RunViewNode>, Disposable {
   getChildren(node?: RunViewNode): RunViewNode[] {
     const record = this.runner.latest;
     if (!record || node) return [];
-    return [{ kind: 'run', record }, ...record.events.map((event, index) => ({ kind: 'event' as const, event, index }))];
+    return [{ kind: 'run', record }, ...record.events.map((event, index) => ({ kind: 'event' as const, event, index })).reverse()];
   }
 
   treeItem(node: RunViewNode): TreeItemDescription {

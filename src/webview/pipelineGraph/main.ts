@@ -52,6 +52,8 @@ app.append(header, legend, svg, empty);
 let view = { x: 0, y: 0, scale: 1 };
 let current: GraphMessage | undefined;
 let layoutKey = '';
+/** The orientation drawn: chosen when the graph is fitted, kept while only states change. */
+let direction: 'wide' | 'tall' = 'wide';
 
 function element<K extends keyof HTMLElementTagNameMap>(tag: K, className: string): HTMLElementTagNameMap[K] {
   const node = document.createElement(tag);
@@ -77,10 +79,22 @@ function applyView(): void {
   scene.setAttribute('transform', `translate(${view.x} ${view.y}) scale(${view.scale})`);
 }
 
-function fit(layout: PipelineLayout): void {
+function fitScale(layout: PipelineLayout, box: DOMRect): number {
+  return Math.min(1.25, (box.width - 24) / layout.width, (box.height - 24) / layout.height);
+}
+
+/** Picks the orientation that shows the graph larger in this panel, and fits it in. */
+function fit(message: GraphMessage): void {
   const box = svg.getBoundingClientRect();
-  if (!layout.width || !layout.height || !box.width || !box.height) return;
-  const scale = Math.min(1.25, (box.width - 24) / layout.width, (box.height - 24) / layout.height);
+  const { wide, tall } = message.layouts;
+  if (!wide.width || !wide.height || !box.width || !box.height) return;
+  const next = fitScale(tall, box) > fitScale(wide, box) * 1.1 ? 'tall' : 'wide';
+  if (next !== direction) {
+    direction = next;
+    draw(message);
+  }
+  const layout = message.layouts[direction];
+  const scale = fitScale(layout, box);
   view = { scale, x: (box.width - layout.width * scale) / 2, y: Math.max(12, (box.height - layout.height * scale) / 2) };
   applyView();
 }
@@ -93,8 +107,9 @@ function zoom(factor: number, at?: { x: number; y: number }): void {
   applyView();
 }
 
-function describe(node: LaidOutNode, state: NodeRunState | undefined): string {
-  const parts = [KIND_LABELS[node.kind] ?? node.kind];
+/** The box's last line: how the latest run went for it. */
+function describe(state: NodeRunState | undefined): string {
+  const parts: string[] = [];
   if (state && state.state !== 'not run') parts.push(state.state);
   if (state?.rows !== undefined) parts.push(`${state.rows.toLocaleString('en-US')} rows`);
   if (state?.durationMs !== undefined) parts.push(`${(state.durationMs / 1000).toFixed(1)} s`);
@@ -111,10 +126,21 @@ function render(message: GraphMessage): void {
   title.textContent = message.pipelineName;
   status.textContent = message.status;
   app.dataset.state = message.running ? 'running' : 'idle';
-  svg.setAttribute('aria-label', `Pipeline ${message.pipelineName}: ${message.layout.nodes.length} datasets`);
+  draw(message);
+  const key = message.layouts.wide.nodes.map((n) => n.id).join('\n');
+  if (key !== layoutKey) {
+    layoutKey = key;
+    fit(message);
+  } else applyView();
+}
+
+function draw(message: GraphMessage): void {
+  const layout = message.layouts[direction];
+  app.dataset.direction = direction;
+  svg.setAttribute('aria-label', `Pipeline ${message.pipelineName}: ${layout.nodes.length} datasets`);
   scene.replaceChildren();
-  empty.textContent = message.layout.nodes.length ? '' : 'No datasets yet: the graph appears once the definitions are read (run or dry-run the pipeline).';
-  for (const edge of message.layout.edges) {
+  empty.textContent = layout.nodes.length ? '' : 'No datasets yet: the graph appears once the definitions are read (run or dry-run the pipeline).';
+  for (const edge of layout.edges) {
     const d = edge.points.map((p, i) => `${i ? 'L' : 'M'} ${p.x} ${p.y}`).join(' ');
     const path = svgElement('path', { d, class: 'edge', 'marker-end': 'url(#arrow)' });
     const tip = document.createElementNS(SVG, 'title');
@@ -122,7 +148,7 @@ function render(message: GraphMessage): void {
     path.append(tip);
     scene.append(path);
   }
-  for (const node of message.layout.nodes) {
+  for (const node of layout.nodes) {
     const state = message.states[node.id];
     const group = svgElement('g', {
       class: `node kind-${node.kind} state-${(state?.state ?? 'none').replace(/\s+/g, '-')}`,
@@ -140,22 +166,20 @@ function render(message: GraphMessage): void {
         preventDefaultContextMenuItems: true,
       });
     const tip = document.createElementNS(SVG, 'title');
-    tip.textContent = `${node.label}\n${describe(node, state)}${node.kind === 'source' ? '' : '\nClick: open the definition · right-click: more'}`;
+    const kind = KIND_LABELS[node.kind] ?? node.kind;
+    tip.textContent = `${node.label}\n${kind}${state ? `\n${describe(state)}` : ''}${node.kind === 'source' ? '' : '\nClick: open the definition · right-click: more'}`;
     group.append(tip);
     group.append(svgElement('rect', { width: node.width, height: node.height, rx: 6, class: 'box' }));
     group.append(svgElement('rect', { width: 5, height: node.height, rx: 2, class: 'bar' }));
     const name = svgElement('text', { x: 14, y: 19, class: 'name' });
     name.textContent = fitted(node.label, node.width, 7.4);
-    const detail = svgElement('text', { x: 14, y: 36, class: 'detail' });
-    detail.textContent = fitted(describe(node, state), node.width, 6.3);
-    group.append(name, detail);
+    const kindLine = svgElement('text', { x: 14, y: 35, class: 'detail kind' });
+    kindLine.textContent = fitted(kind, node.width, 6.3);
+    const stateLine = svgElement('text', { x: 14, y: 51, class: 'detail run' });
+    stateLine.textContent = fitted(describe(state), node.width, 6.3);
+    group.append(name, kindLine, stateLine);
     scene.append(group);
   }
-  const key = message.layout.nodes.map((n) => n.id).join('\n');
-  if (key !== layoutKey) {
-    layoutKey = key;
-    fit(message.layout);
-  } else applyView();
 }
 
 function nodeOf(target: EventTarget | null): string | undefined {
@@ -200,13 +224,13 @@ svg.addEventListener(
   },
   { passive: false },
 );
-fitButton.addEventListener('click', () => current && fit(current.layout));
+fitButton.addEventListener('click', () => current && fit(current));
 zoomIn.addEventListener('click', () => zoom(1.25));
 zoomOut.addEventListener('click', () => zoom(0.8));
 document.addEventListener('keydown', (event) => {
-  if ((event.key === 'f' || event.key === 'F') && !nodeOf(event.target) && current) fit(current.layout);
+  if ((event.key === 'f' || event.key === 'F') && !nodeOf(event.target) && current) fit(current);
 });
-window.addEventListener('resize', () => current && layoutKey && fit(current.layout));
+window.addEventListener('resize', () => current && layoutKey && fit(current));
 
 window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
   if (event.data?.type === 'graph') render(event.data);

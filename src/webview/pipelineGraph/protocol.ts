@@ -13,7 +13,8 @@ export interface GraphMessage {
   readonly type: 'graph';
   readonly pipelineName: string;
   readonly specPath: string;
-  readonly layout: PipelineLayout;
+  /** The graph left to right and top to bottom: the page draws the one that fits its shape better. */
+  readonly layouts: { readonly wide: PipelineLayout; readonly tall: PipelineLayout };
   readonly states: Readonly<Record<string, NodeRunState>>;
   /** "run completed in 12.3 s", "running: 2 of 5 datasets done", "not run yet". */
   readonly status: string;

@@ -157,6 +157,30 @@ export class Workbench {
     return results;
   }
 
+  /** The content of the visible webview that holds `selector` (several may be visible side by side). */
+  async webviewWith(selector: string, timeout = 60_000): Promise<FrameLocator> {
+    const deadline = Date.now() + timeout;
+    for (;;) {
+      const frames = this.page.locator('iframe.webview.ready');
+      for (let i = 0; i < (await frames.count()); i++) {
+        if (!(await frames.nth(i).isVisible())) continue;
+        const content = this.page.frameLocator('iframe.webview.ready').nth(i).frameLocator('#active-frame');
+        if ((await content.locator(selector).count()) > 0) return content;
+      }
+      if (Date.now() > deadline) throw new Error(`No visible webview shows ${selector}`);
+      await this.page.waitForTimeout(250);
+    }
+  }
+
+  /** Clicks the CodeLens of the active editor whose text is exactly `title` (its icon aside). */
+  async clickCodeLens(title: string): Promise<void> {
+    await this.page
+      .locator('.editor-instance .codelens-decoration a')
+      .filter({ hasText: new RegExp(`^\\W*${escape(title)}$`) })
+      .first()
+      .click();
+  }
+
   statusBar(text: RegExp): Locator {
     return this.page.locator('.statusbar-item', { hasText: text });
   }

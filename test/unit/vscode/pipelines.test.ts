@@ -276,8 +276,9 @@ describe('pipelines in the editor', () => {
     assert.doesNotMatch(panel.html, /unsafe-eval|unsafe-inline/);
     panel.receive({ type: 'ready' });
     await sleep(50);
-    const first = panel.posted.at(-1) as { layout: { nodes: { id: string }[] }; status: string };
-    assert.deepEqual(first.layout.nodes.map((n) => n.id).sort(), ['clean', 'daily', 'shop.raw_orders']);
+    const first = panel.posted.at(-1) as { layouts: Record<'wide' | 'tall', { nodes: { id: string }[] }>; status: string };
+    assert.deepEqual(first.layouts.wide.nodes.map((n) => n.id).sort(), ['clean', 'daily', 'shop.raw_orders']);
+    assert.deepEqual(first.layouts.tall.nodes.map((n) => n.id).sort(), ['clean', 'daily', 'shop.raw_orders']);
     assert.equal(first.status, 'Not run yet in this window');
     const run = host.run(COMMANDS.pipelines.run, specPath);
     await sleep(200);

@@ -31,7 +31,7 @@ interface Parser {
   getAllEntities(
     sql: string,
     caret?: { lineNumber: number; column: number },
-  ): { entityContextType: string; text: string; _alias?: { text: string } | null; declareType?: number }[] | null;
+  ): { entityContextType: string; text: string; _alias?: { text: string } | null; declareType?: number; position: { startIndex: number; endIndex: number } }[] | null;
 }
 
 let parser: Parser | undefined;
@@ -128,6 +128,8 @@ export function tablesReadBy(query: string): string[] {
   const names: string[] = [];
   for (const entity of spark.getAllEntities(plain) ?? []) {
     if ((entity.entityContextType !== 'table' && entity.entityContextType !== 'view') || entity.declareType === 1) continue;
+    // The grammar takes LATERAL VIEW's generator (`stack(3, …)`) for a table: a name called is a function.
+    if (/^\s*\(/.test(plain.slice(entity.position.endIndex + 1))) continue;
     const name = splitName(entity.text).join('.');
     if (!name || ctes.has(name.toLowerCase()) || names.includes(name)) continue;
     names.push(name);

@@ -1,0 +1,109 @@
+import assert from 'node:assert/strict';
+import { testServer } from '../support/sparkTestServer.js';
+import { Workbench } from './support/workbench.js';
+
+/**
+ * Pipelines as a person uses them: the retail example created from the command palette, run from the
+ * Run lens above its spec, its graph turning green with row counts, a dataset previewed from the
+ * graph, and a mistake in the spec shown in Problems as it is typed.
+ */
+describe('Spark Declarative Pipelines in a real VS Code workbench', function () {
+  this.timeout(300_000);
+  let workbench: Workbench;
+
+  before(async () => {
+    workbench = await Workbench.open(process.env.CS_PORT!, process.env.E2E_WORKSPACE!, process.env.E2E_SCREENSHOTS!);
+    await workbench.openSparkSidebar();
+    await workbench.runCommand('Spark: Set Token…');
+    await workbench.pick('Test Spark');
+    await workbench.typeIntoInputBox(testServer().token);
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed')
+      await workbench?.screenshot(`failed-pipelines-${this.currentTest.title.slice(0, 40).replace(/\W+/g, '-')}`);
+  });
+
+  after(async () => {
+    await workbench?.close();
+  });
+
+  it('creates the retail example, runs it from the Run lens, and the graph turns green with row counts', async () => {
+    await workbench.runCommand('Spark: Create the Retail Example Pipeline');
+    await workbench.page.locator('.tab.active', { hasText: 'spark-pipeline.yml' }).waitFor({ timeout: 30_000 });
+    const pipelines = await workbench.expandView('Pipelines');
+    await workbench.treeRow(pipelines, 'retail').waitFor({ timeout: 30_000 });
+    await workbench.treeRow(pipelines, 'curated_transactions').waitFor({ timeout: 30_000 });
+
+    await workbench.clickCodeLens('Graph');
+    const graph = await workbench.webviewWith('svg.graph');
+    await graph.locator('g.node', { hasText: 'trend_analysis' }).waitFor();
+    await workbench.clickCodeLens('Run');
+    // While it runs: the lens offers Stop, and boxes turn blue one after another.
+    await workbench.page.locator('.editor-instance .codelens-decoration a', { hasText: 'Stop' }).waitFor({ timeout: 60_000 });
+    await graph.locator('#app[data-state="running"]').waitFor({ timeout: 60_000 });
+    await graph.locator('#app[data-state="idle"]').waitFor({ timeout: 240_000 });
+    const status = await graph.locator('.status').innerText();
+    assert.match(status, /^Run completed in \d+\.\d s$/, status);
+    const names = ['raw_transactions_csv', 'raw_transactions_json', 'curated_transactions', 'daily_segment_metrics', 'trend_analysis'];
+    for (const name of names) {
+      const node = graph.locator('g.node', { hasText: name });
+      assert.equal(await node.getAttribute('class').then((c) => /\bstate-completed\b/.test(c ?? '')), true, `${name} is completed`);
+    }
+    const curated = graph.locator('g.node', { hasText: 'curated_transactions' });
+    assert.equal(await curated.locator('.kind').textContent(), 'materialized view');
+    assert.match((await curated.locator('.run').textContent()) ?? '', /^completed · 2,000 rows · \d+\.\d s$/);
+    await workbench.screenshot('10-pipeline-graph-completed');
+    // The run's events are in the Pipeline Run view of the panel.
+    await workbench.runCommand('Spark: Show Pipeline Run');
+    const run = workbench.page.locator('.part.panel');
+    await run.locator('.monaco-list-row', { hasText: /retail: run completed/ }).waitFor();
+    await run.locator('.monaco-list-row', { hasText: /retail\.trend_analysis COMPLETED/ }).first().waitFor();
+    await workbench.screenshot('11-pipeline-run-view');
+  });
+
+  it('previews a dataset of the graph in the results grid (right-click, Preview Data)', async () => {
+    const graph = await workbench.webviewWith('svg.graph');
+    await graph.locator('g.node', { hasText: 'trend_analysis' }).click({ button: 'right' });
+    // VS Code's own context menu, with the commands contributed to webview/context.
+    const menuItem = workbench.page.locator('.context-view .action-item', { hasText: 'Preview Data' });
+    await menuItem.waitFor();
+    await workbench.screenshot('12a-pipeline-graph-context-menu');
+    await menuItem.hover();
+    await workbench.page.keyboard.press('Enter');
+    await workbench.page.locator('.context-view .action-item').first().waitFor({ state: 'detached' });
+    const results = await workbench.webviewWith('body[data-run-state="succeeded"] .header-cell', 120_000);
+    const headers = await results.locator('.header-cell').allInnerTexts();
+    assert.deepEqual(
+      headers.map((h) => h.replace(/\s+/g, ' ').trim()),
+      ['date date', 'metric string', 'value double'],
+    );
+    await results.locator('.cell', { hasText: /^transaction_count$/ }).first().waitFor();
+    await workbench.screenshot('12-pipeline-dataset-preview');
+  });
+
+  it('shows a mistake in the spec in Problems as it is typed, and takes it away when fixed', async () => {
+    await workbench.runCommand('View: Close All Editors');
+    await workbench.openFile('spark-pipeline.yml');
+    const text = await workbench.page.locator('.editor-instance .view-lines').first().innerText();
+    const line = text.split('\n').findIndex((l) => l.startsWith('database:')) + 1;
+    assert.ok(line > 0, text);
+    await workbench.goToLine(line, 1);
+    await workbench.page.keyboard.press('Home');
+    await workbench.page.keyboard.press('Shift+End');
+    await workbench.page.keyboard.type('databse: retail');
+    await workbench.page.keyboard.press('Control+Shift+M');
+    const problem = workbench.page.locator('.markers-panel .monaco-list-row', { hasText: "Spark does not know the field 'databse'" });
+    await problem.waitFor({ timeout: 30_000 });
+    assert.match(await problem.innerText(), new RegExp(`\\[Ln ${line}, Col 1\\]`));
+    await workbench.page.locator('.editor-instance .squiggly-error').first().waitFor();
+    await workbench.screenshot('13-pipeline-spec-problem');
+    // The quick fix renames the field: the problem goes.
+    await workbench.goToLine(line, 2);
+    await workbench.page.keyboard.press('Control+.');
+    await workbench.page.locator('.action-widget', { hasText: "Rename to 'database'" }).waitFor();
+    await workbench.page.keyboard.press('Enter');
+    await problem.waitFor({ state: 'detached', timeout: 10_000 });
+    await workbench.page.keyboard.press('Control+S');
+  });
+});
