@@ -1,6 +1,6 @@
 // The pipeline graph webview: datasets as boxes laid out by the host (dagre), flows as edges, each box
 // coloured by its state in the latest run. Every name and number is set as text, never as markup.
-import type { LaidOutNode, PipelineLayout } from '../../core/pipelines/pipelineLayout.js';
+import type { PipelineLayout } from '../../core/pipelines/pipelineLayout.js';
 import type { GraphMessage, GraphWebviewMessage, HostMessage, NodeRunState } from './protocol.js';
 
 declare function acquireVsCodeApi(): { postMessage(message: GraphWebviewMessage): void };
