@@ -42,6 +42,7 @@ import { PipelineRunner } from './vscode/pipelines/pipelineRunner.js';
 import { PipelineRunView } from './vscode/pipelines/pipelineRunView.js';
 import { PipelinesView } from './vscode/pipelines/pipelinesView.js';
 import { createRetailExample } from './vscode/pipelines/retailExample.js';
+import { usePipelineContext } from './vscode/pipelines/pipelineContext.js';
 import { SpecAssist } from './vscode/pipelines/specAssist.js';
 import { SpecDiagnostics } from './vscode/pipelines/specDiagnostics.js';
 import { ConnectionView } from './vscode/views/connectionView.js';
@@ -118,6 +119,9 @@ export function activate(context: vscode.ExtensionContext): SparkWorkbenchApi {
   own(host.registerHovers('sql', sqlFeatures));
   // The grammar takes a second to load: start it while the person looks at their SQL file.
   if (host.activeEditor()?.document.languageId === 'sql') grammar.warmUp();
+  let pipelineEngine: Promise<PipelineEngine> | undefined;
+  const engine = () => (pipelineEngine ??= loadPipelineEngine());
+  const projects = own(new PipelineProjects(host, engine));
   own(
     new SqlRunCommands(
       host,
@@ -134,13 +138,15 @@ export function activate(context: vscode.ExtensionContext): SparkWorkbenchApi {
       own(new PlanDocuments(host)),
       log,
       () => catalogCache()?.invalidate(),
+      async (document) => {
+        const spec = (await projects.projectOf(document.fileName))?.check.spec;
+        if (spec) await usePipelineContext(await connections.client(), spec, log);
+      },
     ),
   );
   own(host.registerCodeLenses('sql', new SqlCodeLenses()));
 
   // Pipelines: specs checked as typed, runs with their events, errors, views and graph.
-  let pipelineEngine: Promise<PipelineEngine> | undefined;
-  const engine = () => (pipelineEngine ??= loadPipelineEngine());
   const tablesRead = (query: string) => grammar.tablesRead(query);
   let pythonHelper: PythonHelper | undefined;
   // One helper per window, for the Spark session's lifetime: it joins that session, and ends with it.
@@ -159,7 +165,6 @@ export function activate(context: vscode.ExtensionContext): SparkWorkbenchApi {
     return pythonHelper;
   };
   const specPattern = { pattern: '**/spark-pipeline.{yml,yaml}' };
-  const projects = own(new PipelineProjects(host, engine));
   const specDiagnostics = own(new SpecDiagnostics(host, projects));
   own(host.registerCodeActions(specPattern, specDiagnostics));
   const specAssist = new SpecAssist();

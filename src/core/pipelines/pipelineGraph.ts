@@ -79,6 +79,11 @@ export async function sqlDefinitions(file: string, text: string, tablesRead: Tab
 
 /** The query after the definition's `AS` (past a column list in parentheses), if it has one. */
 function queryOf(code: string, from: number): string | undefined {
+  const start = queryStart(code, from);
+  return start === undefined ? undefined : code.slice(start);
+}
+
+function queryStart(code: string, from: number): number | undefined {
   let depth = 0;
   for (let i = from; i < code.length; i++) {
     const ch = code[i]!;
@@ -88,9 +93,26 @@ function queryOf(code: string, from: number): string | undefined {
     } else if (ch === '(') depth++;
     else if (ch === ')') depth--;
     else if (depth === 0 && /\bAS\b/i.test(code.slice(i, i + 3)) && /\s/.test(code[i - 1] ?? ' ')) {
-      const rest = code.slice(i + 2);
-      return /^\s/.test(rest) ? rest.replace(/^\s*(INSERT\s+INTO\s+\S+\s+(BY\s+NAME\s+)?)?/i, '') : undefined;
+      if (!/^\s/.test(code.slice(i + 2))) return undefined;
+      const lead = /^\s*(INSERT\s+INTO\s+\S+\s+(BY\s+NAME\s+)?)?/i.exec(code.slice(i + 2))![0].length;
+      return i + 2 + lead;
     }
+  }
+  return undefined;
+}
+
+/**
+ * Where the query of a materialized view, streaming table or flow definition starts in `code` (which
+ * begins with its CREATE): what runs alone as a preview of the dataset. Views are left out: they run
+ * as they are outside a pipeline too.
+ */
+export function definitionQueryStart(code: string): number | undefined {
+  for (const { pattern, kind } of DEFINITIONS) {
+    if (kind === 'view' || kind === 'temporaryView') continue;
+    const match = pattern.exec(code);
+    if (!match) continue;
+    if (kind !== 'flow') return queryStart(code, match[0].length);
+    return match[0].length + /^\s*(BY\s+NAME\s+)?/i.exec(code.slice(match[0].length))![0].length;
   }
   return undefined;
 }

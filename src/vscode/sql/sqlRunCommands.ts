@@ -1,4 +1,5 @@
 import { asSparkError } from '../../core/connect/sparkError.js';
+import { definitionPreview } from '../../core/pipelines/definitionPreview.js';
 import { changesCatalog, returnsRows } from '../../core/sql/resultStatements.js';
 import { parameterNames, type SqlParameterValue } from '../../core/sql/sqlParameters.js';
 import { codeStart, statementAt } from '../../core/sql/statementAtCursor.js';
@@ -55,6 +56,8 @@ export class SqlRunCommands implements Disposable {
     private readonly log: OutputLog,
     /** A statement that may have changed the catalog ran: completion forgets what it knew. */
     private readonly catalogChanged: () => void = () => {},
+    /** Before a pipeline definition's query runs alone: its pipeline's settings and schema on the session. */
+    private readonly prepareDefinitions: (document: DocumentSnapshot) => Promise<void> = async () => {},
   ) {
     const register = (id: string, run: (...args: never[]) => unknown) => this.disposables.add(host.registerCommand(id, run));
     register(COMMANDS.sql.runStatement, (target?: StatementTarget) => this.runStatement(target));
@@ -95,7 +98,10 @@ export class SqlRunCommands implements Disposable {
   async explain(target?: StatementTarget): Promise<void> {
     const found = this.locate(target);
     if (!found || !this.host.isTrusted()) return;
-    const { document, statement } = found;
+    const { document } = found;
+    const preview = definitionPreview(document.text, found.statement);
+    if (preview) await this.prepareDefinitions(document);
+    const statement = preview ?? found.statement;
     const args = await this.parameters.ask(document.uri, parameterNames(statement.text));
     if (!args) return;
     try {
@@ -125,10 +131,17 @@ export class SqlRunCommands implements Disposable {
     return statement && { document, statement };
   }
 
-  private async run(document: DocumentSnapshot, statements: readonly SqlStatement[], mode: Mode): Promise<void> {
+  private async run(document: DocumentSnapshot, given: readonly SqlStatement[], mode: Mode): Promise<void> {
+    let statements = given;
     if (!this.host.isTrusted()) {
       this.host.showWarningMessage('Spark Workbench runs nothing in Restricted Mode.').catch(() => undefined);
       return;
+    }
+    // A pipeline definition cannot run outside its pipeline: its query runs alone, as a preview.
+    const previews = statements.map((s) => definitionPreview(document.text, s));
+    if (previews.some(Boolean)) {
+      statements = statements.map((s, i) => previews[i] ?? s);
+      await this.prepareDefinitions(document);
     }
     // Every parameter of the run is asked for once, before anything runs.
     const values = await this.parameters.ask(document.uri, [...new Set(statements.flatMap((s) => parameterNames(s.text)))]);

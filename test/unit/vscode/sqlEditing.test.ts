@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { SparkError } from '../../../src/core/connect/sparkError.js';
 import type { SqlParameterValue } from '../../../src/core/sql/sqlParameters.js';
 import type { KeyValueStore } from '../../../src/vscode/host/editorHost.js';
+import { COMMANDS } from '../../../src/vscode/commandIds.js';
 import { OutputLog } from '../../../src/vscode/outputLog.js';
 import type { RunSummary } from '../../../src/vscode/runs/queryRunner.js';
 import { ParameterPrompts } from '../../../src/vscode/sql/parameterPrompts.js';
@@ -217,5 +218,32 @@ describe('SQL CodeLenses', () => {
         [3, 'Explain', 'sparkWorkbench.sql.explain', JSON.stringify([{ uri: URI, start: 19 }])],
       ],
     );
+  });
+
+  it('puts Preview above a pipeline definition, and no Run All in a file of definitions', () => {
+    const text = 'CREATE MATERIALIZED VIEW daily AS\nSELECT 1;\nCREATE TEMPORARY VIEW v AS SELECT 2';
+    const lenses = new SqlCodeLenses().lenses({ uri: URI, fileName: '/work/daily.sql', languageId: 'sql', version: 1, text });
+    assert.deepEqual(
+      lenses.map((l) => [l.range.startLine, l.title]),
+      [
+        [0, '$(play) Preview'],
+        [0, 'Explain'],
+        [2, '$(play) Run'],
+        [2, 'Explain'],
+      ],
+    );
+  });
+});
+
+describe('a pipeline definition run from the editor', () => {
+  it("runs its query alone (streaming reads as batch reads), in its pipeline's context, with errors at their place in the file", async () => {
+    const text = '-- daily\nCREATE STREAMING TABLE daily\nCOMMENT \'a AS b\'\nAS SELECT amount FROM STREAM(raw_orders) JOIN STREAM  shops;';
+    const sql = 'SELECT amount FROM        raw_orders  JOIN         shops';
+    const { host, ran, shownDiagnostics } = setup(failure(sql, unresolved(7, 'amount')));
+    host.openEditor(URI, text, text.indexOf('daily'));
+    await host.run(COMMANDS.sql.runStatement);
+    assert.deepEqual(ran.map((r) => r.sql), [sql]);
+    const [diagnostic] = shownDiagnostics();
+    assert.deepEqual(diagnostic?.range, { startLine: 3, startCharacter: 10, endLine: 3, endCharacter: 16 });
   });
 });

@@ -1,0 +1,131 @@
+/**
+ * Pipeline runs: our `spark-workbench pipeline run` against pyspark's own `spark-pipelines run`, on the
+ * same project, data and local server, in the same run, alternating, several rounds; each a full
+ * refresh. Two variants of the retail example: SQL only (like for like: neither needs Python for the
+ * definitions) and mixed (its streaming table defined in Python, as shipped). Prints each round, the
+ * medians and the ratio ours/theirs per variant (goal ≤ 0.8), and checks both made the same rows.
+ *
+ *   npm run bench:pipelines                           # 10M transactions, 3 rounds
+ *   BENCH_ROWS=1000000 BENCH_ROUNDS=2 npm run bench:pipelines
+ */
+import { spawn } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { writeRetailData } from '../examples/retail/generator.js';
+import { SparkConnectClient } from '../src/core/connect/sparkConnectClient.js';
+import { LocalSparkServer, localServerUrl } from '../src/core/localSpark/localSparkServer.js';
+import { findJava } from '../src/core/localSpark/prerequisites.js';
+import { SparkRuntimeInstaller } from '../src/core/localSpark/sparkRuntime.js';
+import { freePort } from '../test/support/sparkTestServer.js';
+import { projectRoot, projectRuntimeDir } from '../scripts/runtimeDir.mjs';
+
+const rows = Number(process.env.BENCH_ROWS ?? 10_000_000);
+const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
+const BATCH = 500_000;
+const log = (line: string) => console.error(line);
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+
+const runtime = await new SparkRuntimeInstaller(projectRuntimeDir, log).ensureHelperPackages();
+const java = await findJava();
+const work = mkdtempSync(join(tmpdir(), 'sw-bench-pipelines-'));
+const raw = join(work, 'raw');
+log(`Writing ${rows.toLocaleString('en-US')} transactions (with duplicates and missing values) to ${raw}…`);
+for (let first = 1, batch = 1; first <= rows; first += BATCH, batch++)
+  writeRetailData(raw, { rows: Math.min(BATCH, rows - first + 1), firstId: first }, `batch-${String(batch).padStart(3, '0')}`);
+
+const example = join(projectRoot, 'examples', 'retail');
+/** A copy of the example in `work/<name>`: its own storage, the shared raw files; `sqlOnly` swaps the Python table for SQL. */
+function project(name: string, sqlOnly: boolean): string {
+  const folder = join(work, name);
+  mkdirSync(join(folder, 'transformations'), { recursive: true });
+  for (const file of readdirSync(join(example, 'transformations'))) {
+    if (sqlOnly && file.endsWith('.py')) continue;
+    copyFileSync(join(example, 'transformations', file), join(folder, 'transformations', file));
+  }
+  if (sqlOnly)
+    writeFileSync(
+      join(folder, 'transformations', 'raw_transactions_csv.sql'),
+      // The same columns as the Python definition's CSV reader with a header (SQL's csv.`path` has none).
+      `CREATE MATERIALIZED VIEW raw_transactions_csv AS
+SELECT CAST(_c0 AS INT) AS transaction_id, _c1 AS customer_id, _c2 AS segment, _c3 AS channel,
+       CAST(_c4 AS DOUBLE) AS amount, CAST(_c5 AS INT) AS quantity, CAST(_c6 AS TIMESTAMP) AS transaction_date
+FROM csv.\`\${retail.raw}/csv\` WHERE _c0 <> 'transaction_id';
+`,
+    );
+  const spec = join(folder, 'spark-pipeline.yml');
+  writeFileSync(
+    spec,
+    `name: retail_${name}\nstorage: ${pathToFileURL(join(folder, 'storage')).href}\ndatabase: bench_${name}\nconfiguration:\n  retail.raw: ${pathToFileURL(raw).href}\n  spark.sql.streaming.schemaInference: "true"\nlibraries:\n  - glob:\n      include: transformations/**\n`,
+  );
+  return spec;
+}
+
+const servers = new LocalSparkServer(join(projectRuntimeDir, 'servers'), log);
+const port = await freePort();
+// No token: pyspark's client turns TLS on whenever a token is set (unless the host is "localhost").
+const state = await servers.start(runtime, { port, token: null, driverMemory: '4g', conf: { 'spark.sql.shuffle.partitions': '4' } });
+const url = localServerUrl(state);
+const client = new SparkConnectClient(url, { clientVersion: 'bench' });
+
+function timed(command: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const child = spawn(command, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
+    const errors: Buffer[] = [];
+    child.stderr.on('data', (chunk: Buffer) => errors.push(chunk));
+    child.on('error', reject);
+    child.on('close', (code) =>
+      code === 0 ? resolve((performance.now() - started) / 1000) : reject(new Error(`${command} exited with ${code}:\n${Buffer.concat(errors).toString().slice(-3000)}`)),
+    );
+  });
+}
+
+const ours = (spec: string) => timed(process.execPath, [join(projectRoot, 'dist', 'cli.js'), 'pipeline', 'run', spec, '--full-refresh-all', '--remote', url]);
+const bin = join(dirname(runtime.pythonExecutable));
+const theirs = (spec: string) =>
+  timed(join(bin, 'spark-pipelines'), ['run', '--spec', spec, '--full-refresh-all', '--remote', url], {
+    ...process.env,
+    SPARK_HOME: runtime.sparkHome,
+    PYSPARK_PYTHON: runtime.pythonExecutable,
+    PATH: `${bin}:${process.env.PATH}`,
+    ...(java.javaHome ? { JAVA_HOME: java.javaHome } : {}),
+  });
+
+async function curatedRows(database: string): Promise<number> {
+  const table = await client.sql(`SELECT count(*) FROM spark_catalog.${database}.curated_transactions`).toTable();
+  return Number(table.getChildAt(0)?.get(0));
+}
+
+try {
+  const results: string[] = [];
+  for (const [name, sqlOnly] of [
+    ['sql', true],
+    ['mixed', false],
+  ] as const) {
+    const spec = project(name, sqlOnly);
+    log(`\n${name}: warming up both…`);
+    await ours(spec);
+    await theirs(spec);
+    const times = { ours: [] as number[], theirs: [] as number[] };
+    for (let round = 1; round <= rounds; round++) {
+      const order = round % 2 ? (['ours', 'theirs'] as const) : (['theirs', 'ours'] as const);
+      for (const who of order) {
+        const seconds = await (who === 'ours' ? ours(spec) : theirs(spec));
+        times[who].push(seconds);
+        const made = await curatedRows(`bench_${name}`);
+        if (made !== rows) throw new Error(`${who} left ${made} curated rows, expected ${rows}`);
+      }
+      console.log(`${name} round ${round}: ours ${times.ours.at(-1)!.toFixed(1)} s, spark-pipelines ${times.theirs.at(-1)!.toFixed(1)} s`);
+    }
+    const [a, b] = [median(times.ours), median(times.theirs)];
+    results.push(`${name.padEnd(5)} median ours ${a.toFixed(1)} s, spark-pipelines ${b.toFixed(1)} s, ratio ${(a / b).toFixed(2)} (goal ≤ 0.80)`);
+  }
+  console.log(`\n${rows.toLocaleString('en-US')} transactions, full refresh, ${rounds} rounds, each made ${rows.toLocaleString('en-US')} curated rows`);
+  for (const line of results) console.log(line);
+} finally {
+  await client.close();
+  await servers.stop(port);
+  rmSync(work, { recursive: true, force: true });
+}
