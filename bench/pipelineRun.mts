@@ -8,7 +8,7 @@
  *   npm run bench:pipelines                           # 10M transactions, 3 rounds
  *   BENCH_ROWS=1000000 BENCH_ROUNDS=2 npm run bench:pipelines
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -29,6 +29,12 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
 
 const runtime = await new SparkRuntimeInstaller(projectRuntimeDir, log).ensureHelperPackages();
 const java = await findJava();
+// spark-pipelines reads its spec with PyYAML, which pyspark[connect] does not bring.
+if (spawnSync(runtime.pythonExecutable, ['-c', 'import yaml']).status !== 0) {
+  log('Installing PyYAML for spark-pipelines (the peer)…');
+  if (spawnSync(runtime.pythonExecutable, ['-m', 'pip', 'install', '-q', 'pyyaml>=6'], { stdio: 'inherit' }).status !== 0)
+    throw new Error('Could not install PyYAML.');
+}
 const work = mkdtempSync(join(tmpdir(), 'sw-bench-pipelines-'));
 const raw = join(work, 'raw');
 log(`Writing ${rows.toLocaleString('en-US')} transactions (with duplicates and missing values) to ${raw}…`);
@@ -72,7 +78,8 @@ const client = new SparkConnectClient(url, { clientVersion: 'bench' });
 function timed(command: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const child = spawn(command, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.on('data', (chunk: Buffer) => errors.push(chunk));
     const errors: Buffer[] = [];
     child.stderr.on('data', (chunk: Buffer) => errors.push(chunk));
     child.on('error', reject);
@@ -89,11 +96,14 @@ const theirs = (spec: string) =>
     ...process.env,
     SPARK_HOME: runtime.sparkHome,
     PYSPARK_PYTHON: runtime.pythonExecutable,
+    SPARK_LOCAL_IP: '127.0.0.1',
     PATH: `${bin}:${process.env.PATH}`,
     ...(java.javaHome ? { JAVA_HOME: java.javaHome } : {}),
   });
 
 async function curatedRows(database: string): Promise<number> {
+  // Another session rewrote the table: this one's cached file listing is stale.
+  await client.sql(`REFRESH TABLE spark_catalog.${database}.curated_transactions`).toTable();
   const table = await client.sql(`SELECT count(*) FROM spark_catalog.${database}.curated_transactions`).toTable();
   return Number(table.getChildAt(0)?.get(0));
 }

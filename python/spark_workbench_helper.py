@@ -6,6 +6,7 @@ extension shows in its log, so it can never be mistaken for an answer.
 
 Requests:
   ping                   -> {"python", "pyspark"}
+  connect                -> {} once the editor's session is joined (a warm-up before registering)
   registerPipelineFiles  -> runs pipeline definition files (.py) the way `spark-pipelines` does, with
                             pyspark's own registration, into a dataflow graph the extension created in
                             the same Spark session; answers what they defined (outputs, flows, the
@@ -179,7 +180,15 @@ def ping(_params):
     return {"python": platform.python_version(), "pyspark": pyspark.__version__}
 
 
-METHODS = {"ping": ping, "registerPipelineFiles": register_pipeline_files}
+def connect(params):
+    """Joins the session ahead of use (pyspark's imports and its session take a second or two)."""
+    _session(params["remote"])
+    import pyspark.pipelines  # noqa: F401 - imported now rather than when the files are registered
+
+    return {}
+
+
+METHODS = {"ping": ping, "connect": connect, "registerPipelineFiles": register_pipeline_files}
 
 
 def main():

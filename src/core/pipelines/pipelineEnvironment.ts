@@ -6,16 +6,15 @@ import type { PipelineEnvironment } from './pipelineRun.js';
 
 /** What a run needs, from a connected client, the SQL grammar, and (for Python definitions) the helper. */
 export function pipelineEnvironment(client: SparkConnectClient, tablesRead: TablesRead, helper: (() => Promise<PythonHelper>) | undefined): PipelineEnvironment {
+  const remote = () => helperConnectionString(client.connection, client.sessionId, client.userId);
   return {
     client,
     tablesRead,
     python: helper
       ? async ({ graphId, root, files, signal }) =>
-          (await helper()).request<PythonDefinitions>(
-            'registerPipelineFiles',
-            { remote: helperConnectionString(client.connection, client.sessionId, client.userId), graphId, root, files },
-            signal,
-          )
+          (await helper()).request<PythonDefinitions>('registerPipelineFiles', { remote: remote(), graphId, root, files }, signal)
       : undefined,
+    // A failed warm-up shows again, with its reason, when the files are registered.
+    warmUpPython: helper ? () => void helper().then((h) => h.request('connect', { remote: remote() })).catch(() => undefined) : undefined,
   };
 }

@@ -69,6 +69,8 @@ export interface PipelineEnvironment {
   readonly tablesRead: TablesRead;
   /** Runs .py definition files in the Python helper, in this client's session; none: a pipeline with Python fails clearly. */
   readonly python?: (request: { graphId: string; root: string; files: readonly string[]; signal?: AbortSignal }) => Promise<PythonDefinitions>;
+  /** Starts the Python helper and joins the session while the SQL registers (its start takes seconds). */
+  readonly warmUpPython?: () => void;
   /** Reads the run's execution on the caller's behalf (the Operations view follows it, with its cancel). */
   readonly follow?: (execution: QueryExecution) => AsyncIterable<ResultEvent>;
 }
@@ -94,13 +96,12 @@ export async function runPipeline(env: PipelineEnvironment, request: PipelineRun
   const states: FlowStates = new Map();
   const execute = (command: { case: string; value: object }) => client.execute(pipelineCommand(command), { signal, tags: request.tags });
   const sources = new Map<string, string>();
-  const graphs: PipelineGraph[] = [];
-  for (const file of files.filter((f) => f.endsWith('.sql'))) {
-    const text = readFileSync(join(root, file), 'utf8');
-    sources.set(file, text);
-    graphs.push(await sqlDefinitions(file, text, tablesRead));
-  }
-  let graph = mergeGraphs(graphs);
+  for (const file of files.filter((f) => f.endsWith('.sql'))) sources.set(file, readFileSync(join(root, file), 'utf8'));
+  if (files.some((f) => f.endsWith('.py'))) env.warmUpPython?.();
+  // Read while Spark registers them: the grammar's first parse takes a second.
+  const sqlGraphs = Promise.all([...sources].map(([file, text]) => sqlDefinitions(file, text, tablesRead)));
+  sqlGraphs.catch(() => undefined);
+  let graph: PipelineGraph = { datasets: [], flows: [] };
   const summary = (outcome: PipelineRunSummary['outcome'], message?: string, datasets = datasetSummaries(graph, states)): PipelineRunSummary => ({
     outcome,
     dry,
@@ -140,9 +141,11 @@ export async function runPipeline(env: PipelineEnvironment, request: PipelineRun
         const error = asSparkError(thrown);
         if (error.kind !== 'spark') throw error;
         errors.push(registrationError(file, sources.get(file)!, error));
+        graph = mergeGraphs(await sqlGraphs);
         return summary('failed', `${file}: ${conciseSparkMessage(error.message, error.errorClass)}`);
       }
     }
+    graph = mergeGraphs(await sqlGraphs);
     const pythonFiles = files.filter((f) => f.endsWith('.py'));
     if (pythonFiles.length) {
       if (!env.python) throw new Error(`This pipeline has Python definitions (${pythonFiles.join(', ')}), and no Python helper is available to run them.`);
@@ -255,21 +258,24 @@ async function dropGraph(client: SparkConnectClient, graphId: string): Promise<v
 }
 
 async function withRowCounts(client: SparkConnectClient, spec: PipelineSpec, datasets: readonly DatasetSummary[]): Promise<DatasetSummary[]> {
-  const out: DatasetSummary[] = [];
-  for (const dataset of datasets) {
-    if (dataset.kind !== 'materializedView' && dataset.kind !== 'streamingTable') {
-      out.push(dataset);
-      continue;
-    }
-    const name = qualified(spec, dataset.name);
-    try {
-      const table = await client.sql(`SELECT count(*) FROM ${name}`).toTable();
-      out.push({ ...dataset, rows: Number(table.getChildAt(0)?.get(0) ?? 0) });
-    } catch {
-      out.push(dataset);
+  const tables = datasets.filter((d) => d.kind === 'materializedView' || d.kind === 'streamingTable');
+  if (!tables.length) return [...datasets];
+  const count = async (names: readonly DatasetSummary[]) => {
+    const table = await client.sql(`SELECT ${names.map((d) => `(SELECT count(*) FROM ${qualified(spec, d.name)})`).join(', ')}`).toTable();
+    return new Map(names.map((d, i) => [d.name, Number(table.getChildAt(i)?.get(0) ?? 0)]));
+  };
+  // One query for all (one round trip); if a table is missing, each on its own.
+  let rows: Map<string, number>;
+  try {
+    rows = await count(tables);
+  } catch {
+    rows = new Map();
+    for (const table of tables) {
+      const one = await count([table]).catch(() => undefined);
+      if (one) rows.set(table.name, one.get(table.name)!);
     }
   }
-  return out;
+  return datasets.map((d) => (rows.has(d.name) ? { ...d, rows: rows.get(d.name) } : d));
 }
 
 /**
