@@ -19,7 +19,11 @@ import { buildExtension } from '../scripts/build.mjs';
 
 const rounds = Number(process.env.BENCH_ROUNDS ?? 15);
 const work = mkdtempSync(join(tmpdir(), 'sw-activation-'));
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+};
 
 // A child process: a `vscode` stand-in, then the timed require + activate().
 const child = `
@@ -29,6 +33,8 @@ const stub = (name) => {
   const props = new Map();
   return new Proxy(function () {}, {
     get: (target, prop) => {
+      // Iterable as an empty list (open documents, folders, editors).
+      if (prop === Symbol.iterator) return function* () {};
       if (prop === 'then' || typeof prop === 'symbol') return undefined;
       if (prop === 'fsPath' || prop === 'path') return '/tmp/sw-activation';
       if (!props.has(prop)) props.set(prop, stub(name + '.' + String(prop)));
@@ -44,7 +50,7 @@ const vscode = {};
 for (const name of ['window', 'workspace', 'commands', 'env', 'extensions', 'l10n', 'Uri', 'EventEmitter', 'Disposable',
   'ThemeIcon', 'ThemeColor', 'TreeItem', 'TreeItemCollapsibleState', 'StatusBarAlignment', 'ProgressLocation',
   'MarkdownString', 'ViewColumn', 'languages', 'CompletionItemKind', 'DiagnosticSeverity', 'Range', 'CodeLens', 'CompletionItem',
-  'Hover', 'Diagnostic']) vscode[name] = stub('vscode.' + name);
+  'Hover', 'Diagnostic', 'CodeAction', 'CodeActionKind', 'Position', 'SnippetString', 'WorkspaceEdit']) vscode[name] = stub('vscode.' + name);
 const load = Module._load;
 Module._load = function (request, ...rest) { return request === 'vscode' ? vscode : load.call(this, request, ...rest); };
 const [bundle, storage] = process.argv.slice(2);

@@ -25,7 +25,11 @@ const rows = Number(process.env.BENCH_ROWS ?? 10_000_000);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
 const BATCH = 500_000;
 const log = (line: string) => console.error(line);
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+};
 
 const runtime = await new SparkRuntimeInstaller(projectRuntimeDir, log).ensureHelperPackages();
 const java = await findJava();

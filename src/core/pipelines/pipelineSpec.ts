@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { closestName } from '../util/closestName.js';
 import { isMap, isScalar, isSeq, parseDocument, type Node, type Pair, type YAMLMap } from 'yaml';
 
 /** The names Spark looks for, in the working folder and then in each parent. */
@@ -228,25 +229,5 @@ export function hasTwinSpec(specPath: string): boolean {
 }
 
 function closestField(key: string): string | undefined {
-  let best: string | undefined;
-  let bestDistance = 3;
-  for (const field of ALLOWED_FIELDS) {
-    const distance = editDistance(key.toLowerCase(), field);
-    if (distance < bestDistance) [best, bestDistance] = [field, distance];
-  }
-  return best;
-}
-
-function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let previous = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const current = row[j]!;
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
-      previous = current;
-    }
-  }
-  return row[b.length]!;
+  return closestName(key, ALLOWED_FIELDS);
 }
