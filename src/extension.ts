@@ -33,6 +33,8 @@ import { CatalogView } from './vscode/views/catalogView.js';
 import { PythonHelper } from './core/python/pythonHelper.js';
 import { COMMANDS } from './vscode/commandIds.js';
 import { DefinitionDiagnostics } from './vscode/pipelines/definitionDiagnostics.js';
+import { QualityDiagnostics } from './vscode/quality/qualityDiagnostics.js';
+import { failingRowsQuery } from './core/quality/qualityQuery.js';
 import { PipelineCodeLenses } from './vscode/pipelines/pipelineCodeLenses.js';
 import { PipelineCommands } from './vscode/pipelines/pipelineCommands.js';
 import { loadPipelineEngine, type PipelineEngine } from './vscode/pipelines/pipelineEngine.js';
@@ -170,6 +172,16 @@ export function activate(context: vscode.ExtensionContext): SparkWorkbenchApi {
   const specAssist = new SpecAssist();
   own(host.registerCompletions(specPattern, specAssist, [' ', '/']));
   own(host.registerHovers(specPattern, specAssist));
+  const qualityDiagnostics = own(new QualityDiagnostics(host));
+  own(
+    host.registerCommand(COMMANDS.quality.showFailingRows, async (index: unknown) => {
+      const failure = typeof index === 'number' ? qualityDiagnostics.failure(index) : undefined;
+      if (!failure) return;
+      const limit = host.settings('sparkWorkbench').get<number>('results.previewRows', 100);
+      const sql = failingRowsQuery(failure.source, failure.result.check, { tableName: (name) => failure.tableNames[name] ?? name, limit });
+      if (sql) await results.show({ sql, title: `Failing rows: ${failure.result.check.name}` });
+    }),
+  );
   const pipelineRunner = own(
     new PipelineRunner(host, {
       connections,
@@ -178,6 +190,7 @@ export function activate(context: vscode.ExtensionContext): SparkWorkbenchApi {
       projects,
       specDiagnostics,
       definitionDiagnostics: own(new DefinitionDiagnostics(host)),
+      qualityDiagnostics,
       tablesRead,
       pythonHelper: startPythonHelper,
       log,

@@ -12,6 +12,8 @@ import { DEFAULT_CONNECT_PORT } from '../core/localSpark/pinnedVersions.js';
 import { SparkRuntimeInstaller } from '../core/localSpark/sparkRuntime.js';
 import { describeError, EXIT } from './errorReport.js';
 import { runSqlScript, ScriptStatementError, type SqlScript } from './sqlScript.js';
+import { runQualityCheck } from './qualityCommand.js';
+import { qualityExitCode, type QualityReportFormat } from '../core/quality/qualityReports.js';
 import { initPipeline, locateSpec, runPipelineCommand, validateSpec } from './pipelineCommand.js';
 import { parseParameterValue, type SqlParameterValue } from '../core/sql/sqlParameters.js';
 import type { OutputFormat } from './resultOutput.js';
@@ -120,6 +122,10 @@ function retryTimeoutOption(): Option {
     '--retry-timeout <seconds>',
     "give up on a server that does not answer after this long, retries included; 0: no limit of our own (default: 60 in a terminal, PySpark's ten-minute budget otherwise)",
   ).argParser(parseNonNegativeInt);
+}
+
+function reportOption(): Option {
+  return new Option('--report <format>', 'also write the data-quality results as SARIF 2.1.0 (code scanning), JUnit XML or JSON (needs --out)').choices(['sarif', 'junit', 'json']);
 }
 
 function collectParam(value: string, previous: Record<string, SqlParameterValue>): Record<string, SqlParameterValue> {
@@ -256,12 +262,13 @@ export function buildProgram(): Command {
       else log(`The spec is valid: ${check.files.length} definition file${check.files.length === 1 ? '' : 's'}.`);
     });
   const pipelineRun = (dry: boolean) =>
-    async (spec: string | undefined, options: ConnectionFlags & { format: 'text' | 'json'; fullRefresh?: string[]; fullRefreshAll?: boolean; refresh?: string[] }) => {
+    async (spec: string | undefined, options: ConnectionFlags & { format: 'text' | 'json'; fullRefresh?: string[]; fullRefreshAll?: boolean; refresh?: string[]; report?: QualityReportFormat; out?: string }, command: Command) => {
+      if (Boolean(options.report) !== Boolean(options.out)) command.error('error: --report and --out go together', { exitCode: EXIT.usage });
       const specPath = locateSpec(spec);
       await runQuery(options, '', async (client, signal) => {
-        const summary = await runPipelineCommand(client, specPath, dry, { ...options, distDir: __dirname }, signal, log);
+        const summary = await runPipelineCommand(client, specPath, dry, { ...options, distDir: __dirname, toolVersion: packageVersion() }, signal, log);
         if (summary.outcome === 'cancelled') process.exitCode = EXIT.cancelled;
-        else if (summary.outcome !== 'completed') process.exitCode = EXIT.sparkError;
+        else if (summary.outcome !== 'completed' || qualityExitCode(summary.quality) !== 0) process.exitCode = EXIT.sparkError;
       });
     };
   const listOption = (flag: string, description: string) => new Option(flag, description).argParser((value: string) => value.split(',').map((v) => v.trim()).filter(Boolean));
@@ -281,9 +288,31 @@ export function buildProgram(): Command {
       command
         .addOption(listOption('--full-refresh <datasets>', 'reset and recompute these datasets (comma-separated)'))
         .addOption(new Option('--full-refresh-all', 'reset and recompute every dataset').conflicts(['fullRefresh', 'refresh']))
-        .addOption(listOption('--refresh <datasets>', 'update only these datasets (comma-separated)'));
+        .addOption(listOption('--refresh <datasets>', 'update only these datasets (comma-separated)'))
+        .addOption(reportOption())
+        .option('--out <file>', 'where to write the data-quality report (written whole, then renamed into place)');
     command.action(pipelineRun(dry));
   }
+
+  const quality = program.command('quality').description('data-quality checks (spark-quality.yml) on tables and queries');
+  quality
+    .command('check')
+    .description('run the checks of a quality file: each dataset as a table of that name, or against --table or --query')
+    .argument('<file>', 'the quality file (spark-quality.yml or *.quality.yml)')
+    .addOption(new Option('--table <name>', 'check this table').conflicts('query'))
+    .option('--query <sql>', 'check the rows of this query')
+    .addOption(reportOption())
+    .option('--out <file>', 'where to write the report (written whole, then renamed into place)')
+    .option('--remote <url>', 'Spark Connect URL, sc://host:port/;token=… (default: $SPARK_REMOTE, else the local server)')
+    .addOption(retryTimeoutOption())
+    .addOption(portOption())
+    .action(async (file: string, options: ConnectionFlags & { table?: string; query?: string; report?: QualityReportFormat; out?: string }, command: Command) => {
+      if (Boolean(options.report) !== Boolean(options.out)) command.error('error: --report and --out go together', { exitCode: EXIT.usage });
+      await runQuery(options, options.query ?? '', async (client, signal) => {
+        const { exitCode } = await runQualityCheck(client, file, { ...options, toolVersion: packageVersion() }, signal, log);
+        process.exitCode = exitCode;
+      });
+    });
 
   program
     .command('chart')

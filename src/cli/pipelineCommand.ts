@@ -11,6 +11,9 @@ import { SqlContextWorker } from '../core/sql/completion/contextWorkerClient.js'
 import { lineColumnOf } from '../core/sql/errorLocation.js';
 import { SparkRuntimeInstaller } from '../core/localSpark/sparkRuntime.js';
 import { runtimeHome } from './runtimeHome.js';
+import type { CheckResult } from '../core/quality/qualityEvaluation.js';
+import { renderQualityReport, writeReportAtomically, type QualityReportFormat } from '../core/quality/qualityReports.js';
+import { locateInFile, printQualitySummary } from './qualityCommand.js';
 
 export interface PipelineCliOptions {
   readonly format: 'text' | 'json';
@@ -19,6 +22,9 @@ export interface PipelineCliOptions {
   readonly fullRefresh?: readonly string[];
   readonly fullRefreshAll?: boolean;
   readonly refresh?: readonly string[];
+  readonly report?: QualityReportFormat;
+  readonly out?: string;
+  readonly toolVersion?: string;
 }
 
 /** The spec a command means: the given file or folder, else the nearest one up from the working folder. */
@@ -79,6 +85,17 @@ export async function runPipelineCommand(
     for (const error of summary.errors) log(`${join(root, error.file)}:${error.line}:${error.column}: error${error.code ? ` [${error.code}]` : ''} ${error.message}`);
     if (options.format === 'json') process.stdout.write(`${JSON.stringify(jsonSummary(summary), null, 2)}\n`);
     else printSummary(summary, log);
+    const texts = new Map<string, string>();
+    const locate = (result: CheckResult) => {
+      const file = result.check.location.file;
+      if (!texts.has(file)) texts.set(file, readFileSync(join(root, file), 'utf8'));
+      return locateInFile(texts.get(file)!, join(root, file), result.check);
+    };
+    if (options.format === 'text') printQualitySummary(summary.quality, locate, log);
+    if (options.report && options.out) {
+      writeReportAtomically(options.out, renderQualityReport(options.report, { datasets: summary.quality, locate, toolVersion: options.toolVersion ?? '0' }));
+      log(`Wrote the ${options.report.toUpperCase()} report to ${options.out}`);
+    }
     return summary;
   } finally {
     grammar.dispose();
@@ -121,6 +138,7 @@ export function jsonSummary(summary: PipelineRunSummary): object {
     durationMs: summary.durationMs,
     message: summary.message,
     datasets: summary.datasets,
+    quality: summary.quality.map((d) => ({ dataset: d.dataset, rows: d.rows, checks: d.results.map((r) => ({ name: r.check.name, kind: r.check.kind, status: r.status, checked: r.checked, failing: r.failing, dropped: r.dropped, samples: r.samples, message: r.message })) })),
     errors: summary.errors.map(({ file, line, column, message, code }) => ({ file, line, column, message, code })),
   };
 }

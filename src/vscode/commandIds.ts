@@ -44,6 +44,9 @@ export const COMMANDS = {
     refreshView: 'sparkWorkbench.pipelines.refreshView',
     createExample: 'sparkWorkbench.pipelines.createExample',
   },
+  quality: {
+    showFailingRows: 'sparkWorkbench.quality.showFailingRows',
+  },
   operations: {
     cancel: 'sparkWorkbench.operations.cancel',
     clear: 'sparkWorkbench.operations.clear',

@@ -60,6 +60,13 @@ describe('Spark Declarative Pipelines in a real VS Code workbench', function () 
     await run.locator('.monaco-list-row', { hasText: /retail: run completed/ }).waitFor();
     await run.locator('.monaco-list-row', { hasText: /retail\.trend_analysis COMPLETED/ }).first().waitFor();
     await workbench.screenshot('11-pipeline-run-view');
+    // The example's expectation on customer ids fails for the generated rows without one: a warning in
+    // Problems on the CONSTRAINT line of curated_transactions.sql.
+    await workbench.page.keyboard.press('Control+Shift+M');
+    const warning = workbench.page.locator('.markers-panel .monaco-list-row', { hasText: 'customer_id_present: 68 of 2,000 rows failed' });
+    await warning.waitFor({ timeout: 30_000 });
+    assert.match(await warning.innerText(), /\[Ln 6, Col 3\]/);
+    await workbench.screenshot('12-pipeline-quality-problems');
   });
 
   it('previews a dataset of the graph in the results grid (right-click, Preview Data)', async () => {

@@ -1,6 +1,12 @@
 -- Curated zone, as the seed's transformer cleans: duplicate rows dropped, numeric nulls filled with 0,
--- and the time of processing added.
-CREATE MATERIALIZED VIEW curated_transactions
+-- and the time of processing added. The expectations are the seed's quality checks (customer id and
+-- amount present): a failing row is kept and counted, shown in Problems on its CONSTRAINT line.
+-- The quality file beside the spec (spark-quality.yml) checks the datasets as a whole.
+CREATE MATERIALIZED VIEW curated_transactions (
+  CONSTRAINT customer_id_present EXPECT (customer_id IS NOT NULL),
+  CONSTRAINT amount_present EXPECT (amount IS NOT NULL),
+  CONSTRAINT transaction_id_present EXPECT (transaction_id IS NOT NULL) ON VIOLATION FAIL UPDATE
+)
 COMMENT 'Curated zone: both raw sources, duplicates dropped, numeric nulls filled with 0, processed_date added.'
 AS SELECT
   transaction_id,

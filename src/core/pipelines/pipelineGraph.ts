@@ -92,7 +92,7 @@ function queryStart(code: string, from: number): number | undefined {
       i = close === -1 ? code.length : close;
     } else if (ch === '(') depth++;
     else if (ch === ')') depth--;
-    else if (depth === 0 && /\bAS\b/i.test(code.slice(i, i + 3)) && /\s/.test(code[i - 1] ?? ' ')) {
+    else if (depth === 0 && /^AS\b/i.test(code.slice(i, i + 3)) && /\s/.test(code[i - 1] ?? ' ')) {
       if (!/^\s/.test(code.slice(i + 2))) return undefined;
       const lead = /^\s*(INSERT\s+INTO\s+\S+\s+(BY\s+NAME\s+)?)?/i.exec(code.slice(i + 2))![0].length;
       return i + 2 + lead;

@@ -6,6 +6,8 @@ import type { QueryExecution, ResultEvent } from '../connect/queryExecution.js';
 import type { SparkConnectClient } from '../connect/sparkConnectClient.js';
 import { asSparkError, SparkError } from '../connect/sparkError.js';
 import { PythonHelperError } from '../python/pythonHelper.js';
+import type { DatasetQuality } from '../quality/qualityEvaluation.js';
+import { evaluatePipelineQuality, planPipelineQuality, type PipelineQualityPlan } from '../quality/pipelineQuality.js';
 import { conciseSparkMessage } from '../sql/conciseMessage.js';
 import { offsetOf, utf16OffsetOfCodePoint } from '../sql/errorLocation.js';
 import { splitSqlStatements, type SqlStatement } from '../sql/statementSplitter.js';
@@ -45,6 +47,10 @@ export interface PipelineRunSummary {
   readonly message?: string;
   readonly durationMs: number;
   readonly graph: PipelineGraph;
+  /** The data-quality results of the datasets the run updated (expectations and the quality file). */
+  readonly quality: readonly DatasetQuality[];
+  /** Where the checks are declared (files relative to the spec). */
+  readonly qualityPlan?: PipelineQualityPlan;
 }
 
 export interface PipelineRunRequest {
@@ -97,10 +103,8 @@ export async function runPipeline(env: PipelineEnvironment, request: PipelineRun
   const execute = (command: { case: string; value: object }) => client.execute(pipelineCommand(command), { signal, tags: request.tags });
   const sources = new Map<string, string>();
   for (const file of files.filter((f) => f.endsWith('.sql'))) sources.set(file, readFileSync(join(root, file), 'utf8'));
-  if (files.some((f) => f.endsWith('.py'))) env.warmUpPython?.();
-  // Read while Spark registers them: the grammar's first parse takes a second.
-  const sqlGraphs = Promise.all([...sources].map(([file, text]) => sqlDefinitions(file, text, tablesRead)));
-  sqlGraphs.catch(() => undefined);
+  const qualityPlan = planPipelineQuality(root, sources);
+  let quality: DatasetQuality[] = [];
   let graph: PipelineGraph = { datasets: [], flows: [] };
   const summary = (outcome: PipelineRunSummary['outcome'], message?: string, datasets = datasetSummaries(graph, states)): PipelineRunSummary => ({
     outcome,
@@ -110,7 +114,33 @@ export async function runPipeline(env: PipelineEnvironment, request: PipelineRun
     message,
     durationMs: Date.now() - started,
     graph,
+    quality,
+    qualityPlan,
   });
+  if (qualityPlan.problems.length) {
+    errors.push(...qualityPlan.problems.map(({ file, line, column, start, end, message }) => ({ file, line, column, start, end, message, code: 'DATA_QUALITY_DECLARATION' })));
+    return summary('failed', `The data-quality declarations have ${qualityPlan.problems.length} problem${qualityPlan.problems.length === 1 ? '' : 's'}; nothing ran.`);
+  }
+  // Spark registers the definitions without their expectation clauses (same lines, same columns).
+  const registered = (file: string) => qualityPlan.definitions.get(file)?.text ?? sources.get(file)!;
+  if (files.some((f) => f.endsWith('.py'))) env.warmUpPython?.();
+  // Read while Spark registers them: the grammar's first parse takes a second.
+  const sqlGraphs = Promise.all([...sources].map(([file, text]) => sqlDefinitions(file, qualityPlan.definitions.get(file)?.unfiltered ?? text, tablesRead)));
+  sqlGraphs.catch(() => undefined);
+  const failures = new Map<string, string>();
+  const checkQuality = async () => {
+    if (dry || !qualityPlan.checks.length) return;
+    quality = await evaluatePipelineQuality(client, {
+      spec,
+      graph,
+      plan: qualityPlan,
+      datasets: datasetSummaries(graph, states),
+      failures,
+      signal,
+      tags: request.tags,
+      onEvent: (message) => request.onEvent?.({ kind: 'other', time: new Date(), message }),
+    });
+  };
 
   // As spark-pipelines does: the spec's configuration on the session (SQL definitions read ${…}
   // values from it), and errors without the server's stack traces.
@@ -136,11 +166,11 @@ export async function runPipeline(env: PipelineEnvironment, request: PipelineRun
     for (const file of files) {
       if (!file.endsWith('.sql')) continue;
       try {
-        for await (const _ of execute({ case: 'defineSqlGraphElements', value: { dataflowGraphId: graphId, sqlFilePath: file, sqlText: sources.get(file)! } })) void _;
+        for await (const _ of execute({ case: 'defineSqlGraphElements', value: { dataflowGraphId: graphId, sqlFilePath: file, sqlText: registered(file) } })) void _;
       } catch (thrown) {
         const error = asSparkError(thrown);
         if (error.kind !== 'spark') throw error;
-        errors.push(registrationError(file, sources.get(file)!, error));
+        errors.push(registrationError(file, sources.get(file)!, error, qualityPlan.definitions.get(file)?.insertions));
         graph = mergeGraphs(await sqlGraphs);
         return summary('failed', `${file}: ${conciseSparkMessage(error.message, error.errorClass)}`);
       }
@@ -199,8 +229,9 @@ export async function runPipeline(env: PipelineEnvironment, request: PipelineRun
         if (event.type !== 'pipelineEvent') continue;
         const parsed = parsePipelineEvent(event.message, event.timestamp);
         trackFlowState(states, parsed);
+        if ((parsed.kind === 'flow' && parsed.state === 'failed') || parsed.kind === 'unresolved') failures.set(parsed.flow, `${failures.get(parsed.flow) ?? ''}${parsed.message}\n`);
         if (parsed.kind === 'unresolved' && !parsed.upstream) {
-          const located = flowError(graph, sources, parsed.flow, parsed.detail);
+          const located = flowError(graph, sources, parsed.flow, parsed.detail, new Map([...qualityPlan.definitions].map(([file, d]) => [file, d.insertions])));
           if (located) errors.push(located);
         }
         request.onEvent?.(parsed);
@@ -210,11 +241,14 @@ export async function runPipeline(env: PipelineEnvironment, request: PipelineRun
       if (error.kind === 'cancelled') return summary('cancelled', 'The run was stopped.');
       if (error.kind !== 'spark' && error.kind !== 'other') throw error;
       errors.push(...graphErrors(graph, error.message));
+      await checkQuality().catch((thrown: unknown) => request.onEvent?.({ kind: 'other', time: new Date(), message: `The data-quality checks could not run: ${asSparkError(thrown).message}` }));
       return summary('failed', conciseSparkMessage(error.message, error.errorClass));
     }
     const finished = summary('completed');
     if (dry) return { ...finished, datasets: finished.datasets.map((d) => (d.state === 'not run' ? { ...d, state: 'resolved' } : d)) };
-    return { ...finished, datasets: await withRowCounts(client, spec, finished.datasets) };
+    const datasets = await withRowCounts(client, spec, finished.datasets);
+    await checkQuality();
+    return { ...summary('completed'), datasets };
   } finally {
     // Without the run's signal: a stopped run's graph is dropped too.
     await dropGraph(client, graphId);
@@ -283,14 +317,14 @@ async function withRowCounts(client: SparkConnectClient, spec: PipelineSpec, dat
  * Spark's piece of the file (right after the previous `;`), in code points; "Query defined at file:N"
  * names the statement's line.
  */
-function registrationError(file: string, text: string, error: SparkError): DefinitionError {
+function registrationError(file: string, text: string, error: SparkError, insertions?: readonly { at: number; length: number }[]): DefinitionError {
   const statements = splitSqlStatements(text);
   const message = conciseSparkMessage(error.message, error.errorClass);
   const position = error.parsePosition;
   if (position) {
     const sqlShown = /== SQL ==\n([\s\S]*?)\n-*\^+/.exec(error.message)?.[1];
     const statement = statements.find((s) => sqlShown !== undefined && text.slice(s.pieceStart, s.end).trim().startsWith(sqlShown.trim().split('\n')[0]!.trim())) ?? statements[0];
-    if (statement) return located(file, text, statement, position.line, position.column, message, error.errorClass);
+    if (statement) return located(file, text, statement, position.line, position.column, message, error.errorClass, insertions);
   }
   const definedAt = /Query defined at [^\s:]+:(\d+)/.exec(error.message);
   const line = definedAt ? Number(definedAt[1]) : 1;
@@ -298,10 +332,13 @@ function registrationError(file: string, text: string, error: SparkError): Defin
 }
 
 /** A position Spark gives relative to a statement's piece, as a located error in the file. */
-function located(file: string, text: string, statement: SqlStatement, line: number, codePoint: number, message: string, code?: string): DefinitionError {
+function located(file: string, text: string, statement: SqlStatement, line: number, codePoint: number, message: string, code?: string, insertions: readonly { at: number; length: number }[] = []): DefinitionError {
   const piece = text.slice(statement.pieceStart, statement.end);
   const lineStart = offsetOf(piece, line, 1) ?? 0;
-  const start = statement.pieceStart + lineStart + utf16OffsetOfCodePoint(piece.slice(lineStart), codePoint);
+  let start = statement.pieceStart + lineStart + utf16OffsetOfCodePoint(piece.slice(lineStart), codePoint);
+  // Spark counted what was put in before the query on this line (see stripExpectations).
+  for (const insertion of insertions)
+    if (insertion.at <= start && insertion.at >= statement.pieceStart + lineStart && !text.slice(insertion.at, start).includes('\n')) start -= insertion.length;
   const token = /^[\p{L}\p{N}_`'".]+/u.exec(text.slice(start))?.[0] ?? text.charAt(start);
   const before = text.slice(0, start);
   const fileLine = before.split('\n').length;
@@ -309,14 +346,20 @@ function located(file: string, text: string, statement: SqlStatement, line: numb
 }
 
 /** A flow Spark could not resolve: its error at the place in its definition Spark points to. */
-function flowError(graph: PipelineGraph, sources: Map<string, string>, flowName: string, detail: string): DefinitionError | undefined {
+function flowError(
+  graph: PipelineGraph,
+  sources: Map<string, string>,
+  flowName: string,
+  detail: string,
+  insertions: ReadonlyMap<string, readonly { at: number; length: number }[]>,
+): DefinitionError | undefined {
   const flow = graph.flows.find((f) => sameDataset(flowName, f.name));
   if (!flow) return undefined;
   const errorClass = /^\[([A-Z0-9_.]+)\]/.exec(detail)?.[1];
   const message = conciseSparkMessage(detail.split(/;\n|\n'|\n\+-/)[0]!, errorClass);
   const position = /\bline (\d+) pos (\d+)\b/.exec(detail);
   const text = sources.get(flow.location.file);
-  if (position && flow.statement && text) return located(flow.location.file, text, flow.statement, Number(position[1]), Number(position[2]), message, errorClass);
+  if (position && flow.statement && text) return located(flow.location.file, text, flow.statement, Number(position[1]), Number(position[2]), message, errorClass, insertions.get(flow.location.file));
   return atDefinition(flow, message, errorClass);
 }
 

@@ -63,6 +63,8 @@ export interface CodeActionItem {
   readonly edits: readonly TextEdit[];
   /** The fix to apply with one keystroke (Ctrl/Cmd+. then Enter, or "Fix All"). */
   readonly preferred?: boolean;
+  /** A command to run instead of (or after) the edits: an action that shows rather than fixes. */
+  readonly command?: { readonly id: string; readonly args: readonly unknown[] };
 }
 
 export interface CodeActionSource {

@@ -110,9 +110,12 @@ export const vscodeEditorHost: EditorHost = {
           source.actions(snapshot(document), document.offsetAt(range.start), document.offsetAt(range.end)).map((item) => {
             const action = new vscode.CodeAction(item.title, vscode.CodeActionKind.QuickFix);
             action.isPreferred = item.preferred;
-            action.edit = new vscode.WorkspaceEdit();
-            for (const edit of item.edits)
-              action.edit.replace(document.uri, new vscode.Range(document.positionAt(edit.start), document.positionAt(edit.end)), edit.text);
+            if (item.edits.length) {
+              action.edit = new vscode.WorkspaceEdit();
+              for (const edit of item.edits)
+                action.edit.replace(document.uri, new vscode.Range(document.positionAt(edit.start), document.positionAt(edit.end)), edit.text);
+            }
+            if (item.command) action.command = { command: item.command.id, title: item.title, arguments: [...item.command.args] };
             return action;
           }),
       },

@@ -10,6 +10,8 @@ import type { OutputLog } from '../outputLog.js';
 import { showFailureNotice } from '../runs/failureNotice.js';
 import type { RunConnections } from '../runs/queryRunner.js';
 import type { DefinitionDiagnostics } from './definitionDiagnostics.js';
+import type { QualityDiagnostics } from '../quality/qualityDiagnostics.js';
+import { qualified } from '../../core/pipelines/pipelineGraph.js';
 import type { PipelineEngine } from './pipelineEngine.js';
 import type { SpecDiagnostics } from './specDiagnostics.js';
 import type { PipelineProjects } from './pipelineProjects.js';
@@ -21,6 +23,7 @@ export interface PipelineRunnerServices {
   readonly projects: Pick<PipelineProjects, 'load'>;
   readonly specDiagnostics: Pick<SpecDiagnostics, 'checkFile'>;
   readonly definitionDiagnostics: Pick<DefinitionDiagnostics, 'show'>;
+  readonly qualityDiagnostics: Pick<QualityDiagnostics, 'show'>;
   readonly tablesRead: TablesRead;
   /** The window's Python helper (started, and its packages installed, on first use). */
   readonly pythonHelper: () => Promise<PythonHelper>;
@@ -148,9 +151,10 @@ export class PipelineRunner implements Disposable {
       });
       record.finished(summary);
       services.definitionDiagnostics.show(specPath, project.folder, summary.errors);
+      if (!summary.dry) services.qualityDiagnostics.show(specPath, project.folder, summary.quality, (name) => qualified(spec, name));
       services.log.info(`${spec.name}: ${summary.dry ? 'dry run' : 'run'} ${summary.outcome} in ${summary.durationMs} ms${summary.message ? `: ${summary.message}` : ''}`);
       if (!summary.dry) services.onTablesChanged();
-      this.announce(record, summary.errors.length);
+      this.announce(record, summary.errors.length, summary.quality.flatMap((d) => d.results).filter((r) => r.status !== 'passed').length);
     } catch (thrown) {
       const error = asSparkError(thrown);
       if (abort.signal.aborted || error.kind === 'cancelled') {
@@ -181,7 +185,7 @@ export class PipelineRunner implements Disposable {
       .catch(() => undefined);
   }
 
-  private announce(record: PipelineRunRecord, errors: number): void {
+  private announce(record: PipelineRunRecord, errors: number, qualityProblems: number): void {
     const { host } = this;
     const seconds = (((record.finishedAt ?? Date.now()) - record.startedAt) / 1000).toFixed(1);
     const datasets = record.datasets();
@@ -196,8 +200,9 @@ export class PipelineRunner implements Disposable {
       const rows = datasets.reduce((sum, d) => sum + (d.rows ?? 0), 0);
       const text = record.dry
         ? `Dry run of ${name}: ${datasets.length} datasets resolved, nothing run (${seconds} s).`
-        : `Pipeline ${name} completed: ${datasets.filter((d) => d.state === 'completed').length} datasets, ${rows.toLocaleString('en-US')} rows, ${seconds} s.`;
-      host.showInformationMessage(text, 'Show Graph').then(then).catch(() => undefined);
+        : `Pipeline ${name} completed: ${datasets.filter((d) => d.state === 'completed').length} datasets, ${rows.toLocaleString('en-US')} rows, ${seconds} s.${qualityProblems ? ` ${qualityProblems} data-quality check${qualityProblems === 1 ? '' : 's'} did not pass.` : ''}`;
+      const actions = qualityProblems ? ['Show Problems', 'Show Graph'] : ['Show Graph'];
+      (qualityProblems ? host.showWarningMessage(text, ...actions) : host.showInformationMessage(text, ...actions)).then(then).catch(() => undefined);
     } else if (record.outcome === 'cancelled') {
       host.showInformationMessage(`Pipeline ${name} was stopped.`, 'Show Run').then(then).catch(() => undefined);
     } else {

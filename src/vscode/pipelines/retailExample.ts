@@ -36,6 +36,7 @@ export async function createRetailExample(
   writeFileSync(specPath, spec);
   for (const file of readdirSync(join(exampleRoot, 'transformations')))
     copyFileSync(join(exampleRoot, 'transformations', file), join(target, 'transformations', file));
+  copyFileSync(join(exampleRoot, 'spark-quality.yml'), join(target, 'spark-quality.yml'));
   (await writeData())(raw, { rows: EXAMPLE_ROWS });
   return specPath;
 }

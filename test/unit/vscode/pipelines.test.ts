@@ -11,6 +11,7 @@ import type { PipelineRunRequest, PipelineRunSummary } from '../../../src/core/p
 import { checkPipelineSpec } from '../../../src/core/pipelines/pipelineSpec.js';
 import { COMMANDS } from '../../../src/vscode/commandIds.js';
 import { OutputLog } from '../../../src/vscode/outputLog.js';
+import { QualityDiagnostics } from '../../../src/vscode/quality/qualityDiagnostics.js';
 import { DefinitionDiagnostics } from '../../../src/vscode/pipelines/definitionDiagnostics.js';
 import { PipelineCodeLenses } from '../../../src/vscode/pipelines/pipelineCodeLenses.js';
 import { PipelineCommands } from '../../../src/vscode/pipelines/pipelineCommands.js';
@@ -61,6 +62,7 @@ function setup(run: (request: PipelineRunRequest) => Promise<PipelineRunSummary>
     projects,
     specDiagnostics,
     definitionDiagnostics: new DefinitionDiagnostics(host),
+    qualityDiagnostics: new QualityDiagnostics(host),
     tablesRead,
     pythonHelper: () => Promise.reject(new Error('no Python here')),
     log,
@@ -101,7 +103,7 @@ function summary(request: PipelineRunRequest, outcome: PipelineRunSummary['outco
     ],
     flows: [],
   };
-  return { outcome, dry: request.dry ?? false, datasets: [{ name: 'clean', kind: 'materializedView', state: outcome === 'completed' ? 'completed' : 'failed', rows: 42 }], errors: [], durationMs: 1200, graph, ...extra };
+  return { outcome, dry: request.dry ?? false, datasets: [{ name: 'clean', kind: 'materializedView', state: outcome === 'completed' ? 'completed' : 'failed', rows: 42 }], errors: [], durationMs: 1200, graph, quality: [], ...extra };
 }
 
 describe('pipelines in the editor', () => {

@@ -1,0 +1,85 @@
+import { readFileSync } from 'node:fs';
+import { relative } from 'node:path';
+import type { SparkConnectClient } from '../core/connect/sparkConnectClient.js';
+import type { QualityCheck } from '../core/quality/qualityChecks.js';
+import { evaluateDatasetQuality, percent, type CheckResult, type DatasetQuality } from '../core/quality/qualityEvaluation.js';
+import { parseQualityFile } from '../core/quality/qualityFile.js';
+import { qualityExitCode, renderQualityReport, writeReportAtomically, type QualityReportFormat, type ReportLocation } from '../core/quality/qualityReports.js';
+import { lineColumnOf } from '../core/sql/errorLocation.js';
+
+export interface QualityCheckOptions {
+  readonly table?: string;
+  readonly query?: string;
+  readonly report?: QualityReportFormat;
+  readonly out?: string;
+  readonly toolVersion: string;
+}
+
+/**
+ * `quality check FILE`: each dataset of the file checked as a table of that name, or the file's
+ * checks run against `--table` or `--query` (a file with several datasets then needs the table's
+ * name among them). Problems in the file are reported first and those checks are errors.
+ */
+export async function runQualityCheck(client: SparkConnectClient, file: string, options: QualityCheckOptions, signal: AbortSignal, log: (line: string) => void): Promise<{ datasets: DatasetQuality[]; exitCode: 0 | 1 }> {
+  const text = readFileSync(file, 'utf8');
+  const parsed = parseQualityFile(text, file);
+  for (const problem of parsed.problems) {
+    const at = lineColumnOf(text, problem.start);
+    log(`${file}:${at.line}:${at.column}: ${problem.severity} ${problem.message}`);
+  }
+  if (parsed.problems.some((p) => p.severity === 'error')) throw new Error(`${file} has errors; no check ran.`);
+  const byDataset = new Map<string, QualityCheck[]>();
+  for (const check of parsed.checks) byDataset.set(check.dataset, [...(byDataset.get(check.dataset) ?? []), check]);
+  const targets: { dataset: string; query: string; checks: QualityCheck[] }[] = [];
+  if (options.table !== undefined || options.query !== undefined) {
+    const name = options.table ?? 'query';
+    const checks = byDataset.get(name) ?? (byDataset.size === 1 ? [...byDataset.values()][0]! : undefined);
+    if (!checks)
+      throw new Error(`${file} has checks for ${[...byDataset.keys()].join(', ')}; with several datasets, --table must name one of them.`);
+    targets.push({ dataset: name, query: options.query ?? `SELECT * FROM ${options.table}`, checks });
+  } else for (const [dataset, checks] of byDataset) targets.push({ dataset, query: `SELECT * FROM ${dataset}`, checks });
+  const datasets: DatasetQuality[] = [];
+  for (const target of targets) {
+    const quality = await evaluateDatasetQuality(client, { ...target, tableName: (name) => name }, { signal });
+    datasets.push(quality);
+  }
+  printQualitySummary(datasets, (result) => locateInFile(text, file, result.check), log);
+  if (options.report && options.out) {
+    writeReportAtomically(options.out, renderQualityReport(options.report, { datasets, locate: (r) => locateInFile(text, file, r.check), toolVersion: options.toolVersion }));
+    log(`Wrote the ${options.report.toUpperCase()} report to ${options.out}`);
+  }
+  return { datasets, exitCode: qualityExitCode(datasets) };
+}
+
+/** A check's place in its file's text, as a report names it: relative to the working folder. */
+export function locateInFile(text: string, file: string, check: QualityCheck): ReportLocation {
+  const start = lineColumnOf(text, check.location.start);
+  const end = lineColumnOf(text, check.location.end);
+  return { uri: relative(process.cwd(), file).split('\\').join('/'), line: start.line, column: start.column, endLine: end.line, endColumn: end.column };
+}
+
+const MARK: Record<CheckResult['status'], string> = { passed: 'ok  ', failed: 'FAIL', error: 'ERR ' };
+
+/** The quality summary: one line per check, failing ones with their figures and where they are declared. */
+export function printQualitySummary(datasets: readonly DatasetQuality[], locate: (result: CheckResult) => ReportLocation, log: (line: string) => void): void {
+  if (!datasets.length) return;
+  log('');
+  log('Data quality');
+  for (const dataset of datasets) {
+    log(`  ${dataset.dataset}${dataset.rows === undefined ? '' : ` (${dataset.rows.toLocaleString('en-US')} rows)`}`);
+    for (const result of dataset.results) {
+      const severity = result.status === 'passed' ? '' : result.check.kind === 'expect' ? ` [${result.check.action === 'keep' ? 'warn' : result.check.action === 'drop' ? 'drop' : 'fail'}]` : ` [${result.check.severity}]`;
+      const figures =
+        result.failing !== undefined && result.checked !== undefined
+          ? `${result.failing.toLocaleString('en-US')}/${result.checked.toLocaleString('en-US')} failing (${percent(result.failing, result.checked)})`
+          : result.status === 'failed'
+            ? result.message
+            : (result.observed ?? '');
+      const where = result.status === 'passed' ? '' : `  ${locate(result).uri}:${locate(result).line}`;
+      log(`    ${MARK[result.status]} ${result.check.name.padEnd(28)} ${result.status === 'error' ? result.message : figures}${severity}${where}`);
+    }
+  }
+  const all = datasets.flatMap((d) => d.results);
+  const count = (status: string) => all.filter((r) => r.status === status).length;
+  log(`  ${count('passed')} passed, ${count('failed')} failed, ${count('error')} could not run`);
+}

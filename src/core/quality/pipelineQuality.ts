@@ -1,0 +1,132 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { SparkConnectClient } from '../connect/sparkConnectClient.js';
+import { definitionPreview } from '../pipelines/definitionPreview.js';
+import type { DatasetSummary } from '../pipelines/datasetStates.js';
+import { qualified, sameDataset, type PipelineGraph } from '../pipelines/pipelineGraph.js';
+import type { PipelineSpec } from '../pipelines/pipelineSpec.js';
+import { lineColumnOf } from '../sql/errorLocation.js';
+import { splitSqlStatements } from '../sql/statementSplitter.js';
+import { expectationChecks, parseExpectationFailure, stripExpectations, type StrippedDefinitions } from './expectationClauses.js';
+import type { QualityCheck } from './qualityChecks.js';
+import { evaluateDatasetQuality, type CheckResult, type DatasetQuality } from './qualityEvaluation.js';
+import { parseQualityFile, QUALITY_FILE_NAMES } from './qualityFile.js';
+
+/** A problem found before anything runs, in a definition or the quality file (offsets into it). */
+export interface QualityDeclarationProblem {
+  readonly file: string;
+  readonly start: number;
+  readonly end: number;
+  /** 1-based, of `start`. */
+  readonly line: number;
+  readonly column: number;
+  readonly message: string;
+}
+
+/** The checks of a pipeline: its SQL definitions' expectations and its quality file's checks. */
+export interface PipelineQualityPlan {
+  /** What Spark registers for each SQL file (expectation clauses taken out). */
+  readonly definitions: ReadonlyMap<string, StrippedDefinitions>;
+  readonly checks: readonly QualityCheck[];
+  readonly problems: readonly QualityDeclarationProblem[];
+  /** The quality file beside the spec, relative to it, if there is one. */
+  readonly qualityFile?: string;
+}
+
+export function planPipelineQuality(root: string, sources: ReadonlyMap<string, string>): PipelineQualityPlan {
+  const definitions = new Map<string, StrippedDefinitions>();
+  const checks: QualityCheck[] = [];
+  const problems: QualityDeclarationProblem[] = [];
+  for (const [file, text] of sources) {
+    const stripped = stripExpectations(text);
+    definitions.set(file, stripped);
+    checks.push(...expectationChecks(file, stripped.expectations));
+    problems.push(...stripped.problems.map((p) => ({ file, ...p, ...lineColumnOf(text, p.start) })));
+  }
+  const qualityFile = QUALITY_FILE_NAMES.find((name) => existsSync(join(root, name)));
+  if (qualityFile) {
+    const text = readFileSync(join(root, qualityFile), 'utf8');
+    const parsed = parseQualityFile(text, qualityFile);
+    checks.push(...parsed.checks);
+    problems.push(...parsed.problems.filter((p) => p.severity === 'error').map((p) => ({ file: qualityFile, start: p.start, end: p.end, ...lineColumnOf(text, p.start), message: p.message })));
+  }
+  return { definitions, checks, problems, qualityFile };
+}
+
+export interface PipelineQualityInput {
+  readonly spec: PipelineSpec;
+  readonly graph: PipelineGraph;
+  readonly plan: PipelineQualityPlan;
+  readonly datasets: readonly DatasetSummary[];
+  /** Spark's error text of each failed flow, by the flow's name as Spark reports it. */
+  readonly failures: ReadonlyMap<string, string>;
+  readonly signal?: AbortSignal;
+  readonly tags?: readonly string[];
+  readonly onEvent?: (message: string) => void;
+}
+
+/**
+ * After a run: the checks of every dataset the run updated, each dataset in one aggregate (over its
+ * table; over its definition's query where `DROP ROW` removed rows, so the dropped ones are counted).
+ * A dataset the run did not update reports its checks as errors; one a `FAIL UPDATE` stopped reports
+ * that expectation as failed, with the row Spark stopped at. Datasets outside the run's selection are left out.
+ */
+export async function evaluatePipelineQuality(client: SparkConnectClient, input: PipelineQualityInput): Promise<DatasetQuality[]> {
+  const { spec, graph, plan } = input;
+  const byDataset = new Map<string, QualityCheck[]>();
+  for (const check of plan.checks) {
+    const key = [...byDataset.keys()].find((k) => sameDataset(k, check.dataset)) ?? check.dataset;
+    byDataset.set(key, [...(byDataset.get(key) ?? []), check]);
+  }
+  const results: DatasetQuality[] = [];
+  let contextSet = false;
+  for (const [dataset, checks] of byDataset) {
+    const summary = input.datasets.find((d) => sameDataset(d.name, dataset));
+    const state = summary?.state;
+    if (state === 'not run' || state === 'excluded' || state === 'idle') continue;
+    if (summary && state !== 'completed') {
+      const failure = [...input.failures].find(([flow]) => sameDataset(flow, dataset) || graph.flows.some((f) => sameDataset(f.target, dataset) && sameDataset(flow, f.name)))?.[1];
+      const stopped = failure ? parseExpectationFailure(failure) : undefined;
+      results.push({
+        dataset,
+        source: `SELECT * FROM ${qualified(spec, dataset)}`,
+        durationMs: 0,
+        results: checks.map((check): CheckResult => {
+          if (stopped && check.kind === 'expect' && check.action === 'fail' && check.name.toLowerCase() === stopped.name.toLowerCase())
+            return { check, status: 'failed', samples: [stopped.row], message: `${check.name}: a row violated it and stopped the update of ${dataset} (ON VIOLATION FAIL UPDATE); e.g. ${stopped.row}` };
+          return {
+            check,
+            status: 'error',
+            samples: [],
+            message: `Could not run: ${dataset} was not updated (${state}${stopped ? `: expectation ${stopped.name} failed the update` : ''}).`,
+          };
+        }),
+      });
+      continue;
+    }
+    const drops = checks.some((c) => c.kind === 'expect' && c.action === 'drop');
+    let query = `SELECT * FROM ${qualified(spec, dataset)}`;
+    if (drops) {
+      const unfiltered = definitionQuery(graph, plan, dataset);
+      if (unfiltered) {
+        if (!contextSet && spec.database) {
+          await client.sql(`USE ${qualified({ catalog: spec.catalog }, spec.database)}`).toTable();
+          input.onEvent?.(`The session's current schema is now ${spec.database}: checks of rows dropped re-read ${dataset}'s definition as the run does.`);
+        }
+        contextSet = true;
+        query = unfiltered;
+      }
+    }
+    results.push(await evaluateDatasetQuality(client, { dataset, query, checks, tableName: (name) => qualified(spec, name) }, { signal: input.signal, tags: input.tags }));
+  }
+  return results;
+}
+
+/** A dataset's query as written (expectations not applied, streaming reads as batch). */
+function definitionQuery(graph: PipelineGraph, plan: PipelineQualityPlan, dataset: string): string | undefined {
+  const flow = graph.flows.find((f) => sameDataset(f.name, dataset) && sameDataset(f.target, dataset));
+  const stripped = flow && plan.definitions.get(flow.location.file);
+  if (!flow || !stripped || flow.location.start === undefined) return undefined;
+  const statement = splitSqlStatements(stripped.unfiltered).find((s) => s.start <= flow.location.start! && flow.location.start! < s.end);
+  return statement ? definitionPreview(stripped.unfiltered, statement)?.text : undefined;
+}

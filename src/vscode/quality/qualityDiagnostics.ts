@@ -1,0 +1,102 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { CheckResult, DatasetQuality } from '../../core/quality/qualityEvaluation.js';
+import { isErrorSeverity } from '../../core/quality/qualityReports.js';
+import { rangeOf } from '../../core/sql/textPositions.js';
+import { DisposableStore, type Disposable } from '../../core/util/events.js';
+import { COMMANDS } from '../commandIds.js';
+import type { CodeActionItem, DiagnosticItem, DiagnosticSink, DocumentSnapshot } from '../host/editorHost.js';
+import type { WorkbenchHost } from '../host/workbenchHost.js';
+
+/** A failed check shown in Problems, with what Show Failing Rows needs to query its rows again. */
+export interface ShownFailure {
+  readonly uri: string;
+  readonly start: number;
+  readonly end: number;
+  readonly result: CheckResult;
+  readonly source: string;
+  /** How the query names another dataset (a pipeline's schema). */
+  readonly tableNames: Readonly<Record<string, string>>;
+}
+
+/**
+ * Data-quality results in the Problems panel, on the range that declared each failed check (the
+ * `CONSTRAINT` clause, the quality file's item): warn as a Warning, error and `FAIL UPDATE` as an
+ * Error, a check that could not run as an Error of its own. Each run of a pipeline (or check of a
+ * file) replaces what its last one showed, so checks that pass again clear. A failed row check offers
+ * Show Failing Rows.
+ */
+export class QualityDiagnostics implements Disposable {
+  private readonly sink: DiagnosticSink;
+  private readonly shown = new Map<string, string[]>();
+  private failures: ShownFailure[] = [];
+  private readonly disposables = new DisposableStore();
+
+  constructor(private readonly host: Pick<WorkbenchHost, 'createDiagnostics' | 'openDocuments' | 'registerCodeActions'>) {
+    this.sink = this.disposables.add(host.createDiagnostics('Spark Data Quality'));
+    for (const language of ['sql', 'yaml', 'python'])
+      this.disposables.add(host.registerCodeActions(language, { actions: (document, start, end) => this.actions(document, start, end) }));
+  }
+
+  /**
+   * The results of one source of checks (`key`: a pipeline's spec, a quality file), files named
+   * relative to `folder`; `tableName` gives the query name of a dataset for references.
+   */
+  show(key: string, folder: string, quality: readonly DatasetQuality[], tableName: (dataset: string) => string): void {
+    for (const uri of this.shown.get(key) ?? []) this.sink.set(uri, []);
+    this.failures = this.failures.filter((f) => !(this.shown.get(key) ?? []).includes(f.uri));
+    const byUri = new Map<string, DiagnosticItem[]>();
+    for (const dataset of quality)
+      for (const result of dataset.results) {
+        if (result.status === 'passed') continue;
+        const path = join(folder, ...result.check.location.file.split('/'));
+        const open = this.host.openDocuments().find((d) => d.fileName === path);
+        const uri = open?.uri ?? pathToFileURL(path).href;
+        const text = open?.text ?? readText(path);
+        const { start, end } = result.check.location;
+        const items = byUri.get(uri) ?? [];
+        items.push({
+          range: rangeOf(text, Math.min(start, text.length), Math.min(end, text.length)),
+          message: `${dataset.dataset}: ${result.message}`,
+          severity: isErrorSeverity(result) ? 'error' : 'warning',
+          code: { value: result.check.kind === 'expect' ? `expect (${result.check.action})` : result.check.kind },
+          source: 'Spark data quality',
+        });
+        byUri.set(uri, items);
+        if (result.status === 'failed' && result.failing !== undefined)
+          this.failures.push({ uri, start, end, result, source: dataset.source, tableNames: tableNamesOf(result, tableName) });
+      }
+    for (const [uri, items] of byUri) this.sink.set(uri, items);
+    this.shown.set(key, [...byUri.keys()]);
+  }
+
+  /** The failure shown at an index (the code action's argument). */
+  failure(index: number): ShownFailure | undefined {
+    return this.failures[index];
+  }
+
+  private actions(document: DocumentSnapshot, start: number, end: number): CodeActionItem[] {
+    return this.failures.flatMap((failure, index) =>
+      failure.uri === document.uri && failure.start <= end && start <= failure.end
+        ? [{ title: `Show Failing Rows of ${failure.result.check.name}`, edits: [], command: { id: COMMANDS.quality.showFailingRows, args: [index] } }]
+        : [],
+    );
+  }
+
+  dispose(): void {
+    this.disposables.dispose();
+  }
+}
+
+function tableNamesOf(result: CheckResult, tableName: (dataset: string) => string): Record<string, string> {
+  return result.check.kind === 'references' ? { [result.check.target]: tableName(result.check.target) } : {};
+}
+
+function readText(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return '';
+  }
+}

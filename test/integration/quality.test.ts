@@ -1,0 +1,218 @@
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { SparkConnectClient } from '../../src/core/connect/sparkConnectClient.js';
+import { pipelineEnvironment } from '../../src/core/pipelines/pipelineEnvironment.js';
+import { runPipeline, type PipelineRunSummary } from '../../src/core/pipelines/pipelineRun.js';
+import { checkPipelineSpec } from '../../src/core/pipelines/pipelineSpec.js';
+import { evaluateDatasetQuality, type CheckResult, type DatasetQuality } from '../../src/core/quality/qualityEvaluation.js';
+import { parseQualityFile } from '../../src/core/quality/qualityFile.js';
+import { compileQualityQuery } from '../../src/core/quality/qualityQuery.js';
+import { SqlContextWorker } from '../../src/core/sql/completion/contextWorkerClient.js';
+import { projectRoot, testServer } from '../support/sparkTestServer.js';
+
+/**
+ * 20 orders with known defects: ids 1–20 with 7 and 8 twice as 19 and 20 (duplicates: 4 rows), customer
+ * NULL on ids 3 and 11, amount negative on 5, 500+ on 9, NULL on 13; channel 'fax' on 6 and 12;
+ * code not matching ^[A-Z]{2}-\d{3}$ on 2 and 14; region 'XX' on 4 (not in regions).
+ */
+const ORDERS = `SELECT * FROM VALUES
+  (1, 'c1', 10.0, 'web', 'AB-001', 'EU', TIMESTAMP'2024-01-01 10:00:00'),
+  (2, 'c2', 20.0, 'web', 'ab-002', 'EU', TIMESTAMP'2024-01-01 11:00:00'),
+  (3, NULL, 30.0, 'store', 'AB-003', 'US', TIMESTAMP'2024-01-02 10:00:00'),
+  (4, 'c4', 40.0, 'store', 'AB-004', 'XX', TIMESTAMP'2024-01-02 11:00:00'),
+  (5, 'c5', -5.0, 'web', 'AB-005', 'EU', TIMESTAMP'2024-01-03 10:00:00'),
+  (6, 'c6', 60.0, 'fax', 'AB-006', 'US', TIMESTAMP'2024-01-03 11:00:00'),
+  (7, 'c7', 70.0, 'web', 'AB-007', 'EU', TIMESTAMP'2024-01-04 10:00:00'),
+  (8, 'c8', 80.0, 'store', 'AB-008', 'US', TIMESTAMP'2024-01-04 11:00:00'),
+  (9, 'c9', 900.0, 'web', 'AB-009', 'EU', TIMESTAMP'2024-01-05 10:00:00'),
+  (10, 'c10', 100.0, 'store', 'AB-010', 'US', TIMESTAMP'2024-01-05 11:00:00'),
+  (11, NULL, 110.0, 'web', 'AB-011', 'EU', TIMESTAMP'2024-01-06 10:00:00'),
+  (12, 'c12', 120.0, 'fax', 'AB-012', 'US', TIMESTAMP'2024-01-06 11:00:00'),
+  (13, 'c13', NULL, 'web', 'AB-013', 'EU', TIMESTAMP'2024-01-07 10:00:00'),
+  (14, 'c14', 140.0, 'store', 'AB14', 'US', TIMESTAMP'2024-01-07 11:00:00'),
+  (15, 'c15', 150.0, 'web', 'AB-015', 'EU', TIMESTAMP'2024-01-08 10:00:00'),
+  (16, 'c16', 160.0, 'store', 'AB-016', 'US', TIMESTAMP'2024-01-08 11:00:00'),
+  (17, 'c17', 170.0, 'web', 'AB-017', 'EU', TIMESTAMP'2024-01-09 10:00:00'),
+  (18, 'c18', 180.0, 'store', 'AB-018', 'US', TIMESTAMP'2024-01-09 11:00:00'),
+  (7, 'c7', 70.0, 'web', 'AB-019', 'EU', TIMESTAMP'2024-01-10 10:00:00'),
+  (8, 'c8', 80.0, 'store', 'AB-020', 'US', TIMESTAMP'2024-01-10 11:00:00')
+  AS t(id, customer, amount, channel, code, region, ordered_at)`;
+
+const CHECKS = `datasets:
+  orders:
+    - not_null: customer
+    - unique: id
+      severity: warn
+    - between: amount
+      min: 0
+      max: 500
+      mostly: 0.9
+    - accepted_values: channel
+      values: [web, store]
+    - regex: code
+      pattern: '^[A-Z]{2}-\\d{3}$'
+    - references: region
+      dataset: regions
+      key: code
+    - row_count: { min: 1, max: 19 }
+    - schema:
+        columns: { id: int, amount: 'decimal(4,1)', ordered_at: timestamp, missing_col: string }
+    - freshness: ordered_at
+      max_age: 3650d
+    - sql: max(amount) < 1000
+      name: largest_order
+    - not_null: custmer
+      name: misspelled
+`;
+
+describe('data quality on real Spark', function () {
+  this.timeout(300_000);
+  let client: SparkConnectClient;
+  const folders: string[] = [];
+
+  before(async () => {
+    client = new SparkConnectClient(testServer().url);
+    await client.sql(`CREATE OR REPLACE TEMPORARY VIEW orders AS ${ORDERS}`).toTable();
+    await client.sql(`CREATE OR REPLACE TEMPORARY VIEW regions AS SELECT * FROM VALUES ('EU'), ('US') AS r(code)`).toTable();
+  });
+  after(async () => {
+    await client.close();
+    for (const folder of folders) rmSync(folder, { recursive: true, force: true });
+  });
+
+  const byName = (quality: DatasetQuality) => Object.fromEntries(quality.results.map((r) => [r.check.name, r])) as Record<string, CheckResult>;
+
+  it('counts every check exactly, with bounded samples, in one aggregate', async () => {
+    const { checks, problems } = parseQualityFile(CHECKS, 'orders.quality.yml');
+    assert.deepEqual(problems, []);
+    const quality = await evaluateDatasetQuality(client, { dataset: 'orders', query: 'SELECT * FROM orders', checks, tableName: (n) => n });
+    const r = byName(quality);
+    assert.equal(quality.rows, 20);
+    const figures = (result: CheckResult) => [result.status, result.checked, result.failing];
+    assert.deepEqual(figures(r.not_null_customer!), ['failed', 20, 2]);
+    assert.equal(r.not_null_customer!.samples.length, 2);
+    assert.match(r.not_null_customer!.samples[0]!, /"id":11|"id":3/);
+    assert.deepEqual(figures(r.unique_id!), ['failed', 20, 4]);
+    assert.deepEqual(r.unique_id!.samples, ['7', '8']);
+    // 3 of 19 non-null amounts outside [0, 500]: 84% pass < mostly 0.9.
+    assert.deepEqual(figures(r.between_amount!), ['failed', 19, 2]);
+    assert.deepEqual(r.between_amount!.samples, ['-5.0', '900.0']);
+    assert.deepEqual(figures(r.accepted_values_channel!), ['failed', 20, 2]);
+    assert.deepEqual(r.accepted_values_channel!.samples, ['fax']);
+    assert.deepEqual(figures(r.regex_code!), ['failed', 20, 2]);
+    assert.deepEqual(r.regex_code!.samples, ['AB14', 'ab-002']);
+    assert.deepEqual(figures(r.references_region!), ['failed', 20, 1]);
+    assert.deepEqual(r.references_region!.samples, ['XX']);
+    assert.equal(r.row_count!.status, 'failed');
+    assert.match(r.row_count!.message, /20 rows; expected ≥ 1 and ≤ 19/);
+    assert.equal(r.schema!.status, 'failed');
+    assert.match(r.schema!.message, /no column missing_col/);
+    assert.equal(r.freshness_ordered_at!.status, 'passed');
+    assert.equal(r.largest_order!.status, 'passed');
+    assert.equal(r.misspelled!.status, 'error');
+    assert.match(r.misspelled!.message, /no column 'custmer'\. Did you mean 'customer'\?/);
+    assert.match(r.between_amount!.message, /2 of 19 rows failed \(10\.5%\); mostly 0\.9 needs ≥ 90% passing/);
+  });
+
+  it('a mostly threshold met passes though some rows fail', async () => {
+    const { checks } = parseQualityFile('datasets:\n  orders:\n    - not_null: customer\n      mostly: 0.9\n', 'q.yml');
+    const quality = await evaluateDatasetQuality(client, { dataset: 'orders', query: 'SELECT * FROM orders', checks, tableName: (n) => n });
+    assert.deepEqual([quality.results[0]!.status, quality.results[0]!.failing], ['passed', 2]);
+  });
+
+  it('reads the data once: one scan of the source in the aggregate of every check', async () => {
+    const table = `spark_catalog.default.quality_scan_${Date.now() % 100000}`;
+    await client.sql(`CREATE TABLE ${table} USING parquet AS ${ORDERS}`).toTable();
+    try {
+      const { checks } = parseQualityFile(CHECKS.replace('misspelled', 'fine').replace('custmer', 'customer'), 'q.yml');
+      const runnable = checks.filter((c) => c.kind !== 'schema' && c.kind !== 'references');
+      const compiled = compileQualityQuery(`SELECT * FROM ${table}`, runnable, { sourceColumns: ['id', 'customer', 'amount', 'channel', 'code', 'region', 'ordered_at'], tableName: (n) => n });
+      const plan = await client.explain(compiled.sql, 'formatted');
+      const scans = plan.split('\n').filter((line) => /^\(\d+\) Scan parquet/.test(line) && line.includes(table.split('.').pop()!));
+      assert.equal(scans.length, 1, plan);
+    } finally {
+      await client.sql(`DROP TABLE IF EXISTS ${table}`).toTable();
+    }
+  });
+
+  describe('expectations in a pipeline', () => {
+    let grammar: SqlContextWorker;
+    before(() => {
+      grammar = new SqlContextWorker(join(projectRoot(), 'dist', 'sqlContextWorker.js'));
+    });
+    after(() => grammar.dispose());
+
+    function project(definitions: string): string {
+      const folder = mkdtempSync(join(tmpdir(), 'sw-quality-it-'));
+      folders.push(folder);
+      mkdirSync(join(folder, 'transformations'));
+      writeFileSync(join(folder, 'transformations', 'orders.sql'), definitions);
+      const spec = join(folder, 'spark-pipeline.yml');
+      writeFileSync(spec, `name: q\nstorage: ${pathToFileURL(join(folder, 'storage')).href}\ndatabase: quality_it_${Date.now() % 100000}\nlibraries:\n  - glob:\n      include: transformations/**\n`);
+      return spec;
+    }
+    async function run(spec: string): Promise<PipelineRunSummary> {
+      const check = checkPipelineSpec((await import('node:fs')).readFileSync(spec, 'utf8'), spec);
+      assert.ok(check.spec);
+      return runPipeline(pipelineEnvironment(client, (q) => grammar.tablesRead(q), undefined), { specPath: spec, spec: check.spec, files: check.files });
+    }
+
+    it('keeps, drops and counts rows per ON VIOLATION mode, exactly', async () => {
+      const spec = project(`CREATE MATERIALIZED VIEW raw_orders AS ${ORDERS};
+
+CREATE MATERIALIZED VIEW clean_orders (
+  CONSTRAINT has_customer EXPECT (customer IS NOT NULL),
+  CONSTRAINT positive_amount EXPECT (amount > 0) ON VIOLATION DROP ROW,
+  CONSTRAINT known_channel EXPECT (channel IN ('web', 'store')) ON VIOLATION DROP ROW
+) AS SELECT * FROM raw_orders;
+`);
+      const summary = await run(spec);
+      assert.equal(summary.outcome, 'completed', `${summary.message} ${JSON.stringify(summary.errors)}`);
+      const clean = summary.quality.find((d) => d.dataset === 'clean_orders')!;
+      const r = byName(clean);
+      // amount -5 and NULL (NULL counts as a violation) dropped; 'fax' on 6 and 12 dropped.
+      assert.deepEqual([r.positive_amount!.failing, r.positive_amount!.dropped, r.positive_amount!.checked], [2, 2, 20]);
+      assert.deepEqual([r.known_channel!.failing, r.known_channel!.dropped], [2, 2]);
+      assert.deepEqual([r.has_customer!.status, r.has_customer!.failing, r.has_customer!.dropped], ['failed', 2, undefined]);
+      assert.equal(clean.rows, 16);
+      assert.equal(summary.datasets.find((d) => d.name === 'clean_orders')?.rows, 16, 'the table holds the kept rows only');
+      assert.match(r.positive_amount!.message, /2 of 20 rows failed \(10%\); 2 rows dropped/);
+    });
+
+    it('FAIL UPDATE stops the dataset, naming the expectation and a violating row', async () => {
+      const spec = project(`CREATE MATERIALIZED VIEW strict_orders (
+  CONSTRAINT known_channel EXPECT (channel IN ('web', 'store')) ON VIOLATION FAIL UPDATE
+) AS ${ORDERS};
+`);
+      const summary = await run(spec);
+      assert.equal(summary.outcome, 'failed');
+      const result = summary.quality.find((d) => d.dataset === 'strict_orders')!.results[0]!;
+      assert.equal(result.status, 'failed');
+      assert.match(result.message, /known_channel: a row violated it and stopped the update of strict_orders/);
+      assert.match(result.samples[0]!, /"channel":"fax"/);
+    });
+
+    for (const [what, between] of [
+      ['', ''],
+      [', with a COMMENT before AS (the query moves right on its line)', "\nCOMMENT 'orders that passed'"],
+    ] as const)
+    it(`puts an analysis error after a CONSTRAINT clause at its true column${what}`, async () => {
+      const text = `CREATE MATERIALIZED VIEW bad_orders (
+  CONSTRAINT has_customer EXPECT (customer IS NOT NULL) ON VIOLATION DROP ROW
+)${between} AS SELECT id, custmer FROM VALUES (1, 'a') AS t(id, customer);
+`;
+      const spec = project(text);
+      const summary = await run(spec);
+      assert.equal(summary.outcome, 'failed');
+      const error = summary.errors.find((e) => /custmer/.test(e.message));
+      assert.ok(error, JSON.stringify(summary.errors));
+      const lines = text.split('\n');
+      const line = lines.findIndex((l) => l.includes('custmer'));
+      assert.equal(error.line, line + 1);
+      assert.equal(error.column, lines[line]!.indexOf('custmer') + 1);
+    });
+  });
+});
