@@ -10,7 +10,15 @@ Requests:
   registerPipelineFiles  -> runs pipeline definition files (.py) the way `spark-pipelines` does, with
                             pyspark's own registration, into a dataflow graph the extension created in
                             the same Spark session; answers what they defined (outputs, flows, the
-                            tables each flow reads, and where each was declared).
+                            tables each flow reads, the expectations declared with @dp.expect…, and
+                            where each was declared).
+
+Expectations: open-source pyspark has no `dp.expect…`; the helper gives `pyspark.pipelines` the
+decorators Lakeflow users know (expect, expect_or_drop, expect_or_fail and their _all forms). Stacked
+under @dp.materialized_view / @dp.table they record the expectation on the function; when its flow is
+registered, drop and fail wrap the DataFrame in a filter (a violating row is one whose condition is
+false or NULL), and a batch DataFrame before that filter becomes a session temporary view, so the
+extension can count the rows dropped after the run.
 """
 
 import importlib.util
@@ -27,6 +35,62 @@ os.dup2(2, 1)
 sys.stdout = sys.stderr
 
 _sessions = {}
+
+EXPECTATION_FAILED = "SPARK_WORKBENCH_EXPECTATION_FAILED"
+
+
+def _expectation_decorator(action, many):
+    """dp.expect(name, condition) and friends; dp.expect_all({name: condition, ...}) for `many`."""
+
+    def declare(*args):
+        caller = sys._getframe(1)
+        pairs = list(args[0].items()) if many else [(args[0], args[1])]
+
+        def decorate(function):
+            recorded = getattr(function, "_sw_expectations", [])
+            for name, condition in pairs:
+                recorded.append(
+                    {"name": str(name), "condition": str(condition), "action": action,
+                     "file": caller.f_code.co_filename, "line": caller.f_lineno}
+                )
+            function._sw_expectations = recorded
+            return function
+
+        return decorate
+
+    return declare
+
+
+def _install_expectations():
+    import pyspark.pipelines as dp
+
+    for action, suffix in (("keep", ""), ("drop", "_or_drop"), ("fail", "_or_fail")):
+        setattr(dp, f"expect{suffix}", _expectation_decorator(action, False))
+        setattr(dp, f"expect_all{suffix}", _expectation_decorator(action, True))
+
+
+def _sql_text(value):
+    return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
+def _apply_expectations(df, dataset, expectations):
+    """The DataFrame with drop and fail expectations applied (keep ones are counted after the run)."""
+    from urllib.parse import quote
+
+    from pyspark.sql import functions as F
+
+    for e in expectations:
+        if e["action"] == "drop":
+            df = df.filter(F.expr(f"coalesce(({e['condition']}), false)"))
+        elif e["action"] == "fail":
+            marker = f"{EXPECTATION_FAILED} dataset={quote(dataset, safe='.')} expectation={quote(e['name'], safe='')} row="
+            df = df.filter(
+                F.expr(
+                    f"CASE WHEN coalesce(({e['condition']}), false) THEN TRUE "
+                    f"ELSE raise_error(concat({_sql_text(marker)}, to_json(struct(*)))) END"
+                )
+            )
+    return df
 
 
 def _session(remote):
@@ -71,19 +135,23 @@ def _recording_registry(spark, graph_id, root):
     from pyspark.pipelines.spark_connect_graph_element_registry import source_code_location_to_proto
     import pyspark.sql.connect.proto as pb2
 
-    def where(location):
-        path = Path(location.filename)
+    def at(filename, line):
+        path = Path(filename)
         try:
             path = path.resolve().relative_to(Path(root).resolve())
         except ValueError:
             pass
-        return {"file": str(path), "line": location.line_number}
+        return {"file": str(path), "line": line}
+
+    def where(location):
+        return at(location.filename, location.line_number)
 
     class RecordingRegistry(SparkConnectGraphElementRegistry):
         def __init__(self):
             super().__init__(spark, graph_id)
             self.outputs = []
             self.flows = []
+            self.unfiltered = []
 
         def register_output(self, output):
             self.outputs.append({"name": output.name, "type": type(output).__name__, **where(output.source_code_location)})
@@ -93,9 +161,20 @@ def _recording_registry(spark, graph_id, root):
             # As pyspark's own registry does, keeping the plan to read the tables it uses.
             with add_pipeline_analysis_context(spark=spark, dataflow_graph_id=graph_id, flow_name=flow.name):
                 df = flow.func()
+            expectations = [
+                {**e, **at(e["file"], e["line"])}
+                for e in getattr(flow.func, "_sw_expectations", [])
+            ]
+            if any(e["action"] == "drop" for e in expectations) and not df.isStreaming:
+                # Counted after the run: the rows before the filter, as a view of this session.
+                self.unfiltered.append((f"_sw_unfiltered_{len(self.unfiltered)}", df, flow.target))
             relation = df._plan.plan(self._client)
+            reads = _tables_read(relation, [])
+            if expectations:
+                relation = _apply_expectations(df, flow.target, expectations)._plan.plan(self._client)
             self.flows.append(
-                {"name": flow.name, "target": flow.target, "reads": _tables_read(relation, []), **where(flow.source_code_location)}
+                {"name": flow.name, "target": flow.target, "reads": reads, **where(flow.source_code_location),
+                 "expectations": expectations}
             )
             command = pb2.Command()
             command.pipeline_command.define_flow.CopyFrom(
@@ -118,6 +197,7 @@ def register_pipeline_files(params):
     from pyspark.pipelines.add_pipeline_analysis_context import add_pipeline_analysis_context
     from pyspark.pipelines.block_session_mutations import block_session_mutations
 
+    _install_expectations()
     spark = _session(params["remote"])
     graph_id = params["graphId"]
     root = params["root"]
@@ -134,6 +214,13 @@ def register_pipeline_files(params):
                         module_spec.loader.exec_module(module)
             except Exception as error:  # noqa: BLE001 - every failure of user code is reported, located
                 raise DefinitionError(error, file, root) from error
+    views = {}
+    for view, df, target in registry.unfiltered:
+        df.createOrReplaceTempView(view)
+        views[target] = view
+    for flow in registry.flows:
+        if flow["target"] in views:
+            flow["unfilteredView"] = views[flow["target"]]
     return {"outputs": registry.outputs, "flows": registry.flows}
 
 

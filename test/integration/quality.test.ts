@@ -11,7 +11,9 @@ import { evaluateDatasetQuality, type CheckResult, type DatasetQuality } from '.
 import { parseQualityFile } from '../../src/core/quality/qualityFile.js';
 import { compileQualityQuery } from '../../src/core/quality/qualityQuery.js';
 import { SqlContextWorker } from '../../src/core/sql/completion/contextWorkerClient.js';
-import { projectRoot, testServer } from '../support/sparkTestServer.js';
+import { PythonHelper } from '../../src/core/python/pythonHelper.js';
+import { SparkRuntimeInstaller } from '../../src/core/localSpark/sparkRuntime.js';
+import { projectRoot, runtimeDir, testServer } from '../support/sparkTestServer.js';
 
 /**
  * 20 orders with known defects: ids 1–20 with 7 and 8 twice as 19 and 20 (duplicates: 4 rows), customer
@@ -145,11 +147,14 @@ describe('data quality on real Spark', function () {
     });
     after(() => grammar.dispose());
 
-    function project(definitions: string): string {
+    let helper: PythonHelper | undefined;
+    after(() => helper?.dispose());
+
+    function project(definitions: string, file = 'orders.sql'): string {
       const folder = mkdtempSync(join(tmpdir(), 'sw-quality-it-'));
       folders.push(folder);
       mkdirSync(join(folder, 'transformations'));
-      writeFileSync(join(folder, 'transformations', 'orders.sql'), definitions);
+      writeFileSync(join(folder, 'transformations', file), definitions);
       const spec = join(folder, 'spark-pipeline.yml');
       writeFileSync(spec, `name: q\nstorage: ${pathToFileURL(join(folder, 'storage')).href}\ndatabase: quality_it_${Date.now() % 100000}\nlibraries:\n  - glob:\n      include: transformations/**\n`);
       return spec;
@@ -157,7 +162,14 @@ describe('data quality on real Spark', function () {
     async function run(spec: string): Promise<PipelineRunSummary> {
       const check = checkPipelineSpec((await import('node:fs')).readFileSync(spec, 'utf8'), spec);
       assert.ok(check.spec);
-      return runPipeline(pipelineEnvironment(client, (q) => grammar.tablesRead(q), undefined), { specPath: spec, spec: check.spec, files: check.files });
+      const python = async () => {
+        if (!helper) {
+          const runtime = await new SparkRuntimeInstaller(runtimeDir(), () => undefined).ensureHelperPackages();
+          helper = new PythonHelper({ python: runtime.pythonExecutable, script: join(projectRoot(), 'python', 'spark_workbench_helper.py'), log: () => undefined });
+        }
+        return helper;
+      };
+      return runPipeline(pipelineEnvironment(client, (q) => grammar.tablesRead(q), python), { specPath: spec, spec: check.spec, files: check.files });
     }
 
     it('keeps, drops and counts rows per ON VIOLATION mode, exactly', async () => {
@@ -180,6 +192,32 @@ CREATE MATERIALIZED VIEW clean_orders (
       assert.equal(clean.rows, 16);
       assert.equal(summary.datasets.find((d) => d.name === 'clean_orders')?.rows, 16, 'the table holds the kept rows only');
       assert.match(r.positive_amount!.message, /2 of 20 rows failed \(10%\); 2 rows dropped/);
+    });
+
+    it('@dp.expect decorators in Python keep, drop and count rows the same way, at the decorator', async () => {
+      const text = `from pyspark import pipelines as dp
+
+
+@dp.materialized_view
+@dp.expect("has_customer", "customer IS NOT NULL")
+@dp.expect_all_or_drop({"positive_amount": "amount > 0", "known_channel": "channel IN ('web', 'store')"})
+def py_orders():
+    return spark.sql(${JSON.stringify(ORDERS.replace(/\n/g, ' '))})  # noqa: F821
+`;
+      const spec = project(text, 'orders.py');
+      const summary = await run(spec);
+      assert.equal(summary.outcome, 'completed', `${summary.message} ${JSON.stringify(summary.errors)}`);
+      const quality = summary.quality.find((d) => d.dataset === 'py_orders')!;
+      const r = byName(quality);
+      assert.deepEqual([r.positive_amount!.failing, r.positive_amount!.dropped, r.positive_amount!.checked], [2, 2, 20]);
+      assert.deepEqual([r.known_channel!.failing, r.known_channel!.dropped], [2, 2]);
+      assert.deepEqual([r.has_customer!.status, r.has_customer!.failing], ['failed', 2]);
+      assert.equal(summary.datasets.find((d) => d.name === 'py_orders')?.rows, 16);
+      const lines = text.split('\n');
+      const location = r.has_customer!.check.location;
+      assert.equal(location.file, 'transformations/orders.py');
+      assert.equal(text.slice(location.start, location.end), '"has_customer", "customer IS NOT NULL")');
+      assert.equal(text.slice(0, r.known_channel!.check.location.start).split('\n').length, lines.findIndex((l) => l.includes('known_channel')) + 1);
     });
 
     it('FAIL UPDATE stops the dataset, naming the expectation and a violating row', async () => {

@@ -133,7 +133,17 @@ function lineAt(text: string, offset: number): number {
 /** What the Python helper reports of a .py definition file. */
 export interface PythonDefinitions {
   readonly outputs: readonly { name: string; type: string; file: string; line: number }[];
-  readonly flows: readonly { name: string; target: string; reads: readonly string[]; file: string; line: number }[];
+  readonly flows: readonly {
+    name: string;
+    target: string;
+    reads: readonly string[];
+    file: string;
+    line: number;
+    /** Declared with @dp.expect… (the line of each decorator). */
+    expectations?: readonly { name: string; condition: string; action: 'keep' | 'drop' | 'fail'; file: string; line: number }[];
+    /** A session temporary view of the rows before `drop` expectations filtered them (batch flows). */
+    unfilteredView?: string;
+  }[];
 }
 
 const PYTHON_KINDS: Record<string, DatasetKind> = {

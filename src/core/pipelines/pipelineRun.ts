@@ -7,7 +7,7 @@ import type { SparkConnectClient } from '../connect/sparkConnectClient.js';
 import { asSparkError, SparkError } from '../connect/sparkError.js';
 import { PythonHelperError } from '../python/pythonHelper.js';
 import type { DatasetQuality } from '../quality/qualityEvaluation.js';
-import { evaluatePipelineQuality, planPipelineQuality, type PipelineQualityPlan } from '../quality/pipelineQuality.js';
+import { evaluatePipelineQuality, planPipelineQuality, withPythonExpectations, type PipelineQualityPlan } from '../quality/pipelineQuality.js';
 import { conciseSparkMessage } from '../sql/conciseMessage.js';
 import { offsetOf, utf16OffsetOfCodePoint } from '../sql/errorLocation.js';
 import { splitSqlStatements, type SqlStatement } from '../sql/statementSplitter.js';
@@ -103,7 +103,7 @@ export async function runPipeline(env: PipelineEnvironment, request: PipelineRun
   const execute = (command: { case: string; value: object }) => client.execute(pipelineCommand(command), { signal, tags: request.tags });
   const sources = new Map<string, string>();
   for (const file of files.filter((f) => f.endsWith('.sql'))) sources.set(file, readFileSync(join(root, file), 'utf8'));
-  const qualityPlan = planPipelineQuality(root, sources);
+  let qualityPlan = planPipelineQuality(root, sources);
   let quality: DatasetQuality[] = [];
   let graph: PipelineGraph = { datasets: [], flows: [] };
   const summary = (outcome: PipelineRunSummary['outcome'], message?: string, datasets = datasetSummaries(graph, states)): PipelineRunSummary => ({
@@ -180,7 +180,9 @@ export async function runPipeline(env: PipelineEnvironment, request: PipelineRun
     if (pythonFiles.length) {
       if (!env.python) throw new Error(`This pipeline has Python definitions (${pythonFiles.join(', ')}), and no Python helper is available to run them.`);
       try {
-        graph = mergeGraphs([graph, pythonDefinitions(await env.python({ graphId, root, files: pythonFiles, signal }))]);
+        const report = await env.python({ graphId, root, files: pythonFiles, signal });
+        graph = mergeGraphs([graph, pythonDefinitions(report)]);
+        qualityPlan = withPythonExpectations(qualityPlan, report, root);
       } catch (thrown) {
         if (!(thrown instanceof PythonHelperError)) throw thrown;
         errors.push({

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { SparkConnectClient } from '../connect/sparkConnectClient.js';
 import { definitionPreview } from '../pipelines/definitionPreview.js';
 import type { DatasetSummary } from '../pipelines/datasetStates.js';
-import { qualified, sameDataset, type PipelineGraph } from '../pipelines/pipelineGraph.js';
+import { qualified, sameDataset, type PipelineGraph, type PythonDefinitions } from '../pipelines/pipelineGraph.js';
 import type { PipelineSpec } from '../pipelines/pipelineSpec.js';
 import { lineColumnOf } from '../sql/errorLocation.js';
 import { splitSqlStatements } from '../sql/statementSplitter.js';
@@ -31,6 +31,48 @@ export interface PipelineQualityPlan {
   readonly problems: readonly QualityDeclarationProblem[];
   /** The quality file beside the spec, relative to it, if there is one. */
   readonly qualityFile?: string;
+  /** Datasets defined in Python whose rows before `drop` expectations are a session view. */
+  readonly unfilteredViews?: ReadonlyMap<string, string>;
+}
+
+/**
+ * The plan with the expectations the Python helper reported (`@dp.expect…`), each located on its
+ * decorator's argument: the expectation's quoted name on the decorator's line or the lines after it.
+ */
+export function withPythonExpectations(plan: PipelineQualityPlan, report: PythonDefinitions, root: string): PipelineQualityPlan {
+  const checks = [...plan.checks];
+  const views = new Map(plan.unfilteredViews ?? []);
+  const texts = new Map<string, string>();
+  for (const flow of report.flows) {
+    if (flow.unfilteredView) views.set(flow.target, flow.unfilteredView);
+    for (const e of flow.expectations ?? []) {
+      if (!texts.has(e.file)) texts.set(e.file, existsSync(join(root, e.file)) ? readFileSync(join(root, e.file), 'utf8') : '');
+      checks.push({
+        kind: 'expect',
+        dataset: flow.target,
+        name: e.name,
+        expression: e.condition,
+        action: e.action,
+        severity: e.action === 'fail' ? 'error' : 'warn',
+        mostly: 1,
+        location: { file: e.file, ...decoratorArgument(texts.get(e.file)!, e.line, e.name) },
+      });
+    }
+  }
+  return { ...plan, checks, unfilteredViews: views };
+}
+
+function decoratorArgument(text: string, line: number, name: string): { start: number; end: number } {
+  const lines = text.split('\n');
+  const lineStart = (index: number) => lines.slice(0, index).reduce((sum, l) => sum + l.length + 1, 0);
+  const quoted = new RegExp(`(["'])${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\1`);
+  // The name in quotes on the decorator's line or in the lines of its dict (expect_all).
+  for (let index = line - 1; index < Math.min(lines.length, line + 20); index++) {
+    const column = lines[index]!.search(quoted);
+    if (column !== -1) return { start: lineStart(index) + column, end: lineStart(index) + lines[index]!.trimEnd().length };
+  }
+  const start = lineStart(line - 1);
+  return { start, end: start + (lines[line - 1] ?? '').length };
 }
 
 export function planPipelineQuality(root: string, sources: ReadonlyMap<string, string>): PipelineQualityPlan {
@@ -104,20 +146,33 @@ export async function evaluatePipelineQuality(client: SparkConnectClient, input:
       });
       continue;
     }
-    const drops = checks.some((c) => c.kind === 'expect' && c.action === 'drop');
+    const isDrop = (c: QualityCheck) => c.kind === 'expect' && c.action === 'drop';
     let query = `SELECT * FROM ${qualified(spec, dataset)}`;
-    if (drops) {
-      const unfiltered = definitionQuery(graph, plan, dataset);
+    let uncounted: QualityCheck[] = [];
+    if (checks.some(isDrop)) {
+      const view = [...(plan.unfilteredViews ?? [])].find(([name]) => sameDataset(name, dataset))?.[1];
+      const unfiltered = view ? `SELECT * FROM ${view}` : definitionQuery(graph, plan, dataset);
       if (unfiltered) {
-        if (!contextSet && spec.database) {
+        if (!contextSet && spec.database && !view) {
           await client.sql(`USE ${qualified({ catalog: spec.catalog }, spec.database)}`).toTable();
           input.onEvent?.(`The session's current schema is now ${spec.database}: checks of rows dropped re-read ${dataset}'s definition as the run does.`);
+          contextSet = true;
         }
-        contextSet = true;
         query = unfiltered;
-      }
+      } else uncounted = checks.filter(isDrop);
     }
-    results.push(await evaluateDatasetQuality(client, { dataset, query, checks, tableName: (name) => qualified(spec, name) }, { signal: input.signal, tags: input.tags }));
+    const evaluated = await evaluateDatasetQuality(
+      client,
+      { dataset, query, checks: checks.filter((c) => !uncounted.includes(c)), tableName: (name) => qualified(spec, name) },
+      { signal: input.signal, tags: input.tags },
+    );
+    const notCounted = (check: QualityCheck): CheckResult => ({
+      check,
+      status: 'error',
+      samples: [],
+      message: `Could not run: the rows ${check.name} dropped from a streaming Python definition are not counted (its rows before the filter are not kept).`,
+    });
+    results.push(uncounted.length ? { ...evaluated, results: checks.map((c) => evaluated.results.find((r) => r.check === c) ?? notCounted(c)) } : evaluated);
   }
   return results;
 }
