@@ -34,6 +34,7 @@ import { PythonHelper } from './core/python/pythonHelper.js';
 import { COMMANDS } from './vscode/commandIds.js';
 import { DefinitionDiagnostics } from './vscode/pipelines/definitionDiagnostics.js';
 import { QualityDiagnostics } from './vscode/quality/qualityDiagnostics.js';
+import { DeclarationDiagnostics } from './vscode/quality/declarationDiagnostics.js';
 import { failingRowsQuery } from './core/quality/qualityQuery.js';
 import { PipelineCodeLenses } from './vscode/pipelines/pipelineCodeLenses.js';
 import { PipelineCommands } from './vscode/pipelines/pipelineCommands.js';
@@ -173,6 +174,7 @@ export function activate(context: vscode.ExtensionContext): SparkWorkbenchApi {
   own(host.registerCompletions(specPattern, specAssist, [' ', '/']));
   own(host.registerHovers(specPattern, specAssist));
   const qualityDiagnostics = own(new QualityDiagnostics(host));
+  own(new DeclarationDiagnostics(host, engine));
   own(
     host.registerCommand(COMMANDS.quality.showFailingRows, async (index: unknown) => {
       const failure = typeof index === 'number' ? qualityDiagnostics.failure(index) : undefined;

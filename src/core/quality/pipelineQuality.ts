@@ -10,7 +10,8 @@ import { splitSqlStatements } from '../sql/statementSplitter.js';
 import { expectationChecks, parseExpectationFailure, stripExpectations, type StrippedDefinitions } from './expectationClauses.js';
 import type { QualityCheck } from './qualityChecks.js';
 import { evaluateDatasetQuality, type CheckResult, type DatasetQuality } from './qualityEvaluation.js';
-import { parseQualityFile, QUALITY_FILE_NAMES } from './qualityFile.js';
+import { parseQualityFile } from './qualityFile.js';
+import { QUALITY_FILE_NAMES } from './qualityFileNames.js';
 
 /** A problem found before anything runs, in a definition or the quality file (offsets into it). */
 export interface QualityDeclarationProblem {

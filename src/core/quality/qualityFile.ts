@@ -2,12 +2,6 @@ import { isMap, isScalar, isSeq, parseDocument, type Node, type Pair, type YAMLM
 import { closestName } from '../util/closestName.js';
 import type { QualityCheck, QualitySeverity, SourceRange } from './qualityChecks.js';
 
-/** The names a quality file has beside a pipeline spec; any `*.quality.yml` is one too. */
-export const QUALITY_FILE_NAMES = ['spark-quality.yml', 'spark-quality.yaml'] as const;
-
-export function isQualityFile(path: string): boolean {
-  return /(^|[\\/])spark-quality\.ya?ml$|\.quality\.ya?ml$/.test(path);
-}
 
 export interface QualityFileProblem extends SourceRange {
   readonly severity: 'error' | 'warning';

@@ -23,16 +23,21 @@ export interface PipelineEngine {
   sqlDefinitions(file: string, text: string, tablesRead: TablesRead): Promise<PipelineGraph>;
   layout(graph: PipelineGraph, direction: 'wide' | 'tall'): PipelineLayout;
   run(context: PipelineRunContext, request: PipelineRunRequest): Promise<PipelineRunSummary>;
+  /** Problems of a quality file, and of the expectation clauses of a SQL definition file, as written. */
+  qualityFileProblems(text: string, file: string): readonly { start: number; end: number; severity: 'error' | 'warning'; message: string }[];
+  expectationProblems(text: string): readonly { start: number; end: number; message: string }[];
 }
 
 /** The engine from the core modules (through dist/engine.js in the extension). */
 export async function loadPipelineEngine(): Promise<PipelineEngine> {
-  const [{ checkPipelineSpec }, { sqlDefinitions }, { layoutPipeline }, { runPipeline }, { pipelineEnvironment }] = await Promise.all([
+  const [{ checkPipelineSpec }, { sqlDefinitions }, { layoutPipeline }, { runPipeline }, { pipelineEnvironment }, { parseQualityFile }, { stripExpectations }] = await Promise.all([
     import('../../core/pipelines/pipelineSpec.js'),
     import('../../core/pipelines/pipelineGraph.js'),
     import('../../core/pipelines/pipelineLayout.js'),
     import('../../core/pipelines/pipelineRun.js'),
     import('../../core/pipelines/pipelineEnvironment.js'),
+    import('../../core/quality/qualityFile.js'),
+    import('../../core/quality/expectationClauses.js'),
   ]);
   return {
     checkSpec: checkPipelineSpec,
@@ -40,5 +45,7 @@ export async function loadPipelineEngine(): Promise<PipelineEngine> {
     layout: layoutPipeline,
     run: (context, request) =>
       runPipeline({ ...pipelineEnvironment(context.client, context.tablesRead, context.pythonHelper), follow: context.follow }, request),
+    qualityFileProblems: (text, file) => parseQualityFile(text, file).problems,
+    expectationProblems: (text) => stripExpectations(text).problems,
   };
 }

@@ -9,6 +9,8 @@ import { sqlDefinitions } from '../../../src/core/pipelines/pipelineGraph.js';
 import { layoutPipeline } from '../../../src/core/pipelines/pipelineLayout.js';
 import type { PipelineRunRequest, PipelineRunSummary } from '../../../src/core/pipelines/pipelineRun.js';
 import { checkPipelineSpec } from '../../../src/core/pipelines/pipelineSpec.js';
+import { parseQualityFile } from '../../../src/core/quality/qualityFile.js';
+import { stripExpectations } from '../../../src/core/quality/expectationClauses.js';
 import { COMMANDS } from '../../../src/vscode/commandIds.js';
 import { OutputLog } from '../../../src/vscode/outputLog.js';
 import { QualityDiagnostics } from '../../../src/vscode/quality/qualityDiagnostics.js';
@@ -49,6 +51,8 @@ function setup(run: (request: PipelineRunRequest) => Promise<PipelineRunSummary>
     sqlDefinitions,
     layout: layoutPipeline,
     run: async (_context, request) => (runs.push(request), run(request)),
+    qualityFileProblems: (text, file) => parseQualityFile(text, file).problems,
+    expectationProblems: (text) => stripExpectations(text).problems,
   };
   const load = async () => engine;
   const log = new OutputLog(host.createLogChannel('Spark Workbench'));

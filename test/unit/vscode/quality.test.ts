@@ -1,0 +1,64 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { stripExpectations, expectationChecks } from '../../../src/core/quality/expectationClauses.js';
+import type { CheckResult, DatasetQuality } from '../../../src/core/quality/qualityEvaluation.js';
+import { parseQualityFile } from '../../../src/core/quality/qualityFile.js';
+import { COMMANDS } from '../../../src/vscode/commandIds.js';
+import { DeclarationDiagnostics } from '../../../src/vscode/quality/declarationDiagnostics.js';
+import { QualityDiagnostics } from '../../../src/vscode/quality/qualityDiagnostics.js';
+import { FakeHost } from './fakeHost.js';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const engine = async () => ({
+  qualityFileProblems: (text: string, file: string) => parseQualityFile(text, file).problems,
+  expectationProblems: (text: string) => stripExpectations(text).problems,
+});
+
+describe('data quality in the editor', () => {
+  it('shows a quality file mistake as it is typed, at its range, and clears it when fixed', async () => {
+    const host = new FakeHost();
+    const diagnostics = new DeclarationDiagnostics(host, engine);
+    const uri = 'file:///w/spark-quality.yml';
+    host.openEditor(uri, 'datasets:\n  orders:\n    - not_nul: id\n', 0, undefined, 'yaml');
+    await sleep(20);
+    const shown = host.diagnostics.get('Spark Data Quality declarations')!.get(uri)!;
+    assert.equal(shown.length, 1);
+    assert.match(shown[0]!.message, /Did you mean 'not_null'/);
+    assert.deepEqual([shown[0]!.range.startLine, shown[0]!.range.startCharacter], [2, 6]);
+    host.editDocument(uri, 'datasets:\n  orders:\n    - not_nul'.length, 'datasets:\n  orders:\n    - not_nul'.length, 'l');
+    await sleep(300);
+    assert.deepEqual(host.diagnostics.get('Spark Data Quality declarations')!.get(uri), []);
+    diagnostics.dispose();
+  });
+
+  it('puts a failed check on its CONSTRAINT clause, as a warning or an error, and offers Show Failing Rows', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'quality-vscode-'));
+    const sql = 'CREATE MATERIALIZED VIEW t (\n  CONSTRAINT has_id EXPECT (id IS NOT NULL),\n  CONSTRAINT ok EXPECT (x > 0) ON VIOLATION FAIL UPDATE\n) AS SELECT 1 AS id, 1 AS x';
+    writeFileSync(join(folder, 'defs.sql'), sql);
+    const checks = expectationChecks('defs.sql', stripExpectations(sql).expectations);
+    const result = (index: number, status: CheckResult['status']): CheckResult => ({ check: checks[index]!, status, checked: 10, failing: status === 'passed' ? 0 : 3, samples: [], message: `m${index}` });
+    const quality = (a: CheckResult['status'], b: CheckResult['status']): DatasetQuality[] => [{ dataset: 't', source: 'SELECT * FROM t', rows: 10, results: [result(0, a), result(1, b)], durationMs: 1 }];
+    const host = new FakeHost();
+    const diagnostics = new QualityDiagnostics(host);
+    const uri = pathToFileURL(join(folder, 'defs.sql')).href;
+    diagnostics.show('spec', folder, quality('failed', 'failed'), (n) => n);
+    const shown = host.diagnostics.get('Spark Data Quality')!.get(uri)!;
+    assert.deepEqual(
+      shown.map((d) => [d.severity, d.range.startLine, d.range.startCharacter, d.message]),
+      [
+        ['warning', 1, 2, 't: m0'],
+        ['error', 2, 2, 't: m1'],
+      ],
+    );
+    const actions = host.codeActionSources.get('sql')!.actions({ uri, fileName: join(folder, 'defs.sql'), languageId: 'sql', version: 1, text: sql }, sql.indexOf('has_id'), sql.indexOf('has_id'));
+    assert.deepEqual(actions.map((a) => [a.title, a.command?.id]), [['Show Failing Rows of has_id', COMMANDS.quality.showFailingRows]]);
+    assert.equal(diagnostics.failure(actions[0]!.command!.args[0] as number)?.result.check.name, 'has_id');
+    // The next run's results replace these: passing checks clear.
+    diagnostics.show('spec', folder, quality('passed', 'passed'), (n) => n);
+    assert.deepEqual(host.diagnostics.get('Spark Data Quality')!.get(uri), []);
+    diagnostics.dispose();
+  });
+});
