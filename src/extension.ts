@@ -35,6 +35,8 @@ import { COMMANDS } from './vscode/commandIds.js';
 import { DefinitionDiagnostics } from './vscode/pipelines/definitionDiagnostics.js';
 import { QualityDiagnostics } from './vscode/quality/qualityDiagnostics.js';
 import { DeclarationDiagnostics } from './vscode/quality/declarationDiagnostics.js';
+import { QualityCommands } from './vscode/quality/qualityCommands.js';
+import { QualityResults } from './vscode/quality/qualityView.js';
 import { failingRowsQuery } from './core/quality/qualityQuery.js';
 import { PipelineCodeLenses } from './vscode/pipelines/pipelineCodeLenses.js';
 import { PipelineCommands } from './vscode/pipelines/pipelineCommands.js';
@@ -175,6 +177,22 @@ export function activate(context: vscode.ExtensionContext): SparkWorkbenchApi {
   own(host.registerHovers(specPattern, specAssist));
   const qualityDiagnostics = own(new QualityDiagnostics(host));
   own(new DeclarationDiagnostics(host, engine));
+  const qualityResults = own(
+    new QualityResults(qualityDiagnostics, {
+      get: (key) => context.workspaceState.get(key),
+      update: (key, value) => Promise.resolve(context.workspaceState.update(key, value)),
+    }),
+  );
+  own(host.registerTree('sparkWorkbench.quality', qualityResults));
+  own(
+    new QualityCommands(host, {
+      connections,
+      engine,
+      results: qualityResults,
+      specOf: async (path) => (await projects.projectOf(path))?.check.spec,
+      log,
+    }),
+  );
   own(
     host.registerCommand(COMMANDS.quality.showFailingRows, async (index: unknown) => {
       const failure = typeof index === 'number' ? qualityDiagnostics.failure(index) : undefined;
@@ -192,7 +210,7 @@ export function activate(context: vscode.ExtensionContext): SparkWorkbenchApi {
       projects,
       specDiagnostics,
       definitionDiagnostics: own(new DefinitionDiagnostics(host)),
-      qualityDiagnostics,
+      qualityResults,
       tablesRead,
       pythonHelper: startPythonHelper,
       log,
@@ -213,6 +231,7 @@ export function activate(context: vscode.ExtensionContext): SparkWorkbenchApi {
       engine,
       tablesRead,
       assetRoot: join(context.extensionPath, 'dist', 'webview'),
+      quality: qualityResults,
       actions: {
         openDefinition: (ref) => Promise.resolve(host.executeCommand(COMMANDS.pipelines.openDefinition, ref)).then(() => undefined),
         preview: (ref) => Promise.resolve(host.executeCommand(COMMANDS.pipelines.previewDataset, ref)).then(() => undefined),

@@ -2,7 +2,9 @@ import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import type { SparkConnectClient } from '../core/connect/sparkConnectClient.js';
 import type { QualityCheck } from '../core/quality/qualityChecks.js';
-import { evaluateDatasetQuality, percent, type CheckResult, type DatasetQuality } from '../core/quality/qualityEvaluation.js';
+import type { CheckResult, DatasetQuality } from '../core/quality/qualityEvaluation.js';
+import { runQualityChecks } from '../core/quality/qualityFileRun.js';
+import { percent } from '../core/quality/qualityFormat.js';
 import { parseQualityFile } from '../core/quality/qualityFile.js';
 import { qualityExitCode, renderQualityReport, writeReportAtomically, type QualityReportFormat, type ReportLocation } from '../core/quality/qualityReports.js';
 import { lineColumnOf } from '../core/sql/errorLocation.js';
@@ -28,21 +30,7 @@ export async function runQualityCheck(client: SparkConnectClient, file: string, 
     log(`${file}:${at.line}:${at.column}: ${problem.severity} ${problem.message}`);
   }
   if (parsed.problems.some((p) => p.severity === 'error')) throw new Error(`${file} has errors; no check ran.`);
-  const byDataset = new Map<string, QualityCheck[]>();
-  for (const check of parsed.checks) byDataset.set(check.dataset, [...(byDataset.get(check.dataset) ?? []), check]);
-  const targets: { dataset: string; query: string; checks: QualityCheck[] }[] = [];
-  if (options.table !== undefined || options.query !== undefined) {
-    const name = options.table ?? 'query';
-    const checks = byDataset.get(name) ?? (byDataset.size === 1 ? [...byDataset.values()][0]! : undefined);
-    if (!checks)
-      throw new Error(`${file} has checks for ${[...byDataset.keys()].join(', ')}; with several datasets, --table must name one of them.`);
-    targets.push({ dataset: name, query: options.query ?? `SELECT * FROM ${options.table}`, checks });
-  } else for (const [dataset, checks] of byDataset) targets.push({ dataset, query: `SELECT * FROM ${dataset}`, checks });
-  const datasets: DatasetQuality[] = [];
-  for (const target of targets) {
-    const quality = await evaluateDatasetQuality(client, { ...target, tableName: (name) => name }, { signal });
-    datasets.push(quality);
-  }
+  const datasets = await runQualityChecks(client, parsed.checks, { table: options.table, query: options.query, signal });
   printQualitySummary(datasets, (result) => locateInFile(text, file, result.check), log);
   if (options.report && options.out) {
     writeReportAtomically(options.out, renderQualityReport(options.report, { datasets, locate: (r) => locateInFile(text, file, r.check), toolVersion: options.toolVersion }));

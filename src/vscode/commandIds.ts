@@ -46,6 +46,8 @@ export const COMMANDS = {
   },
   quality: {
     showFailingRows: 'sparkWorkbench.quality.showFailingRows',
+    openCheck: 'sparkWorkbench.quality.openCheck',
+    check: 'sparkWorkbench.quality.check',
   },
   operations: {
     cancel: 'sparkWorkbench.operations.cancel',

@@ -59,11 +59,12 @@ describe('Spark Workbench inside the extension host', () => {
     assert.ok(!JSON.stringify(inspected).includes('token='), 'no token in settings');
   });
 
-  it('shows the Spark view container with its four views, and the Pipeline Run view in the panel', async () => {
+  it('shows the Spark view container with its five views, and the Pipeline Run view in the panel', async () => {
     await vscode.commands.executeCommand('workbench.view.extension.sparkWorkbench');
     await vscode.commands.executeCommand('sparkWorkbench.catalog.focus');
     await vscode.commands.executeCommand('sparkWorkbench.operations.focus');
     await vscode.commands.executeCommand('sparkWorkbench.pipelines.focus');
+    await vscode.commands.executeCommand('sparkWorkbench.quality.focus');
     await vscode.commands.executeCommand('sparkWorkbench.connection.focus');
     await vscode.commands.executeCommand('sparkWorkbench.pipelineRun.focus');
   });

@@ -4,6 +4,7 @@ import { asSparkError } from '../connect/sparkError.js';
 import { conciseSparkMessage } from '../sql/conciseMessage.js';
 import { closestName } from '../util/closestName.js';
 import { columnsOf, isRowCheck, type QualityCheck } from './qualityChecks.js';
+import { percent } from './qualityFormat.js';
 import { compileQualityQuery, DEFAULT_SAMPLE_SIZE, quoteIdentifier } from './qualityQuery.js';
 
 export type CheckStatus = 'passed' | 'failed' | 'error';
@@ -184,11 +185,6 @@ function sampleList(value: unknown): string[] {
   return seen;
 }
 
-export function percent(part: number, whole: number): string {
-  if (whole === 0) return '0%';
-  const value = (part / whole) * 100;
-  return `${value > 0 && value < 0.01 ? '<0.01' : Number(value.toFixed(value < 1 ? 2 : 1))}%`;
-}
 
 function rowMessage(check: QualityCheck, checked: number, failing: number, dropped: number | undefined, samples: readonly string[]): string {
   const count = (n: number) => n.toLocaleString('en-US');

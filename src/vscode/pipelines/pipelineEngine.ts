@@ -5,6 +5,7 @@ import type { PipelineLayout } from '../../core/pipelines/pipelineLayout.js';
 import type { PipelineRunRequest, PipelineRunSummary } from '../../core/pipelines/pipelineRun.js';
 import type { SpecCheck } from '../../core/pipelines/pipelineSpec.js';
 import type { PythonHelper } from '../../core/python/pythonHelper.js';
+import type { QualityEngine } from '../quality/qualityCommands.js';
 
 /** What a run needs besides its request: the client, the grammar, the helper, who follows the execution. */
 export interface PipelineRunContext {
@@ -18,7 +19,7 @@ export interface PipelineRunContext {
  * The pipeline engine as the VS Code layer uses it. Loaded on first use (YAML, the layout library and
  * the Spark client stay out of the activation bundle); tests build it from the same core functions.
  */
-export interface PipelineEngine {
+export interface PipelineEngine extends QualityEngine {
   checkSpec(text: string, specPath: string): SpecCheck;
   sqlDefinitions(file: string, text: string, tablesRead: TablesRead): Promise<PipelineGraph>;
   layout(graph: PipelineGraph, direction: 'wide' | 'tall'): PipelineLayout;
@@ -39,6 +40,7 @@ export async function loadPipelineEngine(): Promise<PipelineEngine> {
     import('../../core/quality/qualityFile.js'),
     import('../../core/quality/expectationClauses.js'),
   ]);
+  const { runQualityChecks } = await import('../../core/quality/qualityFileRun.js');
   return {
     checkSpec: checkPipelineSpec,
     sqlDefinitions,
@@ -46,6 +48,8 @@ export async function loadPipelineEngine(): Promise<PipelineEngine> {
     run: (context, request) =>
       runPipeline({ ...pipelineEnvironment(context.client, context.tablesRead, context.pythonHelper), follow: context.follow }, request),
     qualityFileProblems: (text, file) => parseQualityFile(text, file).problems,
+    parseQualityFile,
+    runQualityChecks,
     expectationProblems: (text) => stripExpectations(text).problems,
   };
 }

@@ -1,4 +1,5 @@
-import type { PipelineGraph, TablesRead } from '../../core/pipelines/pipelineGraph.js';
+import { sameName, type PipelineGraph, type TablesRead } from '../../core/pipelines/pipelineGraph.js';
+import type { QualityResults } from '../quality/qualityView.js';
 import type { PipelineLayout } from '../../core/pipelines/pipelineLayout.js';
 import type { PipelineRunRecord } from '../../core/pipelines/pipelineRunRecord.js';
 import { DisposableStore, type Disposable } from '../../core/util/events.js';
@@ -46,8 +47,15 @@ export class PipelineGraphPanels implements Disposable {
       readonly assetRoot: string;
       readonly actions: GraphActions;
       readonly log: OutputLog;
+      readonly quality: Pick<QualityResults, 'failedChecks' | 'onDidQualityChange'>;
     },
   ) {
+    this.disposables.add(
+      services.quality.onDidQualityChange(({ source }) => {
+        const shown = this.open.get(source);
+        if (shown) this.scheduleUpdate(source, shown);
+      }),
+    );
     this.disposables.add(
       services.runner.onDidRunChange((record) => {
         const shown = this.open.get(record.specPath);
@@ -121,6 +129,7 @@ export class PipelineGraphPanels implements Disposable {
       specPath,
       layouts: shown.laidOut.layouts,
       states: statesOf(record),
+      quality: qualityMarks(shown.laidOut.graph, this.services.quality.failedChecks(specPath)),
       status: statusOf(record, runner.isRunning(specPath)),
       running: runner.isRunning(specPath),
     };
@@ -131,6 +140,16 @@ export class PipelineGraphPanels implements Disposable {
     for (const shown of [...this.open.values()]) shown.panel.dispose();
     this.disposables.dispose();
   }
+}
+
+/** The datasets of the graph with failed checks, by the name the graph draws them with. */
+function qualityMarks(graph: PipelineGraph, failed: ReadonlyMap<string, { failed: number; error: boolean }>): GraphMessage['quality'] {
+  const marks: Record<string, { failed: number; error: boolean }> = {};
+  for (const [name, mark] of failed) {
+    const dataset = graph.datasets.find((d) => sameName(d.name, name));
+    if (dataset) marks[dataset.name] = mark;
+  }
+  return marks;
 }
 
 function statesOf(record: PipelineRunRecord | undefined): Record<string, NodeRunState> {

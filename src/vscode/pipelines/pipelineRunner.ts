@@ -10,7 +10,7 @@ import type { OutputLog } from '../outputLog.js';
 import { showFailureNotice } from '../runs/failureNotice.js';
 import type { RunConnections } from '../runs/queryRunner.js';
 import type { DefinitionDiagnostics } from './definitionDiagnostics.js';
-import type { QualityDiagnostics } from '../quality/qualityDiagnostics.js';
+import type { QualityResults } from '../quality/qualityView.js';
 import { qualified } from '../../core/pipelines/pipelineGraph.js';
 import type { PipelineEngine } from './pipelineEngine.js';
 import type { SpecDiagnostics } from './specDiagnostics.js';
@@ -23,7 +23,8 @@ export interface PipelineRunnerServices {
   readonly projects: Pick<PipelineProjects, 'load'>;
   readonly specDiagnostics: Pick<SpecDiagnostics, 'checkFile'>;
   readonly definitionDiagnostics: Pick<DefinitionDiagnostics, 'show'>;
-  readonly qualityDiagnostics: Pick<QualityDiagnostics, 'show'>;
+  /** Where a run's data-quality results go (Problems, the Quality view). */
+  readonly qualityResults: Pick<QualityResults, 'show'>;
   readonly tablesRead: TablesRead;
   /** The window's Python helper (started, and its packages installed, on first use). */
   readonly pythonHelper: () => Promise<PythonHelper>;
@@ -151,7 +152,7 @@ export class PipelineRunner implements Disposable {
       });
       record.finished(summary);
       services.definitionDiagnostics.show(specPath, project.folder, summary.errors);
-      if (!summary.dry) services.qualityDiagnostics.show(specPath, project.folder, summary.quality, (name) => qualified(spec, name));
+      if (!summary.dry) services.qualityResults.show(specPath, project.folder, summary.quality, (name) => qualified(spec, name));
       services.log.info(`${spec.name}: ${summary.dry ? 'dry run' : 'run'} ${summary.outcome} in ${summary.durationMs} ms${summary.message ? `: ${summary.message}` : ''}`);
       if (!summary.dry) services.onTablesChanged();
       this.announce(record, summary.errors.length, summary.quality.flatMap((d) => d.results).filter((r) => r.status !== 'passed').length);

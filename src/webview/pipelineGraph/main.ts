@@ -150,8 +150,9 @@ function draw(message: GraphMessage): void {
   }
   for (const node of layout.nodes) {
     const state = message.states[node.id];
+    const quality = message.quality[node.id];
     const group = svgElement('g', {
-      class: `node kind-${node.kind} state-${(state?.state ?? 'none').replace(/\s+/g, '-')}`,
+      class: `node kind-${node.kind} state-${(state?.state ?? 'none').replace(/\s+/g, '-')}${quality ? ` quality-${quality.error ? 'error' : 'warn'}` : ''}`,
       transform: `translate(${node.x - node.width / 2} ${node.y - node.height / 2})`,
       tabindex: node.kind === 'source' ? -1 : 0,
       role: 'button',
@@ -167,7 +168,8 @@ function draw(message: GraphMessage): void {
       });
     const tip = document.createElementNS(SVG, 'title');
     const kind = KIND_LABELS[node.kind] ?? node.kind;
-    tip.textContent = `${node.label}\n${kind}${state ? `\n${describe(state)}` : ''}${node.kind === 'source' ? '' : '\nClick: open the definition · right-click: more'}`;
+    const checks = quality ? `\n${quality.failed} data-quality check${quality.failed === 1 ? '' : 's'} did not pass (Problems, Data Quality view)` : '';
+    tip.textContent = `${node.label}\n${kind}${state ? `\n${describe(state)}` : ''}${checks}${node.kind === 'source' ? '' : '\nClick: open the definition · right-click: more'}`;
     group.append(tip);
     group.append(svgElement('rect', { width: node.width, height: node.height, rx: 6, class: 'box' }));
     group.append(svgElement('rect', { width: 5, height: node.height, rx: 2, class: 'bar' }));
@@ -178,6 +180,15 @@ function draw(message: GraphMessage): void {
     const stateLine = svgElement('text', { x: 14, y: 51, class: 'detail run' });
     stateLine.textContent = fitted(describe(state), node.width, 6.3);
     group.append(name, kindLine, stateLine);
+    if (quality) {
+      // A corner badge: how many checks of this dataset did not pass.
+      const badge = svgElement('g', { class: 'quality-badge', transform: `translate(${node.width - 12} 12)` });
+      badge.append(svgElement('circle', { r: 9 }));
+      const count = svgElement('text', { 'text-anchor': 'middle', y: 4 });
+      count.textContent = quality.failed > 9 ? '9+' : String(quality.failed);
+      badge.append(count);
+      group.append(badge);
+    }
     scene.append(group);
   }
 }

@@ -16,6 +16,8 @@ export interface GraphMessage {
   /** The graph left to right and top to bottom: the page draws the one that fits its shape better. */
   readonly layouts: { readonly wide: PipelineLayout; readonly tall: PipelineLayout };
   readonly states: Readonly<Record<string, NodeRunState>>;
+  /** Datasets whose data-quality checks did not all pass in the last results: how many, and whether one is an error. */
+  readonly quality: Readonly<Record<string, { readonly failed: number; readonly error: boolean }>>;
   /** "run completed in 12.3 s", "running: 2 of 5 datasets done", "not run yet". */
   readonly status: string;
   readonly running: boolean;

@@ -14,6 +14,7 @@ import { stripExpectations } from '../../../src/core/quality/expectationClauses.
 import { COMMANDS } from '../../../src/vscode/commandIds.js';
 import { OutputLog } from '../../../src/vscode/outputLog.js';
 import { QualityDiagnostics } from '../../../src/vscode/quality/qualityDiagnostics.js';
+import { QualityResults } from '../../../src/vscode/quality/qualityView.js';
 import { DefinitionDiagnostics } from '../../../src/vscode/pipelines/definitionDiagnostics.js';
 import { PipelineCodeLenses } from '../../../src/vscode/pipelines/pipelineCodeLenses.js';
 import { PipelineCommands } from '../../../src/vscode/pipelines/pipelineCommands.js';
@@ -53,12 +54,16 @@ function setup(run: (request: PipelineRunRequest) => Promise<PipelineRunSummary>
     run: async (_context, request) => (runs.push(request), run(request)),
     qualityFileProblems: (text, file) => parseQualityFile(text, file).problems,
     expectationProblems: (text) => stripExpectations(text).problems,
+    parseQualityFile,
+    runQualityChecks: () => Promise.reject(new Error('no Spark here')),
   };
   const load = async () => engine;
   const log = new OutputLog(host.createLogChannel('Spark Workbench'));
   const projects = new PipelineProjects(host, load);
   const specDiagnostics = new SpecDiagnostics(host, projects);
   const failures: unknown[] = [];
+  const stored = new Map<string, unknown>();
+  const quality = new QualityResults(new QualityDiagnostics(host), { get: (key) => stored.get(key), update: async (key, value) => void stored.set(key, value) });
   const runner = new PipelineRunner(host, {
     connections: { client: async () => ({}) as SparkConnectClient, profile: undefined, reportFailure: (e) => void failures.push(e) },
     operations: new OperationTracker(),
@@ -66,7 +71,7 @@ function setup(run: (request: PipelineRunRequest) => Promise<PipelineRunSummary>
     projects,
     specDiagnostics,
     definitionDiagnostics: new DefinitionDiagnostics(host),
-    qualityDiagnostics: new QualityDiagnostics(host),
+    qualityResults: quality,
     tablesRead,
     pythonHelper: () => Promise.reject(new Error('no Python here')),
     log,
@@ -79,6 +84,7 @@ function setup(run: (request: PipelineRunRequest) => Promise<PipelineRunSummary>
     engine: load,
     tablesRead,
     assetRoot: '/ext/dist/webview',
+    quality,
     actions: {
       openDefinition: (ref) => Promise.resolve(host.executeCommand(COMMANDS.pipelines.openDefinition, ref)).then(() => undefined),
       preview: (ref) => Promise.resolve(host.executeCommand(COMMANDS.pipelines.previewDataset, ref)).then(() => undefined),

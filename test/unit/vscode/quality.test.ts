@@ -9,6 +9,7 @@ import { parseQualityFile } from '../../../src/core/quality/qualityFile.js';
 import { COMMANDS } from '../../../src/vscode/commandIds.js';
 import { DeclarationDiagnostics } from '../../../src/vscode/quality/declarationDiagnostics.js';
 import { QualityDiagnostics } from '../../../src/vscode/quality/qualityDiagnostics.js';
+import { QualityResults, type QualityNode } from '../../../src/vscode/quality/qualityView.js';
 import { FakeHost } from './fakeHost.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -60,5 +61,43 @@ describe('data quality in the editor', () => {
     diagnostics.show('spec', folder, quality('passed', 'passed'), (n) => n);
     assert.deepEqual(host.diagnostics.get('Spark Data Quality')!.get(uri), []);
     diagnostics.dispose();
+  });
+
+  it('lists each source\'s datasets and checks with pass/fail and the trend of the last runs, kept between sessions', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'quality-view-'));
+    const text = 'datasets:\n  orders:\n    - not_null: id\n    - unique: id\n      severity: warn\n';
+    writeFileSync(join(folder, 'spark-quality.yml'), text);
+    const { checks } = parseQualityFile(text, 'spark-quality.yml');
+    const run = (a: CheckResult['status'], b: CheckResult['status']): DatasetQuality[] => [
+      {
+        dataset: 'orders',
+        source: 'SELECT * FROM orders',
+        rows: 10,
+        durationMs: 1,
+        results: [
+          { check: checks[0]!, status: a, checked: 10, failing: a === 'passed' ? 0 : 1, samples: [], message: 'a' },
+          { check: checks[1]!, status: b, checked: 10, failing: b === 'passed' ? 0 : 4, samples: [], message: 'b' },
+        ],
+      },
+    ];
+    const stored = new Map<string, unknown>();
+    const store = { get: (key: string) => stored.get(key), update: async (key: string, value: unknown) => void stored.set(key, JSON.parse(JSON.stringify(value))) };
+    const host = new FakeHost();
+    const first = new QualityResults(new QualityDiagnostics(host), store);
+    const source = join(folder, 'spark-quality.yml');
+    first.show(source, folder, run('passed', 'failed'), (n) => n);
+    first.show(source, folder, run('failed', 'failed'), (n) => n);
+    first.show(source, folder, run('passed', 'passed'), (n) => n);
+    // A new window reads what the last one kept.
+    const view = new QualityResults(new QualityDiagnostics(host), store);
+    const [root] = view.getChildren() as QualityNode[];
+    assert.match(view.treeItem(root!).description ?? '', /^2 passed · /);
+    const [dataset] = view.getChildren(root);
+    const [notNull, unique] = view.getChildren(dataset).map((n) => view.treeItem(n));
+    assert.deepEqual([notNull!.label, notNull!.description, notNull!.icon], ['not_null_id', '0/10 failing (0%) · ✓✗✓', 'pass']);
+    assert.deepEqual([unique!.label, unique!.description], ['unique_id', '0/10 failing (0%) · ✗✗✓']);
+    assert.deepEqual(notNull!.command?.args, [source, text.indexOf('not_null')]);
+    first.show(source, folder, run('failed', 'passed'), (n) => n);
+    assert.deepEqual([...first.failedChecks(source)], [['orders', { failed: 1, error: true }]]);
   });
 });
