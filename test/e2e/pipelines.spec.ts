@@ -89,6 +89,40 @@ describe('Spark Declarative Pipelines in a real VS Code workbench', function () 
     await workbench.screenshot('12-pipeline-dataset-preview');
   });
 
+  it('shows the failing rows of an expectation from Problems, and a run on fixed data clears the warning', async () => {
+    await workbench.runCommand('View: Close All Editors');
+    await workbench.openFile('curated_transactions.sql');
+    await workbench.goToLine(6, 3);
+    await workbench.page.keyboard.press('Control+.');
+    await workbench.page.locator('.action-widget', { hasText: 'Show Failing Rows of customer_id_present' }).waitFor();
+    await workbench.page.keyboard.press('Enter');
+    const results = await workbench.webviewWith('body[data-run-state="succeeded"] .header-cell', 120_000);
+    const headers = (await results.locator('.header-cell').allInnerTexts()).map((h) => h.split(/\s+/)[0]);
+    assert.deepEqual(headers.slice(0, 3), ['transaction_id', 'customer_id', 'segment']);
+    // Every row shown lacks its customer: the column's cells are all NULL.
+    const customers = await results.locator('.row .cell:nth-child(2)').allInnerTexts();
+    assert.ok(customers.length > 0 && customers.every((c) => c.trim() === 'NULL'), customers.join(','));
+    await workbench.screenshot('12b-pipeline-failing-rows');
+
+    // Fix the data in the curated zone (keep only transactions with a customer) and run again.
+    await workbench.runCommand('View: Close All Editors');
+    await workbench.openFile('curated_transactions.sql');
+    // The file ends with the statement's `);` and a newline.
+    await workbench.page.locator('.editor-instance .view-lines').first().click();
+    await workbench.page.keyboard.press('Control+End');
+    await workbench.page.keyboard.press('ArrowUp');
+    await workbench.page.keyboard.press('Home');
+    await workbench.page.keyboard.press('Shift+End');
+    await workbench.page.keyboard.type(') WHERE customer_id IS NOT NULL;');
+    await workbench.page.keyboard.press('Control+S');
+    await workbench.openFile('spark-pipeline.yml');
+    await workbench.clickCodeLens('Run');
+    await workbench.page.keyboard.press('Control+Shift+M');
+    const warning = workbench.page.locator('.markers-panel .monaco-list-row', { hasText: 'customer_id_present' });
+    await warning.waitFor({ state: 'detached', timeout: 240_000 });
+    await workbench.screenshot('12c-pipeline-quality-cleared');
+  });
+
   it('shows a mistake in the spec in Problems as it is typed, and takes it away when fixed', async () => {
     await workbench.runCommand('View: Close All Editors');
     await workbench.openFile('spark-pipeline.yml');

@@ -14,6 +14,12 @@ import { SqlContextWorker } from '../../src/core/sql/completion/contextWorkerCli
 import { PythonHelper } from '../../src/core/python/pythonHelper.js';
 import { SparkRuntimeInstaller } from '../../src/core/localSpark/sparkRuntime.js';
 import { projectRoot, runtimeDir, testServer } from '../support/sparkTestServer.js';
+import { SparkUiJobs } from '../../src/core/localSpark/sparkUiJobs.js';
+import { readFileSync } from 'node:fs';
+
+function serverState(): { uiPort?: number } {
+  return JSON.parse(readFileSync(join(runtimeDir(), 'servers', `server-${testServer().port}.json`), 'utf8')) as { uiPort?: number };
+}
 
 /**
  * 20 orders with known defects: ids 1–20 with 7 and 8 twice as 19 and 20 (duplicates: 4 rows), customer
@@ -132,9 +138,13 @@ describe('data quality on real Spark', function () {
       const { checks } = parseQualityFile(CHECKS.replace('misspelled', 'fine').replace('custmer', 'customer'), 'q.yml');
       const runnable = checks.filter((c) => c.kind !== 'schema' && c.kind !== 'references');
       const compiled = compileQualityQuery(`SELECT * FROM ${table}`, runnable, { sourceColumns: ['id', 'customer', 'amount', 'channel', 'code', 'region', 'ordered_at'], tableName: (n) => n });
-      const plan = await client.explain(compiled.sql, 'formatted');
-      const scans = plan.split('\n').filter((line) => /^\(\d+\) Scan parquet/.test(line) && line.includes(table.split('.').pop()!));
-      assert.equal(scans.length, 1, plan);
+      // Measured in what Spark ran: its UI's record of the jobs, stages and scan operators of the query.
+      const tag = `quality-scan-${Date.now()}`;
+      await client.sql(compiled.sql, { tags: [tag] }).toTable();
+      const work = await new SparkUiJobs(serverState().uiPort!).workOfTag(tag);
+      const scans = work.scans.filter((s) => s.node.includes(table.split('.').pop()!));
+      assert.deepEqual(scans, [{ node: scans[0]?.node, rows: 20 }], JSON.stringify(work));
+      console.log(`      ${runnable.length} checks over 20 rows: ${work.jobs} jobs, ${work.stages} stages, ${scans.length} scan of the source (${work.scans.length} scans in all)`);
     } finally {
       await client.sql(`DROP TABLE IF EXISTS ${table}`).toTable();
     }

@@ -144,7 +144,8 @@ describe('quality query', () => {
     assert.equal((query.sql.match(/SELECT \* FROM t/g) ?? []).length, 1, 'the source appears once');
     assert.match(query.sql, /count\(\*\) OVER \(PARTITION BY `a`, `b`\)/);
     assert.match(query.sql, /LEFT JOIN \(SELECT DISTINCT `id` AS _sw_2_key FROM other\)/);
-    assert.match(query.sql, /min_by\(.*, 5\) AS _sw_0_samples/);
+    assert.match(query.sql, /min_by\(.*, 5\) FILTER \(WHERE _sw_0_f\) AS _sw_0_samples/);
+    assert.match(query.sql, /\(`a` IS NULL\) AS _sw_0_f/);
     assert.match(query.sql, /\(avg\(b\) > 1\) AS _sw_3_value/);
   });
 });

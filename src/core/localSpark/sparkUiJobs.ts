@@ -4,6 +4,25 @@ interface RestJob {
   readonly jobId: number;
   readonly status: string;
   readonly jobTags?: readonly string[];
+  readonly stageIds?: readonly number[];
+  readonly numSkippedStages?: number;
+}
+
+interface RestSqlExecution {
+  readonly id: number;
+  readonly successJobIds?: readonly number[];
+  readonly failedJobIds?: readonly number[];
+  readonly runningJobIds?: readonly number[];
+  readonly nodes?: readonly { readonly nodeName: string; readonly metrics?: readonly { readonly name: string; readonly value: string }[] }[];
+}
+
+/** What Spark did for the operations of an execution tag, as its UI recorded it. */
+export interface TaggedWork {
+  readonly jobs: number;
+  /** Stages that ran (skipped ones, whose shuffle output was reused, left out). */
+  readonly stages: number;
+  /** The scan operators of the executed plans, with the rows each read. */
+  readonly scans: readonly { readonly node: string; readonly rows?: number }[];
 }
 
 /**
@@ -53,6 +72,27 @@ export class SparkUiJobs implements JobControl {
     // SparkConnect_SessionTag_…_Tag_<tag>.
     const ours = (jobTag: string) => jobTag.endsWith(`_Operation_${operationId}`) || jobTag.endsWith(`_Tag_${tag}`);
     return jobs.filter((job) => job.status === 'RUNNING' && (job.jobTags ?? []).some(ours)).map((job) => job.jobId);
+  }
+
+  /**
+   * The jobs, stages and scans of everything Spark ran under an execution tag (a finished query's):
+   * what a benchmark or a test measures instead of assuming.
+   */
+  async workOfTag(tag: string): Promise<TaggedWork> {
+    const app = await this.application();
+    const jobs = ((await (await this.get(`/api/v1/applications/${app}/jobs`)).json()) as RestJob[]).filter((job) => (job.jobTags ?? []).some((t) => t.endsWith(`_Tag_${tag}`)));
+    const ids = new Set(jobs.map((job) => job.jobId));
+    const executions = (await (await this.get(`/api/v1/applications/${app}/sql?details=true&planDescription=false&length=10000`)).json()) as RestSqlExecution[];
+    const mine = executions.filter((e) => [...(e.successJobIds ?? []), ...(e.failedJobIds ?? []), ...(e.runningJobIds ?? [])].some((id) => ids.has(id)));
+    const scans = mine.flatMap((e) =>
+      (e.nodes ?? [])
+        .filter((n) => /^Scan\b/.test(n.nodeName))
+        .map((n) => {
+          const rows = n.metrics?.find((m) => m.name === 'number of output rows')?.value;
+          return { node: n.nodeName, rows: rows === undefined ? undefined : Number(rows.replace(/[^\d]/g, '')) };
+        }),
+    );
+    return { jobs: jobs.length, stages: jobs.reduce((sum, job) => sum + (job.stageIds?.length ?? 0) - (job.numSkippedStages ?? 0), 0), scans };
   }
 
   async kill(jobIds: readonly number[]): Promise<void> {

@@ -44,7 +44,7 @@ export function sqlLiteral(value: string | number | boolean | null): string {
 /**
  * Compiles every check of one dataset into one aggregate over `source` (a query or a table), so
  * Spark reads the data once: each row check becomes a conditional count and a bounded sample
- * (`min_by(v, v, k)`: a heap of k values, never all failing rows), uniqueness a window count over
+ * (`min_by(v, v, k) FILTER (WHERE failing)`: a heap of k values, never all failing rows), uniqueness a window count over
  * the same scan, references a left join with the other dataset's distinct keys. Where the dataset has
  * `DROP ROW` expectations, `source` is the query before they drop anything: the expectations count
  * over all its rows, and the other checks over the rows kept (what the dataset holds).
@@ -59,18 +59,28 @@ export function compileQualityQuery(source: string, checks: readonly QualityChec
   const rowJson = `to_json(named_struct(${options.sourceColumns.map((c) => `${sqlLiteral(c)}, ${q(c)}`).join(', ')}))`;
   const windows: string[] = [];
   const joins: string[] = [];
+  /**
+   * Each row check's two flags and its sample value (only on failing rows), computed once per row in a
+   * projection before the window: what the window sorts is then narrow (the optimizer drops the
+   * columns nothing reads any more), and the aggregate reads booleans. Uniqueness's own come after it.
+   */
+  const flags: string[] = [];
+  const samples: string[] = [];
+  const afterWindow: string[] = [];
   const select: string[] = [`count(*) AS _sw_rows`];
   if (kept) select.push('count_if(_sw_kept) AS _sw_kept_rows');
   const columns = new Map<QualityCheck, CheckColumns>();
   checks.forEach((check, index) => {
     const id = `_sw_${index}`;
     const rowCheck = (checked: string, failing: string, sample: string) => {
-      const failingOnKept = check.kind === 'expect' ? failing : onKept(failing);
+      const target = check.kind === 'unique' ? afterWindow : flags;
+      target.push(`(${check.kind === 'expect' ? checked : onKept(checked)}) AS ${id}_c`, `(${check.kind === 'expect' ? failing : onKept(failing)}) AS ${id}_f`);
+      (check.kind === 'unique' ? afterWindow : samples).push(`CASE WHEN ${check.kind === 'unique' ? `(${onKept(failing)})` : `${id}_f`} THEN ${sample} END AS ${id}_v`);
       select.push(
-        `count_if(${check.kind === 'expect' ? checked : onKept(checked)}) AS ${id}_checked`,
-        `count_if(${failingOnKept}) AS ${id}_failing`,
-        // NULL orderings are left out: only failing rows enter the heap.
-        `min_by(CASE WHEN ${failingOnKept} THEN ${sample} END, CASE WHEN ${failingOnKept} THEN ${sample} END, ${sampleSize}) AS ${id}_samples`,
+        `count_if(${id}_c) AS ${id}_checked`,
+        `count_if(${id}_f) AS ${id}_failing`,
+        // Only failing rows reach the heap.
+        `min_by(${id}_v, ${id}_v, ${sampleSize}) FILTER (WHERE ${id}_f) AS ${id}_samples`,
       );
       columns.set(check, { checked: `${id}_checked`, failing: `${id}_failing`, samples: `${id}_samples` });
     };
@@ -119,9 +129,12 @@ export function compileQualityQuery(source: string, checks: readonly QualityChec
         break;
     }
   });
-  const base = `SELECT *${kept ? `, (${kept}) AS _sw_kept` : ''} FROM (${source}) AS _sw_input`;
-  const withWindows = windows.length ? `SELECT *, ${windows.join(', ')} FROM (${base}) AS _sw_windowed` : base;
-  const sql = `SELECT ${select.join(',\n  ')}\nFROM (${withWindows}) AS _sw_source${joins.length ? `\n${joins.join('\n')}` : ''}`;
+  // The other datasets' keys are joined first (broadcast, over the scan), then the window counts copies.
+  const base = `SELECT *${kept ? `, (${kept}) AS _sw_kept` : ''} FROM (${source}) AS _sw_source${joins.length ? `\n${joins.join('\n')}` : ''}`;
+  const flaggedRows = flags.length ? `SELECT *, ${samples.join(', ')} FROM (SELECT *, ${flags.join(', ')} FROM (${base}) AS _sw_joined) AS _sw_flags` : base;
+  const withWindows = windows.length ? `SELECT *, ${windows.join(', ')} FROM (${flaggedRows}) AS _sw_windowed` : flaggedRows;
+  const flagged = afterWindow.length ? `SELECT *, ${afterWindow.join(', ')} FROM (${withWindows}) AS _sw_counted` : withWindows;
+  const sql = `SELECT ${select.join(',\n  ')}\nFROM (${flagged}) AS _sw_flagged`;
   return { sql, columns, keptColumn: kept ? '_sw_kept_rows' : undefined };
 }
 

@@ -1,0 +1,95 @@
+"""The peer of bench/qualityChecks.mts: Great Expectations 1.x validating the same checks on the same
+Parquet files, in a local Spark of its own (classic pyspark, the pinned wheel), as a GE user runs it.
+
+Usage: python ge_validate.py ORDERS_DIR REGIONS_DIR ROUNDS
+Prints one JSON line per round: seconds, Spark jobs and stages that ran, and scan operators of the
+executed plans (the Spark UI's REST API, by job group), and each expectation's unexpected count.
+"""
+
+import json
+import sys
+import time
+import urllib.request
+
+import great_expectations as gx
+from pyspark.sql import SparkSession
+
+orders_dir, regions_dir, rounds = sys.argv[1], sys.argv[2], int(sys.argv[3])
+spark = (
+    SparkSession.builder.master("local[*]")
+    .config("spark.driver.memory", "4g")
+    .config("spark.sql.shuffle.partitions", "4")
+    .config("spark.ui.port", "0")
+    .config("spark.driver.bindAddress", "127.0.0.1")
+    .config("spark.driver.host", "127.0.0.1")
+    .getOrCreate()
+)
+spark.sparkContext.setLogLevel("ERROR")
+orders = spark.read.parquet(orders_dir)
+# GE has no check across datasets: its users collect the other dataset's keys into a value set.
+region_ids = [row[0] for row in spark.read.parquet(regions_dir).select("region_id").collect()]
+
+context = gx.get_context(mode="ephemeral")
+asset = context.data_sources.add_spark(name="bench").add_dataframe_asset(name="orders")
+batch_definition = asset.add_batch_definition_whole_dataframe("all rows")
+suite = context.suites.add(gx.ExpectationSuite(name="orders"))
+E = gx.expectations
+for expectation in [
+    E.ExpectColumnValuesToNotBeNull(column="customer_id"),
+    E.ExpectColumnValuesToNotBeNull(column="amount"),
+    E.ExpectColumnValuesToBeUnique(column="order_id"),
+    E.ExpectColumnValuesToBeBetween(column="amount", min_value=0, max_value=990),
+    E.ExpectColumnValuesToBeBetween(column="quantity", min_value=1, max_value=9),
+    E.ExpectColumnValuesToMatchRegex(column="code", regex=r"^[A-Z]{2}-\d{4}$"),
+    E.ExpectColumnValuesToBeInSet(column="channel", value_set=["web", "store", "phone"]),
+    E.ExpectColumnValuesToBeInSet(column="status", value_set=["new", "paid", "shipped"]),
+    E.ExpectColumnValuesToBeInSet(column="region_id", value_set=region_ids),
+    E.ExpectColumnValuesToBeInSet(column="warehouse_id", value_set=region_ids),
+]:
+    suite.add_expectation(expectation)
+validation = context.validation_definitions.add(gx.ValidationDefinition(data=batch_definition, suite=suite, name="orders"))
+
+ui = spark.sparkContext.uiWebUrl.replace("localhost", "127.0.0.1")
+app = spark.sparkContext.applicationId
+
+
+def scans_of(job_ids):
+    with urllib.request.urlopen(f"{ui}/api/v1/applications/{app}/sql?details=true&planDescription=false&length=100000") as response:
+        executions = json.load(response)
+    found = []
+    for execution in executions:
+        jobs = set(execution.get("successJobIds", []) + execution.get("failedJobIds", []) + execution.get("runningJobIds", []))
+        if jobs & job_ids:
+            found += [n["nodeName"] for n in execution.get("nodes", []) if n["nodeName"].startswith("Scan")]
+    return found
+
+
+for round_number in range(rounds):
+    group = f"ge-{round_number}"
+    spark.sparkContext.setJobGroup(group, "Great Expectations validation")
+    started = time.perf_counter()
+    result = validation.run(batch_parameters={"dataframe": orders})
+    seconds = time.perf_counter() - started
+    time.sleep(1)  # the UI's listener catches up with the last execution
+    with urllib.request.urlopen(f"{ui}/api/v1/applications/{app}/jobs") as response:
+        jobs = [j for j in json.load(response) if j.get("jobGroup") == group]
+    job_ids = {j["jobId"] for j in jobs}
+    # As for ours: stages that ran (skipped ones reused earlier shuffle output).
+    stages = sum(len(j.get("stageIds", [])) - j.get("numSkippedStages", 0) for j in jobs)
+    print(
+        json.dumps(
+            {
+                "seconds": seconds,
+                "jobs": len(job_ids),
+                "stages": stages,
+                "scans": len([s for s in scans_of(job_ids) if "parquet" in s.lower()]),
+                "success": result.success,
+                "unexpected": {
+                    f"{r.expectation_config.type}:{r.expectation_config.kwargs.get('column')}": r.result.get("unexpected_count")
+                    for r in result.results
+                },
+            }
+        ),
+        flush=True,
+    )
+spark.stop()
