@@ -1,7 +1,7 @@
 """The peer of bench/qualityChecks.mts: Great Expectations 1.x validating the same checks on the same
 Parquet files, in a local Spark of its own (classic pyspark, the pinned wheel), as a GE user runs it.
 
-Usage: python ge_validate.py ORDERS_DIR REGIONS_DIR ROUNDS
+Usage: python ge_validate.py ORDERS_DIR REGIONS_DIR ROUNDS [parquet|csv SCHEMA]
 Prints one JSON line per round: seconds, Spark jobs and stages that ran, and scan operators of the
 executed plans (the Spark UI's REST API, by job group), and each expectation's unexpected count.
 """
@@ -15,6 +15,7 @@ import great_expectations as gx
 from pyspark.sql import SparkSession
 
 orders_dir, regions_dir, rounds = sys.argv[1], sys.argv[2], int(sys.argv[3])
+source_format = sys.argv[4] if len(sys.argv) > 4 else "parquet"
 spark = (
     SparkSession.builder.master("local[*]")
     .config("spark.driver.memory", "4g")
@@ -25,7 +26,11 @@ spark = (
     .getOrCreate()
 )
 spark.sparkContext.setLogLevel("ERROR")
-orders = spark.read.parquet(orders_dir)
+orders = (
+    spark.read.schema(sys.argv[5]).option("header", "true").csv(orders_dir)
+    if source_format == "csv"
+    else spark.read.parquet(orders_dir)
+)
 # GE has no check across datasets: its users collect the other dataset's keys into a value set.
 region_ids = [row[0] for row in spark.read.parquet(regions_dir).select("region_id").collect()]
 
@@ -82,7 +87,7 @@ for round_number in range(rounds):
                 "seconds": seconds,
                 "jobs": len(job_ids),
                 "stages": stages,
-                "scans": len([s for s in scans_of(job_ids) if "parquet" in s.lower()]),
+                "scans": len([s for s in scans_of(job_ids) if source_format in s.lower()]),
                 "success": result.success,
                 "unexpected": {
                     f"{r.expectation_config.type}:{r.expectation_config.kwargs.get('column')}": r.result.get("unexpected_count")

@@ -113,6 +113,9 @@ describe('Spark Workbench in a real VS Code workbench', function () {
     await workbench.treeRow(catalog, 'spark_catalog').click();
     await workbench.treeRow(catalog, 'e2e_shop').click();
     await workbench.treeRow(catalog, 'orders').click();
+    // The sidebar shares its height among five views: once the columns are listed, bring the last into sight.
+    await workbench.treeRow(catalog, 'order_id').waitFor();
+    await workbench.page.keyboard.press('End');
     for (const [column, type] of [
       ['order_id', 'bigint'],
       ['region', 'string'],
