@@ -12,7 +12,7 @@ import { SqlDiagnostics } from '../../../src/vscode/sql/sqlDiagnostics.js';
 import { SqlRunCommands, type SqlStatementRunner } from '../../../src/vscode/sql/sqlRunCommands.js';
 import { FakeHost } from './fakeHost.js';
 
-const URI = 'file:///work/report.sql';
+const URI = 'file:///project/report.sql';
 
 interface Ran {
   readonly how: 'panel' | 'quietly' | 'explain';
@@ -202,7 +202,7 @@ describe('SQL CodeLenses', () => {
   it('puts Run and Explain above each statement at its first line of code, and Run All above the first', () => {
     const document = {
       uri: URI,
-      fileName: '/work/report.sql',
+      fileName: '/project/report.sql',
       languageId: 'sql',
       version: 1,
       text: '-- note\nSELECT 1;\n\nSELECT 2',
@@ -222,7 +222,7 @@ describe('SQL CodeLenses', () => {
 
   it('puts Preview above a pipeline definition, and no Run All in a file of definitions', () => {
     const text = 'CREATE MATERIALIZED VIEW daily AS\nSELECT 1;\nCREATE TEMPORARY VIEW v AS SELECT 2';
-    const lenses = new SqlCodeLenses().lenses({ uri: URI, fileName: '/work/daily.sql', languageId: 'sql', version: 1, text });
+    const lenses = new SqlCodeLenses().lenses({ uri: URI, fileName: '/project/daily.sql', languageId: 'sql', version: 1, text });
     assert.deepEqual(
       lenses.map((l) => [l.range.startLine, l.title]),
       [
