@@ -63,7 +63,8 @@ export function printQualitySummary(datasets: readonly DatasetQuality[], locate:
           : result.status === 'failed'
             ? result.message
             : (result.observed ?? '');
-      const where = result.status === 'passed' ? '' : `  ${locate(result).uri}:${locate(result).line}`;
+      const at = result.status === 'passed' ? undefined : locate(result);
+      const where = at ? `  ${at.uri}:${at.line}` : '';
       log(`    ${MARK[result.status]} ${result.check.name.padEnd(28)} ${result.status === 'error' ? result.message : figures}${severity}${where}`);
     }
   }

@@ -6,6 +6,7 @@ import type { QueryExecution, ResultEvent } from '../connect/queryExecution.js';
 import type { SparkConnectClient } from '../connect/sparkConnectClient.js';
 import { asSparkError, SparkError } from '../connect/sparkError.js';
 import { PythonHelperError } from '../python/pythonHelper.js';
+import type { StrippedDefinitions } from '../quality/expectationClauses.js';
 import type { DatasetQuality } from '../quality/qualityEvaluation.js';
 import { evaluatePipelineQuality, planPipelineQuality, withPythonExpectations, type PipelineQualityPlan } from '../quality/pipelineQuality.js';
 import { conciseSparkMessage } from '../sql/conciseMessage.js';
@@ -233,7 +234,7 @@ export async function runPipeline(env: PipelineEnvironment, request: PipelineRun
         trackFlowState(states, parsed);
         if ((parsed.kind === 'flow' && parsed.state === 'failed') || parsed.kind === 'unresolved') failures.set(parsed.flow, `${failures.get(parsed.flow) ?? ''}${parsed.message}\n`);
         if (parsed.kind === 'unresolved' && !parsed.upstream) {
-          const located = flowError(graph, sources, parsed.flow, parsed.detail, new Map([...qualityPlan.definitions].map(([file, d]) => [file, d.insertions])));
+          const located = flowError(graph, sources, parsed.flow, parsed.detail, qualityPlan.definitions);
           if (located) errors.push(located);
         }
         request.onEvent?.(parsed);
@@ -353,7 +354,7 @@ function flowError(
   sources: Map<string, string>,
   flowName: string,
   detail: string,
-  insertions: ReadonlyMap<string, readonly { at: number; length: number }[]>,
+  definitions: ReadonlyMap<string, Pick<StrippedDefinitions, 'insertions'>>,
 ): DefinitionError | undefined {
   const flow = graph.flows.find((f) => sameDataset(flowName, f.name));
   if (!flow) return undefined;
@@ -361,7 +362,7 @@ function flowError(
   const message = conciseSparkMessage(detail.split(/;\n|\n'|\n\+-/)[0]!, errorClass);
   const position = /\bline (\d+) pos (\d+)\b/.exec(detail);
   const text = sources.get(flow.location.file);
-  if (position && flow.statement && text) return located(flow.location.file, text, flow.statement, Number(position[1]), Number(position[2]), message, errorClass, insertions.get(flow.location.file));
+  if (position && flow.statement && text) return located(flow.location.file, text, flow.statement, Number(position[1]), Number(position[2]), message, errorClass, definitions.get(flow.location.file)?.insertions);
   return atDefinition(flow, message, errorClass);
 }
 

@@ -44,9 +44,11 @@ export type QualityCheck = CheckBase &
 
 export type QualityCheckKind = QualityCheck['kind'];
 
-/** Checks that count failing rows among the rows they check. */
+/** Checks that count failing rows among the rows they check (and so have a `mostly`). */
+export const ROW_CHECK_KINDS: readonly QualityCheckKind[] = ['not_null', 'unique', 'accepted_values', 'between', 'regex', 'references', 'expect'];
+
 export function isRowCheck(check: QualityCheck): boolean {
-  return ['not_null', 'unique', 'accepted_values', 'between', 'regex', 'references', 'expect'].includes(check.kind);
+  return ROW_CHECK_KINDS.includes(check.kind);
 }
 
 /** The columns a check names (validated against the dataset's schema before it runs). */

@@ -1,6 +1,6 @@
 import { isMap, isScalar, isSeq, parseDocument, type Node, type Pair, type YAMLMap } from 'yaml';
 import { closestName } from '../util/closestName.js';
-import type { QualityCheck, QualitySeverity, SourceRange } from './qualityChecks.js';
+import { ROW_CHECK_KINDS, type QualityCheck, type QualitySeverity, type SourceRange } from './qualityChecks.js';
 
 
 export interface QualityFileProblem extends SourceRange {
@@ -30,8 +30,8 @@ const CHECK_TYPES = {
 export type QualityFileCheckType = keyof typeof CHECK_TYPES;
 export const QUALITY_CHECK_TYPES = Object.keys(CHECK_TYPES) as QualityFileCheckType[];
 const COMMON = ['name', 'severity', 'mostly', 'description'];
-/** Checks whose failing rows can be counted (and so have a `mostly`). */
-const ROW_CHECKS: readonly QualityFileCheckType[] = ['not_null', 'unique', 'accepted_values', 'between', 'regex', 'references'];
+/** The quality file's checks of rows (expectations are declared in definitions, not here). */
+const ROW_CHECKS = ROW_CHECK_KINDS.filter((kind): kind is QualityFileCheckType => (QUALITY_CHECK_TYPES as string[]).includes(kind));
 
 /**
  * Reads a quality file: `datasets:` maps each dataset (a pipeline dataset or any table) to its list of
@@ -321,7 +321,7 @@ export function durationSeconds(text: string): number | undefined {
  */
 function regexProblem(pattern: string): string | undefined {
   try {
-    new RegExp(pattern.replace(/\(\?<([a-zA-Z]\w*)>/g, '(?<$1>').replace(/\\[AZz]/g, ''));
+    new RegExp(pattern.replace(/\\[AZz]/g, ''));
     return undefined;
   } catch (error) {
     return (error instanceof Error ? error.message : String(error)).replace(/^Invalid regular expression: /, '');

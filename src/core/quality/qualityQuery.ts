@@ -51,7 +51,7 @@ export function sqlLiteral(value: string | number | boolean | null): string {
  * `schema` checks need no data and are not part of it.
  */
 export function compileQualityQuery(source: string, checks: readonly QualityCheck[], options: QualityQueryOptions): QualityQuery {
-  const sampleSize = options.sampleSize ?? 5;
+  const sampleSize = options.sampleSize ?? DEFAULT_SAMPLE_SIZE;
   const q = quoteIdentifier;
   const drops = checks.filter((c) => c.kind === 'expect' && c.action === 'drop');
   const kept = drops.length ? drops.map((c) => `coalesce((${(c as { expression: string }).expression}), false)`).join(' AND ') : undefined;

@@ -28,11 +28,4 @@ export function isTableKind(kind: string | undefined): boolean {
   return kind === 'materializedView' || kind === 'streamingTable';
 }
 
-export const KIND_LABELS: Record<string, string> = {
-  materializedView: 'materialized view',
-  streamingTable: 'streaming table',
-  temporaryView: 'temporary view',
-  view: 'view',
-  sink: 'sink',
-  source: 'source',
-};
+export { KIND_LABELS } from '../../core/pipelines/datasetKinds.js';

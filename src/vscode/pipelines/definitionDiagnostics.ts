@@ -1,11 +1,10 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type { DefinitionError } from '../../core/pipelines/pipelineRun.js';
 import { errorClassDocumentation } from '../../core/sql/sqlErrorDiagnostic.js';
 import { rangeOf } from '../../core/sql/textPositions.js';
 import type { Disposable } from '../../core/util/events.js';
 import type { DiagnosticItem, DiagnosticSink, TextRange } from '../host/editorHost.js';
+import { documentOnDisk } from '../host/documentOnDisk.js';
 import type { WorkbenchHost } from '../host/workbenchHost.js';
 
 /**
@@ -27,9 +26,7 @@ export class DefinitionDiagnostics implements Disposable {
     const byUri = new Map<string, DiagnosticItem[]>();
     for (const error of errors) {
       const path = join(folder, ...error.file.split('/'));
-      const open = this.host.openDocuments().find((d) => d.fileName === path);
-      const uri = open?.uri ?? pathToFileURL(path).href;
-      const text = open?.text ?? readText(path);
+      const { uri, text } = documentOnDisk(this.host, path);
       const items = byUri.get(uri) ?? [];
       items.push({
         range: rangeOfError(text, error),
@@ -49,13 +46,6 @@ export class DefinitionDiagnostics implements Disposable {
   }
 }
 
-function readText(path: string): string {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return '';
-  }
-}
 
 /** The exact span when Spark gave one; else from the column to the end of the line's code. */
 function rangeOfError(text: string, error: DefinitionError): TextRange {

@@ -1,12 +1,11 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type { CheckResult, DatasetQuality } from '../../core/quality/qualityEvaluation.js';
 import { isErrorSeverity } from '../../core/quality/qualityReports.js';
 import { rangeOf } from '../../core/sql/textPositions.js';
 import { DisposableStore, type Disposable } from '../../core/util/events.js';
 import { COMMANDS } from '../commandIds.js';
 import type { CodeActionItem, DiagnosticItem, DiagnosticSink, DocumentSnapshot } from '../host/editorHost.js';
+import { documentOnDisk } from '../host/documentOnDisk.js';
 import type { WorkbenchHost } from '../host/workbenchHost.js';
 
 /** A failed check shown in Problems, with what Show Failing Rows needs to query its rows again. */
@@ -51,9 +50,7 @@ export class QualityDiagnostics implements Disposable {
       for (const result of dataset.results) {
         if (result.status === 'passed') continue;
         const path = join(folder, ...result.check.location.file.split('/'));
-        const open = this.host.openDocuments().find((d) => d.fileName === path);
-        const uri = open?.uri ?? pathToFileURL(path).href;
-        const text = open?.text ?? readText(path);
+        const { uri, text } = documentOnDisk(this.host, path);
         const { start, end } = result.check.location;
         const items = byUri.get(uri) ?? [];
         items.push({
@@ -93,10 +90,3 @@ function tableNamesOf(result: CheckResult, tableName: (dataset: string) => strin
   return result.check.kind === 'references' ? { [result.check.target]: tableName(result.check.target) } : {};
 }
 
-function readText(path: string): string {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return '';
-  }
-}

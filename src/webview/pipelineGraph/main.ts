@@ -2,19 +2,12 @@
 // coloured by its state in the latest run. Every name and number is set as text, never as markup.
 import type { PipelineLayout } from '../../core/pipelines/pipelineLayout.js';
 import type { GraphMessage, GraphWebviewMessage, HostMessage, NodeRunState } from './protocol.js';
+import { KIND_LABELS } from '../../core/pipelines/datasetKinds.js';
 
 declare function acquireVsCodeApi(): { postMessage(message: GraphWebviewMessage): void };
 
 const vscode = acquireVsCodeApi();
 const SVG = 'http://www.w3.org/2000/svg';
-const KIND_LABELS: Record<string, string> = {
-  materializedView: 'materialized view',
-  streamingTable: 'streaming table',
-  temporaryView: 'temporary view',
-  view: 'view',
-  sink: 'sink',
-  source: 'source',
-};
 
 const app = document.getElementById('app')!;
 const header = element('header', 'toolbar');
