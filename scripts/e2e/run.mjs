@@ -51,7 +51,12 @@ async function waitForHealth(port, child, timeoutMs = 60_000) {
 
 /** Packages, serves and tests; always stops code-server. Returns the pass/fail counts. */
 export async function runE2e(env = process.env) {
-  if (!existsSync(node24) || !existsSync(entry)) throw new Error('The e2e tools are missing: run scripts/e2e/install.sh first.');
+  // As npm test installs pyspark when missing, it installs the e2e tools (Chromium, Node 24, code-server).
+  if (!existsSync(node24) || !existsSync(entry)) {
+    const installed = spawnSync('bash', [join(root, 'scripts/e2e/install.sh')], { cwd: root, stdio: 'inherit' });
+    if (installed.status !== 0 || !existsSync(node24) || !existsSync(entry))
+      throw new Error('The e2e tools could not be installed: see scripts/e2e/install.sh (Chromium comes from Debian packages).');
+  }
   const runDir = mkdtempSync(join(tmpdir(), 'sw-e2e-'));
   const vsix = packageVsix(runDir);
   const baseline = packageBaselineExtension(runDir);
