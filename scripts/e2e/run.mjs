@@ -53,7 +53,10 @@ async function waitForHealth(port, child, timeoutMs = 60_000) {
 export async function runE2e(env = process.env) {
   // As npm test installs pyspark when missing, it installs the e2e tools (Chromium, Node 24, code-server).
   if (!existsSync(node24) || !existsSync(entry)) {
-    const installed = spawnSync('bash', [join(root, 'scripts/e2e/install.sh')], { cwd: root, stdio: 'inherit' });
+    // Without npm's own variables: under `npm test` they made the nested install run code-server's
+    // install scripts on this Node instead of Node 24.
+    const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^npm_/i.test(key) && key !== 'NODE'));
+    const installed = spawnSync('bash', [join(root, 'scripts/e2e/install.sh')], { cwd: root, stdio: 'inherit', env });
     if (installed.status !== 0 || !existsSync(node24) || !existsSync(entry))
       throw new Error('The e2e tools could not be installed: see scripts/e2e/install.sh (Chromium comes from Debian packages).');
   }
