@@ -115,11 +115,11 @@ describe('Spark Declarative Pipelines in a real VS Code workbench', function () 
     await workbench.page.keyboard.press('Shift+End');
     await workbench.page.keyboard.type(') WHERE customer_id IS NOT NULL;');
     await workbench.page.keyboard.press('Control+S');
-    await workbench.openFile('spark-pipeline.yml');
     // The warning is in sight before the run, so its going away means something.
     await workbench.page.keyboard.press('Control+Shift+M');
     const warning = workbench.page.locator('.markers-panel .monaco-list-row', { hasText: 'customer_id_present' });
     await warning.waitFor({ timeout: 30_000 });
+    await workbench.openFile('spark-pipeline.yml');
     await workbench.clickCodeLens('Run');
     await warning.waitFor({ state: 'detached', timeout: 240_000 });
     await workbench.screenshot('12c-pipeline-quality-cleared');
