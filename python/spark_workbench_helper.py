@@ -12,6 +12,11 @@ Requests:
                             the same Spark session; answers what they defined (outputs, flows, the
                             tables each flow reads, the expectations declared with @dp.expect…, and
                             where each was declared).
+  executeCell            -> runs a notebook cell's Python in that notebook's IPython shell, on the
+                            editor's session (notebook_cells.py); while it runs, events
+                            {"id", "event"} stream its output; SIGINT interrupts it.
+  variableValues         -> a notebook's named Python variables as SQL parameter values.
+  forgetNotebook         -> drops a notebook's shell (its variables).
 
 Expectations: open-source pyspark has no `dp.expect…`; the helper gives `pyspark.pipelines` the
 decorators Lakeflow users know (expect, expect_or_drop, expect_or_fail and their _all forms). Stacked
@@ -259,6 +264,24 @@ def _describe(error):
     return described
 
 
+def execute_cell(params, emit):
+    import notebook_cells
+
+    return notebook_cells.execute_cell(_session(params["remote"]), params, emit)
+
+
+def variable_values(params):
+    import notebook_cells
+
+    return notebook_cells.variable_values(params)
+
+
+def forget_notebook(params):
+    import notebook_cells
+
+    return notebook_cells.forget_notebook(params)
+
+
 def ping(_params):
     import platform
 
@@ -275,22 +298,40 @@ def connect(params):
     return {}
 
 
-METHODS = {"ping": ping, "connect": connect, "registerPipelineFiles": register_pipeline_files}
+METHODS = {
+    "ping": ping,
+    "connect": connect,
+    "registerPipelineFiles": register_pipeline_files,
+    "variableValues": variable_values,
+    "forgetNotebook": forget_notebook,
+}
+STREAMING_METHODS = {"executeCell": execute_cell}
+
+
+def _write(message):
+    _answers.write(json.dumps(message) + "\n")
+    _answers.flush()
 
 
 def main():
+    import notebook_cells
+
+    notebook_cells.install_interrupt_handler()
     for line in sys.stdin:
         if not line.strip():
             continue
         request = json.loads(line)
         answer = {"id": request.get("id")}
+        params = request.get("params") or {}
         try:
-            method = METHODS[request["method"]]
-            answer["result"] = method(request.get("params") or {})
+            if request["method"] in STREAMING_METHODS:
+                emit = lambda event, id=answer["id"]: _write({"id": id, "event": event})  # noqa: E731
+                answer["result"] = STREAMING_METHODS[request["method"]](params, emit)
+            else:
+                answer["result"] = METHODS[request["method"]](params)
         except Exception as error:  # noqa: BLE001 - the extension decides what to show
             answer["error"] = _describe(error)
-        _answers.write(json.dumps(answer) + "\n")
-        _answers.flush()
+        _write(answer)
 
 
 if __name__ == "__main__":

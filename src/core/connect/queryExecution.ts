@@ -176,7 +176,9 @@ export class QueryExecution implements AsyncIterable<ResultEvent> {
     this.consumed = true;
     try {
       if ('plan' in this.input) {
-        yield* this.run(this.input.plan);
+        const plan = this.input.plan;
+        // A query plan gets the row limit as a Limit on top, as a SQL query's relation does.
+        yield* this.run(plan.opType.case === 'root' ? rootPlan(plan.opType.value, this.options.maxRows) : plan);
         return;
       }
       // The statement runs eagerly as a command; a query comes back as a relation to fetch,

@@ -50,22 +50,27 @@ export class SparkRuntimeInstaller {
 
   /**
    * The runtime with what the Python helper needs on top (pyspark's Spark Connect client: grpcio,
-   * pandas, pyarrow…), installed into the same venv on first use, about 20 s.
+   * pandas, pyarrow…; IPython for notebook cells), installed into the same venv on first use (about
+   * 20 s) and again when that list changes.
    */
   async ensureHelperPackages(python?: string): Promise<SparkRuntime> {
     const runtime = await this.ensureInstalled(python);
-    if (existsSync(this.helperMarkerPath)) return runtime;
-    this.log(`Installing pyspark[connect] ${this.pysparkVersion}'s packages for the Python helper (one time)…`);
+    // pyspark 4.2 warns that it does not fully support pandas 3.
+    const packages = [`pyspark[connect]==${this.pysparkVersion}`, 'pandas<3', 'ipython>=8.18,<10'];
+    if (existsSync(this.helperMarkerPath)) {
+      const marker = JSON.parse(readFileSync(this.helperMarkerPath, 'utf8')) as { packages?: unknown };
+      if (JSON.stringify(marker.packages) === JSON.stringify(packages)) return runtime;
+    }
+    this.log(`Installing the Python helper's packages (${packages.join(', ')}) (one time)…`);
     const pip = await runProcess(
       runtime.pythonExecutable,
-      // pyspark 4.2 warns that it does not fully support pandas 3.
-      ['-m', 'pip', 'install', '--disable-pip-version-check', '--no-input', `pyspark[connect]==${this.pysparkVersion}`, 'pandas<3'],
+      ['-m', 'pip', 'install', '--disable-pip-version-check', '--no-input', ...packages],
       { onOutput: (line) => this.log(line) },
     );
     if (pip.code !== 0) {
-      throw new Error(`pip could not install pyspark[connect] ${this.pysparkVersion}: ${lastLines(pip.stderr || pip.stdout)}`);
+      throw new Error(`pip could not install the Python helper's packages: ${lastLines(pip.stderr || pip.stdout)}`);
     }
-    writeFileSync(this.helperMarkerPath, JSON.stringify({ packages: `pyspark[connect]==${this.pysparkVersion}` }));
+    writeFileSync(this.helperMarkerPath, JSON.stringify({ packages }));
     return runtime;
   }
 

@@ -38,13 +38,43 @@ export interface PythonHelperOptions {
 export class PythonHelper implements Disposable {
   private process: ChildProcessWithoutNullStreams | undefined;
   private nextId = 1;
-  private readonly waiting = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
+  private readonly waiting = new Map<
+    number,
+    { resolve: (value: unknown) => void; reject: (error: Error) => void; onEvent?: (event: unknown) => void }
+  >();
   private disposed = false;
 
   constructor(private readonly options: PythonHelperOptions) {}
 
   /** Calls `method`; rejects with a PythonHelperError when Python reports a failure. */
   request<T>(method: string, params: object, signal?: AbortSignal): Promise<T> {
+    return this.send<T>(method, params, signal);
+  }
+
+  /**
+   * Calls a method that reports events while it works (a notebook cell's output as it comes); they
+   * reach `onEvent` in order, before the answer. `interrupt()` is how such a call is stopped early.
+   */
+  stream<T>(method: string, params: object, onEvent: (event: unknown) => void): Promise<T> {
+    return this.send<T>(method, params, undefined, onEvent);
+  }
+
+  /** Interrupts the Python code that runs now (KeyboardInterrupt), keeping the process and its variables. */
+  interrupt(): boolean {
+    return this.process?.kill('SIGINT') ?? false;
+  }
+
+  /** Whether a process runs now (a dead one is started again by the next call). */
+  get running(): boolean {
+    return this.process !== undefined;
+  }
+
+  /** Ends the process now, as if it had died: calls waiting on it fail, the next call starts a new one. */
+  kill(): void {
+    this.stop();
+  }
+
+  private send<T>(method: string, params: object, signal?: AbortSignal, onEvent?: (event: unknown) => void): Promise<T> {
     if (this.disposed) return Promise.reject(new Error('The Python helper was closed.'));
     const child = this.start();
     const id = this.nextId++;
@@ -58,6 +88,7 @@ export class PythonHelper implements Disposable {
       this.waiting.set(id, {
         resolve: (value) => (settle(), resolve(value as T)),
         reject: (error) => (settle(), reject(error)),
+        onEvent,
       });
       signal?.addEventListener('abort', onAbort, { once: true });
       child.stdin.write(`${JSON.stringify({ id, method, params })}\n`);
@@ -74,10 +105,9 @@ export class PythonHelper implements Disposable {
     createInterface({ input: child.stdout }).on('line', (line) => this.answer(line));
     createInterface({ input: child.stderr }).on('line', (line) => this.options.log(`[python] ${line}`));
     const ended = (reason: string) => {
-      if (this.process === child) this.process = undefined;
-      const error = new Error(`The Python helper stopped (${reason}).`);
-      for (const waiting of this.waiting.values()) waiting.reject(error);
-      this.waiting.clear();
+      if (this.process !== child) return; // stopped on purpose: its calls were failed then
+      this.process = undefined;
+      this.failWaiting(new Error(`The Python helper stopped (${reason}).`));
     };
     child.on('error', (error) => ended(error.message));
     child.on('exit', (code, signal) => ended(signal ? `signal ${signal}` : `exit code ${code}`));
@@ -85,7 +115,7 @@ export class PythonHelper implements Disposable {
   }
 
   private answer(line: string): void {
-    let message: { id?: number; result?: unknown; error?: ConstructorParameters<typeof PythonHelperError>[0] };
+    let message: { id?: number; result?: unknown; event?: unknown; error?: ConstructorParameters<typeof PythonHelperError>[0] };
     try {
       message = JSON.parse(line) as typeof message;
     } catch {
@@ -94,6 +124,10 @@ export class PythonHelper implements Disposable {
     }
     const waiting = message.id === undefined ? undefined : this.waiting.get(message.id);
     if (!waiting || message.id === undefined) return;
+    if (message.event !== undefined) {
+      waiting.onEvent?.(message.event);
+      return;
+    }
     this.waiting.delete(message.id);
     if (message.error) waiting.reject(new PythonHelperError(message.error));
     else waiting.resolve(message.result);
@@ -101,8 +135,16 @@ export class PythonHelper implements Disposable {
 
   private stop(): void {
     const child = this.process;
+    if (!child) return;
     this.process = undefined;
-    child?.kill('SIGKILL');
+    child.kill('SIGKILL');
+    this.failWaiting(new Error('The Python helper was stopped (its process was ended).'));
+  }
+
+  private failWaiting(error: Error): void {
+    const waiting = [...this.waiting.values()];
+    this.waiting.clear();
+    for (const call of waiting) call.reject(error);
   }
 
   dispose(): void {
