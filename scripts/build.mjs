@@ -96,6 +96,21 @@ async function buildAll(production) {
     mkdirSync('dist/webview', { recursive: true });
     copyFileSync(`src/webview/${name}/${name}.css`, `dist/webview/${name}.css`);
   }
+  // The notebook renderer: an ES module VS Code imports into the notebook's webview; stylesheets as text.
+  builds.push(
+    build({
+      bundle: true,
+      platform: 'browser',
+      target: 'chrome120',
+      format: 'esm',
+      sourcemap: production ? false : 'linked',
+      minify: true,
+      logLevel: 'warning',
+      loader: { '.css': 'text' },
+      entryPoints: ['src/webview/notebookOutput/main.ts'],
+      outfile: 'dist/webview/notebookOutput.js',
+    }),
+  );
   // In-host tests, loaded by the workbench's smoke-test driver (mocha comes from node_modules).
   if (existsSync('test/host/index.ts')) {
     for (const name of ['index', 'extension.test']) {

@@ -16,3 +16,4 @@ export { layoutPipeline } from './core/pipelines/pipelineLayout.js';
 export { runPipeline } from './core/pipelines/pipelineRun.js';
 export { pipelineEnvironment } from './core/pipelines/pipelineEnvironment.js';
 export { writeRetailData } from '../examples/retail/generator.js';
+export { NotebookKernel } from './core/notebooks/notebookKernel.js';

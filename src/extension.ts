@@ -51,6 +51,9 @@ import { usePipelineContext } from './vscode/pipelines/pipelineContext.js';
 import { SpecAssist } from './vscode/pipelines/specAssist.js';
 import { SpecDiagnostics } from './vscode/pipelines/specDiagnostics.js';
 import { ConnectionView } from './vscode/views/connectionView.js';
+import { helperConnectionString } from './core/python/helperConnection.js';
+import { SparkNotebookController } from './vscode/notebooks/notebookController.js';
+import { NotebookCommands } from './vscode/notebooks/notebookCommands.js';
 import { OperationsView } from './vscode/views/operationsView.js';
 
 let stopLocalOnExit: (() => Promise<unknown>) | undefined;
@@ -250,6 +253,29 @@ export function activate(context: vscode.ExtensionContext): SparkWorkbenchApi {
       refreshView: () => pipelinesView.refresh(),
       createExample: () =>
         createRetailExample(host, join(context.extensionPath, 'examples', 'retail'), async () => (await import('../examples/retail/generator.js')).writeRetailData),
+    }),
+  );
+
+  // Notebooks: the "Spark Connect" kernel on the editor's session, Python cells in the same helper.
+  const notebookController = own(
+    new SparkNotebookController(host, {
+      client: () => connections.client(),
+      python: async (client) => ({
+        helper: await startPythonHelper(),
+        remote: helperConnectionString(client.connection, client.sessionId, client.userId),
+      }),
+      storedRows: () => host.settings('sparkWorkbench').get<number>('notebooks.storedRows', 1000),
+      loadKernel: async () => (await import('./core/notebooks/notebookKernel.js')).NotebookKernel,
+      sqlDiagnostics,
+      log,
+    }),
+  );
+  own(
+    new NotebookCommands(host, {
+      controller: notebookController,
+      connections,
+      openResult: async (sql) => void (await results.show({ sql, title: 'Notebook result' })),
+      log,
     }),
   );
 

@@ -49,6 +49,10 @@ export const COMMANDS = {
     openCheck: 'sparkWorkbench.quality.openCheck',
     check: 'sparkWorkbench.quality.check',
   },
+  notebook: {
+    new: 'sparkWorkbench.notebook.new',
+    restart: 'sparkWorkbench.notebook.restart',
+  },
   operations: {
     cancel: 'sparkWorkbench.operations.cancel',
     clear: 'sparkWorkbench.operations.clear',

@@ -1,6 +1,6 @@
 import { RecordBatchStreamWriter, Table, tableFromIPC, type RecordBatch, type Schema } from 'apache-arrow';
 import { formatTable } from '../arrow/resultFormatters.js';
-import { rowsOf, sparkTypeName, toDisplayText } from '../arrow/sparkValues.js';
+import { rowsOf, sparkTypeName, toDisplayText, type SparkRow } from '../arrow/sparkValues.js';
 
 /** The MIME type of a result in a notebook: JSON holding the rows as base64 Arrow IPC, and what they are. */
 export const ARROW_OUTPUT_MIME = 'application/vnd.spark-workbench.arrow+json';
@@ -32,15 +32,14 @@ export interface ArrowCellOutput {
 
 /**
  * The output of a result: `batches` are what was fetched (at most `storedRows` are kept), `complete`
- * whether Spark had no more rows. The batches are joined into one canonical IPC stream, so the same rows
- * give the same bytes however Spark batched them.
+ * whether Spark had no more rows. The batches are written as one IPC stream (schema once).
  */
 export function arrowCellOutput(
   schema: Schema,
   batches: readonly RecordBatch[],
   options: { readonly storedRows: number; readonly complete: boolean; readonly elapsedMs: number; readonly sql?: string },
 ): ArrowCellOutput {
-  let table = new Table(schema, batches as RecordBatch[]);
+  let table = batches.length > 0 ? new Table(schema, batches as RecordBatch[]) : new Table(schema);
   let complete = options.complete;
   if (table.numRows > options.storedRows) {
     table = table.slice(0, options.storedRows);
@@ -69,7 +68,7 @@ export function parseArrowCellData(value: unknown): ArrowCellData | undefined {
   const v = value as Record<string, unknown>;
   if (v.version !== 1 || typeof v.ipc !== 'string' || !Number.isSafeInteger(v.rows) || typeof v.complete !== 'boolean') return undefined;
   if (typeof v.elapsedMs !== 'number' || (v.sql !== undefined && typeof v.sql !== 'string')) return undefined;
-  return { version: 1, ipc: v.ipc, rows: v.rows as number, complete: v.complete, elapsedMs: v.elapsedMs, sql: v.sql as string | undefined };
+  return { version: 1, ipc: v.ipc, rows: v.rows as number, complete: v.complete, elapsedMs: v.elapsedMs, ...(typeof v.sql === 'string' ? { sql: v.sql } : {}) };
 }
 
 export function storedRowsNote(rows: number, complete: boolean): string {
@@ -78,7 +77,7 @@ export function storedRowsNote(rows: number, complete: boolean): string {
 }
 
 function textFallback(table: Table, complete: boolean): string {
-  const shown = [...rowsOf(table.slice(0, FALLBACK_ROWS))];
+  const shown = firstRows(table);
   const text = formatTable(table.schema, shown);
   if (shown.length === table.numRows && complete) return text;
   return `${text.replace(/\(\d+ rows?\)\n$/, '')}(${shown.length} shown; ${storedRowsNote(table.numRows, complete)})\n`;
@@ -89,10 +88,15 @@ function htmlFallback(table: Table, complete: boolean): string {
   const head = table.schema.fields
     .map((f) => `<th title="${escape(sparkTypeName(f.type))}">${escape(f.name)}</th>`)
     .join('');
-  const body = [...rowsOf(table.slice(0, FALLBACK_ROWS))]
+  const body = firstRows(table)
     .map((row) => `<tr>${row.map((value) => `<td>${value === null ? '<i>NULL</i>' : escape(toDisplayText(value))}</td>`).join('')}</tr>`)
     .join('');
   const shown = Math.min(FALLBACK_ROWS, table.numRows);
   const note = shown === table.numRows && complete ? storedRowsNote(table.numRows, true) : `${shown} shown; ${storedRowsNote(table.numRows, complete)}`;
   return `<table><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table><p>${escape(note)}</p>`;
+}
+
+function firstRows(table: Table): SparkRow[] {
+  // An empty table has no batches to slice.
+  return table.numRows === 0 ? [] : [...rowsOf(table.slice(0, FALLBACK_ROWS))];
 }

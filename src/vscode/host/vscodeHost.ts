@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { vscodeEditorHost } from './vscodeEditorHost.js';
+import { vscodeNotebookHost } from './vscodeNotebookHost.js';
 import type { StatusBarEntry, TreeItemDescription, TreeSource, WebviewPanelHandle, WorkbenchHost } from './workbenchHost.js';
 
 /**
@@ -8,6 +9,7 @@ import type { StatusBarEntry, TreeItemDescription, TreeSource, WebviewPanelHandl
  */
 export const vscodeHost: WorkbenchHost = {
   ...vscodeEditorHost,
+  ...vscodeNotebookHost,
   isTrusted: () => vscode.workspace.isTrusted,
   settings: (section) => vscode.workspace.getConfiguration(section),
 

@@ -3,6 +3,7 @@
 // implement it with a fake, so everything written against this interface runs in plain Node.
 import type { Disposable, Event } from '../../core/util/events.js';
 import type { EditorHost } from './editorHost.js';
+import type { NotebookHost } from './notebookHost.js';
 
 export interface QuickPickEntry {
   readonly label: string;
@@ -105,7 +106,7 @@ export interface TreeSource<T> {
   treeItem(node: T): TreeItemDescription;
 }
 
-export interface WorkbenchHost extends EditorHost {
+export interface WorkbenchHost extends EditorHost, NotebookHost {
   /** Whether the workspace is trusted (false in Restricted Mode). */
   isTrusted(): boolean;
   settings(section: string): SettingsSection;

@@ -60,6 +60,12 @@ export class SqlDiagnostics implements Disposable {
     if (this.book.clear(document.uri, statement.start, statement.end)) this.publish(document.uri);
   }
 
+  /** Every diagnostic of a document goes (a notebook cell about to run again). */
+  clear(uri: string): void {
+    this.book.forget(uri);
+    this.sink.set(uri, []);
+  }
+
   private publish(uri: string): void {
     const text = this.texts.get(uri) ?? '';
     this.sink.set(

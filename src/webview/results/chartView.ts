@@ -301,6 +301,29 @@ export class ChartView {
     }
   }
 
+  /**
+   * The chart on screen as a standalone Vega-Lite spec, its data inline, for saving into a notebook;
+   * undefined while nothing is drawn.
+   */
+  standaloneSpec(): object | undefined {
+    if (!this.drawn) return undefined;
+    return {
+      $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
+      width: 480,
+      height: 320,
+      ...this.drawn.spec,
+      data: { values: this.drawn.values },
+    };
+  }
+
+  /** The chart on screen as PNG, base64 (a notebook's image fallback); undefined while nothing is drawn. */
+  async pngBase64(): Promise<string | undefined> {
+    const view: View | undefined = this.embedded?.view;
+    if (!view) return undefined;
+    const url = await view.toImageURL('png', 1);
+    return url.slice(url.indexOf(',') + 1);
+  }
+
   private async exportImage(format: 'png' | 'svg'): Promise<void> {
     const view: View | undefined = this.embedded?.view;
     if (!view) return;
@@ -326,7 +349,7 @@ export class ChartView {
 }
 
 /** A Vega loader that loads nothing: no URL in a spec reaches the network or the disk. */
-function closedLoader(): ReturnType<typeof vegaLoader> {
+export function closedLoader(): ReturnType<typeof vegaLoader> {
   const loader = vegaLoader();
   const refuse = () => Promise.reject(new Error('Charts here read only the query result; loading URLs is disabled.'));
   loader.load = refuse;

@@ -1,6 +1,14 @@
 // A WorkbenchHost that records what the VS Code layer asked VS Code to do, and answers dialogs the way
 // each test says: the fake side of the seam in src/vscode/host/workbenchHost.ts.
 import { Emitter, type Disposable } from '../../../src/core/util/events.js';
+import type { CellOutput } from '../../../src/core/notebooks/notebookKernel.js';
+import type {
+  CellExecution,
+  CellStatusSource,
+  NewNotebookCell,
+  NotebookCellInfo,
+  NotebookControllerOptions,
+} from '../../../src/vscode/host/notebookHost.js';
 import type {
   CodeActionSource,
   CodeLensSource,
@@ -449,5 +457,89 @@ export class FakeHost implements WorkbenchHost {
   registerTree<T>(viewId: string, source: TreeSource<T>, options: { readonly showCollapseAll?: boolean } = {}): Disposable {
     this.trees.set(viewId, { source: source as TreeSource<unknown>, showCollapseAll: options.showCollapseAll ?? false });
     return { dispose: () => this.trees.delete(viewId) };
+  }
+
+  readonly notebookControllers = new Map<string, NotebookControllerOptions>();
+  readonly cellStatusSources: CellStatusSource[] = [];
+  readonly rendererListeners = new Map<string, (message: unknown) => void>();
+  readonly notebookCloseListeners = new Set<(uri: string) => void>();
+  readonly openedNotebooks: { notebookType: string; cells: readonly NewNotebookCell[] }[] = [];
+  readonly addedOutputs: { controllerId: string; outputId: string; output: CellOutput }[] = [];
+  readonly savedFiles: { suggestedName: string; content: Uint8Array }[] = [];
+
+  createNotebookController(options: NotebookControllerOptions): Disposable {
+    this.notebookControllers.set(options.id, options);
+    return { dispose: () => this.notebookControllers.delete(options.id) };
+  }
+
+  /** Runs cells through a controller as VS Code would; each cell's execution is recorded. */
+  async executeCells(controllerId: string, notebookUri: string, cells: readonly Omit<NotebookCellInfo, 'notebookUri'>[]): Promise<FakeCellExecution[]> {
+    const executions: FakeCellExecution[] = [];
+    await this.notebookControllers.get(controllerId)!.execute(
+      cells.map((cell) => ({ ...cell, notebookUri })),
+      notebookUri,
+      () => {
+        const execution = new FakeCellExecution();
+        executions.push(execution);
+        return execution;
+      },
+    );
+    return executions;
+  }
+
+  registerCellStatusBar(_notebookType: string, source: CellStatusSource): Disposable {
+    this.cellStatusSources.push(source);
+    return { dispose: () => undefined };
+  }
+
+  onDidReceiveRendererMessage(rendererId: string, listener: (message: unknown) => void): Disposable {
+    this.rendererListeners.set(rendererId, listener);
+    return { dispose: () => this.rendererListeners.delete(rendererId) };
+  }
+
+  onDidCloseNotebook(listener: (notebookUri: string) => void): Disposable {
+    this.notebookCloseListeners.add(listener);
+    return { dispose: () => this.notebookCloseListeners.delete(listener) };
+  }
+
+  async openNewNotebook(notebookType: string, cells: readonly NewNotebookCell[]): Promise<void> {
+    this.openedNotebooks.push({ notebookType, cells });
+  }
+
+  async addOutputToCellOf(controllerId: string, outputId: string, output: CellOutput): Promise<boolean> {
+    this.addedOutputs.push({ controllerId, outputId, output });
+    return true;
+  }
+
+  async saveWithDialog(suggestedName: string, content: Uint8Array): Promise<string | undefined> {
+    this.savedFiles.push({ suggestedName, content });
+    return `/saved/${suggestedName}`;
+  }
+}
+
+export class FakeCellExecution implements CellExecution {
+  startedAt: number | undefined;
+  order: number | undefined;
+  outputs: CellOutput[] = [];
+  ended: { success: boolean | undefined } | undefined;
+
+  start(startTime: number): void {
+    this.startedAt = startTime;
+  }
+
+  setExecutionOrder(order: number): void {
+    this.order = order;
+  }
+
+  async clearOutput(): Promise<void> {
+    this.outputs = [];
+  }
+
+  async appendOutput(output: CellOutput): Promise<void> {
+    this.outputs.push(output);
+  }
+
+  end(success: boolean | undefined): void {
+    this.ended = { success };
   }
 }

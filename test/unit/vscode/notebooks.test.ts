@@ -1,0 +1,133 @@
+import assert from 'node:assert/strict';
+import { SparkError } from '../../../src/core/connect/sparkError.js';
+import type { CellRunEvents, CellRunResult, NotebookKernel } from '../../../src/core/notebooks/notebookKernel.js';
+import { splitSqlStatements } from '../../../src/core/sql/statementSplitter.js';
+import { COMMANDS } from '../../../src/vscode/commandIds.js';
+import { SPARK_CONTROLLER_ID, SparkNotebookController } from '../../../src/vscode/notebooks/notebookController.js';
+import { NotebookCommands, NOTEBOOK_RENDERER_ID } from '../../../src/vscode/notebooks/notebookCommands.js';
+import { OutputLog } from '../../../src/vscode/outputLog.js';
+import { SqlDiagnostics } from '../../../src/vscode/sql/sqlDiagnostics.js';
+import { FakeHost } from './fakeHost.js';
+
+/** A kernel that answers from a script: `ok`, `fail`, `sqlfail` (a located SQL error) or `slow` (until interrupted). */
+class ScriptedKernel {
+  static ran: string[] = [];
+  private stop: (() => void) | undefined;
+  constructor(readonly notebookId: string) {}
+  async run(_language: string, text: string, events: CellRunEvents): Promise<CellRunResult> {
+    ScriptedKernel.ran.push(text);
+    events.progress('stages 0/1');
+    if (text === 'slow') {
+      await new Promise<void>((resolve) => (this.stop = resolve));
+      events.output({ kind: 'error', ename: 'KeyboardInterrupt', evalue: '', traceback: [] });
+      return { status: 'interrupted', elapsedMs: 1 };
+    }
+    if (text.startsWith('SELECT nope')) {
+      const script = text;
+      const statement = splitSqlStatements(script)[0]!;
+      const error = new SparkError({ kind: 'other', message: '[UNRESOLVED_COLUMN] nope', errorClass: 'UNRESOLVED_COLUMN' });
+      events.output({ kind: 'error', ename: 'UNRESOLVED_COLUMN', evalue: 'nope', traceback: [] });
+      return { status: 'error', elapsedMs: 1, sqlFailure: { script, statement, error } };
+    }
+    events.output({ kind: 'stream', name: 'stdout', text });
+    return { status: text === 'fail' ? 'error' : 'ok', elapsedMs: 1 };
+  }
+  interrupt(): void {
+    this.stop?.();
+  }
+  async forget(): Promise<void> {}
+}
+
+describe('the Spark Connect notebook controller', () => {
+  let host: FakeHost;
+  let controller: SparkNotebookController;
+  const cell = (index: number, text: string, languageId = 'python') => ({ uri: `cell:${index}`, index, languageId, text, version: 1 });
+
+  beforeEach(() => {
+    host = new FakeHost();
+    ScriptedKernel.ran = [];
+    controller = new SparkNotebookController(host, {
+      client: () => Promise.reject(new Error('not used')),
+      python: () => Promise.reject(new Error('not used')),
+      storedRows: () => 1000,
+      loadKernel: async () => ScriptedKernel as unknown as typeof NotebookKernel,
+      sqlDiagnostics: new SqlDiagnostics(host),
+      log: new OutputLog(host.createLogChannel('Spark Workbench')),
+    });
+  });
+  afterEach(() => controller.dispose());
+
+  it('is offered for Jupyter notebooks with SQL and Python cells', () => {
+    const options = host.notebookControllers.get(SPARK_CONTROLLER_ID);
+    assert.equal(options?.notebookType, 'jupyter-notebook');
+    assert.equal(options?.label, 'Spark Connect');
+    assert.deepEqual(options?.supportedLanguages, ['sql', 'python']);
+  });
+
+  it('runs cells in order with increasing order numbers; a failure leaves the cells queued after it unrun', async () => {
+    const first = await host.executeCells(SPARK_CONTROLLER_ID, 'nb:1', [cell(0, 'a'), cell(1, 'b')]);
+    assert.deepEqual(first.map((e) => e.order), [1, 2]);
+    assert.deepEqual(first.map((e) => e.ended?.success), [true, true]);
+    assert.deepEqual(first[0]!.outputs, [{ kind: 'stream', name: 'stdout', text: 'a' }]);
+    const second = await host.executeCells(SPARK_CONTROLLER_ID, 'nb:1', [cell(0, 'fail'), cell(1, 'never')]);
+    assert.equal(second[0]!.order, 3);
+    assert.equal(second[0]!.ended?.success, false);
+    assert.deepEqual(second[1]!.ended, { success: undefined });
+    assert.deepEqual(ScriptedKernel.ran, ['a', 'b', 'fail']);
+    // Another notebook counts from 1.
+    const other = await host.executeCells(SPARK_CONTROLLER_ID, 'nb:2', [cell(0, 'x')]);
+    assert.equal(other[0]!.order, 1);
+  });
+
+  it('a failed SQL statement is a diagnostic in its cell; running the cell again clears it', async () => {
+    await host.executeCells(SPARK_CONTROLLER_ID, 'nb:1', [cell(0, 'SELECT nope FROM t', 'sql')]);
+    const shown = host.diagnostics.get('Spark SQL')!.get('cell:0')!;
+    assert.equal(shown.length, 1);
+    assert.equal(shown[0]!.code?.value, 'UNRESOLVED_COLUMN');
+    await host.executeCells(SPARK_CONTROLLER_ID, 'nb:1', [cell(0, 'SELECT 1', 'sql')]);
+    assert.deepEqual(host.diagnostics.get('Spark SQL')!.get('cell:0'), []);
+  });
+
+  it('interrupt stops the running cell and the queued ones; progress shows in the cell status bar while it runs', async () => {
+    const running = host.executeCells(SPARK_CONTROLLER_ID, 'nb:1', [cell(0, 'slow'), cell(1, 'after')]);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.match(controller.items('cell:0')[0]?.text ?? '', /Spark: stages 0\/1/);
+    host.notebookControllers.get(SPARK_CONTROLLER_ID)!.interrupt('nb:1');
+    const executions = await running;
+    assert.equal(executions[0]!.ended?.success, false);
+    assert.deepEqual(executions[1]!.ended, { success: undefined });
+    assert.deepEqual(controller.items('cell:0'), []);
+    assert.deepEqual(ScriptedKernel.ran, ['slow']);
+  });
+
+  it('runs nothing in Restricted Mode', async () => {
+    host.trusted = false;
+    const executions = await host.executeCells(SPARK_CONTROLLER_ID, 'nb:1', [cell(0, 'a')]);
+    assert.deepEqual(executions[0]!.ended, { success: undefined });
+    assert.deepEqual(ScriptedKernel.ran, []);
+    assert.match(host.messages.at(-1)?.text ?? '', /Restricted Mode/);
+  });
+
+  it('New Notebook opens a Jupyter notebook with a SQL and a Python cell; a chart the renderer saves is added to its cell', async () => {
+    const opened: string[] = [];
+    const commands = new NotebookCommands(host, {
+      controller,
+      connections: { profile: undefined, connect: () => Promise.reject(new Error('not used')) },
+      openResult: async (sql) => void opened.push(sql),
+      log: new OutputLog(host.createLogChannel('Spark Workbench')),
+    });
+    await host.run(COMMANDS.notebook.new);
+    assert.deepEqual(host.openedNotebooks[0]?.cells.map((c) => c.languageId), ['markdown', 'sql', 'python']);
+    const send = host.rendererListeners.get(NOTEBOOK_RENDERER_ID)!;
+    send({ type: 'saveChart', outputId: 'out-1', spec: { mark: 'bar' }, png: 'aGk=' });
+    send({ type: 'openResult', sql: 'SELECT * FROM big' });
+    send({ type: 'runShell', command: 'rm -rf /' });
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    assert.deepEqual(host.addedOutputs[0]?.output, {
+      kind: 'rich',
+      items: { 'application/vnd.vegalite.v5+json': { mark: 'bar' }, 'image/png': 'aGk=', 'text/plain': '<Vega-Lite chart>' },
+    });
+    assert.deepEqual(opened, ['SELECT * FROM big']);
+    commands.dispose();
+  });
+});
