@@ -8,10 +8,12 @@ import type { CodeLensSource, DocumentSnapshot, LensItem } from '../host/editorH
 /**
  * "Run | Explain" above each statement of a SQL file (at its first line of code), and "Run All" above
  * the first. Above a pipeline definition (materialized view, streaming table, flow), "Preview": its
- * query alone; a file of definitions has no Run All (its pipeline runs them).
+ * query alone; a file of definitions has no Run All (its pipeline runs them). Notebook cells have none:
+ * their kernel runs them.
  */
 export class SqlCodeLenses implements CodeLensSource {
   lenses(document: DocumentSnapshot): LensItem[] {
+    if (document.uri.startsWith('vscode-notebook-cell:')) return [];
     const statements = splitSqlStatements(document.text);
     const definitions = statements.map((s) => definitionPreview(document.text, s) !== undefined);
     return statements.flatMap((statement, index) => {

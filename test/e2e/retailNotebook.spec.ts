@@ -1,0 +1,170 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { writeRetailData } from '../../examples/retail/generator.js';
+import { runPipelineCommand } from '../../src/cli/pipelineCommand.js';
+import { SparkConnectClient } from '../../src/core/connect/sparkConnectClient.js';
+import { SparkRuntimeInstaller } from '../../src/core/localSpark/sparkRuntime.js';
+import { projectRoot, runtimeDir, testServer } from '../support/sparkTestServer.js';
+import { Workbench } from './support/workbench.js';
+
+/** The retail tables the example notebook reads; the pipelines spec makes them, else they are made here. */
+async function ensureRetailTables(): Promise<void> {
+  const client = new SparkConnectClient(testServer().url);
+  try {
+    const tables = await client.sql("SHOW TABLES IN retail LIKE 'trend_analysis'").toTable().catch(() => undefined);
+    if (tables && tables.numRows > 0) return;
+    const folder = mkdtempSync(join(tmpdir(), 'sw-notebook-retail-'));
+    cpSync(join(projectRoot(), 'examples', 'retail'), folder, { recursive: true });
+    const spec = join(folder, 'spark-pipeline.yml');
+    writeFileSync(
+      spec,
+      readFileSync(spec, 'utf8')
+        .replace(/^storage: .*$/m, `storage: ${pathToFileURL(join(folder, 'storage')).href}`)
+        .replace(/^( {2}retail\.raw: ).*$/m, `$1${pathToFileURL(join(folder, 'raw')).href}`),
+    );
+    writeRetailData(join(folder, 'raw'), { rows: 2_000 });
+    const summary = await runPipelineCommand(client, spec, false, { format: 'text', distDir: join(projectRoot(), 'dist'), fullRefreshAll: true }, new AbortController().signal, () => undefined);
+    assert.equal(summary.outcome, 'completed');
+  } finally {
+    await client.close();
+  }
+}
+
+/** nbformat's own validation of a saved notebook, with nbformat installed beside the managed runtime. */
+async function validateWithNbformat(path: string): Promise<string> {
+  const runtime = await new SparkRuntimeInstaller(runtimeDir(), () => undefined).ensureInstalled();
+  const tools = join(runtimeDir(), 'test-tools');
+  if (!existsSync(join(tools, 'nbformat'))) {
+    const pip = spawnSync(runtime.pythonExecutable, ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '--target', tools, 'nbformat'], { encoding: 'utf8' });
+    assert.equal(pip.status, 0, pip.stderr);
+  }
+  const check = spawnSync(
+    runtime.pythonExecutable,
+    ['-c', 'import sys, nbformat; nb = nbformat.read(sys.argv[1], as_version=4); nbformat.validate(nb); print(len(nb.cells))', path],
+    { encoding: 'utf8', env: { ...process.env, PYTHONPATH: tools } },
+  );
+  assert.equal(check.status, 0, check.stderr);
+  return check.stdout.trim();
+}
+
+/**
+ * Notebooks as a person uses them: the example notebook opened, the Spark Connect kernel picked, Run
+ * All, its grids and a chart drawn (and saved into the notebook), a failing SQL cell, an interrupt from
+ * the cell's own stop button, and the saved file checked by nbformat.
+ */
+describe('notebooks in a real VS Code workbench', function () {
+  this.timeout(300_000);
+  let workbench: Workbench;
+  const notebookPath = join(process.env.E2E_WORKSPACE!, 'exploration.ipynb');
+
+  before(async () => {
+    await ensureRetailTables();
+    cpSync(join(projectRoot(), 'examples', 'retail', 'exploration.ipynb'), notebookPath);
+    workbench = await Workbench.open(process.env.CS_PORT!, process.env.E2E_WORKSPACE!, process.env.E2E_SCREENSHOTS!);
+    await workbench.openSparkSidebar();
+    await workbench.runCommand('Spark: Set Token…');
+    await workbench.pick('Test Spark');
+    await workbench.typeIntoInputBox(testServer().token);
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed')
+      await workbench?.screenshot(`failed-notebook-${this.currentTest.title.slice(0, 40).replace(/\W+/g, '-')}`);
+  });
+
+  after(async () => {
+    await workbench?.close();
+    rmSync(notebookPath, { force: true });
+  });
+
+  const page = () => workbench.page;
+  const cells = () => page().locator('.notebook-editor >> visible=true').locator('.cell-list-container .code-cell-row');
+
+  /** The kernel picker of the visible notebook's toolbar: Spark Connect, picked there when it is not yet. */
+  async function selectSparkKernel(): Promise<void> {
+    const toolbar = page().locator('.notebook-toolbar-container >> visible=true');
+    const picked = toolbar.filter({ hasText: 'Spark Connect' });
+    const already = await picked.waitFor({ timeout: 5_000 }).then(
+      () => true,
+      () => false,
+    );
+    if (!already) {
+      await toolbar.getByText(/Select Kernel/).click();
+      await workbench.pick('Spark Connect');
+      await picked.waitFor({ timeout: 30_000 });
+    }
+  }
+
+  it('runs the example notebook top to bottom: grids in the cells, a chart saved into the notebook, a file nbformat accepts', async () => {
+    await workbench.openFile('exploration.ipynb');
+    await selectSparkKernel();
+    await workbench.runCommand('Notebook: Run All');
+    const codeCells = 6;
+    await page().locator('.notebook-editor .codicon-notebook-state-success').nth(codeCells - 1).waitFor({ timeout: 180_000 });
+    assert.equal(await page().locator('.notebook-editor .codicon-notebook-state-error').count(), 0);
+    const outputs = await workbench.webviewWith('.sw-output', 60_000);
+    await outputs.locator('.sw-output').nth(4).waitFor({ timeout: 60_000 });
+    // The first cell's grid: one row with the counts of the curated zone.
+    const first = outputs.locator('.sw-output').first();
+    await first.locator('.grid .row').first().waitFor();
+    assert.match(await first.locator('.grid-header').innerText(), /transactions[\s\S]*customers/);
+    await workbench.screenshot('30-notebook-run-all');
+
+    // The trend cell's output: its Chart tab draws a line, which is saved into the notebook.
+    const trend = outputs.locator('.sw-output').nth(4);
+    await trend.scrollIntoViewIfNeeded();
+    await trend.locator('.tab', { hasText: 'Chart' }).click();
+    await trend.locator('.chart-canvas[data-rendered]').waitFor({ timeout: 30_000 });
+    await workbench.screenshot('31-notebook-chart');
+    await trend.locator('button', { hasText: 'Save chart to notebook' }).click();
+    await outputs.locator('.sw-output .sw-chart canvas').nth(1).waitFor({ timeout: 30_000 });
+
+    await page().keyboard.press('Control+S');
+    await page().locator('.tab.active:not(.dirty)', { hasText: 'exploration.ipynb' }).waitFor({ timeout: 30_000 });
+    const saved = JSON.parse(readFileSync(notebookPath, 'utf8')) as { cells: { outputs?: { data?: Record<string, unknown> }[] }[] };
+    const data = saved.cells.flatMap((cell) => cell.outputs ?? []).map((output) => output.data ?? {});
+    assert.ok(data.some((d) => 'application/vnd.spark-workbench.arrow+json' in d && 'text/plain' in d && 'text/html' in d));
+    assert.ok(data.some((d) => 'application/vnd.vegalite.v5+json' in d && 'image/png' in d));
+    assert.equal(await validateWithNbformat(notebookPath), String(saved.cells.length));
+  });
+
+  it('a failing SQL cell shows its error in the cell and in Problems at the statement’s place; a cell is interrupted from its stop button', async () => {
+    await workbench.runCommand('Spark: New Notebook');
+    await page().locator('.tab.active', { hasText: /Untitled-\d+\.ipynb/ }).waitFor({ timeout: 30_000 });
+    await selectSparkKernel();
+    // The SQL cell gets a second statement with a misspelled column.
+    const sqlCell = cells().nth(0);
+    await sqlCell.locator('.view-lines').click();
+    await page().keyboard.press('Control+A');
+    await page().keyboard.type('SELECT 1 AS one;\nSELECT idd FROM range(3)');
+    await page().keyboard.press('Control+Enter');
+    await sqlCell.locator('.codicon-notebook-state-error').waitFor({ timeout: 60_000 });
+    const outputs = await workbench.webviewWith('.output', 30_000);
+    await outputs.locator('text=UNRESOLVED_COLUMN').first().waitFor({ timeout: 30_000 });
+    await page().keyboard.press('Control+Shift+M');
+    const problem = page().locator('.markers-panel .monaco-list-row', { hasText: 'idd' });
+    await problem.waitFor({ timeout: 30_000 });
+    assert.match(await problem.innerText(), /\[Ln 2, Col 8\]/);
+    await workbench.screenshot('32-notebook-sql-error');
+
+    // The Python cell runs a long Spark job; its stop button interrupts it.
+    const pythonCell = cells().nth(1);
+    await pythonCell.locator('.view-lines').click();
+    await page().keyboard.press('Control+A');
+    await page().keyboard.type('spark.sql("SELECT sum(hash(a.id, b.id)) FROM range(40000000) a CROSS JOIN range(1000) b").collect()');
+    await page().keyboard.press('Control+Enter');
+    await pythonCell.locator('.codicon-notebook-state-executing, .codicon-sync.codicon-modifier-spin').first().waitFor({ timeout: 30_000 });
+    await page().waitForTimeout(3_000);
+    const stoppedAt = Date.now();
+    await pythonCell.hover();
+    await pythonCell.locator('.codicon-notebook-stop, .codicon-debug-stop').first().click();
+    await pythonCell.locator('.codicon-notebook-state-error').waitFor({ timeout: 10_000 });
+    assert.ok(Date.now() - stoppedAt < 10_000);
+    await outputs.locator('text=/KeyboardInterrupt|interrupted/').first().waitFor({ timeout: 10_000 });
+    await workbench.screenshot('33-notebook-interrupted');
+  });
+});
