@@ -153,6 +153,21 @@ def execute_cell(spark, params, emit):
     shell._cell_error = None
     tag = params.get("tag")
     saved = sys.stdout, sys.stderr
+
+    def progress(stages, inflight_tasks, operation_id, done):
+        _emit(
+            {
+                "type": "progress",
+                "stages": [
+                    {"stageId": s.stage_id, "numTasks": s.num_tasks, "completedTasks": s.num_completed_tasks,
+                     "inputBytesRead": s.num_bytes_read, "done": s.done}
+                    for s in (stages or [])
+                ],
+                "inflightTasks": inflight_tasks,
+            }
+        )
+
+    spark.registerProgressHandler(progress)
     _current["emit"] = emit
     sys.stdout, sys.stderr = _StreamToCell("stdout"), _StreamToCell("stderr")
     if tag:
@@ -164,6 +179,7 @@ def execute_cell(spark, params, emit):
         _current["executing"] = False
         if tag:
             spark.removeTag(tag)
+        spark.removeProgressHandler(progress)
         sys.stdout.flush()
         sys.stdout, sys.stderr = saved
         _current["emit"] = None

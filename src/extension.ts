@@ -6,7 +6,7 @@ import { SparkCatalog } from './core/connect/sparkCatalog.js';
 import { LocalSparkServer } from './core/localSpark/localSparkServer.js';
 import { SparkRuntimeInstaller } from './core/localSpark/sparkRuntime.js';
 import { OperationTracker } from './core/operations/operationTracker.js';
-import { ConnectionManager } from './core/session/connectionManager.js';
+import { ConnectionManager, type ConnectionManagerOptions } from './core/session/connectionManager.js';
 import type { Disposable } from './core/util/events.js';
 import { WorkbenchCommands } from './vscode/catalog/catalogCommands.js';
 import { ConnectionCommands } from './vscode/connections/connectionCommands.js';
@@ -51,9 +51,9 @@ import { usePipelineContext } from './vscode/pipelines/pipelineContext.js';
 import { SpecAssist } from './vscode/pipelines/specAssist.js';
 import { SpecDiagnostics } from './vscode/pipelines/specDiagnostics.js';
 import { ConnectionView } from './vscode/views/connectionView.js';
-import { helperConnectionString } from './core/python/helperConnection.js';
 import { SparkNotebookController } from './vscode/notebooks/notebookController.js';
 import { NotebookCommands } from './vscode/notebooks/notebookCommands.js';
+import { NotebookConnections } from './vscode/notebooks/notebookConnections.js';
 import { OperationsView } from './vscode/views/operationsView.js';
 
 let stopLocalOnExit: (() => Promise<unknown>) | undefined;
@@ -74,23 +74,22 @@ export function activate(context: vscode.ExtensionContext): SparkWorkbenchApi {
   const localServer = new LocalSparkServer(join(runtimeDir, 'servers'), (line) => log.info(line));
   const settings = new ConnectionSettings(host);
   const tokens = new SecretTokenStore(context.secrets);
-  const connections = own(
-    new ConnectionManager({
-      tokens,
-      clientVersion: String(context.extension.packageJSON.version),
-      log: (line) => log.info(line),
-      defaultProfile: () => settings.defaultProfile(),
-      localSpark: {
-        server: localServer,
-        ensureRuntime: (report) =>
-          new SparkRuntimeInstaller(runtimeDir, (line) => (log.info(line), report(line))).ensureInstalled(
-            settings.localRuntime().pythonPath,
-          ),
-        startOptions: () => ({ javaHome: settings.localRuntime().javaHome, driverMemory: settings.localDriverMemory() }),
-      },
-      retryTimeoutMs: () => settings.retryTimeoutMs(),
-    }),
-  );
+  const connectionOptions: ConnectionManagerOptions = {
+    tokens,
+    clientVersion: String(context.extension.packageJSON.version),
+    log: (line) => log.info(line),
+    defaultProfile: () => settings.defaultProfile(),
+    localSpark: {
+      server: localServer,
+      ensureRuntime: (report) =>
+        new SparkRuntimeInstaller(runtimeDir, (line) => (log.info(line), report(line))).ensureInstalled(
+          settings.localRuntime().pythonPath,
+        ),
+      startOptions: () => ({ javaHome: settings.localRuntime().javaHome, driverMemory: settings.localDriverMemory() }),
+    },
+    retryTimeoutMs: () => settings.retryTimeoutMs(),
+  };
+  const connections = own(new ConnectionManager(connectionOptions));
   const operations = own(new OperationTracker());
   own(new CancelStallNotices(host, operations, () => connections.profile, log));
   const runner = new QueryRunner(host, connections, operations, log);
@@ -157,11 +156,14 @@ export function activate(context: vscode.ExtensionContext): SparkWorkbenchApi {
   // Pipelines: specs checked as typed, runs with their events, errors, views and graph.
   const tablesRead = (query: string) => grammar.tablesRead(query);
   let pythonHelper: PythonHelper | undefined;
+  const createPythonHelper = async () => {
+    const runtime = await new SparkRuntimeInstaller(runtimeDir, (line) => log.info(line)).ensureHelperPackages(settings.localRuntime().pythonPath);
+    return new PythonHelper({ python: runtime.pythonExecutable, script: join(context.extensionPath, 'python', 'spark_workbench_helper.py'), log: (line) => log.info(line) });
+  };
   // One helper per window, for the Spark session's lifetime: it joins that session, and ends with it.
   const startPythonHelper = async () => {
     if (!pythonHelper) {
-      const runtime = await new SparkRuntimeInstaller(runtimeDir, (line) => log.info(line)).ensureHelperPackages(settings.localRuntime().pythonPath);
-      const helper = new PythonHelper({ python: runtime.pythonExecutable, script: join(context.extensionPath, 'python', 'spark_workbench_helper.py'), log: (line) => log.info(line) });
+      const helper = await createPythonHelper();
       pythonHelper = helper;
       connections.sessionScope.add({
         dispose: () => {
@@ -256,15 +258,21 @@ export function activate(context: vscode.ExtensionContext): SparkWorkbenchApi {
     }),
   );
 
-  // Notebooks: the "Spark Connect" kernel on the editor's session, Python cells in the same helper.
+  // Notebooks: the "Spark Connect" kernel on the editor's session, Python cells in the same helper
+  // (or, for a notebook switched to a connection of its own, its own session and helper).
+  const notebookConnections = own(
+    new NotebookConnections({
+      window: connections,
+      windowPython: startPythonHelper,
+      createConnection: () => new ConnectionManager(connectionOptions),
+      createPython: createPythonHelper,
+      storedRows: () => host.settings('sparkWorkbench').get<number>('notebooks.storedRows', 1000),
+    }),
+  );
   const notebookController = own(
     new SparkNotebookController(host, {
-      client: () => connections.client(),
-      python: async (client) => ({
-        helper: await startPythonHelper(),
-        remote: helperConnectionString(client.connection, client.sessionId, client.userId),
-      }),
-      storedRows: () => host.settings('sparkWorkbench').get<number>('notebooks.storedRows', 1000),
+      kernelDependencies: (notebook) => notebookConnections.kernelDependencies(notebook),
+      ownConnection: (notebook) => notebookConnections.ownProfile(notebook)?.name,
       loadKernel: async () => (await import('./core/notebooks/notebookKernel.js')).NotebookKernel,
       sqlDiagnostics,
       log,
@@ -274,6 +282,8 @@ export function activate(context: vscode.ExtensionContext): SparkWorkbenchApi {
     new NotebookCommands(host, {
       controller: notebookController,
       connections,
+      notebookConnections,
+      profiles: () => settings.profiles().profiles,
       openResult: async (sql) => void (await results.show({ sql, title: 'Notebook result' })),
       log,
     }),

@@ -52,6 +52,7 @@ export const COMMANDS = {
   notebook: {
     new: 'sparkWorkbench.notebook.new',
     restart: 'sparkWorkbench.notebook.restart',
+    selectConnection: 'sparkWorkbench.notebook.selectConnection',
   },
   operations: {
     cancel: 'sparkWorkbench.operations.cancel',

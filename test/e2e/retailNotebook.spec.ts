@@ -99,10 +99,16 @@ describe('notebooks in a real VS Code workbench', function () {
     }
   }
 
+  /** The cell's own run button, left of its editor. */
+  async function runCell(cell: ReturnType<typeof cells>): Promise<void> {
+    await cell.hover();
+    await cell.locator('.run-button-container .codicon-notebook-execute').first().click();
+  }
+
   it('runs the example notebook top to bottom: grids in the cells, a chart saved into the notebook, a file nbformat accepts', async () => {
     await workbench.openFile('exploration.ipynb');
     await selectSparkKernel();
-    await workbench.runCommand('Notebook: Run All');
+    await page().locator('.notebook-toolbar-container >> visible=true').getByText('Run All', { exact: true }).click();
     const codeCells = 6;
     await page().locator('.notebook-editor .codicon-notebook-state-success').nth(codeCells - 1).waitFor({ timeout: 180_000 });
     assert.equal(await page().locator('.notebook-editor .codicon-notebook-state-error').count(), 0);
@@ -141,7 +147,7 @@ describe('notebooks in a real VS Code workbench', function () {
     await sqlCell.locator('.view-lines').click();
     await page().keyboard.press('Control+A');
     await page().keyboard.type('SELECT 1 AS one;\nSELECT idd FROM range(3)');
-    await page().keyboard.press('Control+Enter');
+    await runCell(sqlCell);
     await sqlCell.locator('.codicon-notebook-state-error').waitFor({ timeout: 60_000 });
     const outputs = await workbench.webviewWith('.output', 30_000);
     await outputs.locator('text=UNRESOLVED_COLUMN').first().waitFor({ timeout: 30_000 });
@@ -156,12 +162,12 @@ describe('notebooks in a real VS Code workbench', function () {
     await pythonCell.locator('.view-lines').click();
     await page().keyboard.press('Control+A');
     await page().keyboard.type('spark.sql("SELECT sum(hash(a.id, b.id)) FROM range(40000000) a CROSS JOIN range(1000) b").collect()');
-    await page().keyboard.press('Control+Enter');
+    await runCell(pythonCell);
     await pythonCell.locator('.codicon-notebook-state-executing, .codicon-sync.codicon-modifier-spin').first().waitFor({ timeout: 30_000 });
     await page().waitForTimeout(3_000);
     const stoppedAt = Date.now();
     await pythonCell.hover();
-    await pythonCell.locator('.codicon-notebook-stop, .codicon-debug-stop').first().click();
+    await pythonCell.locator('.run-button-container .codicon-notebook-stop').first().click();
     await pythonCell.locator('.codicon-notebook-state-error').waitFor({ timeout: 10_000 });
     assert.ok(Date.now() - stoppedAt < 10_000);
     await outputs.locator('text=/KeyboardInterrupt|interrupted/').first().waitFor({ timeout: 10_000 });

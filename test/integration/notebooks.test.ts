@@ -152,7 +152,7 @@ describe('notebook cells on real Spark', function () {
   });
 
   for (const language of ['sql', 'python'] as const) {
-    it(`interrupting a long ${language} cell stops its Spark job within 2 s (JVM measured), and the next cell runs`, async () => {
+    it(`interrupting a long ${language} cell stops its Spark job within 2 s (JVM measured), and the next cell runs; progress was live`, async () => {
       const code = language === 'sql' ? CROSS_JOIN : `spark.sql("${CROSS_JOIN}").collect()`;
       const running = run(language, code);
       // Interrupt once Spark is busy with the job.
@@ -161,6 +161,7 @@ describe('notebook cells on real Spark', function () {
       kernel.interrupt();
       const ran = await running;
       assert.equal(ran.result.status, 'interrupted', JSON.stringify(ran.outputs));
+      assert.ok(ran.progress.some((p) => /stages \d+\/\d+ · tasks \d+\/\d+/.test(p)), `Spark's progress was reported: ${ran.progress.join(' | ')}`);
       const { busyTicks, idleAfterMs } = await waitForSparkIdle(testServer().pid, interruptedAt, 5_000);
       assert.ok(busyTicks <= 2 && idleAfterMs <= 2_000, `Spark still busy ${idleAfterMs} ms after the interrupt`);
       const next = await run(language, language === 'sql' ? 'SELECT 1 AS one' : 'print(answer)');

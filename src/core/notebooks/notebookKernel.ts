@@ -225,6 +225,8 @@ export class NotebookKernel {
     const e = event as { type?: unknown; name?: unknown; text?: unknown; data?: unknown; wait?: unknown };
     if (e.type === 'stream' && typeof e.text === 'string') {
       events.output({ kind: 'stream', name: e.name === 'stderr' ? 'stderr' : 'stdout', text: e.text });
+    } else if (e.type === 'progress') {
+      events.progress(describeCellProgress(e as unknown as ExecutionProgress, 0));
     } else if (e.type === 'clear') {
       events.output({ kind: 'clear', wait: e.wait === true });
     } else if (e.type === 'display' && typeof e.data === 'object' && e.data !== null) {

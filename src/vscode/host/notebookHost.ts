@@ -52,6 +52,8 @@ export interface NewNotebookCell {
 }
 
 export interface NotebookHost {
+  /** The notebook of the active notebook editor, if any. */
+  activeNotebookUri(): string | undefined;
   createNotebookController(options: NotebookControllerOptions): Disposable;
   registerCellStatusBar(notebookType: string, source: CellStatusSource): Disposable;
   /** Messages a notebook renderer posts (unvalidated). */

@@ -7,6 +7,8 @@ const controllers = new Map<string, vscode.NotebookController>();
 
 /** The notebook part of the seam over the real `vscode` module. */
 export const vscodeNotebookHost: NotebookHost = {
+  activeNotebookUri: () => vscode.window.activeNotebookEditor?.notebook.uri.toString(),
+
   createNotebookController: (options) => {
     const controller = vscode.notebooks.createNotebookController(options.id, options.notebookType, options.label);
     controller.supportedLanguages = [...options.supportedLanguages];

@@ -1,11 +1,12 @@
 import { VEGA_LITE_MIME } from '../../core/notebooks/arrowCellOutput.js';
-import type { ConnectionManager } from '../../core/session/connectionManager.js';
+import type { ConnectionManager, ConnectionProfile } from '../../core/session/connectionManager.js';
 import { DisposableStore, type Disposable } from '../../core/util/events.js';
 import { parseRendererMessage, type RendererMessage } from '../../webview/notebookOutput/protocol.js';
 import { COMMANDS } from '../commandIds.js';
 import type { NewNotebookCell } from '../host/notebookHost.js';
 import type { WorkbenchHost } from '../host/workbenchHost.js';
 import type { OutputLog } from '../outputLog.js';
+import type { NotebookConnections } from './notebookConnections.js';
 import { JUPYTER_NOTEBOOK_TYPE, SPARK_CONTROLLER_ID, type SparkNotebookController } from './notebookController.js';
 
 export const NOTEBOOK_RENDERER_ID = 'spark-workbench.arrow-results';
@@ -22,7 +23,11 @@ const NEW_NOTEBOOK: readonly NewNotebookCell[] = [
 
 export interface NotebookCommandDependencies {
   readonly controller: SparkNotebookController;
+  /** The window's connection. */
   readonly connections: Pick<ConnectionManager, 'profile' | 'connect'>;
+  readonly notebookConnections: Pick<NotebookConnections, 'use' | 'restart' | 'forget' | 'ownProfile'>;
+  /** The configured connection profiles. */
+  profiles(): readonly ConnectionProfile[];
   /** Opens a statement in the results viewer. */
   openResult(sql: string): Promise<void>;
   readonly log: OutputLog;
@@ -38,6 +43,8 @@ export class NotebookCommands implements Disposable {
   ) {
     this.disposables.add(host.registerCommand(COMMANDS.notebook.new, () => host.openNewNotebook(JUPYTER_NOTEBOOK_TYPE, NEW_NOTEBOOK)));
     this.disposables.add(host.registerCommand(COMMANDS.notebook.restart, () => this.restart()));
+    this.disposables.add(host.registerCommand(COMMANDS.notebook.selectConnection, () => this.selectConnection()));
+    this.disposables.add(host.onDidCloseNotebook((uri) => deps.notebookConnections.forget(uri)));
     this.disposables.add(
       host.onDidReceiveRendererMessage(NOTEBOOK_RENDERER_ID, (value) => {
         const message = parseRendererMessage(value);
@@ -53,6 +60,13 @@ export class NotebookCommands implements Disposable {
   }
 
   private async restart(): Promise<void> {
+    const notebook = this.host.activeNotebookUri();
+    if (notebook && this.deps.notebookConnections.ownProfile(notebook)) {
+      this.deps.controller.resetKernels([notebook]);
+      await this.deps.notebookConnections.restart(notebook);
+      this.deps.log.info('The notebook was restarted: a new Spark session on its own connection and, on the next Python cell, a new Python process.');
+      return;
+    }
     const profile = this.deps.connections.profile;
     const choice = await this.host.showWarningMessage(
       'Restart makes a new Spark session for this window and a new Python process: temp views, session settings and the Python variables of every open notebook are lost.',
@@ -62,6 +76,32 @@ export class NotebookCommands implements Disposable {
     this.deps.controller.resetKernels();
     if (profile) await this.deps.connections.connect(profile);
     this.deps.log.info('Notebooks restarted: a new Spark session and, on the next Python cell, a new Python process.');
+  }
+
+  /** Runs the active notebook on a connection of its own, or back on the window's. */
+  private async selectConnection(): Promise<void> {
+    const notebook = this.host.activeNotebookUri();
+    if (!notebook) {
+      await this.host.showInformationMessage('Open a notebook first: this chooses the Spark connection of the active notebook.');
+      return;
+    }
+    const current = this.deps.notebookConnections.ownProfile(notebook);
+    const windowName = this.deps.connections.profile?.name;
+    const picked = await this.host.showQuickPick(
+      [
+        { label: 'The editor’s connection', description: `${windowName ?? 'as the status bar shows'}${current ? '' : ' (current)'}`, profile: undefined },
+        ...this.deps.profiles().map((profile) => ({
+          label: profile.name,
+          description: `its own Spark session${current?.name === profile.name ? ' (current)' : ''}`,
+          profile,
+        })),
+      ],
+      { title: 'Notebook Connection', placeHolder: 'Where this notebook’s cells run (its Python variables start over)' },
+    );
+    if (!picked) return;
+    this.deps.controller.resetKernels([notebook]);
+    this.deps.notebookConnections.use(notebook, picked.profile);
+    this.deps.log.info(`The notebook ${notebook} runs on ${picked.profile ? `${picked.profile.name}, in a Spark session of its own` : 'the editor’s connection'}.`);
   }
 
   private async receive(message: RendererMessage): Promise<void> {

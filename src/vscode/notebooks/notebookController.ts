@@ -8,7 +8,11 @@ import type { SqlDiagnostics } from '../sql/sqlDiagnostics.js';
 export const JUPYTER_NOTEBOOK_TYPE = 'jupyter-notebook';
 export const SPARK_CONTROLLER_ID = 'sparkWorkbench.sparkConnect';
 
-export interface NotebookControllerDependencies extends NotebookKernelDependencies {
+export interface NotebookControllerDependencies {
+  /** What a notebook's kernel runs on (the window's session, or the notebook's own connection). */
+  kernelDependencies(notebookUri: string): NotebookKernelDependencies;
+  /** The name of a notebook's own connection, shown on its cells; undefined for the window's. */
+  ownConnection(notebookUri: string): string | undefined;
   /** Loads the kernel class with the engine (the client and Arrow load on first use). */
   loadKernel(): Promise<typeof NotebookKernel>;
   readonly sqlDiagnostics: Pick<SqlDiagnostics, 'failed' | 'succeeded' | 'clear'>;
@@ -26,6 +30,8 @@ export class SparkNotebookController implements Disposable, CellStatusSource {
   private readonly executionOrders = new Map<string, number>();
   private readonly interrupted = new Set<string>();
   private readonly progress = new Map<string, string>();
+  /** The notebook of each cell run so far. */
+  private readonly notebookOfCell = new Map<string, string>();
   private readonly changed = new Emitter<void>();
   readonly onDidChange = this.changed.event;
   private readonly disposables = new DisposableStore();
@@ -51,6 +57,7 @@ export class SparkNotebookController implements Disposable, CellStatusSource {
         const kernel = this.kernels.get(uri);
         this.kernels.delete(uri);
         this.executionOrders.delete(uri);
+        for (const [cellUri, notebookUri] of this.notebookOfCell) if (notebookUri === uri) this.notebookOfCell.delete(cellUri);
         kernel?.then((k) => k.forget()).catch(() => undefined);
       }),
     );
@@ -58,8 +65,13 @@ export class SparkNotebookController implements Disposable, CellStatusSource {
   }
 
   items(cellUri: string): readonly CellStatusItem[] {
+    const items: CellStatusItem[] = [];
+    const notebook = this.notebookOfCell.get(cellUri);
+    const own = notebook === undefined ? undefined : this.deps.ownConnection(notebook);
+    if (own) items.push({ text: `$(plug) ${own}`, tooltip: 'This notebook runs on a connection of its own (Spark: Notebook Connection…)' });
     const text = this.progress.get(cellUri);
-    return text ? [{ text: `$(sync~spin) Spark: ${text}`, tooltip: 'Spark’s progress on this cell' }] : [];
+    if (text) items.push({ text: `$(sync~spin) Spark: ${text}`, tooltip: 'Spark’s progress on this cell' });
+    return items;
   }
 
   /** Stops the cell that runs in this notebook and the cells queued after it. */
@@ -68,16 +80,19 @@ export class SparkNotebookController implements Disposable, CellStatusSource {
     this.kernels.get(notebookUri)?.then((kernel) => kernel.interrupt()).catch(() => undefined);
   }
 
-  /** Forgets every notebook's kernel (their Python variables went with a restarted session). */
-  resetKernels(): void {
-    this.kernels.clear();
-    this.executionOrders.clear();
+  /** Forgets the kernels of these notebooks, or of all (their Python variables went with their session). */
+  resetKernels(notebookUris?: readonly string[]): void {
+    for (const uri of notebookUris ?? [...this.kernels.keys()]) {
+      this.kernels.delete(uri);
+      this.executionOrders.delete(uri);
+    }
+    this.changed.fire();
   }
 
   private kernel(notebookUri: string): Promise<NotebookKernel> {
     let kernel = this.kernels.get(notebookUri);
     if (!kernel) {
-      kernel = this.deps.loadKernel().then((Kernel) => new Kernel(notebookUri, this.deps));
+      kernel = this.deps.loadKernel().then((Kernel) => new Kernel(notebookUri, this.deps.kernelDependencies(notebookUri)));
       this.kernels.set(notebookUri, kernel);
     }
     return kernel;
@@ -103,6 +118,7 @@ export class SparkNotebookController implements Disposable, CellStatusSource {
   }
 
   private async runCell(cell: NotebookCellInfo, notebookUri: string, execution: CellExecution): Promise<CellRunResult> {
+    this.notebookOfCell.set(cell.uri, notebookUri);
     const order = (this.executionOrders.get(notebookUri) ?? 0) + 1;
     this.executionOrders.set(notebookUri, order);
     execution.setExecutionOrder(order);

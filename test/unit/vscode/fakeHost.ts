@@ -460,6 +460,12 @@ export class FakeHost implements WorkbenchHost {
   }
 
   readonly notebookControllers = new Map<string, NotebookControllerOptions>();
+  activeNotebook: string | undefined;
+
+  activeNotebookUri(): string | undefined {
+    return this.activeNotebook;
+  }
+
   readonly cellStatusSources: CellStatusSource[] = [];
   readonly rendererListeners = new Map<string, (message: unknown) => void>();
   readonly notebookCloseListeners = new Set<(uri: string) => void>();

@@ -47,9 +47,12 @@ describe('the Spark Connect notebook controller', () => {
     host = new FakeHost();
     ScriptedKernel.ran = [];
     controller = new SparkNotebookController(host, {
-      client: () => Promise.reject(new Error('not used')),
-      python: () => Promise.reject(new Error('not used')),
-      storedRows: () => 1000,
+      kernelDependencies: () => ({
+        client: () => Promise.reject(new Error('not used')),
+        python: () => Promise.reject(new Error('not used')),
+        storedRows: () => 1000,
+      }),
+      ownConnection: (notebook) => (notebook === 'nb:own' ? 'Cluster' : undefined),
       loadKernel: async () => ScriptedKernel as unknown as typeof NotebookKernel,
       sqlDiagnostics: new SqlDiagnostics(host),
       log: new OutputLog(host.createLogChannel('Spark Workbench')),
@@ -113,6 +116,8 @@ describe('the Spark Connect notebook controller', () => {
     const commands = new NotebookCommands(host, {
       controller,
       connections: { profile: undefined, connect: () => Promise.reject(new Error('not used')) },
+      notebookConnections: { use: () => undefined, restart: async () => false, forget: () => undefined, ownProfile: () => undefined },
+      profiles: () => [],
       openResult: async (sql) => void opened.push(sql),
       log: new OutputLog(host.createLogChannel('Spark Workbench')),
     });
