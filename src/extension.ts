@@ -157,8 +157,10 @@ export function activate(context: vscode.ExtensionContext): SparkWorkbenchApi {
   const tablesRead = (query: string) => grammar.tablesRead(query);
   let pythonHelper: PythonHelper | undefined;
   const createPythonHelper = async () => {
-    const runtime = await new SparkRuntimeInstaller(runtimeDir, (line) => log.info(line)).ensureHelperPackages(settings.localRuntime().pythonPath);
-    return new PythonHelper({ python: runtime.pythonExecutable, script: join(context.extensionPath, 'python', 'spark_workbench_helper.py'), log: (line) => log.info(line) });
+    const { pythonPath, helperPython } = settings.localRuntime();
+    // The interpreter the user picked is used as it is; the managed one gets what the helper needs.
+    const python = helperPython ?? (await new SparkRuntimeInstaller(runtimeDir, (line) => log.info(line)).ensureHelperPackages(pythonPath)).pythonExecutable;
+    return new PythonHelper({ python, script: join(context.extensionPath, 'python', 'spark_workbench_helper.py'), log: (line) => log.info(line) });
   };
   // One helper per window, for the Spark session's lifetime: it joins that session, and ends with it.
   const startPythonHelper = async () => {

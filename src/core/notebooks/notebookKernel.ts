@@ -287,8 +287,9 @@ function richOutput(items: ArrowCellOutput): CellOutput {
   return { kind: 'rich', items: items as unknown as Record<string, unknown> };
 }
 
-function errorOutput(ename: string, evalue: string, traceback: readonly string[] = []): CellOutput {
-  return { kind: 'error', ename, evalue, traceback };
+/** An error of our own (not Python's): the traceback starts with the message, as Jupyter shows only the traceback. */
+function errorOutput(ename: string, evalue: string, details: readonly string[] = []): CellOutput {
+  return { kind: 'error', ename, evalue, traceback: [`${ename}: ${evalue}`, ...details] };
 }
 
 /** A Python value (as the helper describes it) as a typed SQL parameter. */

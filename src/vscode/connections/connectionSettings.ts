@@ -26,15 +26,19 @@ export class ConnectionSettings {
     return this.read('localSpark.port', DEFAULT_CONNECT_PORT);
   }
 
-  /** Paths the managed local server runs with; empty settings mean "find it on this machine". */
-  localRuntime(): { readonly javaHome?: string; readonly pythonPath?: string } {
+  /**
+   * Paths the managed local server runs with; empty settings mean "find it on this machine". The
+   * helper's Python (pipelines' Python definitions, notebooks' Python cells) is the managed venv's
+   * unless `python.interpreter` names another.
+   */
+  localRuntime(): { readonly javaHome?: string; readonly pythonPath?: string; readonly helperPython?: string } {
     const path = (key: string) => {
       const value = this.read<unknown>(key, '');
       const trimmed = typeof value === 'string' ? value.trim() : '';
       // Settings are not run through a shell: a leading ~ would otherwise be a folder named "~".
       return trimmed === '' ? undefined : trimmed.replace(/^~(?=$|[\\/])/, homedir());
     };
-    return { javaHome: path('localSpark.javaHome'), pythonPath: path('localSpark.pythonPath') };
+    return { javaHome: path('localSpark.javaHome'), pythonPath: path('localSpark.pythonPath'), helperPython: path('python.interpreter') };
   }
 
   /** Memory of the local server's driver JVM, a JVM size such as "2g"; read at each start. */

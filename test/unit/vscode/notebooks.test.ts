@@ -1,5 +1,11 @@
 import assert from 'node:assert/strict';
+import { parseConnectionString } from '../../../src/core/connect/connectionString.js';
+import type { SparkConnectClient } from '../../../src/core/connect/sparkConnectClient.js';
 import { SparkError } from '../../../src/core/connect/sparkError.js';
+import type { PythonHelper } from '../../../src/core/python/pythonHelper.js';
+import type { ConnectionManager } from '../../../src/core/session/connectionManager.js';
+import { DisposableStore } from '../../../src/core/util/events.js';
+import { NotebookConnections } from '../../../src/vscode/notebooks/notebookConnections.js';
 import type { CellRunEvents, CellRunResult, NotebookKernel } from '../../../src/core/notebooks/notebookKernel.js';
 import { splitSqlStatements } from '../../../src/core/sql/statementSplitter.js';
 import { COMMANDS } from '../../../src/vscode/commandIds.js';
@@ -134,5 +140,84 @@ describe('the Spark Connect notebook controller', () => {
     });
     assert.deepEqual(opened, ['SELECT * FROM big']);
     commands.dispose();
+  });
+});
+
+describe('the Spark session of each notebook', () => {
+  /** A connection manager as far as NotebookConnections uses it. */
+  class FakeManager {
+    sessionScope = new DisposableStore();
+    disposed = false;
+    connects = 0;
+    constructor(readonly name: string) {}
+    async client(): Promise<SparkConnectClient> {
+      return { connection: parseConnectionString('sc://127.0.0.1:15002'), sessionId: `${this.name}-session`, userId: 'me' } as unknown as SparkConnectClient;
+    }
+    async connect(): Promise<SparkConnectClient> {
+      this.connects++;
+      this.sessionScope.dispose();
+      this.sessionScope = new DisposableStore();
+      return this.client();
+    }
+    dispose(): void {
+      this.disposed = true;
+      this.sessionScope.dispose();
+    }
+  }
+  interface FakeHelper {
+    readonly name: string;
+    ended: boolean;
+    dispose(): void;
+  }
+  const helper = (name: string): FakeHelper => {
+    const made: FakeHelper = { name, ended: false, dispose: () => (made.ended = true) };
+    return made;
+  };
+
+  it('uses the window’s session and helper until switched; then its own, ended when it switches back or closes', async () => {
+    const created: FakeManager[] = [];
+    const helpers: FakeHelper[] = [];
+    const windowHelper = helper('window');
+    const notebooks = new NotebookConnections({
+      window: new FakeManager('window') as unknown as ConnectionManager,
+      windowPython: async () => windowHelper as unknown as PythonHelper,
+      createConnection: () => {
+        const manager = new FakeManager(`own${created.length}`);
+        created.push(manager);
+        return manager as unknown as ConnectionManager;
+      },
+      createPython: async () => {
+        const made = helper(`helper${helpers.length}`);
+        helpers.push(made);
+        return made as unknown as PythonHelper;
+      },
+      storedRows: () => 10,
+    });
+    const deps = notebooks.kernelDependencies('nb:1');
+    const windowClient = await deps.client();
+    assert.equal(windowClient.sessionId, 'window-session');
+    const python = await deps.python(windowClient);
+    assert.equal(python.helper as unknown, windowHelper);
+    assert.match(python.remote, /session_id=window-session/);
+
+    notebooks.use('nb:1', { kind: 'remote', name: 'Cluster', url: 'sc://127.0.0.1:15003' });
+    assert.equal(notebooks.ownProfile('nb:1')?.name, 'Cluster');
+    const own = await deps.client();
+    assert.equal(own.sessionId, 'own0-session');
+    assert.equal((await deps.python(own)).helper as unknown, helpers[0]);
+    assert.equal((await deps.python(own)).helper as unknown, helpers[0], 'one helper per own session');
+    // Restart: a new session, and the helper of the old one ends with it.
+    assert.equal(await notebooks.restart('nb:1'), true);
+    assert.equal(created[0]!.connects, 1);
+    assert.equal(helpers[0]!.ended, true);
+    assert.equal((await deps.python(own)).helper as unknown, helpers[1]);
+    assert.equal(helpers[1]!.ended, false);
+    // Back to the window's connection: the notebook's own one ends.
+    notebooks.use('nb:1', undefined);
+    assert.equal(created[0]!.disposed, true);
+    assert.equal(notebooks.ownProfile('nb:1'), undefined);
+    assert.equal((await deps.client()).sessionId, 'window-session');
+    assert.equal(await notebooks.restart('nb:1'), false);
+    notebooks.dispose();
   });
 });
