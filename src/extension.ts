@@ -269,6 +269,7 @@ export function activate(context: vscode.ExtensionContext): SparkWorkbenchApi {
       createConnection: () => new ConnectionManager(connectionOptions),
       createPython: createPythonHelper,
       storedRows: () => host.settings('sparkWorkbench').get<number>('notebooks.storedRows', 1000),
+      operations,
     }),
   );
   const notebookController = own(

@@ -115,9 +115,10 @@ describe('notebooks in a real VS Code workbench', function () {
     await toolbar.getByText('Run All', { exact: true }).waitFor({ timeout: 180_000 });
     const outputs = await workbench.webviewWith('.sw-output', 60_000);
     // The first cell's grid: one row with the counts of the curated zone.
-    const first = outputs.locator('.sw-output').first();
+    const first = outputs.locator('.sw-output', { has: outputs.locator('.header-cell', { hasText: 'first_transaction' }) });
     await first.locator('.grid .row').first().waitFor();
     assert.match(await first.locator('.grid-header').innerText(), /transactions[\s\S]*customers/);
+    assert.match(await first.locator('.grid .row').first().innerText(), /2000[\s\S]*2024-01-01/);
     await workbench.screenshot('30-notebook-run-all');
 
     // The trend cell's output, at the end: its Chart tab draws a line, which is saved into the notebook.

@@ -1,10 +1,11 @@
 import { fromBinary } from '@bufbuild/protobuf';
 import type { RecordBatch, Schema } from 'apache-arrow';
 import { PlanSchema } from '../../generated/spark/connect/base_pb.js';
-import type { ExecutionProgress, QueryExecution } from '../connect/queryExecution.js';
+import type { ExecutionProgress, QueryExecution, ResultEvent } from '../connect/queryExecution.js';
 import type { SparkConnectClient } from '../connect/sparkConnectClient.js';
 import { asSparkError, SparkError } from '../connect/sparkError.js';
 import type { PythonHelper } from '../python/pythonHelper.js';
+import { conciseSparkMessage } from '../sql/conciseMessage.js';
 import { returnsRows } from '../sql/resultStatements.js';
 import { parameterNames, parseParameterValue, type SqlParameterValue } from '../sql/sqlParameters.js';
 import { splitSqlStatements, type SqlStatement } from '../sql/statementSplitter.js';
@@ -46,6 +47,8 @@ export interface NotebookKernelDependencies {
   python(client: SparkConnectClient): Promise<{ readonly helper: PythonHelper; readonly remote: string }>;
   /** Rows a result keeps in the notebook. */
   storedRows(): number;
+  /** Reads an execution through the window's operation list (progress and cancel there too). */
+  follow?(execution: QueryExecution, title: string): AsyncIterable<ResultEvent>;
 }
 
 interface RunningCell {
@@ -136,7 +139,7 @@ export class NotebookKernel {
         maxRows: this.deps.storedRows() + 1,
       }));
       try {
-        const fetched = await this.fetch(execution, events);
+        const fetched = await this.fetch(execution, events, `Notebook: ${firstLine(statement.text)}`);
         succeeded.push(statement);
         if (fetched.schema && (returnsRows(statement) || (last && fetched.batches.length > 0))) {
           events.output(richOutput(this.resultOutput(fetched, Date.now() - started, statement.text)));
@@ -147,7 +150,11 @@ export class NotebookKernel {
           return { status: 'interrupted', sqlSucceeded: succeeded };
         }
         const failure = asSparkError(error);
-        events.output(errorOutput(failure.errorClass ?? 'SparkError', failure.message, [`Statement ${index + 1} of ${statements.length}, line ${statement.line}`]));
+        events.output(
+          errorOutput(failure.errorClass ?? 'SparkError', conciseSparkMessage(failure.message, failure.errorClass), [
+            `Statement ${index + 1} of ${statements.length}, line ${statement.line}${failure.sqlState ? ` (SQLSTATE ${failure.sqlState})` : ''}`,
+          ]),
+        );
         return { status: 'error', sqlFailure: { script, statement, error: failure }, sqlSucceeded: succeeded };
       }
     }
@@ -247,13 +254,13 @@ export class NotebookKernel {
       tags: [cell.tag],
       maxRows: this.deps.storedRows() + 1,
     }));
-    return this.resultOutput(await this.fetch(execution, events), Date.now() - started);
+    return this.resultOutput(await this.fetch(execution, events, 'Notebook: DataFrame'), Date.now() - started);
   }
 
-  private async fetch(execution: QueryExecution, events: CellRunEvents): Promise<Fetched> {
+  private async fetch(execution: QueryExecution, events: CellRunEvents, title: string): Promise<Fetched> {
     const fetched: Fetched = { schema: undefined, batches: [], rows: 0 };
     let progress: ExecutionProgress | undefined;
-    for await (const event of execution) {
+    for await (const event of this.deps.follow?.(execution, title) ?? execution) {
       if (event.type === 'schema') fetched.schema = event.schema;
       else if (event.type === 'batch') {
         fetched.schema ??= event.batch.schema;
@@ -281,6 +288,11 @@ interface Fetched {
   schema: Schema | undefined;
   batches: RecordBatch[];
   rows: number;
+}
+
+function firstLine(sql: string): string {
+  const line = sql.split('\n').find((l) => l.trim() && !l.trim().startsWith('--')) ?? sql;
+  return line.trim().slice(0, 80);
 }
 
 function richOutput(items: ArrowCellOutput): CellOutput {

@@ -3,6 +3,7 @@ import type { NotebookKernelDependencies } from '../../core/notebooks/notebookKe
 import { helperConnectionString } from '../../core/python/helperConnection.js';
 import type { PythonHelper } from '../../core/python/pythonHelper.js';
 import type { ConnectionManager, ConnectionProfile } from '../../core/session/connectionManager.js';
+import type { OperationTracker } from '../../core/operations/operationTracker.js';
 import type { Disposable } from '../../core/util/events.js';
 
 export interface NotebookConnectionsDependencies {
@@ -15,6 +16,8 @@ export interface NotebookConnectionsDependencies {
   /** A Python helper of a notebook's own. */
   createPython(): Promise<PythonHelper>;
   storedRows(): number;
+  /** The window's operation list, where cells' Spark operations show with progress and cancel. */
+  readonly operations?: Pick<OperationTracker, 'follow'>;
 }
 
 interface OwnConnection {
@@ -58,6 +61,10 @@ export class NotebookConnections implements Disposable {
         return { helper, remote: helperConnectionString(client.connection, client.sessionId, client.userId) };
       },
       storedRows: () => this.deps.storedRows(),
+      follow: (execution, title) => {
+        const name = this.own.get(notebookUri)?.profile.name ?? this.deps.window.profile?.name ?? 'Spark';
+        return this.deps.operations ? this.deps.operations.follow(execution, title, name) : execution;
+      },
     };
   }
 
