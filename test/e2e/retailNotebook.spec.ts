@@ -82,7 +82,7 @@ describe('notebooks in a real VS Code workbench', function () {
   });
 
   const page = () => workbench.page;
-  const cells = () => page().locator('.notebook-editor >> visible=true').locator('.cell-list-container .code-cell-row');
+  const cells = () => page().locator('.notebookOverlay >> visible=true').locator('.cell-list-container .code-cell-row');
 
   /** The kernel picker of the visible notebook's toolbar: Spark Connect, picked there when it is not yet. */
   async function selectSparkKernel(): Promise<void> {
@@ -122,7 +122,7 @@ describe('notebooks in a real VS Code workbench', function () {
     await workbench.screenshot('30-notebook-run-all');
 
     // The trend cell's output, at the end: its Chart tab draws a line, which is saved into the notebook.
-    await page().locator('.notebook-editor >> visible=true').hover();
+    await page().locator('.notebookOverlay >> visible=true').hover();
     for (let i = 0; i < 20; i++) await page().mouse.wheel(0, 600);
     const trend = outputs.locator('.sw-output', { has: outputs.locator('.header-cell', { hasText: 'metric' }) });
     await trend.waitFor({ timeout: 30_000 });
@@ -181,5 +181,16 @@ describe('notebooks in a real VS Code workbench', function () {
     assert.ok(Date.now() - stoppedAt < 10_000);
     await workbench.webviewWith('text=/KeyboardInterrupt|interrupted/', 10_000);
     await workbench.screenshot('33-notebook-interrupted');
+  });
+
+  it('a SQL cell completes table names from the live catalog', async () => {
+    const sqlCell = cells().nth(0);
+    await sqlCell.locator('.view-lines').click();
+    await page().keyboard.press('Control+A');
+    await page().keyboard.type('SELECT * FROM retail.');
+    const suggestion = page().locator('.suggest-widget .monaco-list-row', { hasText: 'curated_transactions' });
+    await suggestion.first().waitFor({ timeout: 30_000 });
+    await workbench.screenshot('34-notebook-sql-completion');
+    await page().keyboard.press('Escape');
   });
 });

@@ -68,6 +68,8 @@ let nextTag = 1;
  */
 export class NotebookKernel {
   private running: RunningCell | undefined;
+  /** The helper that holds this notebook's shell, once a Python cell or parameter used it. */
+  private helper: PythonHelper | undefined;
   private queue: Promise<unknown> = Promise.resolve();
 
   constructor(
@@ -95,8 +97,7 @@ export class NotebookKernel {
 
   /** Forgets this notebook's Python variables (the helper process and the Spark session stay). */
   async forget(): Promise<void> {
-    const helper = this.running?.helper;
-    await helper?.request('forgetNotebook', { notebook: this.notebookId }).catch(() => undefined);
+    if (this.helper?.running) await this.helper.request('forgetNotebook', { notebook: this.notebookId }).catch(() => undefined);
   }
 
   private async runNow(languageId: string, text: string, events: CellRunEvents): Promise<CellRunResult> {
@@ -166,6 +167,7 @@ export class NotebookKernel {
     const names = [...new Set(parameterNames(sql))];
     if (names.length === 0) return undefined;
     const { helper } = await this.deps.python(client);
+    this.helper = helper;
     const values = await helper.request<Record<string, { type: string; value?: unknown }>>('variableValues', {
       notebook: this.notebookId,
       names,
@@ -191,7 +193,7 @@ export class NotebookKernel {
     events: CellRunEvents,
   ): Promise<Omit<CellRunResult, 'elapsedMs'>> {
     const { helper, remote } = await this.deps.python(client);
-    cell.helper = helper;
+    cell.helper = this.helper = helper;
     // Output is delivered in order: a DataFrame's rows are fetched before what the cell printed after it.
     let delivered: Promise<void> = Promise.resolve();
     const deliver = (work: () => Promise<void> | void) => {
