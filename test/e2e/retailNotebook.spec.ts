@@ -122,8 +122,9 @@ describe('notebooks in a real VS Code workbench', function () {
     await workbench.screenshot('30-notebook-run-all');
 
     // The trend cell's output, at the end: its Chart tab draws a line, which is saved into the notebook.
-    // A markdown cell clicked is selected (not edited); Ctrl+End then goes to the last cell.
-    await page().locator('.notebookOverlay >> visible=true').locator('.markdown-cell-row').first().click();
+    // Into a cell's editor and out with Escape leaves the notebook's list focused: Ctrl+End goes to the last cell.
+    await cells().first().locator('.view-lines').click();
+    await page().keyboard.press('Escape');
     await page().keyboard.press('Control+End');
     const trend = outputs.locator('.sw-output', { has: outputs.locator('.header-cell', { hasText: 'metric' }) });
     await trend.waitFor({ timeout: 30_000 });
