@@ -140,8 +140,8 @@ describe('notebooks in a real VS Code workbench', function () {
     type SavedOutput = { output_type: string; data?: Record<string, unknown> };
     const saved = JSON.parse(readFileSync(notebookPath, 'utf8')) as { cells: { cell_type: string; execution_count?: number | null; outputs?: SavedOutput[] }[] };
     const code = saved.cells.filter((cell) => cell.cell_type === 'code');
-    assert.equal(code.length, 6);
-    assert.deepEqual(code.map((cell) => cell.execution_count), [1, 2, 3, 4, 5, 6]);
+    assert.equal(code.length, 5);
+    assert.deepEqual(code.map((cell) => cell.execution_count), [1, 2, 3, 4, 5]);
     const outputsSaved = code.flatMap((cell) => cell.outputs ?? []);
     assert.deepEqual(outputsSaved.filter((o) => o.output_type === 'error'), []);
     const data = outputsSaved.map((output) => output.data ?? {});
