@@ -138,6 +138,7 @@ describe('notebooks in a real VS Code workbench', function () {
     await page().keyboard.press('Control+S');
     await page().locator('.tab.active:not(.dirty)', { hasText: 'exploration.ipynb' }).waitFor({ timeout: 30_000 });
     type SavedOutput = { output_type: string; data?: Record<string, unknown> };
+    cpSync(notebookPath, join(process.env.E2E_SCREENSHOTS!, 'exploration.saved.ipynb'));
     const saved = JSON.parse(readFileSync(notebookPath, 'utf8')) as { cells: { cell_type: string; execution_count?: number | null; outputs?: SavedOutput[] }[] };
     const code = saved.cells.filter((cell) => cell.cell_type === 'code');
     assert.equal(code.length, 5);
@@ -146,7 +147,10 @@ describe('notebooks in a real VS Code workbench', function () {
     assert.deepEqual(outputsSaved.filter((o) => o.output_type === 'error'), []);
     const data = outputsSaved.map((output) => output.data ?? {});
     assert.equal(data.filter((d) => 'application/vnd.spark-workbench.arrow+json' in d && 'text/plain' in d && 'text/html' in d).length, 5);
-    assert.ok(data.some((d) => 'application/vnd.vegalite.v5+json' in d && 'image/png' in d));
+    assert.ok(
+      data.some((d) => 'application/vnd.vegalite.v5+json' in d && 'image/png' in d),
+      `a saved chart with its PNG among ${JSON.stringify(data.map((d) => Object.keys(d)))}`,
+    );
     assert.equal(await validateWithNbformat(notebookPath), String(saved.cells.length));
   });
 
