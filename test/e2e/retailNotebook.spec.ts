@@ -132,7 +132,8 @@ describe('notebooks in a real VS Code workbench', function () {
     await trend.locator('.chart-canvas[data-rendered]').waitFor({ timeout: 30_000 });
     await workbench.screenshot('31-notebook-chart');
     await trend.locator('button', { hasText: 'Save chart to notebook' }).click();
-    await outputs.locator('.sw-output:not(:has(.sw-bar)) canvas').first().waitFor({ timeout: 30_000 });
+    await outputs.locator('.sw-saved-chart canvas').first().waitFor({ timeout: 30_000 });
+    await toolbar.getByText('Run All', { exact: true }).waitFor({ timeout: 30_000 });
     await workbench.screenshot('32-notebook-chart-saved');
 
     await page().keyboard.press('Control+S');

@@ -71,8 +71,11 @@ export const vscodeNotebookHost: NotebookHost = {
     const execution = controller.createNotebookCellExecution(cell);
     execution.executionOrder = summary?.executionOrder;
     execution.start(summary?.timing?.startTime);
-    if (output.kind !== 'clear') await execution.appendOutput(toVscodeOutput(output));
-    execution.end(summary?.success, summary?.timing?.endTime);
+    try {
+      if (output.kind !== 'clear') await execution.appendOutput(toVscodeOutput(output));
+    } finally {
+      execution.end(summary?.success, summary?.timing?.endTime);
+    }
     return true;
   },
 

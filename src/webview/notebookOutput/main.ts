@@ -155,7 +155,7 @@ function renderResult(item: OutputItem, container: HTMLElement, post: (message: 
 }
 
 function renderSavedChart(item: OutputItem, container: HTMLElement): void {
-  const canvas = append(container, 'div', 'sw-chart');
+  const canvas = append(container, 'div', 'sw-chart sw-saved-chart');
   let embedded: Result | undefined;
   const spec = item.json() as Record<string, unknown>;
   embed(canvas, { ...spec, config: { ...chartConfig(), ...(spec.config as object | undefined) } } as never, {
