@@ -61,8 +61,8 @@ export interface NotebookHost {
   onDidCloseNotebook(listener: (notebookUri: string) => void): Disposable;
   /** Opens a new untitled notebook of `notebookType` with these cells. */
   openNewNotebook(notebookType: string, cells: readonly NewNotebookCell[]): Promise<void>;
-  /** Adds an output to the cell that holds output `outputId`, with controller `controllerId`; false when no open cell holds it. */
-  addOutputToCellOf(controllerId: string, outputId: string, output: CellOutput): Promise<boolean>;
+  /** Adds an output to the cell that holds output `outputId` (an edit of its notebook); false when no open cell holds it. */
+  addOutputToCellOf(outputId: string, output: CellOutput): Promise<boolean>;
   /** Saves content where the person picks in a save dialog; the path, or undefined when cancelled. */
   saveWithDialog(suggestedName: string, content: Uint8Array, filters: Record<string, string[]>): Promise<string | undefined>;
 }

@@ -3,8 +3,6 @@ import * as vscode from 'vscode';
 import type { CellOutput } from '../../core/notebooks/notebookKernel.js';
 import type { CellExecution, NotebookCellInfo, NotebookHost } from './notebookHost.js';
 
-const controllers = new Map<string, vscode.NotebookController>();
-
 /** The notebook part of the seam over the real `vscode` module. */
 export const vscodeNotebookHost: NotebookHost = {
   activeNotebookUri: () => vscode.window.activeNotebookEditor?.notebook.uri.toString(),
@@ -21,13 +19,7 @@ export const vscodeNotebookHost: NotebookHost = {
       );
     };
     controller.interruptHandler = (notebook) => options.interrupt(notebook.uri.toString());
-    controllers.set(options.id, controller);
-    return {
-      dispose: () => {
-        controllers.delete(options.id);
-        controller.dispose();
-      },
-    };
+    return controller;
   },
 
   registerCellStatusBar: (notebookType, source) => {
@@ -60,23 +52,19 @@ export const vscodeNotebookHost: NotebookHost = {
     await vscode.window.showNotebookDocument(await vscode.workspace.openNotebookDocument(notebookType, data));
   },
 
-  addOutputToCellOf: async (controllerId, outputId, output) => {
-    const controller = controllers.get(controllerId);
+  addOutputToCellOf: async (outputId, output) => {
     const cell = vscode.workspace.notebookDocuments
       .flatMap((notebook) => notebook.getCells())
       .find((candidate) => candidate.outputs.some((o) => o.metadata?.outputId === outputId));
-    if (!controller || !cell) return false;
-    // Outputs change only through an execution: one that keeps the cell's order number and timing.
-    const summary = cell.executionSummary;
-    const execution = controller.createNotebookCellExecution(cell);
-    execution.executionOrder = summary?.executionOrder;
-    execution.start(summary?.timing?.startTime);
-    try {
-      if (output.kind !== 'clear') await execution.appendOutput(toVscodeOutput(output));
-    } finally {
-      execution.end(summary?.success, summary?.timing?.endTime);
-    }
-    return true;
+    if (!cell || output.kind === 'clear') return false;
+    // The cell again with one more output, as an edit of the notebook: saved, and undone with Undo.
+    const data = new vscode.NotebookCellData(cell.kind, cell.document.getText(), cell.document.languageId);
+    data.outputs = [...cell.outputs, toVscodeOutput(output)];
+    data.metadata = cell.metadata;
+    data.executionSummary = cell.executionSummary;
+    const edit = new vscode.WorkspaceEdit();
+    edit.set(cell.notebook.uri, [vscode.NotebookEdit.replaceCells(new vscode.NotebookRange(cell.index, cell.index + 1), [data])]);
+    return vscode.workspace.applyEdit(edit);
   },
 
   saveWithDialog: async (suggestedName, content, filters) => {

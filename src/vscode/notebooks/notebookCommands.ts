@@ -7,7 +7,7 @@ import type { NewNotebookCell } from '../host/notebookHost.js';
 import type { WorkbenchHost } from '../host/workbenchHost.js';
 import type { OutputLog } from '../outputLog.js';
 import type { NotebookConnections } from './notebookConnections.js';
-import { JUPYTER_NOTEBOOK_TYPE, SPARK_CONTROLLER_ID, type SparkNotebookController } from './notebookController.js';
+import { JUPYTER_NOTEBOOK_TYPE, type SparkNotebookController } from './notebookController.js';
 
 export const NOTEBOOK_RENDERER_ID = 'spark-workbench.arrow-results';
 
@@ -115,7 +115,7 @@ export class NotebookCommands implements Disposable {
         return;
       }
       case 'saveChart': {
-        const added = await this.host.addOutputToCellOf(SPARK_CONTROLLER_ID, message.outputId, {
+        const added = await this.host.addOutputToCellOf(message.outputId, {
           kind: 'rich',
           items: {
             [VEGA_LITE_MIME]: message.spec,
@@ -123,7 +123,7 @@ export class NotebookCommands implements Disposable {
             'text/plain': '<Vega-Lite chart>',
           },
         });
-        if (!added) await this.host.showWarningMessage('The chart could not be saved: its cell is not in an open notebook with the Spark Connect kernel.');
+        if (!added) await this.host.showWarningMessage('The chart could not be saved: its cell is no longer in an open notebook.');
       }
     }
   }

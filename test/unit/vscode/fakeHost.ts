@@ -470,7 +470,7 @@ export class FakeHost implements WorkbenchHost {
   readonly rendererListeners = new Map<string, (message: unknown) => void>();
   readonly notebookCloseListeners = new Set<(uri: string) => void>();
   readonly openedNotebooks: { notebookType: string; cells: readonly NewNotebookCell[] }[] = [];
-  readonly addedOutputs: { controllerId: string; outputId: string; output: CellOutput }[] = [];
+  readonly addedOutputs: { outputId: string; output: CellOutput }[] = [];
   readonly savedFiles: { suggestedName: string; content: Uint8Array }[] = [];
 
   createNotebookController(options: NotebookControllerOptions): Disposable {
@@ -512,8 +512,8 @@ export class FakeHost implements WorkbenchHost {
     this.openedNotebooks.push({ notebookType, cells });
   }
 
-  async addOutputToCellOf(controllerId: string, outputId: string, output: CellOutput): Promise<boolean> {
-    this.addedOutputs.push({ controllerId, outputId, output });
+  async addOutputToCellOf(outputId: string, output: CellOutput): Promise<boolean> {
+    this.addedOutputs.push({ outputId, output });
     return true;
   }
 
