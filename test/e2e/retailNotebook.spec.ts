@@ -136,10 +136,14 @@ describe('notebooks in a real VS Code workbench', function () {
     await toolbar.getByText('Run All', { exact: true }).waitFor({ timeout: 30_000 });
     await workbench.screenshot('32-notebook-chart-saved');
 
+    // Saved from the notebook's own editor (a key pressed inside an output's webview stays there).
+    await cells().last().locator('.view-lines').click();
+    await page().keyboard.press('Escape');
     await page().keyboard.press('Control+S');
-    await page().locator('.tab.active:not(.dirty)', { hasText: 'exploration.ipynb' }).waitFor({ timeout: 30_000 });
-    type SavedOutput = { output_type: string; data?: Record<string, unknown> };
+    const deadline = Date.now() + 30_000;
+    while (!readFileSync(notebookPath, 'utf8').includes('application/vnd.vegalite.v5+json') && Date.now() < deadline) await page().waitForTimeout(250);
     cpSync(notebookPath, join(process.env.E2E_SCREENSHOTS!, 'exploration.saved.ipynb'));
+    type SavedOutput = { output_type: string; data?: Record<string, unknown> };
     const saved = JSON.parse(readFileSync(notebookPath, 'utf8')) as { cells: { cell_type: string; execution_count?: number | null; outputs?: SavedOutput[] }[] };
     const code = saved.cells.filter((cell) => cell.cell_type === 'code');
     assert.equal(code.length, 5);
