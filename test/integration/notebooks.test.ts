@@ -6,6 +6,7 @@ import { ARROW_OUTPUT_MIME, arrowCellTable, parseArrowCellData } from '../../src
 import { NotebookKernel, type CellOutput, type CellRunResult } from '../../src/core/notebooks/notebookKernel.js';
 import { helperConnectionString } from '../../src/core/python/helperConnection.js';
 import { PythonHelper } from '../../src/core/python/pythonHelper.js';
+import { sqlErrorDiagnostic } from '../../src/core/sql/sqlErrorDiagnostic.js';
 import { projectRoot, runtimeDir, testServer, waitForSparkIdle } from '../support/sparkTestServer.js';
 
 const CROSS_JOIN = 'SELECT sum(hash(a.id, b.id)) AS h FROM range(40000000) a CROSS JOIN range(1000) b';
@@ -130,6 +131,8 @@ describe('notebook cells on real Spark', function () {
     assert.ok(failure);
     assert.equal(failure.error.errorClass, 'UNRESOLVED_COLUMN.WITH_SUGGESTION');
     assert.equal(failure.statement.line, 3);
+    const located = sqlErrorDiagnostic(failure.script, failure.statement, failure.error);
+    assert.equal(located.start, failure.script.indexOf('no_such_column'), 'the error is at the misspelt column');
     await run('python', 'low = 3\nlabel = "it\'s"');
     const bound = await run('sql', 'SELECT count(*) AS n, :label AS label FROM range(10) WHERE id >= :low');
     assert.equal(bound.result.status, 'ok', JSON.stringify(bound.outputs));

@@ -3,6 +3,8 @@ import { Schema, Field, Int64, RecordBatch, makeData, Struct } from 'apache-arro
 import { arrowCellOutput, arrowCellTable, parseArrowCellData, storedRowsNote } from '../../src/core/notebooks/arrowCellOutput.js';
 import { cellSource } from '../../src/core/notebooks/cellSource.js';
 import { describeCellProgress } from '../../src/core/notebooks/notebookKernel.js';
+import { isQuery } from '../../src/core/sql/resultStatements.js';
+import { splitSqlStatements } from '../../src/core/sql/statementSplitter.js';
 import { parseRendererMessage } from '../../src/webview/notebookOutput/protocol.js';
 
 function idBatch(from: number, count: number): RecordBatch {
@@ -46,6 +48,12 @@ describe('notebook cells', () => {
     const output = arrowCellOutput(idBatch(0, 1).schema, [], { storedRows: 10, complete: true, elapsedMs: 0 });
     assert.equal(output['application/vnd.spark-workbench.arrow+json'].rows, 0);
     assert.ok(!/<script/i.test(output['text/html']));
+  });
+
+  it('queries (fetched in one request) are told from other statements, comments and parentheses aside', () => {
+    const kinds = splitSqlStatements('-- counts\nSELECT 1; (WITH a AS (SELECT 1) SELECT * FROM a); VALUES (1); TABLE t; FROM t SELECT *; SHOW TABLES; CREATE VIEW v AS SELECT 1; INSERT INTO t SELECT 1; SET x = 1')
+      .map(isQuery);
+    assert.deepEqual(kinds, [true, true, true, true, true, false, false, false, false]);
   });
 
   it('progress reads as stages, tasks and rows', () => {

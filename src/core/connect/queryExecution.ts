@@ -100,8 +100,11 @@ export interface ExecutionEnvironment {
   readonly allowArrowChunking: () => Promise<boolean>;
 }
 
-/** What to run: a SQL statement (sent as an eager sql_command, like PySpark does) or a ready plan. */
-export type ExecutionInput = { readonly sql: string } | { readonly plan: Plan };
+/**
+ * What to run: a SQL statement (sent as an eager sql_command, like PySpark does), a query (a SQL
+ * relation fetched in the same request: one round trip instead of two), or a ready plan.
+ */
+export type ExecutionInput = { readonly sql: string } | { readonly query: string } | { readonly plan: Plan };
 
 /**
  * One run of a query: an async stream of events (operation id, schema, Arrow batches as they arrive,
@@ -175,6 +178,10 @@ export class QueryExecution implements AsyncIterable<ResultEvent> {
     if (this.consumed) throw new Error('A query result can be read only once.');
     this.consumed = true;
     try {
+      if ('query' in this.input) {
+        yield* this.run(rootPlan(sqlRelation(this.input.query, this.options.args), this.options.maxRows));
+        return;
+      }
       if ('plan' in this.input) {
         const plan = this.input.plan;
         // A query plan gets the row limit as a Limit on top, as a SQL query's relation does.
@@ -334,15 +341,19 @@ export class QueryExecution implements AsyncIterable<ResultEvent> {
   }
 }
 
-function sqlCommandPlan(query: string, args: Readonly<Record<string, SqlParameterValue>> | undefined): Plan {
+function sqlRelation(query: string, args: Readonly<Record<string, SqlParameterValue>> | undefined): Relation {
   const sql = args && Object.keys(args).length > 0 ? { query, namedArguments: namedArguments(args) } : { query };
+  return { relType: { case: 'sql', value: sql } } as unknown as Relation;
+}
+
+function sqlCommandPlan(query: string, args: Readonly<Record<string, SqlParameterValue>> | undefined): Plan {
   return {
     opType: {
       case: 'command',
       value: {
         commandType: {
           case: 'sqlCommand',
-          value: { input: { relType: { case: 'sql', value: sql } } },
+          value: { input: sqlRelation(query, args) },
         },
       },
     },

@@ -177,6 +177,15 @@ export class SparkConnectClient {
     return new QueryExecution(this.executionEnvironment(), { sql: query }, options);
   }
 
+  /**
+   * Runs a query (SELECT, WITH, VALUES, TABLE, FROM…) as a SQL relation fetched in one request, where
+   * sql() first runs the statement as a command and then fetches its relation (two round trips). For a
+   * statement that is not a query, use sql().
+   */
+  query(query: string, options: ExecuteOptions = {}): QueryExecution {
+    return new QueryExecution(this.executionEnvironment(), { query }, options);
+  }
+
   /** Runs a ready-made plan (a relation to fetch, or a command). */
   execute(plan: Plan, options: ExecuteOptions = {}): QueryExecution {
     return new QueryExecution(this.executionEnvironment(), { plan }, options);

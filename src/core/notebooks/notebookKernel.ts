@@ -6,7 +6,7 @@ import type { SparkConnectClient } from '../connect/sparkConnectClient.js';
 import { asSparkError, SparkError } from '../connect/sparkError.js';
 import type { PythonHelper } from '../python/pythonHelper.js';
 import { conciseSparkMessage } from '../sql/conciseMessage.js';
-import { returnsRows } from '../sql/resultStatements.js';
+import { isQuery, returnsRows } from '../sql/resultStatements.js';
 import { parameterNames, parseParameterValue, type SqlParameterValue } from '../sql/sqlParameters.js';
 import { splitSqlStatements, type SqlStatement } from '../sql/statementSplitter.js';
 import { arrowCellOutput, type ArrowCellOutput } from './arrowCellOutput.js';
@@ -134,11 +134,9 @@ export class NotebookKernel {
       const args = await this.parameterValues(client, statement.text);
       const started = Date.now();
       const last = index === statements.length - 1;
-      const execution = (cell.execution = client.sql(statement.text, {
-        args,
-        tags: [cell.tag],
-        maxRows: this.deps.storedRows() + 1,
-      }));
+      const options = { args, tags: [cell.tag], maxRows: this.deps.storedRows() + 1 };
+      // A query is fetched in the request that runs it; other statements run as commands first.
+      const execution = (cell.execution = isQuery(statement) ? client.query(statement.text, options) : client.sql(statement.text, options));
       try {
         const fetched = await this.fetch(execution, events, `Notebook: ${firstLine(statement.text)}`);
         succeeded.push(statement);

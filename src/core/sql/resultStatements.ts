@@ -17,6 +17,13 @@ export function returnsRows(statement: SqlStatement): boolean {
   return false;
 }
 
+const QUERY_KEYWORDS = new Set(['SELECT', 'WITH', 'VALUES', 'TABLE', 'FROM']);
+
+/** Whether a statement is a query (its rows can be fetched as a relation in one request). */
+export function isQuery(statement: SqlStatement): boolean {
+  return QUERY_KEYWORDS.has(firstKeyword(statement).keyword);
+}
+
 /** Whether a statement may change what the catalog lists (tables, schemas, the current schema). */
 export function changesCatalog(statement: SqlStatement): boolean {
   return CATALOG_CHANGING_KEYWORDS.has(firstKeyword(statement).keyword);
