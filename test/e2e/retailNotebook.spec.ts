@@ -77,7 +77,16 @@ describe('notebooks in a real VS Code workbench', function () {
   });
 
   after(async () => {
-    await workbench?.close();
+    // The untitled notebook is reverted and closed, so the next window does not restore it (and ask to save it).
+    if (workbench) {
+      const untitled = page().locator('.tab', { hasText: /Untitled-\d+\.ipynb/ });
+      if ((await untitled.count()) > 0) {
+        await untitled.first().click();
+        await workbench.runCommand('View: Revert and Close Editor');
+      }
+      await workbench.runCommand('View: Close All Editors');
+      await workbench.close();
+    }
     rmSync(notebookPath, { force: true });
   });
 
@@ -118,7 +127,7 @@ describe('notebooks in a real VS Code workbench', function () {
     const first = outputs.locator('.sw-output', { has: outputs.locator('.header-cell', { hasText: 'first_transaction' }) });
     await first.locator('.grid .row').first().waitFor();
     assert.match(await first.locator('.grid-header').innerText(), /transactions[\s\S]*customers/);
-    assert.match(await first.locator('.grid .row').first().innerText(), /2000[\s\S]*2024-01-01/);
+    assert.match(await first.locator('.grid .row').first().innerText(), /^1\n\d+\n\d+\n2024-01-/);
     await workbench.screenshot('30-notebook-run-all');
 
     // The trend cell's output, at the end: its Chart tab draws a line, which is saved into the notebook.

@@ -164,11 +164,14 @@ describe('connection settings and workspace trust', () => {
     fake.set('sparkWorkbench.localSpark.javaHome', '/tmp/evil-jdk', 'workspaceValue');
     fake.set('sparkWorkbench.localSpark.pythonPath', '~/py/bin/python3', 'globalValue');
     fake.set('sparkWorkbench.localSpark.pythonPath', './evil.sh', 'workspaceValue');
-    assert.deepEqual(new ConnectionSettings(fake).localRuntime(), { javaHome: '/tmp/evil-jdk', pythonPath: './evil.sh' });
+    fake.set('sparkWorkbench.python.interpreter', '/usr/bin/python3', 'globalValue');
+    fake.set('sparkWorkbench.python.interpreter', './evil-python', 'workspaceValue');
+    assert.deepEqual(new ConnectionSettings(fake).localRuntime(), { javaHome: '/tmp/evil-jdk', pythonPath: './evil.sh', helperPython: './evil-python' });
     fake.trusted = false;
     assert.deepEqual(new ConnectionSettings(fake).localRuntime(), {
       javaHome: '/opt/jdk-21',
       pythonPath: join(homedir(), 'py/bin/python3'),
+      helperPython: '/usr/bin/python3',
     });
   });
 
@@ -176,8 +179,9 @@ describe('connection settings and workspace trust', () => {
     const fake = new FakeHost();
     fake.set('sparkWorkbench.localSpark.javaHome', '   ');
     fake.set('sparkWorkbench.localSpark.pythonPath', 3);
-    assert.deepEqual(new ConnectionSettings(fake).localRuntime(), { javaHome: undefined, pythonPath: undefined });
-    assert.deepEqual(new ConnectionSettings(new FakeHost()).localRuntime(), { javaHome: undefined, pythonPath: undefined });
+    const nothing = { javaHome: undefined, pythonPath: undefined, helperPython: undefined };
+    assert.deepEqual(new ConnectionSettings(fake).localRuntime(), nothing);
+    assert.deepEqual(new ConnectionSettings(new FakeHost()).localRuntime(), nothing);
   });
 
   it('falls back to the defaults: Local Spark on 15002', () => {
