@@ -8,7 +8,7 @@ import { writeRetailData } from '../../examples/retail/generator.js';
 import { runPipelineCommand } from '../../src/cli/pipelineCommand.js';
 import { SparkConnectClient } from '../../src/core/connect/sparkConnectClient.js';
 import { SparkRuntimeInstaller } from '../../src/core/localSpark/sparkRuntime.js';
-import { projectRoot, runtimeDir, testServer } from '../support/sparkTestServer.js';
+import { projectRoot, runtimeDir, testServer, waitForSparkIdle } from '../support/sparkTestServer.js';
 import { Workbench } from './support/workbench.js';
 
 /** The retail tables the example notebook reads; the pipelines spec makes them, else they are made here. */
@@ -200,6 +200,8 @@ describe('notebooks in a real VS Code workbench', function () {
     await pythonCell.locator('.codicon-notebook-state-error').waitFor({ timeout: 10_000 });
     assert.ok(Date.now() - stoppedAt < 10_000);
     await workbench.webviewWith('text=/KeyboardInterrupt|interrupted/', 10_000);
+    const { busyTicks, idleAfterMs } = await waitForSparkIdle(testServer().pid, stoppedAt, 5_000);
+    assert.ok(busyTicks <= 2, `Spark still busy ${idleAfterMs} ms after the stop button`);
     await workbench.screenshot('33-notebook-interrupted');
   });
 

@@ -103,7 +103,7 @@ describe('notebook cells on real Spark', function () {
     }
   });
 
-  it('Python cells: variables persist, stdout streams as it comes, errors carry a traceback with the cell line, rich outputs keep their MIME types', async () => {
+  it('Python cells: variables persist, stdout streams as it comes, errors carry a traceback with the cell line, rich outputs (HTML, a matplotlib figure) keep their MIME types', async () => {
     const outputs: CellOutput[] = [];
     const seenWhileRunning: number[] = [];
     const first = await run('python', 'import time\nprint("before", flush=True)\ntime.sleep(1.5)\nprint("after")\nanswer = 42', (o) => {
@@ -114,6 +114,10 @@ describe('notebook cells on real Spark', function () {
     assert.ok(seenWhileRunning.length >= 2 && seenWhileRunning.at(-1)! - seenWhileRunning[0]! >= 1_000, 'output arrived while the cell ran');
     const html = await run('python', 'from IPython.display import HTML\nHTML("<b>bold</b>")');
     assert.equal(html.outputs[0]?.kind === 'rich' && html.outputs[0].items['text/html'], '<b>bold</b>');
+    const figure = await run('python', 'import matplotlib.pyplot as plt\nplt.plot([1, 3, 2])\nplt.title("trend")\nplt.show()');
+    const image = figure.outputs.find((o) => o.kind === 'rich' && typeof o.items['image/png'] === 'string');
+    assert.ok(image && image.kind === 'rich', `a matplotlib figure as image/png: ${JSON.stringify(figure.outputs).slice(0, 300)}`);
+    assert.ok(Buffer.from(image.items['image/png'] as string, 'base64').subarray(1, 4).toString() === 'PNG');
     const failed = await run('python', 'x = answer + 1\nraise ValueError(f"bad {x}")');
     assert.equal(failed.result.status, 'error');
     const error = failed.outputs.find((o) => o.kind === 'error');

@@ -50,13 +50,13 @@ export class SparkRuntimeInstaller {
 
   /**
    * The runtime with what the Python helper needs on top (pyspark's Spark Connect client: grpcio,
-   * pandas, pyarrow…; IPython for notebook cells), installed into the same venv on first use (about
-   * 20 s) and again when that list changes.
+   * pandas, pyarrow…; IPython and matplotlib for notebook cells), installed into the same venv on first
+   * use (about 30 s) and again when that list changes.
    */
   async ensureHelperPackages(python?: string): Promise<SparkRuntime> {
     const runtime = await this.ensureInstalled(python);
     // pyspark 4.2 warns that it does not fully support pandas 3.
-    const packages = [`pyspark[connect]==${this.pysparkVersion}`, 'pandas<3', 'ipython>=8.18,<10'];
+    const packages = [`pyspark[connect]==${this.pysparkVersion}`, 'pandas<3', 'ipython>=8.18,<10', 'matplotlib>=3.8,<4'];
     if (existsSync(this.helperMarkerPath)) {
       const marker = JSON.parse(readFileSync(this.helperMarkerPath, 'utf8')) as { packages?: unknown };
       if (JSON.stringify(marker.packages) === JSON.stringify(packages)) return runtime;
