@@ -186,7 +186,8 @@ describe('notebooks in a real VS Code workbench', function () {
     assert.match(await problem.innerText(), /\[Ln 2, Col 8\]/);
     await workbench.screenshot('32-notebook-sql-error');
 
-    // The Python cell runs a long Spark job; its stop button interrupts it.
+    // The Python cell runs a long Spark job; its stop button interrupts it (the panel hidden, so its output is in sight).
+    await workbench.runCommand('View: Hide Panel');
     const pythonCell = cells().nth(1);
     await pythonCell.locator('.view-lines').click();
     await page().keyboard.press('Control+A');
