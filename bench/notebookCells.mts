@@ -117,7 +117,9 @@ try {
   const ours = median(ourTrips);
   const theirs = median(theirTrips);
   console.log(`SELECT 1 round trip, ${ourTrips.length} each:`);
-  console.log(`  ours (cell to Arrow output, median): ${ours.toFixed(2)} ms; PySpark collect() (median): ${theirs.toFixed(2)} ms`);
+  console.log(
+    `  ours (cell to Arrow output, median): ${ours.toFixed(2)} ms; PySpark collect() (median): ${theirs.toFixed(2)} ms`,
+  );
   console.log(`  ratio ours/PySpark: ${(ours / theirs).toFixed(2)} (goal ≤ 1.00)`);
 } finally {
   peer.stdin.end();

@@ -151,6 +151,9 @@ def execute_cell(spark, params, emit):
     shell = _shell(params["notebook"], spark)
     InteractiveShell._instance = shell  # display() publishes through the shell of the running cell
     shell._cell_error = None
+    if params.get("executionCount"):
+        # The notebook's order number, so tracebacks name the cell as the notebook shows it.
+        shell.execution_count = int(params["executionCount"])
     tag = params.get("tag")
     saved = sys.stdout, sys.stderr
 

@@ -15,7 +15,10 @@ import { Workbench } from './support/workbench.js';
 async function ensureRetailTables(): Promise<void> {
   const client = new SparkConnectClient(testServer().url);
   try {
-    const tables = await client.sql("SHOW TABLES IN retail LIKE 'trend_analysis'").toTable().catch(() => undefined);
+    const tables = await client
+      .sql("SHOW TABLES IN retail LIKE 'trend_analysis'")
+      .toTable()
+      .catch(() => undefined);
     if (tables && tables.numRows > 0) return;
     const folder = mkdtempSync(join(tmpdir(), 'sw-notebook-retail-'));
     cpSync(join(projectRoot(), 'examples', 'retail'), folder, { recursive: true });
@@ -27,7 +30,14 @@ async function ensureRetailTables(): Promise<void> {
         .replace(/^( {2}retail\.raw: ).*$/m, `$1${pathToFileURL(join(folder, 'raw')).href}`),
     );
     writeRetailData(join(folder, 'raw'), { rows: 2_000 });
-    const summary = await runPipelineCommand(client, spec, false, { format: 'text', distDir: join(projectRoot(), 'dist'), fullRefreshAll: true }, new AbortController().signal, () => undefined);
+    const summary = await runPipelineCommand(
+      client,
+      spec,
+      false,
+      { format: 'text', distDir: join(projectRoot(), 'dist'), fullRefreshAll: true },
+      new AbortController().signal,
+      () => undefined,
+    );
     assert.equal(summary.outcome, 'completed');
   } finally {
     await client.close();
@@ -39,12 +49,20 @@ async function validateWithNbformat(path: string): Promise<string> {
   const runtime = await new SparkRuntimeInstaller(runtimeDir(), () => undefined).ensureInstalled();
   const tools = join(runtimeDir(), 'test-tools');
   if (!existsSync(join(tools, 'nbformat'))) {
-    const pip = spawnSync(runtime.pythonExecutable, ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '--target', tools, 'nbformat'], { encoding: 'utf8' });
+    const pip = spawnSync(
+      runtime.pythonExecutable,
+      ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '--target', tools, 'nbformat'],
+      { encoding: 'utf8' },
+    );
     assert.equal(pip.status, 0, pip.stderr);
   }
   const check = spawnSync(
     runtime.pythonExecutable,
-    ['-c', 'import sys, nbformat; nb = nbformat.read(sys.argv[1], as_version=4); nbformat.validate(nb); print(len(nb.cells))', path],
+    [
+      '-c',
+      'import sys, nbformat; nb = nbformat.read(sys.argv[1], as_version=4); nbformat.validate(nb); print(len(nb.cells))',
+      path,
+    ],
     { encoding: 'utf8', env: { ...process.env, PYTHONPATH: tools } },
   );
   assert.equal(check.status, 0, check.stderr);
@@ -120,7 +138,10 @@ describe('notebooks in a real VS Code workbench', function () {
     const toolbar = page().locator('.notebook-toolbar-container >> visible=true');
     await toolbar.getByText('Run All', { exact: true }).click();
     // While cells run the toolbar offers Interrupt; Run All comes back when the last one ended.
-    await toolbar.getByText('Interrupt', { exact: true }).waitFor({ timeout: 30_000 }).catch(() => undefined);
+    await toolbar
+      .getByText('Interrupt', { exact: true })
+      .waitFor({ timeout: 30_000 })
+      .catch(() => undefined);
     await toolbar.getByText('Run All', { exact: true }).waitFor({ timeout: 180_000 });
     const outputs = await workbench.webviewWith('.sw-output', 60_000);
     // The first cell's grid: one row with the counts of the curated zone.
@@ -150,17 +171,29 @@ describe('notebooks in a real VS Code workbench', function () {
     await page().keyboard.press('Escape');
     await page().keyboard.press('Control+S');
     const deadline = Date.now() + 30_000;
-    while (!readFileSync(notebookPath, 'utf8').includes('application/vnd.vegalite.v5+json') && Date.now() < deadline) await page().waitForTimeout(250);
+    while (!readFileSync(notebookPath, 'utf8').includes('application/vnd.vegalite.v5+json') && Date.now() < deadline)
+      await page().waitForTimeout(250);
     cpSync(notebookPath, join(process.env.E2E_SCREENSHOTS!, 'exploration.saved.ipynb'));
     type SavedOutput = { output_type: string; data?: Record<string, unknown> };
-    const saved = JSON.parse(readFileSync(notebookPath, 'utf8')) as { cells: { cell_type: string; execution_count?: number | null; outputs?: SavedOutput[] }[] };
+    const saved = JSON.parse(readFileSync(notebookPath, 'utf8')) as {
+      cells: { cell_type: string; execution_count?: number | null; outputs?: SavedOutput[] }[];
+    };
     const code = saved.cells.filter((cell) => cell.cell_type === 'code');
     assert.equal(code.length, 5);
-    assert.deepEqual(code.map((cell) => cell.execution_count), [1, 2, 3, 4, 5]);
+    assert.deepEqual(
+      code.map((cell) => cell.execution_count),
+      [1, 2, 3, 4, 5],
+    );
     const outputsSaved = code.flatMap((cell) => cell.outputs ?? []);
-    assert.deepEqual(outputsSaved.filter((o) => o.output_type === 'error'), []);
+    assert.deepEqual(
+      outputsSaved.filter((o) => o.output_type === 'error'),
+      [],
+    );
     const data = outputsSaved.map((output) => output.data ?? {});
-    assert.equal(data.filter((d) => 'application/vnd.spark-workbench.arrow+json' in d && 'text/plain' in d && 'text/html' in d).length, 5);
+    assert.equal(
+      data.filter((d) => 'application/vnd.spark-workbench.arrow+json' in d && 'text/plain' in d && 'text/html' in d).length,
+      5,
+    );
     assert.ok(
       data.some((d) => 'application/vnd.vegalite.v5+json' in d && 'image/png' in d),
       `a saved chart with its PNG among ${JSON.stringify(data.map((d) => Object.keys(d)))}`,
@@ -170,7 +203,9 @@ describe('notebooks in a real VS Code workbench', function () {
 
   it('a failing SQL cell shows its error in the cell and in Problems at the statement’s place; a cell is interrupted from its stop button', async () => {
     await workbench.runCommand('Spark: New Notebook');
-    await page().locator('.tab.active', { hasText: /Untitled-\d+\.ipynb/ }).waitFor({ timeout: 30_000 });
+    await page()
+      .locator('.tab.active', { hasText: /Untitled-\d+\.ipynb/ })
+      .waitFor({ timeout: 30_000 });
     await selectSparkKernel();
     // The SQL cell gets a second statement with a misspelled column.
     const sqlCell = cells().nth(0);
@@ -191,9 +226,14 @@ describe('notebooks in a real VS Code workbench', function () {
     const pythonCell = cells().nth(1);
     await pythonCell.locator('.view-lines').click();
     await page().keyboard.press('Control+A');
-    await page().keyboard.type('spark.sql("SELECT sum(hash(a.id, b.id)) FROM range(40000000) a CROSS JOIN range(1000) b").collect()');
+    await page().keyboard.type(
+      'spark.sql("SELECT sum(hash(a.id, b.id)) FROM range(40000000) a CROSS JOIN range(1000) b").collect()',
+    );
     await runCell(pythonCell);
-    await pythonCell.locator('.codicon-notebook-state-executing, .codicon-sync.codicon-modifier-spin').first().waitFor({ timeout: 30_000 });
+    await pythonCell
+      .locator('.codicon-notebook-state-executing, .codicon-sync.codicon-modifier-spin')
+      .first()
+      .waitFor({ timeout: 30_000 });
     await page().waitForTimeout(3_000);
     const stoppedAt = Date.now();
     await pythonCell.hover();

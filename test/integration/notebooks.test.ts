@@ -64,14 +64,20 @@ describe('notebook cells on real Spark', function () {
   };
 
   it('a SQL cell runs several statements and shows the rows of the one that returns them, with text fallbacks', async () => {
-    const ran = await run('sql', 'CREATE OR REPLACE TEMP VIEW nb_numbers AS SELECT id, id * 2 AS twice FROM range(5);\nSELECT * FROM nb_numbers ORDER BY id');
+    const ran = await run(
+      'sql',
+      'CREATE OR REPLACE TEMP VIEW nb_numbers AS SELECT id, id * 2 AS twice FROM range(5);\nSELECT * FROM nb_numbers ORDER BY id',
+    );
     assert.equal(ran.result.status, 'ok');
     assert.equal(ran.outputs.length, 1);
     const data = arrowOf(ran.outputs[0]);
     assert.equal(data.rows, 5);
     assert.equal(data.complete, true);
     const table = arrowCellTable(data);
-    assert.deepEqual(table.schema.fields.map((f) => f.name), ['id', 'twice']);
+    assert.deepEqual(
+      table.schema.fields.map((f) => f.name),
+      ['id', 'twice'],
+    );
     assert.equal(Number(table.getChild('twice')?.get(4)), 8);
     const items = ran.outputs[0]!.kind === 'rich' ? ran.outputs[0]!.items : {};
     assert.match(String(items['text/plain']), /id +\| twice/);
@@ -79,18 +85,25 @@ describe('notebook cells on real Spark', function () {
   });
 
   it('temp views are shared both ways between SQL and Python cells (one Spark session)', async () => {
-    const fromPython = await run('python', 'spark.range(3).selectExpr("id * 10 AS tens").createOrReplaceTempView("nb_from_python")');
+    const fromPython = await run(
+      'python',
+      'spark.range(3).selectExpr("id * 10 AS tens").createOrReplaceTempView("nb_from_python")',
+    );
     assert.equal(fromPython.result.status, 'ok', JSON.stringify(fromPython.outputs));
     const readInSql = await run('sql', 'SELECT sum(tens) AS total FROM nb_from_python');
     assert.equal(Number(arrowCellTable(arrowOf(readInSql.outputs[0])).getChild('total')?.get(0)), 30);
 
     await run('sql', "CREATE OR REPLACE TEMP VIEW nb_from_sql AS SELECT 'x' AS letter UNION ALL SELECT 'y'");
     const readInPython = await run('python', 'print(spark.table("nb_from_sql").count())');
-    assert.deepEqual(readInPython.outputs, [{ kind: 'stream', name: 'stdout', text: '2' }, { kind: 'stream', name: 'stdout', text: '\n' }]);
+    assert.deepEqual(readInPython.outputs, [
+      { kind: 'stream', name: 'stdout', text: '2' },
+      { kind: 'stream', name: 'stdout', text: '\n' },
+    ]);
   });
 
   it("a Python cell's display(df) and a SQL cell give the same Arrow output for the same query", async () => {
-    const query = 'SELECT id, cast(id AS DECIMAL(10,2)) / 3 AS third, date_add(DATE\'2024-01-01\', cast(id AS INT)) AS day FROM range(7)';
+    const query =
+      "SELECT id, cast(id AS DECIMAL(10,2)) / 3 AS third, date_add(DATE'2024-01-01', cast(id AS INT)) AS day FROM range(7)";
     const sql = await run('sql', query);
     const python = await run('python', `df = spark.sql("""${query}""")\ndisplay(df)\ndf`);
     assert.equal(python.result.status, 'ok', JSON.stringify(python.outputs));
@@ -106,18 +119,32 @@ describe('notebook cells on real Spark', function () {
   it('Python cells: variables persist, stdout streams as it comes, errors carry a traceback with the cell line, rich outputs (HTML, a matplotlib figure) keep their MIME types', async () => {
     const outputs: CellOutput[] = [];
     const seenWhileRunning: number[] = [];
-    const first = await run('python', 'import time\nprint("before", flush=True)\ntime.sleep(1.5)\nprint("after")\nanswer = 42', (o) => {
-      outputs.push(...o.slice(outputs.length));
-      seenWhileRunning.push(Date.now());
-    });
+    const first = await run(
+      'python',
+      'import time\nprint("before", flush=True)\ntime.sleep(1.5)\nprint("after")\nanswer = 42',
+      (o) => {
+        outputs.push(...o.slice(outputs.length));
+        seenWhileRunning.push(Date.now());
+      },
+    );
     assert.equal(first.result.status, 'ok');
-    assert.ok(seenWhileRunning.length >= 2 && seenWhileRunning.at(-1)! - seenWhileRunning[0]! >= 1_000, 'output arrived while the cell ran');
+    assert.ok(
+      seenWhileRunning.length >= 2 && seenWhileRunning.at(-1)! - seenWhileRunning[0]! >= 1_000,
+      'output arrived while the cell ran',
+    );
     const html = await run('python', 'from IPython.display import HTML\nHTML("<b>bold</b>")');
     assert.equal(html.outputs[0]?.kind === 'rich' && html.outputs[0].items['text/html'], '<b>bold</b>');
     const figure = await run('python', 'import matplotlib.pyplot as plt\nplt.plot([1, 3, 2])\nplt.title("trend")\nplt.show()');
     const image = figure.outputs.find((o) => o.kind === 'rich' && typeof o.items['image/png'] === 'string');
-    assert.ok(image && image.kind === 'rich', `a matplotlib figure as image/png: ${JSON.stringify(figure.outputs).slice(0, 300)}`);
-    assert.ok(Buffer.from(image.items['image/png'] as string, 'base64').subarray(1, 4).toString() === 'PNG');
+    assert.ok(
+      image && image.kind === 'rich',
+      `a matplotlib figure as image/png: ${JSON.stringify(figure.outputs).slice(0, 300)}`,
+    );
+    assert.ok(
+      Buffer.from(image.items['image/png'] as string, 'base64')
+        .subarray(1, 4)
+        .toString() === 'PNG',
+    );
     const failed = await run('python', 'x = answer + 1\nraise ValueError(f"bad {x}")');
     assert.equal(failed.result.status, 'error');
     const error = failed.outputs.find((o) => o.kind === 'error');
@@ -168,7 +195,10 @@ describe('notebook cells on real Spark', function () {
       kernel.interrupt();
       const ran = await running;
       assert.equal(ran.result.status, 'interrupted', JSON.stringify(ran.outputs));
-      assert.ok(ran.progress.some((p) => /stages \d+\/\d+ · tasks \d+\/\d+/.test(p)), `Spark's progress was reported: ${ran.progress.join(' | ')}`);
+      assert.ok(
+        ran.progress.some((p) => /stages \d+\/\d+ · tasks \d+\/\d+/.test(p)),
+        `Spark's progress was reported: ${ran.progress.join(' | ')}`,
+      );
       const { busyTicks, idleAfterMs } = await waitForSparkIdle(testServer().pid, interruptedAt, 5_000);
       assert.ok(busyTicks <= 2 && idleAfterMs <= 2_000, `Spark still busy ${idleAfterMs} ms after the interrupt`);
       const next = await run(language, language === 'sql' ? 'SELECT 1 AS one' : 'print(answer)');

@@ -29,7 +29,11 @@ describe('notebook cells', () => {
   it('an Arrow output keeps at most the stored rows, the same rows however Spark batched them, and says what it holds', () => {
     const schema = idBatch(0, 1).schema;
     const oneBatch = arrowCellOutput(schema, [idBatch(0, 30)], { storedRows: 25, complete: true, elapsedMs: 12.4 });
-    const threeBatches = arrowCellOutput(schema, [idBatch(0, 10), idBatch(10, 10), idBatch(20, 10)], { storedRows: 25, complete: true, elapsedMs: 12.4 });
+    const threeBatches = arrowCellOutput(schema, [idBatch(0, 10), idBatch(10, 10), idBatch(20, 10)], {
+      storedRows: 25,
+      complete: true,
+      elapsedMs: 12.4,
+    });
     const data = oneBatch['application/vnd.spark-workbench.arrow+json'];
     const rowsOf = (d: typeof data) => [...arrowCellTable(d)].map((row) => Number(row?.id));
     assert.deepEqual(rowsOf(data), rowsOf(threeBatches['application/vnd.spark-workbench.arrow+json']));
@@ -51,8 +55,9 @@ describe('notebook cells', () => {
   });
 
   it('queries (fetched in one request) are told from other statements, comments and parentheses aside', () => {
-    const kinds = splitSqlStatements('-- counts\nSELECT 1; (WITH a AS (SELECT 1) SELECT * FROM a); VALUES (1); TABLE t; FROM t SELECT *; SHOW TABLES; CREATE VIEW v AS SELECT 1; INSERT INTO t SELECT 1; SET x = 1')
-      .map(isQuery);
+    const kinds = splitSqlStatements(
+      '-- counts\nSELECT 1; (WITH a AS (SELECT 1) SELECT * FROM a); VALUES (1); TABLE t; FROM t SELECT *; SHOW TABLES; CREATE VIEW v AS SELECT 1; INSERT INTO t SELECT 1; SET x = 1',
+    ).map(isQuery);
     assert.deepEqual(kinds, [true, true, true, true, true, false, false, false, false]);
   });
 
@@ -76,7 +81,10 @@ describe('notebook cells', () => {
 
 describe('messages from the notebook renderer, checked at the boundary', () => {
   it('accepts well-formed messages and refuses the rest', () => {
-    assert.deepEqual(parseRendererMessage({ type: 'openResult', sql: 'SELECT 1', extra: 1 }), { type: 'openResult', sql: 'SELECT 1' });
+    assert.deepEqual(parseRendererMessage({ type: 'openResult', sql: 'SELECT 1', extra: 1 }), {
+      type: 'openResult',
+      sql: 'SELECT 1',
+    });
     assert.deepEqual(parseRendererMessage({ type: 'saveChart', outputId: 'o1', spec: { mark: 'bar' }, png: 'aGk=' }), {
       type: 'saveChart',
       outputId: 'o1',
@@ -87,10 +95,19 @@ describe('messages from the notebook renderer, checked at the boundary', () => {
     assert.equal(parseRendererMessage({ type: 'saveChart', outputId: 1, spec: {} }), undefined);
     assert.equal(parseRendererMessage({ type: 'openResult', sql: '  ' }), undefined);
     assert.deepEqual(
-      parseRendererMessage({ type: 'saveFile', suggestedName: '../x/chart.png', content: 'aGk=', encoding: 'base64', filters: { PNG: ['png'] } }),
+      parseRendererMessage({
+        type: 'saveFile',
+        suggestedName: '../x/chart.png',
+        content: 'aGk=',
+        encoding: 'base64',
+        filters: { PNG: ['png'] },
+      }),
       { type: 'saveFile', suggestedName: '.._x_chart.png', content: 'aGk=', encoding: 'base64', filters: { PNG: ['png'] } },
     );
-    assert.equal(parseRendererMessage({ type: 'saveFile', suggestedName: 'a', content: 'b', encoding: 'hex', filters: {} }), undefined);
+    assert.equal(
+      parseRendererMessage({ type: 'saveFile', suggestedName: 'a', content: 'b', encoding: 'hex', filters: {} }),
+      undefined,
+    );
     assert.equal(parseRendererMessage({ type: 'runCode', code: 'x' }), undefined);
     assert.equal(parseRendererMessage('openResult'), undefined);
   });

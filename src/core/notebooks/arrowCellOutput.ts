@@ -66,9 +66,17 @@ export function arrowCellTable(data: ArrowCellData): Table {
 export function parseArrowCellData(value: unknown): ArrowCellData | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
   const v = value as Record<string, unknown>;
-  if (v.version !== 1 || typeof v.ipc !== 'string' || !Number.isSafeInteger(v.rows) || typeof v.complete !== 'boolean') return undefined;
+  if (v.version !== 1 || typeof v.ipc !== 'string' || !Number.isSafeInteger(v.rows) || typeof v.complete !== 'boolean')
+    return undefined;
   if (typeof v.elapsedMs !== 'number' || (v.sql !== undefined && typeof v.sql !== 'string')) return undefined;
-  return { version: 1, ipc: v.ipc, rows: v.rows as number, complete: v.complete, elapsedMs: v.elapsedMs, ...(typeof v.sql === 'string' ? { sql: v.sql } : {}) };
+  return {
+    version: 1,
+    ipc: v.ipc,
+    rows: v.rows as number,
+    complete: v.complete,
+    elapsedMs: v.elapsedMs,
+    ...(typeof v.sql === 'string' ? { sql: v.sql } : {}),
+  };
 }
 
 export function storedRowsNote(rows: number, complete: boolean): string {
@@ -85,14 +93,18 @@ function textFallback(table: Table, complete: boolean): string {
 
 function htmlFallback(table: Table, complete: boolean): string {
   const escape = (text: string) => text.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
-  const head = table.schema.fields
-    .map((f) => `<th title="${escape(sparkTypeName(f.type))}">${escape(f.name)}</th>`)
-    .join('');
+  const head = table.schema.fields.map((f) => `<th title="${escape(sparkTypeName(f.type))}">${escape(f.name)}</th>`).join('');
   const body = firstRows(table)
-    .map((row) => `<tr>${row.map((value) => `<td>${value === null ? '<i>NULL</i>' : escape(toDisplayText(value))}</td>`).join('')}</tr>`)
+    .map(
+      (row) =>
+        `<tr>${row.map((value) => `<td>${value === null ? '<i>NULL</i>' : escape(toDisplayText(value))}</td>`).join('')}</tr>`,
+    )
     .join('');
   const shown = Math.min(FALLBACK_ROWS, table.numRows);
-  const note = shown === table.numRows && complete ? storedRowsNote(table.numRows, true) : `${shown} shown; ${storedRowsNote(table.numRows, complete)}`;
+  const note =
+    shown === table.numRows && complete
+      ? storedRowsNote(table.numRows, true)
+      : `${shown} shown; ${storedRowsNote(table.numRows, complete)}`;
   return `<table><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table><p>${escape(note)}</p>`;
 }
 

@@ -1,8 +1,7 @@
 /** What a notebook cell runs: SQL (through the TypeScript client) or Python (in the helper's shell). */
 export type CellSource =
   /** `script` is the cell's text with a `%%sql` line blanked out, so offsets in it are offsets in the cell. */
-  | { readonly kind: 'sql'; readonly script: string }
-  | { readonly kind: 'python'; readonly code: string };
+  { readonly kind: 'sql'; readonly script: string } | { readonly kind: 'python'; readonly code: string };
 
 const SQL_MAGIC = /^%%sql[ \t]*(?=\r?\n|$)/;
 

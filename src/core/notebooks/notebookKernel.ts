@@ -78,9 +78,12 @@ export class NotebookKernel {
     private readonly deps: NotebookKernelDependencies,
   ) {}
 
-  /** Runs a cell after the ones before it; resolves when it ended, its outputs all delivered. */
-  run(languageId: string, text: string, events: CellRunEvents): Promise<CellRunResult> {
-    const result = this.queue.then(() => this.runNow(languageId, text, events));
+  /**
+   * Runs a cell after the ones before it; resolves when it ended, its outputs all delivered.
+   * `executionCount` is the cell's order number, which Python's tracebacks then show ("Cell In[3]").
+   */
+  run(languageId: string, text: string, events: CellRunEvents, executionCount?: number): Promise<CellRunResult> {
+    const result = this.queue.then(() => this.runNow(languageId, text, events, executionCount));
     this.queue = result.catch(() => undefined);
     return result;
   }
@@ -100,7 +103,12 @@ export class NotebookKernel {
     if (this.helper?.running) await this.helper.request('forgetNotebook', { notebook: this.notebookId }).catch(() => undefined);
   }
 
-  private async runNow(languageId: string, text: string, events: CellRunEvents): Promise<CellRunResult> {
+  private async runNow(
+    languageId: string,
+    text: string,
+    events: CellRunEvents,
+    executionCount: number | undefined,
+  ): Promise<CellRunResult> {
     const started = Date.now();
     const cell: RunningCell = { tag: `spark-workbench-cell-${process.pid}-${nextTag++}`, interrupted: false };
     this.running = cell;
@@ -110,12 +118,12 @@ export class NotebookKernel {
       const result =
         source.kind === 'sql'
           ? await this.runSql(cell, client, source.script, events)
-          : await this.runPython(cell, client, source.code, events);
+          : await this.runPython(cell, client, source.code, events, executionCount);
       return { ...result, elapsedMs: Date.now() - started };
     } catch (error) {
       const failure = asSparkError(error);
       const status: CellRunStatus = cell.interrupted ? 'interrupted' : 'error';
-      events.output(errorOutput(cell.interrupted ? 'Interrupted' : failure.errorClass ?? failure.kind, failure.message));
+      events.output(errorOutput(cell.interrupted ? 'Interrupted' : (failure.errorClass ?? failure.kind), failure.message));
       return { status, elapsedMs: Date.now() - started };
     } finally {
       if (this.running === cell) this.running = undefined;
@@ -136,7 +144,9 @@ export class NotebookKernel {
       const last = index === statements.length - 1;
       const options = { args, tags: [cell.tag], maxRows: this.deps.storedRows() + 1 };
       // A query is fetched in the request that runs it; other statements run as commands first.
-      const execution = (cell.execution = isQuery(statement) ? client.query(statement.text, options) : client.sql(statement.text, options));
+      const execution = (cell.execution = isQuery(statement)
+        ? client.query(statement.text, options)
+        : client.sql(statement.text, options));
       try {
         const fetched = await this.fetch(execution, events, `Notebook: ${firstLine(statement.text)}`);
         succeeded.push(statement);
@@ -189,6 +199,7 @@ export class NotebookKernel {
     client: SparkConnectClient,
     code: string,
     events: CellRunEvents,
+    executionCount: number | undefined,
   ): Promise<Omit<CellRunResult, 'elapsedMs'>> {
     const { helper, remote } = await this.deps.python(client);
     cell.helper = this.helper = helper;
@@ -197,13 +208,15 @@ export class NotebookKernel {
     const deliver = (work: () => Promise<void> | void) => {
       delivered = delivered.then(work).catch((error: unknown) => {
         const failure = asSparkError(error);
-        events.output(errorOutput(cell.interrupted ? 'Interrupted' : failure.errorClass ?? 'SparkError', failure.message));
+        events.output(errorOutput(cell.interrupted ? 'Interrupted' : (failure.errorClass ?? 'SparkError'), failure.message));
       });
     };
     let answer: { status: 'ok' | 'error'; error?: { ename: string; evalue: string; traceback: string[] } };
     try {
-      answer = await helper.stream<typeof answer>('executeCell', { remote, notebook: this.notebookId, code, tag: cell.tag }, (event) =>
-        deliver(() => this.pythonEvent(cell, client, event, events)),
+      answer = await helper.stream<typeof answer>(
+        'executeCell',
+        { remote, notebook: this.notebookId, code, tag: cell.tag, executionCount },
+        (event) => deliver(() => this.pythonEvent(cell, client, event, events)),
       );
     } catch (error) {
       await delivered;
@@ -248,7 +261,12 @@ export class NotebookKernel {
   }
 
   /** A DataFrame the Python cell displayed: its plan run by our client, shown like a SQL result. */
-  private async dataFrameOutput(cell: RunningCell, client: SparkConnectClient, plan: string, events: CellRunEvents): Promise<ArrowCellOutput> {
+  private async dataFrameOutput(
+    cell: RunningCell,
+    client: SparkConnectClient,
+    plan: string,
+    events: CellRunEvents,
+  ): Promise<ArrowCellOutput> {
     const started = Date.now();
     const execution = (cell.execution = client.execute(fromBinary(PlanSchema, Buffer.from(plan, 'base64')), {
       tags: [cell.tag],

@@ -31,7 +31,11 @@ export interface NotebookControllerOptions {
   readonly description?: string;
   readonly supportedLanguages: readonly string[];
   /** Runs `cells` in order; `begin` makes each one's execution (call it for every cell, up front). */
-  execute(cells: readonly NotebookCellInfo[], notebookUri: string, begin: (cell: NotebookCellInfo) => CellExecution): Promise<void>;
+  execute(
+    cells: readonly NotebookCellInfo[],
+    notebookUri: string,
+    begin: (cell: NotebookCellInfo) => CellExecution,
+  ): Promise<void>;
   interrupt(notebookUri: string): void;
 }
 

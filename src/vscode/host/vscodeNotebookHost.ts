@@ -46,7 +46,11 @@ export const vscodeNotebookHost: NotebookHost = {
     const data = new vscode.NotebookData(
       cells.map(
         (cell) =>
-          new vscode.NotebookCellData(cell.kind === 'markdown' ? vscode.NotebookCellKind.Markup : vscode.NotebookCellKind.Code, cell.text, cell.languageId),
+          new vscode.NotebookCellData(
+            cell.kind === 'markdown' ? vscode.NotebookCellKind.Markup : vscode.NotebookCellKind.Code,
+            cell.text,
+            cell.languageId,
+          ),
       ),
     );
     await vscode.window.showNotebookDocument(await vscode.workspace.openNotebookDocument(notebookType, data));
@@ -113,7 +117,10 @@ function cellExecution(execution: vscode.NotebookCellExecution): CellExecution {
         await execution.clearOutput();
       }
       if (output.kind === 'stream') {
-        const item = output.name === 'stderr' ? vscode.NotebookCellOutputItem.stderr(output.text) : vscode.NotebookCellOutputItem.stdout(output.text);
+        const item =
+          output.name === 'stderr'
+            ? vscode.NotebookCellOutputItem.stderr(output.text)
+            : vscode.NotebookCellOutputItem.stdout(output.text);
         if (stream?.name === output.name) {
           await execution.appendOutputItems(item, stream.output);
           return;
@@ -132,7 +139,9 @@ function cellExecution(execution: vscode.NotebookCellExecution): CellExecution {
 function toVscodeOutput(output: Exclude<CellOutput, { kind: 'clear' }>): vscode.NotebookCellOutput {
   if (output.kind === 'stream') {
     return new vscode.NotebookCellOutput([
-      output.name === 'stderr' ? vscode.NotebookCellOutputItem.stderr(output.text) : vscode.NotebookCellOutputItem.stdout(output.text),
+      output.name === 'stderr'
+        ? vscode.NotebookCellOutputItem.stderr(output.text)
+        : vscode.NotebookCellOutputItem.stdout(output.text),
     ]);
   }
   if (output.kind === 'error') {

@@ -17,7 +17,11 @@ const NEW_NOTEBOOK: readonly NewNotebookCell[] = [
     languageId: 'markdown',
     text: '# Spark notebook\n\nSQL cells and Python cells (`spark`) share one Spark session: pick the **Spark Connect** kernel.',
   },
-  { kind: 'code', languageId: 'sql', text: 'SELECT current_catalog() AS catalog, current_database() AS database, version() AS spark' },
+  {
+    kind: 'code',
+    languageId: 'sql',
+    text: 'SELECT current_catalog() AS catalog, current_database() AS database, version() AS spark',
+  },
   { kind: 'code', languageId: 'python', text: 'df = spark.range(10).selectExpr("id", "id * id AS square")\ndf' },
 ];
 
@@ -41,7 +45,9 @@ export class NotebookCommands implements Disposable {
     private readonly host: WorkbenchHost,
     private readonly deps: NotebookCommandDependencies,
   ) {
-    this.disposables.add(host.registerCommand(COMMANDS.notebook.new, () => host.openNewNotebook(JUPYTER_NOTEBOOK_TYPE, NEW_NOTEBOOK)));
+    this.disposables.add(
+      host.registerCommand(COMMANDS.notebook.new, () => host.openNewNotebook(JUPYTER_NOTEBOOK_TYPE, NEW_NOTEBOOK)),
+    );
     this.disposables.add(host.registerCommand(COMMANDS.notebook.restart, () => this.restart()));
     this.disposables.add(host.registerCommand(COMMANDS.notebook.selectConnection, () => this.selectConnection()));
     this.disposables.add(host.onDidCloseNotebook((uri) => deps.notebookConnections.forget(uri)));
@@ -53,7 +59,9 @@ export class NotebookCommands implements Disposable {
           return;
         }
         this.receive(message).catch((error: unknown) => {
-          host.showErrorMessage(`Spark Workbench: ${error instanceof Error ? error.message : String(error)}`).catch(() => undefined);
+          host
+            .showErrorMessage(`Spark Workbench: ${error instanceof Error ? error.message : String(error)}`)
+            .catch(() => undefined);
         });
       }),
     );
@@ -64,7 +72,9 @@ export class NotebookCommands implements Disposable {
     if (notebook && this.deps.notebookConnections.ownProfile(notebook)) {
       this.deps.controller.resetKernels([notebook]);
       await this.deps.notebookConnections.restart(notebook);
-      this.deps.log.info('The notebook was restarted: a new Spark session on its own connection and, on the next Python cell, a new Python process.');
+      this.deps.log.info(
+        'The notebook was restarted: a new Spark session on its own connection and, on the next Python cell, a new Python process.',
+      );
       return;
     }
     const profile = this.deps.connections.profile;
@@ -89,7 +99,11 @@ export class NotebookCommands implements Disposable {
     const windowName = this.deps.connections.profile?.name;
     const picked = await this.host.showQuickPick(
       [
-        { label: 'The editor’s connection', description: `${windowName ?? 'as the status bar shows'}${current ? '' : ' (current)'}`, profile: undefined },
+        {
+          label: 'The editor’s connection',
+          description: `${windowName ?? 'as the status bar shows'}${current ? '' : ' (current)'}`,
+          profile: undefined,
+        },
         ...this.deps.profiles().map((profile) => ({
           label: profile.name,
           description: `its own Spark session${current?.name === profile.name ? ' (current)' : ''}`,
@@ -101,7 +115,9 @@ export class NotebookCommands implements Disposable {
     if (!picked) return;
     this.deps.controller.resetKernels([notebook]);
     this.deps.notebookConnections.use(notebook, picked.profile);
-    this.deps.log.info(`The notebook ${notebook} runs on ${picked.profile ? `${picked.profile.name}, in a Spark session of its own` : 'the editor’s connection'}.`);
+    this.deps.log.info(
+      `The notebook ${notebook} runs on ${picked.profile ? `${picked.profile.name}, in a Spark session of its own` : 'the editor’s connection'}.`,
+    );
   }
 
   private async receive(message: RendererMessage): Promise<void> {
@@ -110,7 +126,8 @@ export class NotebookCommands implements Disposable {
         await this.deps.openResult(message.sql);
         return;
       case 'saveFile': {
-        const bytes = message.encoding === 'base64' ? Buffer.from(message.content, 'base64') : Buffer.from(message.content, 'utf8');
+        const bytes =
+          message.encoding === 'base64' ? Buffer.from(message.content, 'base64') : Buffer.from(message.content, 'utf8');
         await this.host.saveWithDialog(message.suggestedName, bytes, message.filters);
         return;
       }
@@ -123,7 +140,8 @@ export class NotebookCommands implements Disposable {
             'text/plain': '<Vega-Lite chart>',
           },
         });
-        if (!added) await this.host.showWarningMessage('The chart could not be saved: its cell is no longer in an open notebook.');
+        if (!added)
+          await this.host.showWarningMessage('The chart could not be saved: its cell is no longer in an open notebook.');
       }
     }
   }

@@ -53,7 +53,9 @@ export class NotebookConnections implements Disposable {
         let helper: PythonHelper;
         if (own) {
           const python = (own.python ??= this.deps.createPython().then((created) => {
-            own.manager.sessionScope.add({ dispose: () => (created.dispose(), own.python === python && (own.python = undefined)) });
+            own.manager.sessionScope.add({
+              dispose: () => (created.dispose(), own.python === python && (own.python = undefined)),
+            });
             return created;
           }));
           helper = await python;

@@ -68,7 +68,11 @@ export class SparkNotebookController implements Disposable, CellStatusSource {
     const items: CellStatusItem[] = [];
     const notebook = this.notebookOfCell.get(cellUri);
     const own = notebook === undefined ? undefined : this.deps.ownConnection(notebook);
-    if (own) items.push({ text: `$(plug) ${own}`, tooltip: 'This notebook runs on a connection of its own (Spark: Notebook Connection…)' });
+    if (own)
+      items.push({
+        text: `$(plug) ${own}`,
+        tooltip: 'This notebook runs on a connection of its own (Spark: Notebook Connection…)',
+      });
     const text = this.progress.get(cellUri);
     if (text) items.push({ text: `$(sync~spin) Spark: ${text}`, tooltip: 'Spark’s progress on this cell' });
     return items;
@@ -77,7 +81,10 @@ export class SparkNotebookController implements Disposable, CellStatusSource {
   /** Stops the cell that runs in this notebook and the cells queued after it. */
   interrupt(notebookUri: string): void {
     this.interrupted.add(notebookUri);
-    this.kernels.get(notebookUri)?.then((kernel) => kernel.interrupt()).catch(() => undefined);
+    this.kernels
+      .get(notebookUri)
+      ?.then((kernel) => kernel.interrupt())
+      .catch(() => undefined);
   }
 
   /** Forgets the kernels of these notebooks, or of all (their Python variables went with their session). */
@@ -98,7 +105,11 @@ export class SparkNotebookController implements Disposable, CellStatusSource {
     return kernel;
   }
 
-  private async execute(cells: readonly NotebookCellInfo[], notebookUri: string, begin: (cell: NotebookCellInfo) => CellExecution): Promise<void> {
+  private async execute(
+    cells: readonly NotebookCellInfo[],
+    notebookUri: string,
+    begin: (cell: NotebookCellInfo) => CellExecution,
+  ): Promise<void> {
     const executions = cells.map((cell) => ({ cell, execution: begin(cell) }));
     if (!this.host.isTrusted()) {
       for (const { execution } of executions) execution.end(undefined);
@@ -130,21 +141,39 @@ export class SparkNotebookController implements Disposable, CellStatusSource {
     let result: CellRunResult;
     try {
       const kernel = await this.kernel(notebookUri);
-      result = await kernel.run(cell.languageId, cell.text, {
-        output: (output) => {
-          outputs = outputs.then(() => execution.appendOutput(output)).catch((error: unknown) => this.deps.log.error(`A cell output was not shown: ${String(error)}`));
+      result = await kernel.run(
+        cell.languageId,
+        cell.text,
+        {
+          output: (output) => {
+            outputs = outputs
+              .then(() => execution.appendOutput(output))
+              .catch((error: unknown) => this.deps.log.error(`A cell output was not shown: ${String(error)}`));
+          },
+          progress: (text) => this.setProgress(cell.uri, text),
         },
-        progress: (text) => this.setProgress(cell.uri, text),
-      });
+        order,
+      );
     } catch (error) {
       result = { status: 'error', elapsedMs: 0 };
       outputs = outputs.then(() =>
-        execution.appendOutput({ kind: 'error', ename: 'Error', evalue: error instanceof Error ? error.message : String(error), traceback: [] }),
+        execution.appendOutput({
+          kind: 'error',
+          ename: 'Error',
+          evalue: error instanceof Error ? error.message : String(error),
+          traceback: [],
+        }),
       );
     }
     await outputs;
     this.setProgress(cell.uri, undefined);
-    const document = { uri: cell.uri, fileName: cell.uri, languageId: cell.languageId, version: cell.version, text: result.sqlFailure?.script ?? cell.text };
+    const document = {
+      uri: cell.uri,
+      fileName: cell.uri,
+      languageId: cell.languageId,
+      version: cell.version,
+      text: result.sqlFailure?.script ?? cell.text,
+    };
     for (const statement of result.sqlSucceeded ?? []) this.deps.sqlDiagnostics.succeeded(document, statement);
     if (result.sqlFailure) this.deps.sqlDiagnostics.failed(document, result.sqlFailure.statement, result.sqlFailure.error);
     execution.end(result.status === 'ok', Date.now());

@@ -98,7 +98,9 @@ function renderResult(item: OutputItem, container: HTMLElement, post: (message: 
     {
       onSortRequested: (column) => {
         const sort = store.sort;
-        store.setSort(sort?.column !== column ? { column, descending: false } : sort.descending ? undefined : { column, descending: true });
+        store.setSort(
+          sort?.column !== column ? { column, descending: false } : sort.descending ? undefined : { column, descending: true },
+        );
         grid.renderHeader();
         grid.refresh();
       },
@@ -148,7 +150,9 @@ function renderResult(item: OutputItem, container: HTMLElement, post: (message: 
     chart
       .pngBase64()
       .catch(() => undefined)
-      .then((png) => post({ type: 'saveChart', outputId: outputIdOf(item), spec: spec as Record<string, unknown>, ...(png ? { png } : {}) }))
+      .then((png) =>
+        post({ type: 'saveChart', outputId: outputIdOf(item), spec: spec as Record<string, unknown>, ...(png ? { png } : {}) }),
+      )
       .catch(() => undefined);
   });
   show('table');

@@ -25,16 +25,28 @@ export function parseRendererMessage(value: unknown): RendererMessage | undefine
     case 'saveChart':
       if (!isString(value.outputId) || !isObject(value.spec)) return undefined;
       if (value.png !== undefined && !(isString(value.png) && /^[A-Za-z0-9+/]*={0,2}$/.test(value.png))) return undefined;
-      return { type: 'saveChart', outputId: value.outputId, spec: value.spec, ...(value.png === undefined ? {} : { png: value.png }) };
+      return {
+        type: 'saveChart',
+        outputId: value.outputId,
+        spec: value.spec,
+        ...(value.png === undefined ? {} : { png: value.png }),
+      };
     case 'openResult':
       return isString(value.sql) && value.sql.trim() ? { type: 'openResult', sql: value.sql } : undefined;
     case 'saveFile': {
       const { suggestedName, content, encoding, filters } = value;
-      if (!isString(suggestedName) || !isString(content) || (encoding !== 'utf8' && encoding !== 'base64') || !isObject(filters)) return undefined;
+      if (!isString(suggestedName) || !isString(content) || (encoding !== 'utf8' && encoding !== 'base64') || !isObject(filters))
+        return undefined;
       const entries = Object.entries(filters);
       if (!entries.every(([, extensions]) => Array.isArray(extensions) && extensions.every(isString))) return undefined;
       // A name only: the save dialog picks the folder.
-      return { type: 'saveFile', suggestedName: suggestedName.replace(/[\\/]/g, '_'), content, encoding, filters: Object.fromEntries(entries) as Record<string, string[]> };
+      return {
+        type: 'saveFile',
+        suggestedName: suggestedName.replace(/[\\/]/g, '_'),
+        content,
+        encoding,
+        filters: Object.fromEntries(entries) as Record<string, string[]>,
+      };
     }
     default:
       return undefined;

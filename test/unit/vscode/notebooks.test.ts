@@ -47,7 +47,13 @@ class ScriptedKernel {
 describe('the Spark Connect notebook controller', () => {
   let host: FakeHost;
   let controller: SparkNotebookController;
-  const cell = (index: number, text: string, languageId = 'python') => ({ uri: `cell:${index}`, index, languageId, text, version: 1 });
+  const cell = (index: number, text: string, languageId = 'python') => ({
+    uri: `cell:${index}`,
+    index,
+    languageId,
+    text,
+    version: 1,
+  });
 
   beforeEach(() => {
     host = new FakeHost();
@@ -75,8 +81,14 @@ describe('the Spark Connect notebook controller', () => {
 
   it('runs cells in order with increasing order numbers; a failure leaves the cells queued after it unrun', async () => {
     const first = await host.executeCells(SPARK_CONTROLLER_ID, 'nb:1', [cell(0, 'a'), cell(1, 'b')]);
-    assert.deepEqual(first.map((e) => e.order), [1, 2]);
-    assert.deepEqual(first.map((e) => e.ended?.success), [true, true]);
+    assert.deepEqual(
+      first.map((e) => e.order),
+      [1, 2],
+    );
+    assert.deepEqual(
+      first.map((e) => e.ended?.success),
+      [true, true],
+    );
     assert.deepEqual(first[0]!.outputs, [{ kind: 'stream', name: 'stdout', text: 'a' }]);
     const second = await host.executeCells(SPARK_CONTROLLER_ID, 'nb:1', [cell(0, 'fail'), cell(1, 'never')]);
     assert.equal(second[0]!.order, 3);
@@ -122,13 +134,21 @@ describe('the Spark Connect notebook controller', () => {
     const commands = new NotebookCommands(host, {
       controller,
       connections: { profile: undefined, connect: () => Promise.reject(new Error('not used')) },
-      notebookConnections: { use: () => undefined, restart: async () => false, forget: () => undefined, ownProfile: () => undefined },
+      notebookConnections: {
+        use: () => undefined,
+        restart: async () => false,
+        forget: () => undefined,
+        ownProfile: () => undefined,
+      },
       profiles: () => [],
       openResult: async (sql) => void opened.push(sql),
       log: new OutputLog(host.createLogChannel('Spark Workbench')),
     });
     await host.run(COMMANDS.notebook.new);
-    assert.deepEqual(host.openedNotebooks[0]?.cells.map((c) => c.languageId), ['markdown', 'sql', 'python']);
+    assert.deepEqual(
+      host.openedNotebooks[0]?.cells.map((c) => c.languageId),
+      ['markdown', 'sql', 'python'],
+    );
     const send = host.rendererListeners.get(NOTEBOOK_RENDERER_ID)!;
     send({ type: 'saveChart', outputId: 'out-1', spec: { mark: 'bar' }, png: 'aGk=' });
     send({ type: 'openResult', sql: 'SELECT * FROM big' });
@@ -151,7 +171,11 @@ describe('the Spark session of each notebook', () => {
     connects = 0;
     constructor(readonly name: string) {}
     async client(): Promise<SparkConnectClient> {
-      return { connection: parseConnectionString('sc://127.0.0.1:15002'), sessionId: `${this.name}-session`, userId: 'me' } as unknown as SparkConnectClient;
+      return {
+        connection: parseConnectionString('sc://127.0.0.1:15002'),
+        sessionId: `${this.name}-session`,
+        userId: 'me',
+      } as unknown as SparkConnectClient;
     }
     async connect(): Promise<SparkConnectClient> {
       this.connects++;
