@@ -8,6 +8,7 @@ import { SparkConnectClient } from '../../src/core/connect/sparkConnectClient.js
 import { SparkError } from '../../src/core/connect/sparkError.js';
 import { LocalSparkServer, localServerUrl } from '../../src/core/localSpark/localSparkServer.js';
 import { SparkRuntimeInstaller, type SparkRuntime } from '../../src/core/localSpark/sparkRuntime.js';
+import { NotebookKernel, type CellOutput } from '../../src/core/notebooks/notebookKernel.js';
 import { ConnectionManager, type ConnectionProfile } from '../../src/core/session/connectionManager.js';
 import { BlackHole, FaultProxy } from '../support/faultProxy.js';
 import { cli } from '../support/runCli.js';
@@ -157,6 +158,34 @@ describe('when Spark fails', function () {
       await connections.restartLocal(profile);
       await cancelOnFreshServer();
       console.log(`      cancel outcomes on fresh servers: ${cancelOutcomes.join(', ')}`);
+    });
+
+    it('the server dying under a notebook cell is reported in the cell; the next cell starts it again and runs', async () => {
+      const kernel = new NotebookKernel('failures-notebook', {
+        client: () => connections.client(profile),
+        python: () => Promise.reject(new Error('This notebook has SQL cells only.')),
+        storedRows: () => 100,
+        reportFailure: (error) => connections.reportFailure(error),
+      });
+      const outputs: CellOutput[] = [];
+      let killedAt = 0;
+      const events = {
+        output: (output: CellOutput) => outputs.push(output),
+        progress: () => {
+          if (killedAt) return;
+          killedAt = Date.now();
+          process.kill(serverPid(), 'SIGKILL');
+        },
+      };
+      const ran = await kernel.run('sql', CROSS_JOIN, events);
+      assert.equal(ran.status, 'error');
+      assert.ok(killedAt > 0 && Date.now() - killedAt <= 3_000, `the cell ended ${Date.now() - killedAt} ms after the kill`);
+      assert.match(JSON.stringify(outputs), /Local Spark stopped \(killed by signal 9, SIGKILL\)/);
+      outputs.length = 0;
+      const next = await kernel.run('sql', 'SELECT 41 + 1 AS answer', { output: (output) => outputs.push(output), progress: () => undefined });
+      assert.equal(next.status, 'ok', JSON.stringify(outputs));
+      assert.match(JSON.stringify(outputs), /answer/);
+      assert.equal(connections.state.kind, 'connected');
     });
 
     it('a server restarted under a run (not watched: a remote connection) fails it with a sentence; the next query works in a fresh session', async () => {

@@ -47,6 +47,8 @@ export interface NotebookKernelDependencies {
   python(client: SparkConnectClient): Promise<{ readonly helper: PythonHelper; readonly remote: string }>;
   /** Rows a result keeps in the notebook. */
   storedRows(): number;
+  /** A run failed: a dropped server or session marks the connection broken (the next run reconnects). */
+  reportFailure?(error: SparkError): void;
   /** Reads an execution through the window's operation list (progress and cancel there too). */
   follow?(execution: QueryExecution, title: string): AsyncIterable<ResultEvent>;
 }
@@ -122,6 +124,7 @@ export class NotebookKernel {
       return { ...result, elapsedMs: Date.now() - started };
     } catch (error) {
       const failure = asSparkError(error);
+      this.deps.reportFailure?.(failure);
       const status: CellRunStatus = cell.interrupted ? 'interrupted' : 'error';
       events.output(errorOutput(cell.interrupted ? 'Interrupted' : (failure.errorClass ?? failure.kind), failure.message));
       return { status, elapsedMs: Date.now() - started };
@@ -154,11 +157,13 @@ export class NotebookKernel {
           events.output(richOutput(this.resultOutput(fetched, Date.now() - started, statement.text)));
         }
       } catch (error) {
-        if (cell.interrupted || execution.cancelled) {
+        const failure = asSparkError(error);
+        // A client that failed for good ends its executions too: only a cancel is an interrupt.
+        if (cell.interrupted || failure.kind === 'cancelled') {
           events.output(errorOutput('Interrupted', `The statement on line ${statement.line} was interrupted.`));
           return { status: 'interrupted', sqlSucceeded: succeeded };
         }
-        const failure = asSparkError(error);
+        this.deps.reportFailure?.(failure);
         events.output(
           errorOutput(failure.errorClass ?? 'SparkError', conciseSparkMessage(failure.message, failure.errorClass), [
             `Statement ${index + 1} of ${statements.length}, line ${statement.line}${failure.sqlState ? ` (SQLSTATE ${failure.sqlState})` : ''}`,
@@ -208,6 +213,7 @@ export class NotebookKernel {
     const deliver = (work: () => Promise<void> | void) => {
       delivered = delivered.then(work).catch((error: unknown) => {
         const failure = asSparkError(error);
+        this.deps.reportFailure?.(failure);
         events.output(errorOutput(cell.interrupted ? 'Interrupted' : (failure.errorClass ?? 'SparkError'), failure.message));
       });
     };

@@ -8,7 +8,7 @@ import type { Disposable } from '../../core/util/events.js';
 
 export interface NotebookConnectionsDependencies {
   /** The window's connection (the status bar's), which notebooks use unless given their own. */
-  readonly window: Pick<ConnectionManager, 'client' | 'profile' | 'connect'>;
+  readonly window: Pick<ConnectionManager, 'client' | 'profile' | 'connect' | 'reportFailure'>;
   /** The window's Python helper, joined to the window's session. */
   windowPython(): Promise<PythonHelper>;
   /** A connection of a notebook's own (its own Spark session), with the window's settings and secrets. */
@@ -63,6 +63,7 @@ export class NotebookConnections implements Disposable {
         return { helper, remote: helperConnectionString(client.connection, client.sessionId, client.userId) };
       },
       storedRows: () => this.deps.storedRows(),
+      reportFailure: (error) => (this.own.get(notebookUri)?.manager ?? this.deps.window).reportFailure(error),
       follow: (execution, title) => {
         const name = this.own.get(notebookUri)?.profile.name ?? this.deps.window.profile?.name ?? 'Spark';
         return this.deps.operations ? this.deps.operations.follow(execution, title, name) : execution;

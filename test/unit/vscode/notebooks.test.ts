@@ -187,6 +187,7 @@ describe('the Spark session of each notebook', () => {
       this.disposed = true;
       this.sessionScope.dispose();
     }
+    reportFailure(): void {}
   }
   interface FakeHelper {
     readonly name: string;
