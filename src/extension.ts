@@ -255,8 +255,12 @@ export function activate(context: vscode.ExtensionContext): SparkWorkbenchApi {
       engine,
       tablesRead,
       refreshView: () => pipelinesView.refresh(),
-      createExample: () =>
-        createRetailExample(host, join(context.extensionPath, 'examples', 'retail'), async () => (await import('../examples/retail/generator.js')).writeRetailData),
+      // The view is told at once, not only by the file watcher (which can miss files written together).
+      createExample: async () => {
+        const spec = await createRetailExample(host, join(context.extensionPath, 'examples', 'retail'), async () => (await import('../examples/retail/generator.js')).writeRetailData);
+        projects.rescan();
+        return spec;
+      },
     }),
   );
 

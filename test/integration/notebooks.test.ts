@@ -116,7 +116,7 @@ describe('notebook cells on real Spark', function () {
     }
   });
 
-  it('Python cells: variables persist, stdout streams as it comes, errors carry a traceback with the cell line, rich outputs (HTML, a matplotlib figure) keep their MIME types', async () => {
+  it('Python cells: variables persist, stdout streams as it comes, errors carry a traceback with the cell line, rich outputs (HTML, a matplotlib figure) keep their MIME types, magics work', async () => {
     const outputs: CellOutput[] = [];
     const seenWhileRunning: number[] = [];
     const first = await run(
@@ -145,6 +145,8 @@ describe('notebook cells on real Spark', function () {
         .subarray(1, 4)
         .toString() === 'PNG',
     );
+    const magic = await run('python', '%time total = sum(range(1000))\nprint(total)');
+    assert.match(magic.outputs.map((o) => (o.kind === 'stream' ? o.text : '')).join(''), /Wall time[\s\S]*499500/);
     const failed = await run('python', 'x = answer + 1\nraise ValueError(f"bad {x}")');
     assert.equal(failed.result.status, 'error');
     const error = failed.outputs.find((o) => o.kind === 'error');

@@ -37,16 +37,19 @@ export class PipelineProjects implements Disposable {
     private readonly host: Pick<WorkbenchHost, 'findFiles' | 'watchFiles' | 'openDocuments' | 'onDidChangeDocument'>,
     private readonly engine: () => Promise<PipelineEngine>,
   ) {
-    const stale = () => {
-      this.found = undefined;
-      this.changed.fire();
-    };
+    const stale = () => this.rescan();
     this.disposables.add(host.watchFiles('**/*.{yml,yaml,sql,py}', stale));
     this.disposables.add(
       host.onDidChangeDocument(({ document }) => {
         if (isSpecFile(document.fileName)) stale();
       }),
     );
+  }
+
+  /** Forgets what was found: the next list() looks again (files were written, or a watcher told). */
+  rescan(): void {
+    this.found = undefined;
+    this.changed.fire();
   }
 
   /** Every project, sorted by path. */

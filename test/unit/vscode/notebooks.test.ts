@@ -161,6 +161,34 @@ describe('the Spark Connect notebook controller', () => {
     assert.deepEqual(opened, ['SELECT * FROM big']);
     commands.dispose();
   });
+  it('Restart asks first, then makes a new Spark session for the window, or for a notebook on its own connection', async () => {
+    const connected: string[] = [];
+    const restartedOwn: string[] = [];
+    const commands = new NotebookCommands(host, {
+      controller,
+      connections: { profile: { kind: 'local', name: 'Local Spark', port: 15002 }, connect: async (profile) => (connected.push(profile.name), undefined as never) },
+      notebookConnections: {
+        use: () => undefined,
+        restart: async (uri) => (restartedOwn.push(uri), true),
+        forget: () => undefined,
+        ownProfile: (uri) => (uri === 'nb:own' ? { kind: 'remote', name: 'Cluster', url: 'sc://127.0.0.1:1' } : undefined),
+      },
+      profiles: () => [],
+      openResult: async () => undefined,
+      log: new OutputLog(host.createLogChannel('Spark Workbench')),
+    });
+    host.activeNotebook = 'nb:1';
+    await host.run(COMMANDS.notebook.restart);
+    assert.deepEqual(connected, [], 'dismissing the question restarts nothing');
+    host.answerMessage = (message) => (message.actions.includes('Restart') ? 'Restart' : undefined);
+    await host.run(COMMANDS.notebook.restart);
+    assert.deepEqual(connected, ['Local Spark']);
+    host.activeNotebook = 'nb:own';
+    await host.run(COMMANDS.notebook.restart);
+    assert.deepEqual(restartedOwn, ['nb:own']);
+    assert.deepEqual(connected, ['Local Spark'], 'the window’s session stays');
+    commands.dispose();
+  });
 });
 
 describe('the Spark session of each notebook', () => {
