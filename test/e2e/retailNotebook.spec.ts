@@ -83,10 +83,7 @@ describe('notebooks in a real VS Code workbench', function () {
     await ensureRetailTables();
     cpSync(join(projectRoot(), 'examples', 'retail', 'exploration.ipynb'), notebookPath);
     workbench = await Workbench.open(process.env.CS_PORT!, process.env.E2E_WORKSPACE!, process.env.E2E_SCREENSHOTS!);
-    await workbench.openSparkSidebar();
-    await workbench.runCommand('Spark: Set Token…');
-    await workbench.pick('Test Spark');
-    await workbench.typeIntoInputBox(testServer().token);
+    await workbench.setToken('Test Spark', testServer().token);
   });
 
   afterEach(async function () {

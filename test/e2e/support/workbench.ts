@@ -120,6 +120,14 @@ export class Workbench {
     await input.waitFor({ state: 'hidden' });
   }
 
+  /** Sets a connection's token through Spark: Set Token…, as a user does (the sidebar opened first). */
+  async setToken(connection: string, token: string): Promise<void> {
+    await this.openSparkSidebar();
+    await this.runCommand('Spark: Set Token…');
+    await this.pick(connection);
+    await this.typeIntoInputBox(token);
+  }
+
   /** Opens the Spark activity-bar container. */
   async openSparkSidebar(): Promise<void> {
     const sparkIcon = this.page.locator('.activitybar .action-item a[aria-label^="Spark"]').first();
