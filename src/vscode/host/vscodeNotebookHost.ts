@@ -117,10 +117,7 @@ function cellExecution(execution: vscode.NotebookCellExecution): CellExecution {
         await execution.clearOutput();
       }
       if (output.kind === 'stream') {
-        const item =
-          output.name === 'stderr'
-            ? vscode.NotebookCellOutputItem.stderr(output.text)
-            : vscode.NotebookCellOutputItem.stdout(output.text);
+        const item = streamItem(output);
         if (stream?.name === output.name) {
           await execution.appendOutputItems(item, stream.output);
           return;
@@ -137,13 +134,7 @@ function cellExecution(execution: vscode.NotebookCellExecution): CellExecution {
 }
 
 function toVscodeOutput(output: Exclude<CellOutput, { kind: 'clear' }>): vscode.NotebookCellOutput {
-  if (output.kind === 'stream') {
-    return new vscode.NotebookCellOutput([
-      output.name === 'stderr'
-        ? vscode.NotebookCellOutputItem.stderr(output.text)
-        : vscode.NotebookCellOutputItem.stdout(output.text),
-    ]);
-  }
+  if (output.kind === 'stream') return new vscode.NotebookCellOutput([streamItem(output)]);
   if (output.kind === 'error') {
     const error = new Error(output.evalue);
     error.name = output.ename;
@@ -161,4 +152,8 @@ function toVscodeOutput(output: Exclude<CellOutput, { kind: 'clear' }>): vscode.
   });
   // An id of our own in the output's metadata: the renderer names the output by it (saving a chart).
   return new vscode.NotebookCellOutput(items, { outputId: randomUUID() });
+}
+
+function streamItem(output: Extract<CellOutput, { kind: 'stream' }>): vscode.NotebookCellOutputItem {
+  return output.name === 'stderr' ? vscode.NotebookCellOutputItem.stderr(output.text) : vscode.NotebookCellOutputItem.stdout(output.text);
 }
