@@ -135,18 +135,46 @@ describe('quality file', () => {
 });
 
 describe('quality query', () => {
-  it('compiles all checks of a dataset into one aggregate with bounded samples', () => {
-    const { checks } = parseQualityFile(
-      `datasets:\n  t:\n    - not_null: a\n    - unique: [a, b]\n    - references: a\n      dataset: other\n      key: id\n    - sql: avg(b) > 1\n`,
-      'q.yml',
-    );
-    const query = compileQualityQuery('SELECT * FROM t', checks, { sourceColumns: ['a', 'b'], tableName: (n) => n });
-    assert.equal((query.sql.match(/SELECT \* FROM t/g) ?? []).length, 1, 'the source appears once');
-    assert.match(query.sql, /count\(\*\) OVER \(PARTITION BY `a`, `b`\)/);
-    assert.match(query.sql, /LEFT JOIN \(SELECT DISTINCT `id` AS _sw_2_key FROM other\)/);
-    assert.match(query.sql, /min_by\(.*, 5\) FILTER \(WHERE _sw_0_f\) AS _sw_0_samples/);
-    assert.match(query.sql, /\(`a` IS NULL\) AS _sw_0_f/);
-    assert.match(query.sql, /\(avg\(b\) > 1\) AS _sw_3_value/);
+  const { checks } = parseQualityFile(
+    `datasets:\n  t:\n    - not_null: a\n    - unique: [a, b]\n    - references: a\n      dataset: other\n      key: id\n    - freshness: c\n      max_age: 1h\n`,
+    'q.yml',
+  );
+  const compile = (extra = '') =>
+    compileQualityQuery('SELECT * FROM t', [...checks, ...(extra ? parseQualityFile(`datasets:\n  t:\n    - ${extra}\n`, 'q.yml').checks : [])], { sourceColumns: ['a', 'b', 'c'], tableName: (n) => n });
+
+  it('compiles all checks of a dataset into one query over the source, with packed flags and bounded samples', () => {
+    const { sql } = compile();
+    assert.equal((sql.match(/SELECT \* FROM t/g) ?? []).length, 1, 'the source appears once');
+    assert.match(sql, /count\(\*\) OVER \(PARTITION BY `a`, `b`\)/);
+    assert.match(sql, /LEFT JOIN \(SELECT DISTINCT `id` AS _sw_2_key FROM other\)/);
+    // Flags before the window in one BIGINT, the uniqueness check's after it in another.
+    assert.match(sql, /\(IF\(TRUE, 1L, 0L\) \| IF\(`a` IS NULL, 2L, 0L\) \| IF\(`a` IS NOT NULL, 4L, 0L\) \| IF\(`a` IS NOT NULL AND _sw_2_key IS NULL, 8L, 0L\)\) AS _sw_m0/);
+    assert.match(sql, /IF\(`a` IS NOT NULL AND `b` IS NOT NULL AND _sw_1_copies > 1, 2L, 0L\)\) AS _sw_w0/);
+    assert.match(sql, /CASE WHEN \(_sw_m0 & 2L\) != 0 THEN to_json\(named_struct\('a', `a`, 'b', `b`, 'c', `c`\)\) END AS _sw_0_v/);
+  });
+
+  it('groups rows by their flags and samples first, then sums the groups and keeps k samples per check', () => {
+    const { sql } = compile();
+    assert.match(sql, /GROUP BY _sw_m0, _sw_w0, _sw_0_v, _sw_1_v, _sw_2_v\)/);
+    assert.match(sql, /count\(\*\) AS _sw_n, max\(`c`\) AS _sw_3_newest FROM/);
+    assert.match(sql, /coalesce\(sum\(IF\(\(_sw_m0 & 2L\) != 0, _sw_n, 0\)\), 0\) AS _sw_0_failing/);
+    assert.match(sql, /min_by\(_sw_0_v, _sw_0_v, 5\) FILTER \(WHERE \(_sw_m0 & 2L\) != 0\) AS _sw_0_samples/);
+    assert.match(sql, /CAST\(CAST\(max\(_sw_3_newest\) AS TIMESTAMP\) AS LONG\) AS _sw_3_value/);
+  });
+
+  it('aggregates the rows themselves when a custom condition needs them', () => {
+    const { sql } = compile('sql: avg(b) > 1');
+    assert.doesNotMatch(sql, /GROUP BY/);
+    assert.match(sql, /\(avg\(b\) > 1\) AS _sw_4_value/);
+    assert.match(sql, /count_if\(\(_sw_m0 & 2L\) != 0\) AS _sw_0_failing/);
+  });
+
+  it('packs more than 62 flags into more than one column', () => {
+    const many = parseQualityFile(`datasets:\n  t:\n${Array.from({ length: 40 }, (_, i) => `    - not_null: c${i}\n`).join('')}`, 'q.yml').checks;
+    const { sql } = compileQualityQuery('SELECT * FROM t', many, { sourceColumns: Array.from({ length: 40 }, (_, i) => `c${i}`), tableName: (n) => n });
+    assert.match(sql, /AS _sw_m0\b/);
+    assert.match(sql, /IF\(`c31` IS NULL, 2L, 0L\)/);
+    assert.match(sql, /\(_sw_m1 & 8L\) != 0, _sw_n, 0\)\), 0\) AS _sw_32_failing/);
   });
 });
 

@@ -41,14 +41,62 @@ export function sqlLiteral(value: string | number | boolean | null): string {
   return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 }
 
+/** Bits per packed flag column: a BIGINT's, without its sign bit. */
+const BITS_PER_MASK = 62;
+
 /**
- * Compiles every check of one dataset into one aggregate over `source` (a query or a table), so
- * Spark reads the data once: each row check becomes a conditional count and a bounded sample
- * (`min_by(v, v, k) FILTER (WHERE failing)`: a heap of k values, never all failing rows), uniqueness a window count over
- * the same scan, references a left join with the other dataset's distinct keys. Where the dataset has
- * `DROP ROW` expectations, `source` is the query before they drop anything: the expectations count
- * over all its rows, and the other checks over the rows kept (what the dataset holds).
- * `schema` checks need no data and are not part of it.
+ * Row flags packed into BIGINT columns: a row carries one or two numbers through the shuffle a
+ * uniqueness check needs instead of two booleans (eight bytes each in Spark's rows) per check.
+ */
+class PackedFlags {
+  private readonly flags: string[] = [];
+
+  constructor(private readonly prefix: string) {}
+
+  /** Adds a per-row boolean and returns the test of its bit in the packed columns. */
+  add(predicate: string): string {
+    const index = this.flags.push(predicate) - 1;
+    return `(${this.column(index)} & ${bit(index)}) != 0`;
+  }
+
+  /** The packed columns' definitions, for a projection. */
+  columns(): string[] {
+    const out: string[] = [];
+    for (let first = 0; first < this.flags.length; first += BITS_PER_MASK)
+      out.push(
+        `(${this.flags
+          .slice(first, first + BITS_PER_MASK)
+          .map((f, i) => `IF(${f}, ${bit(first + i)}, 0L)`)
+          .join(' | ')}) AS ${this.column(first)}`,
+      );
+    return out;
+  }
+
+  names(): string[] {
+    return Array.from({ length: Math.ceil(this.flags.length / BITS_PER_MASK) }, (_, i) => this.column(i * BITS_PER_MASK));
+  }
+
+  private column(index: number): string {
+    return `${this.prefix}${Math.floor(index / BITS_PER_MASK)}`;
+  }
+}
+
+function bit(index: number): string {
+  return `${(1n << BigInt(index % BITS_PER_MASK)).toString()}L`;
+}
+
+/**
+ * Compiles every check of one dataset into one query over `source` (a query or a table) that reads
+ * the data once. Each row gets its checks' flags, packed into BIGINTs, and for each failing check a
+ * sample value; uniqueness is a window count over the same scan, references a left join with the
+ * other dataset's distinct keys. Then two aggregates: the first groups rows by their flags and sample
+ * values (compiled code, a hash table: rows that pass collapse into a few groups, and it runs before
+ * the shuffle where no window needs one), the second sums the groups' counts and keeps the smallest
+ * distinct sample values per check (`min_by(v, v, k)`: a heap of k, over groups rather than rows).
+ * A custom `sql` condition is an aggregate of the user's over the rows themselves: with one, a single
+ * aggregate over the rows computes everything. Where the dataset has `DROP ROW` expectations,
+ * `source` is the query before they drop anything: the expectations count over all its rows, and the
+ * other checks over the rows kept (what the dataset holds). `schema` checks need no data.
  */
 export function compileQualityQuery(source: string, checks: readonly QualityCheck[], options: QualityQueryOptions): QualityQuery {
   const sampleSize = options.sampleSize ?? DEFAULT_SAMPLE_SIZE;
@@ -57,31 +105,41 @@ export function compileQualityQuery(source: string, checks: readonly QualityChec
   const kept = drops.length ? drops.map((c) => `coalesce((${(c as { expression: string }).expression}), false)`).join(' AND ') : undefined;
   const onKept = (predicate: string) => (kept ? `(_sw_kept AND ${predicate})` : predicate);
   const rowJson = `to_json(named_struct(${options.sourceColumns.map((c) => `${sqlLiteral(c)}, ${q(c)}`).join(', ')}))`;
-  const windows: string[] = [];
   const joins: string[] = [];
-  /**
-   * Each row check's two flags and its sample value (only on failing rows), computed once per row in a
-   * projection before the window: what the window sorts is then narrow (the optimizer drops the
-   * columns nothing reads any more), and the aggregate reads booleans. Uniqueness's own come after it.
-   */
-  const flags: string[] = [];
-  const samples: string[] = [];
-  const afterWindow: string[] = [];
-  const select: string[] = [`count(*) AS _sw_rows`];
-  if (kept) select.push('count_if(_sw_kept) AS _sw_kept_rows');
+  const windows: string[] = [];
+  /** Flags known before any window (packed before the shuffle) and those that need one. */
+  const rowFlags = new PackedFlags('_sw_m');
+  const windowFlags = new PackedFlags('_sw_w');
+  const rowSamples: string[] = [];
+  const windowSamples: string[] = [];
+  /** Per-group figures of the first aggregate (dataset-level checks' inputs). */
+  const groupFigures: string[] = [];
+  const sampleNames: string[] = [];
+  /** The output, each as [aggregate over the rows, aggregate over the groups]. */
+  const outputs: [string, string][] = [[`count(*)`, `coalesce(sum(_sw_n), 0)`]];
+  const names = ['_sw_rows'];
+  const output = (name: string, overRows: string, overGroups: string) => {
+    outputs.push([overRows, overGroups]);
+    names.push(name);
+  };
+  const keptBit = kept ? rowFlags.add('_sw_kept') : undefined;
+  if (keptBit) output('_sw_kept_rows', `count_if(${keptBit})`, `coalesce(sum(IF(${keptBit}, _sw_n, 0)), 0)`);
   const columns = new Map<QualityCheck, CheckColumns>();
+  let needsRows = false;
   checks.forEach((check, index) => {
     const id = `_sw_${index}`;
     const rowCheck = (checked: string, failing: string, sample: string) => {
-      const target = check.kind === 'unique' ? afterWindow : flags;
-      target.push(`(${check.kind === 'expect' ? checked : onKept(checked)}) AS ${id}_c`, `(${check.kind === 'expect' ? failing : onKept(failing)}) AS ${id}_f`);
-      (check.kind === 'unique' ? afterWindow : samples).push(`CASE WHEN ${check.kind === 'unique' ? `(${onKept(failing)})` : `${id}_f`} THEN ${sample} END AS ${id}_v`);
-      select.push(
-        `count_if(${id}_c) AS ${id}_checked`,
-        `count_if(${id}_f) AS ${id}_failing`,
-        // Only failing rows reach the heap.
-        `min_by(${id}_v, ${id}_v, ${sampleSize}) FILTER (WHERE ${id}_f) AS ${id}_samples`,
-      );
+      const afterWindow = check.kind === 'unique';
+      const flags = afterWindow ? windowFlags : rowFlags;
+      const checkedBit = flags.add(check.kind === 'expect' ? checked : onKept(checked));
+      const failingBit = flags.add(check.kind === 'expect' ? failing : onKept(failing));
+      (afterWindow ? windowSamples : rowSamples).push(`CASE WHEN ${failingBit} THEN ${sample} END AS ${id}_v`);
+      sampleNames.push(`${id}_v`);
+      output(`${id}_checked`, `count_if(${checkedBit})`, `coalesce(sum(IF(${checkedBit}, _sw_n, 0)), 0)`);
+      output(`${id}_failing`, `count_if(${failingBit})`, `coalesce(sum(IF(${failingBit}, _sw_n, 0)), 0)`);
+      // Only failing rows reach the heap.
+      const samples = `min_by(${id}_v, ${id}_v, ${sampleSize}) FILTER (WHERE ${failingBit})`;
+      output(`${id}_samples`, samples, samples);
       columns.set(check, { checked: `${id}_checked`, failing: `${id}_failing`, samples: `${id}_samples` });
     };
     const value = (column: string) => `CAST(${q(column)} AS STRING)`;
@@ -111,31 +169,37 @@ export function compileQualityQuery(source: string, checks: readonly QualityChec
         rowCheck('TRUE', failingPredicate(check)!, rowJson);
         break;
       case 'row_count':
-        select.push(`${kept ? 'count_if(_sw_kept)' : 'count(*)'} AS ${id}_value`);
+        output(`${id}_value`, keptBit ? `count_if(${keptBit})` : 'count(*)', keptBit ? `coalesce(sum(IF(${keptBit}, _sw_n, 0)), 0)` : 'coalesce(sum(_sw_n), 0)');
         columns.set(check, { value: `${id}_value` });
         break;
-      case 'freshness':
-        select.push(
-          `CAST(current_timestamp() AS LONG) - CAST(CAST(max(${q(check.column)})${kept ? ' FILTER (WHERE _sw_kept)' : ''} AS TIMESTAMP) AS LONG) AS ${id}_value`,
-        );
+      case 'freshness': {
+        const newest = `max(${q(check.column)})${keptBit ? ` FILTER (WHERE ${keptBit})` : ''}`;
+        const age = (latest: string) => `CAST(current_timestamp() AS LONG) - CAST(CAST(${latest} AS TIMESTAMP) AS LONG)`;
+        groupFigures.push(`${newest} AS ${id}_newest`);
+        output(`${id}_value`, age(newest), age(`max(${id}_newest)`));
         columns.set(check, { value: `${id}_value` });
         break;
+      }
       case 'sql':
         // A condition on aggregates the user writes: it sees every row the source gives.
-        select.push(`(${check.condition}) AS ${id}_value`);
+        needsRows = true;
+        output(`${id}_value`, `(${check.condition})`, 'NULL');
         columns.set(check, { value: `${id}_value` });
         break;
       case 'schema':
         break;
     }
   });
-  // The other datasets' keys are joined first (broadcast, over the scan), then the window counts copies.
   const base = `SELECT *${kept ? `, (${kept}) AS _sw_kept` : ''} FROM (${source}) AS _sw_source${joins.length ? `\n${joins.join('\n')}` : ''}`;
-  const flaggedRows = flags.length ? `SELECT *, ${samples.join(', ')} FROM (SELECT *, ${flags.join(', ')} FROM (${base}) AS _sw_joined) AS _sw_flags` : base;
-  const withWindows = windows.length ? `SELECT *, ${windows.join(', ')} FROM (${flaggedRows}) AS _sw_windowed` : flaggedRows;
-  const flagged = afterWindow.length ? `SELECT *, ${afterWindow.join(', ')} FROM (${withWindows}) AS _sw_counted` : withWindows;
-  const sql = `SELECT ${select.join(',\n  ')}\nFROM (${flagged}) AS _sw_flagged`;
-  return { sql, columns, keptColumn: kept ? '_sw_kept_rows' : undefined };
+  // Each layer reads the one before: a sample's CASE tests its check's bit in a packed column.
+  const layer = (from: string, alias: string, ...projections: string[][]) =>
+    projections.filter((p) => p.length).reduce((inner, p, i) => `SELECT *, ${p.join(', ')} FROM (${inner}) AS ${alias}_${i}`, from);
+  const flagged = layer(base, '_sw_flags', rowFlags.columns(), rowSamples, windows, windowFlags.columns(), windowSamples);
+  const select = (index: 0 | 1) => outputs.map((o, i) => `${o[index]} AS ${names[i]}`).join(',\n  ');
+  if (needsRows) return { sql: `SELECT ${select(0)}\nFROM (${flagged}) AS _sw_flagged`, columns, keptColumn: keptBit ? '_sw_kept_rows' : undefined };
+  const groupKeys = [...rowFlags.names(), ...windowFlags.names(), ...sampleNames];
+  const groups = `SELECT ${groupKeys.join(', ')}, ${['count(*) AS _sw_n', ...groupFigures].join(', ')} FROM (${flagged}) AS _sw_flagged GROUP BY ${groupKeys.join(', ')}`;
+  return { sql: `SELECT ${select(1)}\nFROM (${groups}) AS _sw_groups`, columns, keptColumn: keptBit ? '_sw_kept_rows' : undefined };
 }
 
 /** When a row fails a check that looks at one row alone; undefined for the others. */
