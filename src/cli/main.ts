@@ -14,6 +14,7 @@ import { describeError, EXIT } from './errorReport.js';
 import { runSqlScript, ScriptStatementError, type SqlScript } from './sqlScript.js';
 import { runQualityCheck } from './qualityCommand.js';
 import { qualityExitCode, type QualityReportFormat } from '../core/quality/qualityReports.js';
+import { MAX_SAMPLE_SIZE } from '../core/quality/qualityFile.js';
 import { initPipeline, locateSpec, runPipelineCommand, validateSpec } from './pipelineCommand.js';
 import { parseParameterValue, type SqlParameterValue } from '../core/sql/sqlParameters.js';
 import type { OutputFormat } from './resultOutput.js';
@@ -301,12 +302,17 @@ export function buildProgram(): Command {
     .argument('<file>', 'the quality file (spark-quality.yml or *.quality.yml)')
     .addOption(new Option('--table <name>', 'check this table').conflicts('query'))
     .option('--query <sql>', 'check the rows of this query')
+    .option('--samples <n>', "failing values kept per check, 0 for counts only (default: the file's samples:, else 5)", (value: string) => {
+      const n = Number(value);
+      if (!Number.isInteger(n) || n < 0 || n > MAX_SAMPLE_SIZE) throw new InvalidArgumentError(`a whole number from 0 to ${MAX_SAMPLE_SIZE}`);
+      return n;
+    })
     .addOption(reportOption())
     .option('--out <file>', 'where to write the report (written whole, then renamed into place)')
     .option('--remote <url>', 'Spark Connect URL, sc://host:port/;token=… (default: $SPARK_REMOTE, else the local server)')
     .addOption(retryTimeoutOption())
     .addOption(portOption())
-    .action(async (file: string, options: ConnectionFlags & { table?: string; query?: string; report?: QualityReportFormat; out?: string }, command: Command) => {
+    .action(async (file: string, options: ConnectionFlags & { table?: string; query?: string; samples?: number; report?: QualityReportFormat; out?: string }, command: Command) => {
       if (Boolean(options.report) !== Boolean(options.out)) command.error('error: --report and --out go together', { exitCode: EXIT.usage });
       await runQuery(options, options.query ?? '', async (client, signal) => {
         const { exitCode } = await runQualityCheck(client, file, { ...options, toolVersion: packageVersion() }, signal, log);

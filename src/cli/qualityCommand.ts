@@ -12,6 +12,8 @@ import { lineColumnOf } from '../core/sql/errorLocation.js';
 export interface QualityCheckOptions {
   readonly table?: string;
   readonly query?: string;
+  /** Overrides the file's `samples:`. */
+  readonly samples?: number;
   readonly report?: QualityReportFormat;
   readonly out?: string;
   readonly toolVersion: string;
@@ -30,7 +32,7 @@ export async function runQualityCheck(client: SparkConnectClient, file: string, 
     log(`${file}:${at.line}:${at.column}: ${problem.severity} ${problem.message}`);
   }
   if (parsed.problems.some((p) => p.severity === 'error')) throw new Error(`${file} has errors; no check ran.`);
-  const datasets = await runQualityChecks(client, parsed.checks, { table: options.table, query: options.query, signal });
+  const datasets = await runQualityChecks(client, parsed.checks, { table: options.table, query: options.query, sampleSize: options.samples ?? parsed.sampleSize, signal });
   printQualitySummary(datasets, (result) => locateInFile(text, file, result.check), log);
   if (options.report && options.out) {
     writeReportAtomically(options.out, renderQualityReport(options.report, { datasets, locate: (r) => locateInFile(text, file, r.check), toolVersion: options.toolVersion }));

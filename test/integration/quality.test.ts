@@ -125,6 +125,24 @@ describe('data quality on real Spark', function () {
     assert.match(r.between_amount!.message, /2 of 19 rows failed \(10\.5%\); mostly 0\.9 needs ≥ 90% passing/);
   });
 
+  it('gives the same figures and samples whether it groups rows first or aggregates them (a custom condition needs the rows), and only counts with samples: 0', async () => {
+    const { checks } = parseQualityFile(CHECKS, 'orders.quality.yml');
+    const evaluate = (list: typeof checks, sampleSize?: number) => evaluateDatasetQuality(client, { dataset: 'orders', query: 'SELECT * FROM orders', checks: list, tableName: (n) => n }, { sampleSize });
+    const figures = (quality: DatasetQuality) => quality.results.filter((r) => r.check.kind !== 'sql').map((r) => [r.check.name, r.status, r.checked, r.failing, r.samples, r.observed?.replace(/newest .*/, 'newest')]);
+    const overRows = await evaluate(checks);
+    assert.match(overRows.query!, /largest_order|max\(amount\) < 1000/);
+    const grouped = await evaluate(checks.filter((c) => c.kind !== 'sql'));
+    assert.match(grouped.query!, /GROUP BY _sw_m0/);
+    assert.deepEqual(figures(grouped), figures(overRows));
+    const countsOnly = await evaluate(checks.filter((c) => c.kind !== 'sql'), 0);
+    assert.doesNotMatch(countsOnly.query!, /min_by/);
+    assert.deepEqual(
+      figures(countsOnly),
+      figures(grouped).map(([name, status, checked, failing, , observed]) => [name, status, checked, failing, [], observed]),
+    );
+    assert.match(byName(countsOnly).not_null_customer!.message, /^not_null_customer: 2 of 20 rows failed \(10%\)$/);
+  });
+
   it('a mostly threshold met passes though some rows fail', async () => {
     const { checks } = parseQualityFile('datasets:\n  orders:\n    - not_null: customer\n      mostly: 0.9\n', 'q.yml');
     const quality = await evaluateDatasetQuality(client, { dataset: 'orders', query: 'SELECT * FROM orders', checks, tableName: (n) => n });

@@ -132,6 +132,18 @@ describe('quality file', () => {
     assert.match(at('2')!, /mostly is the fraction/);
     assert.match(at('accepted_values')!, /needs `values:`/);
   });
+
+  it('reads how many samples to keep, 0 for counts only, and rejects anything else at its place', () => {
+    assert.equal(parseQualityFile('samples: 0\ndatasets:\n  t:\n    - not_null: a\n', 'q.yml').sampleSize, 0);
+    assert.equal(parseQualityFile('datasets:\n  t:\n    - not_null: a\n', 'q.yml').sampleSize, undefined);
+    for (const value of ['-1', '2.5', 'many', '101']) {
+      const text = `samples: ${value}\ndatasets:\n  t:\n    - not_null: a\n`;
+      const parsed = parseQualityFile(text, 'q.yml');
+      assert.equal(parsed.sampleSize, undefined, value);
+      assert.equal(text.slice(parsed.problems[0]!.start, parsed.problems[0]!.end), value);
+      assert.match(parsed.problems[0]!.message, /whole number from 0 \(counts only\) to 100/);
+    }
+  });
 });
 
 describe('quality query', () => {
@@ -150,7 +162,8 @@ describe('quality query', () => {
     // Flags before the window in one BIGINT, the uniqueness check's after it in another.
     assert.match(sql, /\(IF\(TRUE, 1L, 0L\) \| IF\(`a` IS NULL, 2L, 0L\) \| IF\(`a` IS NOT NULL, 4L, 0L\) \| IF\(`a` IS NOT NULL AND _sw_2_key IS NULL, 8L, 0L\)\) AS _sw_m0/);
     assert.match(sql, /IF\(`a` IS NOT NULL AND `b` IS NOT NULL AND _sw_1_copies > 1, 2L, 0L\)\) AS _sw_w0/);
-    assert.match(sql, /CASE WHEN \(_sw_m0 & 2L\) != 0 THEN to_json\(named_struct\('a', `a`, 'b', `b`, 'c', `c`\)\) END AS _sw_0_v/);
+    // A whole row is a struct until chosen, then JSON.
+    assert.match(sql, /CASE WHEN \(_sw_m0 & 2L\) != 0 THEN named_struct\('a', `a`, 'b', `b`, 'c', `c`\) END AS _sw_0_v/);
   });
 
   it('groups rows by their flags and samples first, then sums the groups and keeps k samples per check', () => {
@@ -158,7 +171,8 @@ describe('quality query', () => {
     assert.match(sql, /GROUP BY _sw_m0, _sw_w0, _sw_0_v, _sw_1_v, _sw_2_v\)/);
     assert.match(sql, /count\(\*\) AS _sw_n, max\(`c`\) AS _sw_3_newest FROM/);
     assert.match(sql, /coalesce\(sum\(IF\(\(_sw_m0 & 2L\) != 0, _sw_n, 0\)\), 0\) AS _sw_0_failing/);
-    assert.match(sql, /min_by\(_sw_0_v, _sw_0_v, 5\) FILTER \(WHERE \(_sw_m0 & 2L\) != 0\) AS _sw_0_samples/);
+    assert.match(sql, /transform\(min_by\(_sw_0_v, _sw_0_v, 5\) FILTER \(WHERE \(_sw_m0 & 2L\) != 0\), _sw_row -> to_json\(_sw_row\)\) AS _sw_0_samples/);
+    assert.match(sql, /min_by\(_sw_2_v, _sw_2_v, 5\) FILTER \(WHERE \(_sw_m0 & 8L\) != 0\) AS _sw_2_samples/);
     assert.match(sql, /CAST\(CAST\(max\(_sw_3_newest\) AS TIMESTAMP\) AS LONG\) AS _sw_3_value/);
   });
 
@@ -167,6 +181,14 @@ describe('quality query', () => {
     assert.doesNotMatch(sql, /GROUP BY/);
     assert.match(sql, /\(avg\(b\) > 1\) AS _sw_4_value/);
     assert.match(sql, /count_if\(\(_sw_m0 & 2L\) != 0\) AS _sw_0_failing/);
+  });
+
+  it('only counts when no samples are wanted', () => {
+    const { sql, columns } = compileQualityQuery('SELECT * FROM t', checks, { sourceColumns: ['a', 'b', 'c'], tableName: (n) => n, sampleSize: 0 });
+    assert.doesNotMatch(sql, /min_by|_sw_\d+_v\b|named_struct/);
+    assert.match(sql, /GROUP BY _sw_m0, _sw_w0\)/);
+    assert.equal(columns.get(checks[0]!)!.samples, undefined);
+    assert.equal(columns.get(checks[0]!)!.failing, '_sw_0_failing');
   });
 
   it('packs more than 62 flags into more than one column', () => {

@@ -32,6 +32,8 @@ export interface PipelineQualityPlan {
   readonly problems: readonly QualityDeclarationProblem[];
   /** The quality file beside the spec, relative to it, if there is one. */
   readonly qualityFile?: string;
+  /** The quality file's `samples:`, when it sets one. */
+  readonly sampleSize?: number;
   /** Datasets defined in Python whose rows before `drop` expectations are a session view. */
   readonly unfilteredViews?: ReadonlyMap<string, string>;
 }
@@ -87,13 +89,15 @@ export function planPipelineQuality(root: string, sources: ReadonlyMap<string, s
     problems.push(...stripped.problems.map((p) => ({ file, ...p, ...lineColumnOf(text, p.start) })));
   }
   const qualityFile = QUALITY_FILE_NAMES.find((name) => existsSync(join(root, name)));
+  let sampleSize: number | undefined;
   if (qualityFile) {
     const text = readFileSync(join(root, qualityFile), 'utf8');
     const parsed = parseQualityFile(text, qualityFile);
     checks.push(...parsed.checks);
+    sampleSize = parsed.sampleSize;
     problems.push(...parsed.problems.filter((p) => p.severity === 'error').map((p) => ({ file: qualityFile, start: p.start, end: p.end, ...lineColumnOf(text, p.start), message: p.message })));
   }
-  return { definitions, checks, problems, qualityFile };
+  return { definitions, checks, problems, qualityFile, sampleSize };
 }
 
 export interface PipelineQualityInput {
@@ -165,7 +169,7 @@ export async function evaluatePipelineQuality(client: SparkConnectClient, input:
     const evaluated = await evaluateDatasetQuality(
       client,
       { dataset, query, checks: checks.filter((c) => !uncounted.includes(c)), tableName: (name) => qualified(spec, name) },
-      { signal: input.signal, tags: input.tags },
+      { signal: input.signal, tags: input.tags, sampleSize: plan.sampleSize },
     );
     const notCounted = (check: QualityCheck): CheckResult => ({
       check,

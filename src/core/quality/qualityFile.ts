@@ -12,7 +12,12 @@ export interface QualityFile {
   /** The checks that can run, in file order, by dataset. */
   readonly checks: readonly QualityCheck[];
   readonly problems: readonly QualityFileProblem[];
+  /** `samples:`: failing values kept per check (0: counts only, the fastest); the default when absent. */
+  readonly sampleSize?: number;
 }
+
+/** The most sample values a check may keep (each is a heap entry in Spark and a line in a message). */
+export const MAX_SAMPLE_SIZE = 100;
 
 /** What each check type takes besides the common `name`, `severity`, `mostly`, `description`. */
 const CHECK_TYPES = {
@@ -42,6 +47,7 @@ const ROW_CHECKS = ROW_CHECK_KINDS.filter((kind): kind is QualityFileCheckType =
 export function parseQualityFile(text: string, file: string): QualityFile {
   const problems: QualityFileProblem[] = [];
   const checks: QualityCheck[] = [];
+  let sampleSize: number | undefined;
   const rangeOf = (node: Node | null | undefined): SourceRange => {
     const [start, end] = node?.range ?? [0, Math.max(1, text.indexOf('\n') === -1 ? text.length : text.indexOf('\n'))];
     return { start, end: Math.max(end, start + 1) };
@@ -58,8 +64,14 @@ export function parseQualityFile(text: string, file: string): QualityFile {
   }
   for (const pair of (root as YAMLMap<Node, Node>).items) {
     const key = scalarText(pair.key);
+    if (key === 'samples') {
+      const value = isScalar(pair.value) ? pair.value.value : undefined;
+      if (typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= MAX_SAMPLE_SIZE) sampleSize = value;
+      else problem(pair.value ?? pair.key, `\`samples:\` is how many failing values each check keeps: a whole number from 0 (counts only) to ${MAX_SAMPLE_SIZE}.`);
+      continue;
+    }
     if (key !== 'datasets') {
-      problem(pair.key, `Unknown field '${key}'. A quality file has \`datasets:\`.`);
+      problem(pair.key, `Unknown field '${key}'. A quality file has \`datasets:\` and optionally \`samples:\`.`);
       continue;
     }
     if (!isMap(pair.value)) {
@@ -89,7 +101,7 @@ export function parseQualityFile(text: string, file: string): QualityFile {
       }
     }
   }
-  return { checks, problems };
+  return { checks, problems, sampleSize };
 }
 
 function readCheck(

@@ -9,6 +9,8 @@ export interface QualityFileTarget {
   readonly query?: string;
   /** How a query names a dataset of the file (a pipeline's schema qualifies it); as written by default. */
   readonly tableName?: (dataset: string) => string;
+  /** Failing values kept per check (the quality file's `samples:`); 5 by default, 0 for counts only. */
+  readonly sampleSize?: number;
   readonly signal?: AbortSignal;
   readonly tags?: readonly string[];
 }
@@ -29,6 +31,6 @@ export async function runQualityChecks(client: SparkConnectClient, checks: reado
     runs.push({ dataset: name, query: target.query ?? `SELECT * FROM ${target.table}`, checks: chosen });
   } else for (const [dataset, list] of byDataset) runs.push({ dataset, query: `SELECT * FROM ${tableName(dataset)}`, checks: list });
   const results: DatasetQuality[] = [];
-  for (const run of runs) results.push(await evaluateDatasetQuality(client, { ...run, tableName }, { signal: target.signal, tags: target.tags }));
+  for (const run of runs) results.push(await evaluateDatasetQuality(client, { ...run, tableName }, { signal: target.signal, tags: target.tags, sampleSize: target.sampleSize }));
   return results;
 }

@@ -26,6 +26,7 @@ export interface QualityQueryOptions {
   readonly sourceColumns: readonly string[];
   /** A table name for `references` targets, as the query must name it. */
   readonly tableName: (dataset: string) => string;
+  /** Sample values kept per failing check (5 by default); 0 keeps none, and the query only counts. */
   readonly sampleSize?: number;
 }
 
@@ -104,7 +105,7 @@ export function compileQualityQuery(source: string, checks: readonly QualityChec
   const drops = checks.filter((c) => c.kind === 'expect' && c.action === 'drop');
   const kept = drops.length ? drops.map((c) => `coalesce((${(c as { expression: string }).expression}), false)`).join(' AND ') : undefined;
   const onKept = (predicate: string) => (kept ? `(_sw_kept AND ${predicate})` : predicate);
-  const rowJson = `to_json(named_struct(${options.sourceColumns.map((c) => `${sqlLiteral(c)}, ${q(c)}`).join(', ')}))`;
+  const wholeRow = { value: `named_struct(${options.sourceColumns.map((c) => `${sqlLiteral(c)}, ${q(c)}`).join(', ')})`, row: true };
   const joins: string[] = [];
   const windows: string[] = [];
   /** Flags known before any window (packed before the shuffle) and those that need one. */
@@ -128,30 +129,33 @@ export function compileQualityQuery(source: string, checks: readonly QualityChec
   let needsRows = false;
   checks.forEach((check, index) => {
     const id = `_sw_${index}`;
-    const rowCheck = (checked: string, failing: string, sample: string) => {
+    const rowCheck = (checked: string, failing: string, sample: { value: string; row?: boolean }) => {
       const afterWindow = check.kind === 'unique';
       const flags = afterWindow ? windowFlags : rowFlags;
       const checkedBit = flags.add(check.kind === 'expect' ? checked : onKept(checked));
       const failingBit = flags.add(check.kind === 'expect' ? failing : onKept(failing));
-      (afterWindow ? windowSamples : rowSamples).push(`CASE WHEN ${failingBit} THEN ${sample} END AS ${id}_v`);
-      sampleNames.push(`${id}_v`);
       output(`${id}_checked`, `count_if(${checkedBit})`, `coalesce(sum(IF(${checkedBit}, _sw_n, 0)), 0)`);
       output(`${id}_failing`, `count_if(${failingBit})`, `coalesce(sum(IF(${failingBit}, _sw_n, 0)), 0)`);
-      // Only failing rows reach the heap.
-      const samples = `min_by(${id}_v, ${id}_v, ${sampleSize}) FILTER (WHERE ${failingBit})`;
-      output(`${id}_samples`, samples, samples);
-      columns.set(check, { checked: `${id}_checked`, failing: `${id}_failing`, samples: `${id}_samples` });
+      if (sampleSize > 0) {
+        (afterWindow ? windowSamples : rowSamples).push(`CASE WHEN ${failingBit} THEN ${sample.value} END AS ${id}_v`);
+        sampleNames.push(`${id}_v`);
+        // Only failing rows reach the heap; a row is kept as a struct and written as JSON only once chosen.
+        const heap = `min_by(${id}_v, ${id}_v, ${sampleSize}) FILTER (WHERE ${failingBit})`;
+        const samples = sample.row ? `transform(${heap}, _sw_row -> to_json(_sw_row))` : heap;
+        output(`${id}_samples`, samples, samples);
+      }
+      columns.set(check, { checked: `${id}_checked`, failing: `${id}_failing`, samples: sampleSize > 0 ? `${id}_samples` : undefined });
     };
-    const value = (column: string) => `CAST(${q(column)} AS STRING)`;
+    const value = (column: string) => ({ value: `CAST(${q(column)} AS STRING)` });
     switch (check.kind) {
       case 'not_null':
-        rowCheck('TRUE', failingPredicate(check)!, rowJson);
+        rowCheck('TRUE', failingPredicate(check)!, wholeRow);
         break;
       case 'unique': {
         const keys = check.columns.map(q);
         const present = keys.map((k) => `${k} IS NOT NULL`).join(' AND ');
         windows.push(`count(${kept ? 'IF(_sw_kept, 1, NULL)' : '*'}) OVER (PARTITION BY ${keys.join(', ')}) AS ${id}_copies`);
-        rowCheck(present, `${present} AND ${id}_copies > 1`, keys.length === 1 ? value(check.columns[0]!) : `to_json(named_struct(${check.columns.map((c) => `${sqlLiteral(c)}, ${q(c)}`).join(', ')}))`);
+        rowCheck(present, `${present} AND ${id}_copies > 1`, keys.length === 1 ? value(check.columns[0]!) : { value: `named_struct(${check.columns.map((c) => `${sqlLiteral(c)}, ${q(c)}`).join(', ')})`, row: true });
         break;
       }
       case 'accepted_values':
@@ -166,7 +170,7 @@ export function compileQualityQuery(source: string, checks: readonly QualityChec
         break;
       }
       case 'expect':
-        rowCheck('TRUE', failingPredicate(check)!, rowJson);
+        rowCheck('TRUE', failingPredicate(check)!, wholeRow);
         break;
       case 'row_count':
         output(`${id}_value`, keptBit ? `count_if(${keptBit})` : 'count(*)', keptBit ? `coalesce(sum(IF(${keptBit}, _sw_n, 0)), 0)` : 'coalesce(sum(_sw_n), 0)');

@@ -19,7 +19,7 @@ import type { QualityResults } from './qualityView.js';
 
 /** What checking a file needs from the lazily loaded engine. */
 export interface QualityEngine {
-  parseQualityFile(text: string, file: string): { checks: readonly QualityCheck[]; problems: readonly { severity: string }[] };
+  parseQualityFile(text: string, file: string): { checks: readonly QualityCheck[]; problems: readonly { severity: string }[]; sampleSize?: number };
   runQualityChecks(client: SparkConnectClient, checks: readonly QualityCheck[], target: QualityFileTarget): Promise<DatasetQuality[]>;
 }
 
@@ -77,7 +77,7 @@ export class QualityCommands implements Disposable {
         const cancelled = cancellation.onCancellationRequested(() => abort.abort());
         try {
           progress.report(`${parsed.checks.length} checks, one scan per dataset`);
-          return await engine.runQualityChecks(client, parsed.checks, { ...target, tableName, signal: abort.signal });
+          return await engine.runQualityChecks(client, parsed.checks, { ...target, tableName, sampleSize: parsed.sampleSize, signal: abort.signal });
         } finally {
           cancelled.dispose();
         }
