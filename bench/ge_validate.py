@@ -1,10 +1,12 @@
 """The peer of bench/qualityChecks.mts: Great Expectations 1.x validating the same checks on the same
 Parquet files, in a local Spark of its own (classic pyspark, the pinned wheel), as a GE user runs it.
 
-Usage: python ge_validate.py ORDERS_DIR REGIONS_DIR ROUNDS [parquet|csv SCHEMA]
-Prints one JSON line per round: seconds, Spark jobs and stages that ran, and scan operators of the
-executed plans (the Spark UI's REST API, by job group), and each expectation's unexpected count. GE
-caches the DataFrame it validates (persist=True, its default); scans of that cache count as scans.
+Usage: python ge_validate.py ORDERS_DIR REGIONS_DIR ROUNDS [parquet|csv SCHEMA [FORMAT,FORMAT…]]
+Each round validates once per result format (SUMMARY, GE's default, keeps partial lists of unexpected
+values; BOOLEAN_ONLY only decides success). Prints one JSON line per validation: the format, seconds,
+Spark jobs and stages that ran, and scan operators of the executed plans (the Spark UI's REST API, by
+job group), and each expectation's unexpected count (SUMMARY only). GE caches the DataFrame it
+validates (persist=True, its default); scans of that cache count as scans.
 """
 
 import json
@@ -17,6 +19,7 @@ from pyspark.sql import SparkSession
 
 orders_dir, regions_dir, rounds = sys.argv[1], sys.argv[2], int(sys.argv[3])
 source_format = sys.argv[4] if len(sys.argv) > 4 else "parquet"
+result_formats = sys.argv[6].split(",") if len(sys.argv) > 6 else ["SUMMARY"]
 spark = (
     SparkSession.builder.master("local[*]")
     .config("spark.driver.memory", "4g")
@@ -70,14 +73,14 @@ def scans_of(job_ids):
     return found
 
 
-for round_number in range(rounds):
-    # GE persists the batch's DataFrame (its default): each round starts with an empty cache, so it
-    # reads the files as a validation in a fresh CI job does, and as ours does every round.
+def validate(round_number, result_format):
+    # GE persists the batch's DataFrame (its default): each validation starts with an empty cache, so
+    # it reads the files as a validation in a fresh CI job does, and as ours does every round.
     spark.catalog.clearCache()
-    group = f"ge-{round_number}"
+    group = f"ge-{round_number}-{result_format}"
     spark.sparkContext.setJobGroup(group, "Great Expectations validation")
     started = time.perf_counter()
-    result = validation.run(batch_parameters={"dataframe": orders})
+    result = validation.run(batch_parameters={"dataframe": orders}, result_format=result_format)
     seconds = time.perf_counter() - started
     time.sleep(1)  # the UI's listener catches up with the last execution
     with urllib.request.urlopen(f"{ui}/api/v1/applications/{app}/jobs") as response:
@@ -88,6 +91,7 @@ for round_number in range(rounds):
     print(
         json.dumps(
             {
+                "format": result_format,
                 "seconds": seconds,
                 "jobs": len(job_ids),
                 "stages": stages,
@@ -101,4 +105,9 @@ for round_number in range(rounds):
         ),
         flush=True,
     )
+
+
+for round_number in range(rounds):
+    for result_format in result_formats:
+        validate(round_number, result_format)
 spark.stop()

@@ -2,9 +2,12 @@
  * Data-quality checks: 10 checks (not_null, unique, between, regex, accepted values, referential) over
  * generated orders in Parquet, ours (one aggregate over Spark Connect, on the managed local server)
  * against Great Expectations 1.x (from PyPI, on the pinned pyspark in a local Spark of its own) on the
- * same files, same machine, same run. Prints for each: wall time (median of the rounds after a warm-up),
- * the Spark jobs and stages that ran and the scans of the orders (both read from the Spark UI's REST
- * API), and checks that both found the same failing counts. Goal: ≤ 0.3× Great Expectations' time.
+ * same files, same machine, same run, in two modes each: with samples of failing values (ours 5 per
+ * check, the default; GE's default SUMMARY result format keeps 20) and counts only (ours `samples: 0`;
+ * GE's BOOLEAN_ONLY). Rounds alternate the modes. Prints for each: wall time (median of the rounds
+ * after a warm-up), the Spark jobs and stages that ran and the scans of the orders (both read from the
+ * Spark UI's REST API), and checks that both found the same failing counts. Goal: ≤ 0.3× Great
+ * Expectations' time.
  *
  *   npm run bench:quality                          # 10M orders in Parquet, 3 rounds
  *   BENCH_ROWS=1000000 BENCH_ROUNDS=2 npm run bench:quality
@@ -109,46 +112,55 @@ try {
   const orders = format === 'csv' ? 'bench_orders_csv' : `parquet.\`${ordersDir}\``;
   if (format === 'csv') await client.sql(`CREATE OR REPLACE TEMPORARY VIEW bench_orders_csv (${SCHEMA}) USING csv OPTIONS (path '${ordersDir}', header 'true')`).toTable();
   const { checks } = parseQualityFile(CHECKS, 'bench.quality.yml');
-  const ours: { seconds: number; jobs: number; stages: number; scans: number; failing: Map<string, number> }[] = [];
-  for (let round = 0; round <= rounds; round++) {
-    const tag = `bench-quality-${round}-${Date.now()}`;
-    const started = performance.now();
-    const [quality] = await runQualityChecks(client, checks, {
-      table: orders,
-      tableName: (name) => (name === 'regions' ? `parquet.\`${regionsDir}\`` : name),
-      tags: [tag],
-    });
-    const seconds = (performance.now() - started) / 1000;
-    await new Promise((resolve) => setTimeout(resolve, 1000));
-    const work = await ui.workOfTag(tag);
-    const failing = new Map(quality!.results.map((r) => [r.check.name, r.failing ?? -1]));
-    // A scan of the orders reads all their rows (the regions' has 50).
-    const scans = work.scans.filter((s) => s.rows === rows).length;
-    if (round > 0) ours.push({ seconds, jobs: work.jobs, stages: work.stages, scans, failing });
-    log(`ours ${round ? `round ${round}` : 'warm-up'}: ${seconds.toFixed(2)} s, ${work.jobs} jobs, ${work.stages} stages, ${scans} scans of the orders`);
-  }
+  type Round = { seconds: number; jobs: number; stages: number; scans: number; failing: Map<string, number>; samples: number };
+  const ours: Record<'samples' | 'counts', Round[]> = { samples: [], counts: [] };
+  for (let round = 0; round <= rounds; round++)
+    for (const mode of ['samples', 'counts'] as const) {
+      const tag = `bench-quality-${round}-${mode}-${Date.now()}`;
+      const started = performance.now();
+      const [quality] = await runQualityChecks(client, checks, {
+        table: orders,
+        tableName: (name) => (name === 'regions' ? `parquet.\`${regionsDir}\`` : name),
+        sampleSize: mode === 'counts' ? 0 : undefined,
+        tags: [tag],
+      });
+      const seconds = (performance.now() - started) / 1000;
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      const work = await ui.workOfTag(tag);
+      const failing = new Map(quality!.results.map((r) => [r.check.name, r.failing ?? -1]));
+      const samples = quality!.results.reduce((n, r) => n + r.samples.length, 0);
+      // A scan of the orders reads all their rows (the regions' has 50).
+      const scans = work.scans.filter((s) => s.rows === rows).length;
+      if (round > 0) ours[mode].push({ seconds, jobs: work.jobs, stages: work.stages, scans, failing, samples });
+      log(`ours (${mode === 'counts' ? 'counts only' : 'with samples'}) ${round ? `round ${round}` : 'warm-up'}: ${seconds.toFixed(2)} s, ${work.jobs} jobs, ${work.stages} stages, ${scans} scans of the orders, ${samples} samples`);
+    }
 
   log('Great Expectations: starting its local Spark…');
-  const ge = await new Promise<{ seconds: number; jobs: number; stages: number; scans: number; unexpected: Record<string, number> }[]>((resolve, reject) => {
-    const child = spawn(gePython, [join(projectRoot, 'bench', 'ge_validate.py'), ordersDir, regionsDir, String(rounds + 1), format, SCHEMA], {
+  type GeRound = { format: string; seconds: number; jobs: number; stages: number; scans: number; unexpected: Record<string, number> };
+  const geRounds = await new Promise<GeRound[]>((resolve, reject) => {
+    const child = spawn(gePython, [join(projectRoot, 'bench', 'ge_validate.py'), ordersDir, regionsDir, String(rounds + 1), format, SCHEMA, 'SUMMARY,BOOLEAN_ONLY'], {
       env: { ...process.env, SPARK_HOME: runtime.sparkHome, PYSPARK_PYTHON: gePython, SPARK_LOCAL_IP: '127.0.0.1', ...(java.javaHome ? { JAVA_HOME: java.javaHome } : {}) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    const lines: string[] = [];
+    const lines: GeRound[] = [];
     const errors: Buffer[] = [];
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
       for (const line of chunk.split('\n').filter(Boolean)) {
-        lines.push(line);
-        const r = JSON.parse(line) as { seconds: number; jobs: number; stages: number; scans: number };
-        log(`Great Expectations ${lines.length > 1 ? `round ${lines.length - 1}` : 'warm-up'}: ${r.seconds.toFixed(2)} s, ${r.jobs} jobs, ${r.stages} stages, ${r.scans} scans of the orders`);
+        const r = JSON.parse(line) as GeRound;
+        lines.push(r);
+        const round = lines.filter((l) => l.format === r.format).length - 1;
+        log(`Great Expectations (${r.format}) ${round ? `round ${round}` : 'warm-up'}: ${r.seconds.toFixed(2)} s, ${r.jobs} jobs, ${r.stages} stages, ${r.scans} scans of the orders`);
       }
     });
     child.stderr.on('data', (chunk: Buffer) => errors.push(chunk));
-    child.on('close', (code) => (code === 0 ? resolve(lines.slice(1).map((l) => JSON.parse(l) as never)) : reject(new Error(`ge_validate.py exited with ${code}:\n${Buffer.concat(errors).toString().slice(-3000)}`))));
+    child.on('close', (code) => (code === 0 ? resolve(lines) : reject(new Error(`ge_validate.py exited with ${code}:\n${Buffer.concat(errors).toString().slice(-3000)}`))));
   });
+  // The first validation of each format warms its JVM up.
+  const geOf = (resultFormat: string) => geRounds.filter((r) => r.format === resultFormat).slice(1);
+  const ge = { samples: geOf('SUMMARY'), counts: geOf('BOOLEAN_ONLY') };
 
   // Both must have found the same defects.
-  const theirs = ge[0]!.unexpected;
+  const theirs = ge.samples[0]!.unexpected;
   const pairs: [string, string][] = [
     ['not_null_customer_id', 'expect_column_values_to_not_be_null:customer_id'],
     ['not_null_amount', 'expect_column_values_to_not_be_null:amount'],
@@ -161,13 +173,20 @@ try {
     ['references_region_id', 'expect_column_values_to_be_in_set:region_id'],
     ['references_warehouse_id', 'expect_column_values_to_be_in_set:warehouse_id'],
   ];
-  const mismatches = pairs.filter(([o, g]) => ours[0]!.failing.get(o) !== theirs[g]).map(([o, g]) => `${o}: ours ${ours[0]!.failing.get(o)}, GE ${theirs[g]}`);
-  const a = median(ours.map((r) => r.seconds));
-  const b = median(ge.map((r) => r.seconds));
+  const mismatches = (['samples', 'counts'] as const).flatMap((mode) =>
+    pairs.filter(([o, g]) => ours[mode][0]!.failing.get(o) !== theirs[g]).map(([o, g]) => `${o} (${mode}): ours ${ours[mode][0]!.failing.get(o)}, GE ${theirs[g]}`),
+  );
   console.log(`\n${rows.toLocaleString('en-US')} orders in ${format === 'csv' ? 'CSV' : 'Parquet'}, 10 checks, ${rounds} rounds after a warm-up each`);
-  console.log(`ours                median ${a.toFixed(2)} s, ${ours[0]!.jobs} jobs, ${ours[0]!.stages} stages, ${ours[0]!.scans} scan(s) of the orders`);
-  console.log(`Great Expectations  median ${b.toFixed(2)} s, ${ge[0]!.jobs} jobs, ${ge[0]!.stages} stages, ${ge[0]!.scans} scan(s) of the orders`);
-  console.log(`ratio ours / Great Expectations: ${(a / b).toFixed(2)} (goal ≤ 0.30)`);
+  for (const mode of ['samples', 'counts'] as const) {
+    const a = median(ours[mode].map((r) => r.seconds));
+    const b = median(ge[mode].map((r) => r.seconds));
+    const o = ours[mode][0]!;
+    const g = ge[mode][0]!;
+    console.log(mode === 'samples' ? 'With samples of failing values (ours 5 per check; GE SUMMARY, its default)' : 'Counts only (ours samples: 0; GE BOOLEAN_ONLY)');
+    console.log(`  ours                median ${a.toFixed(2)} s, ${o.jobs} jobs, ${o.stages} stages, ${o.scans} scan(s) of the orders, ${o.samples} samples`);
+    console.log(`  Great Expectations  median ${b.toFixed(2)} s, ${g.jobs} jobs, ${g.stages} stages, ${g.scans} scan(s) of the orders`);
+    console.log(`  ratio ours / Great Expectations: ${(a / b).toFixed(2)} (goal ≤ 0.30)`);
+  }
   console.log(mismatches.length ? `Failing counts differ: ${mismatches.join('; ')}` : 'Both found the same failing rows for every check.');
 } finally {
   await client.close();

@@ -69,33 +69,28 @@ export async function evaluateDatasetQuality(client: SparkConnectClient, source:
     results: source.checks.map((c) => results.get(c)!),
     durationMs: Date.now() - started,
   });
+  // Each expression and referenced dataset is analysed while Spark describes the source: round trips
+  // side by side, not one after the other.
+  const analyses = new Map(source.checks.map((check) => [check, analyse(client, source, check).then(() => undefined, sparkMessage)]));
   let schema: { name: string; type: string }[];
   try {
     schema = await describeQuery(client, source.query, options);
   } catch (thrown) {
     const message = sparkMessage(thrown);
+    await Promise.all(analyses.values());
     for (const check of source.checks) cannotRun(check, message);
     return done();
   }
   const known = new Map(schema.map((c) => [c.name.toLowerCase(), c]));
   const names = schema.map((c) => c.name);
-  await Promise.all(
-    source.checks.map(async (check) => {
-      const missing = columnsOf(check).find((c) => !known.has(c.toLowerCase()));
-      if (missing !== undefined) {
-        const closest = closestName(missing, names);
-        cannotRun(check, `${source.dataset} has no column '${missing}'.${closest ? ` Did you mean '${closest}'?` : ''}`);
-        return;
-      }
-      try {
-        if (check.kind === 'expect') await expectBoolean(client, `SELECT (${check.expression}) AS e FROM (${source.query}) AS _sw_input`);
-        else if (check.kind === 'sql') await expectBoolean(client, `SELECT (${check.condition}) AS e FROM (${source.query}) AS _sw_input`);
-        else if (check.kind === 'references') await client.schemaOf(`SELECT ${quoteIdentifier(check.targetColumn)} FROM ${source.tableName(check.target)}`);
-      } catch (thrown) {
-        cannotRun(check, sparkMessage(thrown));
-      }
-    }),
-  );
+  for (const check of source.checks) {
+    const missing = columnsOf(check).find((c) => !known.has(c.toLowerCase()));
+    const problem = await analyses.get(check);
+    if (missing !== undefined) {
+      const closest = closestName(missing, names);
+      cannotRun(check, `${source.dataset} has no column '${missing}'.${closest ? ` Did you mean '${closest}'?` : ''}`);
+    } else if (problem !== undefined) cannotRun(check, problem);
+  }
   for (const check of source.checks)
     if (check.kind === 'schema' && !results.has(check)) {
       const problems = check.columns.flatMap(({ name, type }) => {
@@ -145,6 +140,13 @@ export async function evaluateDatasetQuality(client: SparkConnectClient, source:
     }
   }
   return done(compiled.sql, keptRows);
+}
+
+/** The analysis a check needs before it runs: its expression resolves to a boolean, its other dataset exists. */
+async function analyse(client: SparkConnectClient, source: DatasetSource, check: QualityCheck): Promise<void> {
+  if (check.kind === 'expect') await expectBoolean(client, `SELECT (${check.expression}) AS e FROM (${source.query}) AS _sw_input`);
+  else if (check.kind === 'sql') await expectBoolean(client, `SELECT (${check.condition}) AS e FROM (${source.query}) AS _sw_input`);
+  else if (check.kind === 'references') await client.schemaOf(`SELECT ${quoteIdentifier(check.targetColumn)} FROM ${source.tableName(check.target)}`);
 }
 
 async function describeQuery(client: SparkConnectClient, query: string, options: EvaluateOptions): Promise<{ name: string; type: string }[]> {
