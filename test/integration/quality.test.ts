@@ -143,6 +143,16 @@ describe('data quality on real Spark', function () {
     assert.match(byName(countsOnly).not_null_customer!.message, /^not_null_customer: 2 of 20 rows failed \(10%\)$/);
   });
 
+  it('samples whole rows of a table with a map column (a struct with a map cannot be grouped: JSON at once)', async () => {
+    const { checks } = parseQualityFile('datasets:\n  tagged:\n    - not_null: customer\n', 'q.yml');
+    const query = "SELECT id, customer, map('amount', CAST(amount AS STRING)) AS attributes FROM orders";
+    const quality = await evaluateDatasetQuality(client, { dataset: 'tagged', query, checks, tableName: (n) => n });
+    const result = quality.results[0]!;
+    assert.deepEqual([result.status, result.checked, result.failing], ['failed', 20, 2]);
+    assert.equal(result.samples.length, 2);
+    assert.match(result.samples[0]!, /^\{"id":\d+,"attributes":\{"amount":/);
+  });
+
   it('a mostly threshold met passes though some rows fail', async () => {
     const { checks } = parseQualityFile('datasets:\n  orders:\n    - not_null: customer\n      mostly: 0.9\n', 'q.yml');
     const quality = await evaluateDatasetQuality(client, { dataset: 'orders', query: 'SELECT * FROM orders', checks, tableName: (n) => n });

@@ -111,7 +111,12 @@ export async function evaluateDatasetQuality(client: SparkConnectClient, source:
     }
   const runnable = source.checks.filter((c) => !results.has(c));
   if (!runnable.length) return done();
-  const compiled = compileQualityQuery(source.query, runnable, { sourceColumns: names, tableName: source.tableName, sampleSize: options.sampleSize ?? DEFAULT_SAMPLE_SIZE });
+  const compiled = compileQualityQuery(source.query, runnable, {
+    sourceColumns: names,
+    rowsAsJson: schema.some((c) => /\b(map|variant)\b/i.test(c.type)),
+    tableName: source.tableName,
+    sampleSize: options.sampleSize ?? DEFAULT_SAMPLE_SIZE,
+  });
   let table: Table;
   try {
     table = await client.sql(compiled.sql, { signal: options.signal, tags: options.tags }).toTable();

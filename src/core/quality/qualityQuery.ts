@@ -24,6 +24,11 @@ export interface QualityQuery {
 export interface QualityQueryOptions {
   /** The source columns, in order (samples of whole rows show them). */
   readonly sourceColumns: readonly string[];
+  /**
+   * A whole-row sample is grouped and ordered as a struct, which Spark cannot do when a column is a
+   * map or a variant: such rows are written as JSON at once.
+   */
+  readonly rowsAsJson?: boolean;
   /** A table name for `references` targets, as the query must name it. */
   readonly tableName: (dataset: string) => string;
   /** Sample values kept per failing check (5 by default); 0 keeps none, and the query only counts. */
@@ -93,7 +98,7 @@ function bit(index: number): string {
  * other dataset's distinct keys. Then two aggregates: the first groups rows by their flags and sample
  * values (compiled code, a hash table: rows that pass collapse into a few groups, and it runs before
  * the shuffle where no window needs one), the second sums the groups' counts and keeps the smallest
- * distinct sample values per check (`min_by(v, v, k)`: a heap of k, over groups rather than rows).
+ * failing values per check, repeats included (`min_by(v, v, k)`: a heap of k, over groups rather than rows).
  * A custom `sql` condition is an aggregate of the user's over the rows themselves: with one, a single
  * aggregate over the rows computes everything. Where the dataset has `DROP ROW` expectations,
  * `source` is the query before they drop anything: the expectations count over all its rows, and the
@@ -105,7 +110,8 @@ export function compileQualityQuery(source: string, checks: readonly QualityChec
   const drops = checks.filter((c) => c.kind === 'expect' && c.action === 'drop');
   const kept = drops.length ? drops.map((c) => `coalesce((${(c as { expression: string }).expression}), false)`).join(' AND ') : undefined;
   const onKept = (predicate: string) => (kept ? `(_sw_kept AND ${predicate})` : predicate);
-  const wholeRow = { value: `named_struct(${options.sourceColumns.map((c) => `${sqlLiteral(c)}, ${q(c)}`).join(', ')})`, row: true };
+  const rowStruct = `named_struct(${options.sourceColumns.map((c) => `${sqlLiteral(c)}, ${q(c)}`).join(', ')})`;
+  const wholeRow = options.rowsAsJson ? { value: `to_json(${rowStruct})` } : { value: rowStruct, row: true };
   const joins: string[] = [];
   const windows: string[] = [];
   /** Flags known before any window (packed before the shuffle) and those that need one. */
