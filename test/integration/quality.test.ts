@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { SparkConnectClient } from '../../src/core/connect/sparkConnectClient.js';
 import { pipelineEnvironment } from '../../src/core/pipelines/pipelineEnvironment.js';
@@ -269,6 +269,30 @@ def py_orders():
       assert.equal(result.status, 'failed');
       assert.match(result.message, /known_channel: a row violated it and stopped the update of strict_orders/);
       assert.match(result.samples[0]!, /"channel":"fax"/);
+    });
+
+    it('a condition that does not parse (in a CONSTRAINT or the quality file) stops the run before anything runs, at its place', async () => {
+      const text = `CREATE MATERIALIZED VIEW checked_orders (
+  CONSTRAINT has_customer EXPECT (customer IS NOT NULL),
+  CONSTRAINT positive EXPECT (amount > > 0 AND channel = 'web')
+) AS ${ORDERS};
+`;
+      const spec = project(text);
+      const qualityText = 'datasets:\n  checked_orders:\n    - sql: count(*) >= 1 1\n      name: some_rows\n';
+      writeFileSync(join(dirname(spec), 'spark-quality.yml'), qualityText);
+      const summary = await run(spec);
+      assert.equal(summary.outcome, 'failed');
+      assert.match(summary.message ?? '', /2 problems; nothing ran/);
+      assert.ok(summary.datasets.every((d) => d.state === undefined || d.state === 'queued'), JSON.stringify(summary.datasets));
+      const inSql = summary.errors.find((e) => e.file === 'transformations/orders.sql')!;
+      assert.ok(inSql, JSON.stringify(summary.errors));
+      const lines = text.split('\n');
+      assert.deepEqual([inSql.line, inSql.column], [3, lines[2]!.indexOf('> 0') + 1]);
+      assert.match(inSql.message, /^The condition does not parse: .*Syntax error at or near '>'/);
+      const inFile = summary.errors.find((e) => e.file === 'spark-quality.yml')!;
+      assert.ok(inFile, JSON.stringify(summary.errors));
+      assert.equal(qualityText.slice(inFile.start!, inFile.start! + 1), '1');
+      assert.equal(inFile.start, qualityText.indexOf('1 1') + 2);
     });
 
     for (const [what, between] of [

@@ -8,7 +8,7 @@ import { asSparkError, SparkError } from '../connect/sparkError.js';
 import { PythonHelperError } from '../python/pythonHelper.js';
 import type { StrippedDefinitions } from '../quality/expectationClauses.js';
 import type { DatasetQuality } from '../quality/qualityEvaluation.js';
-import { evaluatePipelineQuality, planPipelineQuality, withPythonExpectations, type PipelineQualityPlan } from '../quality/pipelineQuality.js';
+import { conditionSyntaxProblems, evaluatePipelineQuality, planPipelineQuality, withPythonExpectations, type PipelineQualityPlan } from '../quality/pipelineQuality.js';
 import { conciseSparkMessage } from '../sql/conciseMessage.js';
 import { offsetOf, utf16OffsetOfCodePoint } from '../sql/errorLocation.js';
 import { splitSqlStatements, type SqlStatement } from '../sql/statementSplitter.js';
@@ -118,9 +118,10 @@ export async function runPipeline(env: PipelineEnvironment, request: PipelineRun
     quality,
     qualityPlan,
   });
-  if (qualityPlan.problems.length) {
-    errors.push(...qualityPlan.problems.map(({ file, line, column, start, end, message }) => ({ file, line, column, start, end, message, code: 'DATA_QUALITY_DECLARATION' })));
-    return summary('failed', `The data-quality declarations have ${qualityPlan.problems.length} problem${qualityPlan.problems.length === 1 ? '' : 's'}; nothing ran.`);
+  const declarationProblems = qualityPlan.problems.length ? qualityPlan.problems : await conditionSyntaxProblems(client, qualityPlan, sources, root);
+  if (declarationProblems.length) {
+    errors.push(...declarationProblems.map(({ file, line, column, start, end, message }) => ({ file, line, column, start, end, message, code: 'DATA_QUALITY_DECLARATION' })));
+    return summary('failed', `The data-quality declarations have ${declarationProblems.length} problem${declarationProblems.length === 1 ? '' : 's'}; nothing ran.`);
   }
   // Spark registers the definitions without their expectation clauses (same lines, same columns).
   const registered = (file: string) => qualityPlan.definitions.get(file)?.text ?? sources.get(file)!;

@@ -5,7 +5,9 @@ import { definitionPreview } from '../pipelines/definitionPreview.js';
 import type { DatasetSummary } from '../pipelines/datasetStates.js';
 import { qualified, sameDataset, type PipelineGraph, type PythonDefinitions } from '../pipelines/pipelineGraph.js';
 import type { PipelineSpec } from '../pipelines/pipelineSpec.js';
-import { lineColumnOf } from '../sql/errorLocation.js';
+import { asSparkError } from '../connect/sparkError.js';
+import { conciseSparkMessage } from '../sql/conciseMessage.js';
+import { lineColumnOf, locateSparkError } from '../sql/errorLocation.js';
 import { splitSqlStatements } from '../sql/statementSplitter.js';
 import { expectationChecks, parseExpectationFailure, stripExpectations, type StrippedDefinitions } from './expectationClauses.js';
 import type { QualityCheck } from './qualityChecks.js';
@@ -98,6 +100,45 @@ export function planPipelineQuality(root: string, sources: ReadonlyMap<string, s
     problems.push(...parsed.problems.filter((p) => p.severity === 'error').map((p) => ({ file: qualityFile, start: p.start, end: p.end, ...lineColumnOf(text, p.start), message: p.message })));
   }
   return { definitions, checks, problems, qualityFile, sampleSize };
+}
+
+/**
+ * Spark's own parser on each condition declared in SQL (`CONSTRAINT … EXPECT (condition)`) and on the
+ * quality file's `sql` conditions, before anything runs: one that does not parse is a problem at its
+ * place. Only parsing is asked for here; whether the columns exist is known when the check runs against
+ * its dataset. `sources`: the SQL files' texts by file, as planned.
+ */
+export async function conditionSyntaxProblems(client: SparkConnectClient, plan: PipelineQualityPlan, sources: ReadonlyMap<string, string>, root: string): Promise<QualityDeclarationProblem[]> {
+  const conditions: { file: string; text: string; condition: string; start: number }[] = [];
+  for (const [file, stripped] of plan.definitions)
+    for (const clause of stripped.expectations) conditions.push({ file, text: sources.get(file)!, condition: clause.expression, start: clause.expressionStart });
+  if (plan.qualityFile) {
+    const text = readFileSync(join(root, plan.qualityFile), 'utf8');
+    for (const check of plan.checks)
+      if (check.kind === 'sql' && check.location.file === plan.qualityFile) {
+        const found = text.indexOf(check.condition, check.location.start);
+        conditions.push({ file: plan.qualityFile, text, condition: check.condition, start: found === -1 ? check.location.start : found });
+      }
+  }
+  const prefix = 'SELECT (';
+  const problems = await Promise.all(
+    conditions.map(async ({ file, text, condition, start }): Promise<QualityDeclarationProblem | undefined> => {
+      const query = `${prefix}${condition}\n)`;
+      try {
+        await client.schemaOf(query);
+        return undefined;
+      } catch (thrown) {
+        const error = asSparkError(thrown);
+        if (error.kind !== 'spark' || !error.errorClass?.startsWith('PARSE')) return undefined;
+        const span = locateSparkError(query, error);
+        const at = (offset: number) => start + Math.min(Math.max(offset - prefix.length, 0), condition.length);
+        const from = span ? at(span.start) : start;
+        const to = Math.max(span ? at(span.end) : start + condition.length, from + 1);
+        return { file, start: from, end: to, ...lineColumnOf(text, from), message: `The condition does not parse: ${conciseSparkMessage(error.message, error.errorClass)}` };
+      }
+    }),
+  );
+  return problems.filter((p): p is QualityDeclarationProblem => p !== undefined);
 }
 
 export interface PipelineQualityInput {
