@@ -143,6 +143,14 @@ describe('data quality on real Spark', function () {
     assert.match(byName(countsOnly).not_null_customer!.message, /^not_null_customer: 2 of 20 rows failed \(10%\)$/);
   });
 
+  it('runs dataset-level checks alone (no row flags to group by)', async () => {
+    const { checks } = parseQualityFile('datasets:\n  orders:\n    - row_count: { min: 1, max: 19 }\n    - freshness: ordered_at\n      max_age: 3650d\n', 'q.yml');
+    const quality = await evaluateDatasetQuality(client, { dataset: 'orders', query: 'SELECT * FROM orders', checks, tableName: (n) => n });
+    assert.deepEqual(quality.results.map((r) => r.status), ['failed', 'passed']);
+    assert.match(quality.results[0]!.message, /20 rows; expected ≥ 1 and ≤ 19/);
+    assert.equal(quality.rows, 20);
+  });
+
   it('samples whole rows of a table with a map column (a struct with a map cannot be grouped: JSON at once)', async () => {
     const { checks } = parseQualityFile('datasets:\n  tagged:\n    - not_null: customer\n', 'q.yml');
     const query = "SELECT id, customer, map('amount', CAST(amount AS STRING)) AS attributes FROM orders";

@@ -191,6 +191,14 @@ describe('quality query', () => {
     assert.equal(columns.get(checks[0]!)!.failing, '_sw_0_failing');
   });
 
+  it('aggregates the rows themselves when there are no flags to group them by', () => {
+    const only = parseQualityFile('datasets:\n  t:\n    - row_count: { min: 1 }\n    - freshness: c\n      max_age: 1h\n', 'q.yml').checks;
+    const { sql } = compileQualityQuery('SELECT * FROM t', only, { sourceColumns: ['c'], tableName: (n) => n });
+    assert.doesNotMatch(sql, /GROUP BY/);
+    assert.match(sql, /count\(\*\) AS _sw_0_value/);
+    assert.match(sql, /CAST\(CAST\(max\(`c`\) AS TIMESTAMP\) AS LONG\) AS _sw_1_value/);
+  });
+
   it('packs more than 62 flags into more than one column', () => {
     const many = parseQualityFile(`datasets:\n  t:\n${Array.from({ length: 40 }, (_, i) => `    - not_null: c${i}\n`).join('')}`, 'q.yml').checks;
     const { sql } = compileQualityQuery('SELECT * FROM t', many, { sourceColumns: Array.from({ length: 40 }, (_, i) => `c${i}`), tableName: (n) => n });

@@ -206,8 +206,9 @@ export function compileQualityQuery(source: string, checks: readonly QualityChec
     projections.filter((p) => p.length).reduce((inner, p, i) => `SELECT *, ${p.join(', ')} FROM (${inner}) AS ${alias}_${i}`, from);
   const flagged = layer(base, '_sw_flags', rowFlags.columns(), rowSamples, windows, windowFlags.columns(), windowSamples);
   const select = (index: 0 | 1) => outputs.map((o, i) => `${o[index]} AS ${names[i]}`).join(',\n  ');
-  if (needsRows) return { sql: `SELECT ${select(0)}\nFROM (${flagged}) AS _sw_flagged`, columns, keptColumn: keptBit ? '_sw_kept_rows' : undefined };
   const groupKeys = [...rowFlags.names(), ...windowFlags.names(), ...sampleNames];
+  // Without flags or samples (only row_count or freshness) there is nothing to group rows by.
+  if (needsRows || !groupKeys.length) return { sql: `SELECT ${select(0)}\nFROM (${flagged}) AS _sw_flagged`, columns, keptColumn: keptBit ? '_sw_kept_rows' : undefined };
   const groups = `SELECT ${groupKeys.join(', ')}, ${['count(*) AS _sw_n', ...groupFigures].join(', ')} FROM (${flagged}) AS _sw_flagged GROUP BY ${groupKeys.join(', ')}`;
   return { sql: `SELECT ${select(1)}\nFROM (${groups}) AS _sw_groups`, columns, keptColumn: keptBit ? '_sw_kept_rows' : undefined };
 }
