@@ -110,7 +110,8 @@ export function compileQualityQuery(source: string, checks: readonly QualityChec
   const drops = checks.filter((c) => c.kind === 'expect' && c.action === 'drop');
   const kept = drops.length ? drops.map((c) => `coalesce((${(c as { expression: string }).expression}), false)`).join(' AND ') : undefined;
   const onKept = (predicate: string) => (kept ? `(_sw_kept AND ${predicate})` : predicate);
-  const rowStruct = `named_struct(${options.sourceColumns.map((c) => `${sqlLiteral(c)}, ${q(c)}`).join(', ')})`;
+  const structOf = (names: readonly string[]) => `named_struct(${names.map((c) => `${sqlLiteral(c)}, ${q(c)}`).join(', ')})`;
+  const rowStruct = structOf(options.sourceColumns);
   const wholeRow = options.rowsAsJson ? { value: `to_json(${rowStruct})` } : { value: rowStruct, row: true };
   const joins: string[] = [];
   const windows: string[] = [];
@@ -122,15 +123,15 @@ export function compileQualityQuery(source: string, checks: readonly QualityChec
   /** Per-group figures of the first aggregate (dataset-level checks' inputs). */
   const groupFigures: string[] = [];
   const sampleNames: string[] = [];
-  /** The output, each as [aggregate over the rows, aggregate over the groups]. */
-  const outputs: [string, string][] = [[`count(*)`, `coalesce(sum(_sw_n), 0)`]];
-  const names = ['_sw_rows'];
-  const output = (name: string, overRows: string, overGroups: string) => {
-    outputs.push([overRows, overGroups]);
-    names.push(name);
-  };
+  /** Each output column as an aggregate over the rows and as one over the groups. */
+  const outputs: { name: string; overRows: string; overGroups: string }[] = [];
+  const output = (name: string, overRows: string, overGroups: string) => outputs.push({ name, overRows, overGroups });
+  /** The rows (where `flag` holds): counted, or their groups' counts summed. */
+  const count = (name: string, flag?: string) =>
+    output(name, flag ? `count_if(${flag})` : 'count(*)', `coalesce(sum(${flag ? `IF(${flag}, _sw_n, 0)` : '_sw_n'}), 0)`);
+  count('_sw_rows');
   const keptBit = kept ? rowFlags.add('_sw_kept') : undefined;
-  if (keptBit) output('_sw_kept_rows', `count_if(${keptBit})`, `coalesce(sum(IF(${keptBit}, _sw_n, 0)), 0)`);
+  if (keptBit) count('_sw_kept_rows', keptBit);
   const columns = new Map<QualityCheck, CheckColumns>();
   let needsRows = false;
   checks.forEach((check, index) => {
@@ -140,8 +141,8 @@ export function compileQualityQuery(source: string, checks: readonly QualityChec
       const flags = afterWindow ? windowFlags : rowFlags;
       const checkedBit = flags.add(check.kind === 'expect' ? checked : onKept(checked));
       const failingBit = flags.add(check.kind === 'expect' ? failing : onKept(failing));
-      output(`${id}_checked`, `count_if(${checkedBit})`, `coalesce(sum(IF(${checkedBit}, _sw_n, 0)), 0)`);
-      output(`${id}_failing`, `count_if(${failingBit})`, `coalesce(sum(IF(${failingBit}, _sw_n, 0)), 0)`);
+      count(`${id}_checked`, checkedBit);
+      count(`${id}_failing`, failingBit);
       if (sampleSize > 0) {
         (afterWindow ? windowSamples : rowSamples).push(`CASE WHEN ${failingBit} THEN ${sample.value} END AS ${id}_v`);
         sampleNames.push(`${id}_v`);
@@ -161,7 +162,7 @@ export function compileQualityQuery(source: string, checks: readonly QualityChec
         const keys = check.columns.map(q);
         const present = keys.map((k) => `${k} IS NOT NULL`).join(' AND ');
         windows.push(`count(${kept ? 'IF(_sw_kept, 1, NULL)' : '*'}) OVER (PARTITION BY ${keys.join(', ')}) AS ${id}_copies`);
-        rowCheck(present, `${present} AND ${id}_copies > 1`, keys.length === 1 ? value(check.columns[0]!) : { value: `named_struct(${check.columns.map((c) => `${sqlLiteral(c)}, ${q(c)}`).join(', ')})`, row: true });
+        rowCheck(present, `${present} AND ${id}_copies > 1`, keys.length === 1 ? value(check.columns[0]!) : { value: structOf(check.columns), row: true });
         break;
       }
       case 'accepted_values':
@@ -179,7 +180,7 @@ export function compileQualityQuery(source: string, checks: readonly QualityChec
         rowCheck('TRUE', failingPredicate(check)!, wholeRow);
         break;
       case 'row_count':
-        output(`${id}_value`, keptBit ? `count_if(${keptBit})` : 'count(*)', keptBit ? `coalesce(sum(IF(${keptBit}, _sw_n, 0)), 0)` : 'coalesce(sum(_sw_n), 0)');
+        count(`${id}_value`, keptBit);
         columns.set(check, { value: `${id}_value` });
         break;
       case 'freshness': {
@@ -193,7 +194,7 @@ export function compileQualityQuery(source: string, checks: readonly QualityChec
       case 'sql':
         // A condition on aggregates the user writes: it sees every row the source gives.
         needsRows = true;
-        output(`${id}_value`, `(${check.condition})`, 'NULL');
+        output(`${id}_value`, `(${check.condition})`, 'NULL'); // never over groups: needsRows
         columns.set(check, { value: `${id}_value` });
         break;
       case 'schema':
@@ -205,12 +206,14 @@ export function compileQualityQuery(source: string, checks: readonly QualityChec
   const layer = (from: string, alias: string, ...projections: string[][]) =>
     projections.filter((p) => p.length).reduce((inner, p, i) => `SELECT *, ${p.join(', ')} FROM (${inner}) AS ${alias}_${i}`, from);
   const flagged = layer(base, '_sw_flags', rowFlags.columns(), rowSamples, windows, windowFlags.columns(), windowSamples);
-  const select = (index: 0 | 1) => outputs.map((o, i) => `${o[index]} AS ${names[i]}`).join(',\n  ');
   const groupKeys = [...rowFlags.names(), ...windowFlags.names(), ...sampleNames];
   // Without flags or samples (only row_count or freshness) there is nothing to group rows by.
-  if (needsRows || !groupKeys.length) return { sql: `SELECT ${select(0)}\nFROM (${flagged}) AS _sw_flagged`, columns, keptColumn: keptBit ? '_sw_kept_rows' : undefined };
-  const groups = `SELECT ${groupKeys.join(', ')}, ${['count(*) AS _sw_n', ...groupFigures].join(', ')} FROM (${flagged}) AS _sw_flagged GROUP BY ${groupKeys.join(', ')}`;
-  return { sql: `SELECT ${select(1)}\nFROM (${groups}) AS _sw_groups`, columns, keptColumn: keptBit ? '_sw_kept_rows' : undefined };
+  const overRows = needsRows || !groupKeys.length;
+  const select = outputs.map((o) => `${overRows ? o.overRows : o.overGroups} AS ${o.name}`).join(',\n  ');
+  const from = overRows
+    ? `(${flagged}) AS _sw_flagged`
+    : `(SELECT ${groupKeys.join(', ')}, ${['count(*) AS _sw_n', ...groupFigures].join(', ')} FROM (${flagged}) AS _sw_flagged GROUP BY ${groupKeys.join(', ')}) AS _sw_groups`;
+  return { sql: `SELECT ${select}\nFROM ${from}`, columns, keptColumn: keptBit ? '_sw_kept_rows' : undefined };
 }
 
 /** When a row fails a check that looks at one row alone; undefined for the others. */
