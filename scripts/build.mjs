@@ -2,7 +2,10 @@
 // the browser (one script and one stylesheet each). `--production` minifies and drops source maps.
 import { build } from 'esbuild';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { dirname, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+
+const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 // parquet-wasm loads its .wasm file from next to its script, so it ships unbundled in dist/vendor.
 const external = ['parquet-wasm'];
@@ -19,39 +22,69 @@ function nodeOptions(production) {
   };
 }
 
+const ENGINE_MODULE = 'engine-module';
+
 /**
- * Every dynamic import in the extension's code becomes a require of dist/engine.js, which re-exports
- * what those imports name (src/engine.ts).
+ * Sends every dynamic import of the extension's code to dist/engine.js, and derives the engine from
+ * those imports: each imported module is one entry of the engine's `modules` table, under the path it
+ * was imported by, so an import can never name something the engine lacks. The extension bundle gets
+ * a small module per import that requires the engine and takes that entry, at the import's first run.
  */
-const dynamicImportsToEngine = {
-  name: 'dynamic-imports-to-engine',
-  setup(plugin) {
-    plugin.onResolve({ filter: /.*/ }, (args) =>
-      args.kind === 'dynamic-import' ? { path: './engine.js', external: true } : undefined,
-    );
-  },
-};
+function dynamicImportsToEngine(modules) {
+  return {
+    name: 'dynamic-imports-to-engine',
+    setup(plugin) {
+      plugin.onResolve({ filter: /.*/ }, async (args) => {
+        if (args.kind !== 'dynamic-import') return undefined;
+        const resolved = await plugin.resolve(args.path, { resolveDir: args.resolveDir, kind: 'import-statement' });
+        if (resolved.errors.length) return { errors: resolved.errors };
+        const key = resolved.path.startsWith(projectRoot) ? relative(projectRoot, resolved.path).split(sep).join('/') : args.path;
+        modules.set(key, resolved.path);
+        // A CommonJS name of its own: a key ending in .mjs would make esbuild read the proxy as ESM.
+        return { path: `${key}.cjs`, namespace: ENGINE_MODULE, pluginData: key };
+      });
+      plugin.onResolve({ filter: /^\.\/engine\.js$/, namespace: ENGINE_MODULE }, () => ({ path: './engine.js', external: true }));
+      plugin.onLoad({ filter: /.*/, namespace: ENGINE_MODULE }, (args) => ({
+        contents: `module.exports = require('./engine.js').modules[${JSON.stringify(args.pluginData)}];`,
+        loader: 'js',
+      }));
+    },
+  };
+}
+
+/** The engine's entry: one namespace per module the extension imports dynamically, keyed as above. */
+export function engineEntry(modules) {
+  const entries = [...modules].sort(([a], [b]) => a.localeCompare(b));
+  const imports = entries.map(([, path], i) => `import * as m${i} from ${JSON.stringify(path)};`);
+  const table = entries.map(([key], i) => `  ${JSON.stringify(key)}: m${i},`);
+  return `${imports.join('\n')}\nexport const modules = {\n${table.join('\n')}\n};\n`;
+}
 
 /**
  * The extension host code. Split (what ships): extension.js, loaded at activation, holds the VS Code
  * layer; engine.js (the Spark client with gRPC and protobuf, Arrow, result files, charts) loads on
  * first use, so activation parses a small file. Not split: one bundle with everything, the peer the
- * activation benchmark compares with.
+ * activation benchmark compares with. Resolves to the engine's module keys.
  */
-export function buildExtension({ outdir = 'dist', production = false, split = true } = {}) {
+export async function buildExtension({ outdir = 'dist', production = false, split = true } = {}) {
   const options = { ...nodeOptions(production), external: ['vscode', ...external] };
-  const builds = [
-    build({
-      ...options,
-      entryPoints: ['src/extension.ts'],
-      outfile: `${outdir}/extension.js`,
-      plugins: split ? [dynamicImportsToEngine] : [],
-      // The engine loads through require (the extension host's module loader), not a native import().
-      supported: { 'dynamic-import': false },
-    }),
-  ];
-  if (split) builds.push(build({ ...options, entryPoints: ['src/engine.ts'], outfile: `${outdir}/engine.js` }));
-  return Promise.all(builds);
+  const modules = new Map();
+  await build({
+    ...options,
+    entryPoints: ['src/extension.ts'],
+    outfile: `${outdir}/extension.js`,
+    plugins: split ? [dynamicImportsToEngine(modules)] : [],
+    // The engine loads through require (the extension host's module loader), not a native import().
+    supported: { 'dynamic-import': false },
+  });
+  if (!split) return [];
+  if (modules.size === 0) throw new Error('The extension imports nothing dynamically: the engine bundle would be empty.');
+  await build({
+    ...options,
+    stdin: { contents: engineEntry(modules), resolveDir: projectRoot, sourcefile: 'engine-entry.js', loader: 'js' },
+    outfile: `${outdir}/engine.js`,
+  });
+  return [...modules.keys()];
 }
 
 async function buildAll(production) {

@@ -13,7 +13,8 @@ import { ConnectionCommands } from './vscode/connections/connectionCommands.js';
 import { ConnectionSettings } from './vscode/connections/connectionSettings.js';
 import { ConnectionStatusBar } from './vscode/connections/connectionStatusBar.js';
 import { SecretTokenStore } from './vscode/connections/secretTokenStore.js';
-import { vscodeHost as host } from './vscode/host/vscodeHost.js';
+import { vscodeHost } from './vscode/host/vscodeHost.js';
+import { FeatureFailures, reportingCommandFailures } from './vscode/runs/featureFailures.js';
 import { OutputLog } from './vscode/outputLog.js';
 import { ResultExporter } from './vscode/results/resultExporter.js';
 import { ResultsPanels } from './vscode/results/resultsPanels.js';
@@ -69,7 +70,9 @@ export function activate(context: vscode.ExtensionContext): SparkWorkbenchApi {
     context.subscriptions.push(resource);
     return resource;
   };
-  const log = own(new OutputLog(host.createLogChannel('Spark Workbench')));
+  const log = own(new OutputLog(vscodeHost.createLogChannel('Spark Workbench')));
+  const failures = new FeatureFailures(vscodeHost, log);
+  const host = reportingCommandFailures(vscodeHost, failures);
   const runtimeDir = process.env.SPARK_WORKBENCH_HOME ?? join(context.globalStorageUri.fsPath, 'spark');
   const localServer = new LocalSparkServer(join(runtimeDir, 'servers'), (line) => log.info(line));
   const settings = new ConnectionSettings(host);
@@ -177,13 +180,13 @@ export function activate(context: vscode.ExtensionContext): SparkWorkbenchApi {
     return pythonHelper;
   };
   const specPattern = { pattern: '**/spark-pipeline.{yml,yaml}' };
-  const specDiagnostics = own(new SpecDiagnostics(host, projects));
+  const specDiagnostics = own(new SpecDiagnostics(host, projects, failures.catcher('Checking the pipeline spec')));
   own(host.registerCodeActions(specPattern, specDiagnostics));
   const specAssist = new SpecAssist();
   own(host.registerCompletions(specPattern, specAssist, [' ', '/']));
   own(host.registerHovers(specPattern, specAssist));
   const qualityDiagnostics = own(new QualityDiagnostics(host));
-  own(new DeclarationDiagnostics(host, engine));
+  own(new DeclarationDiagnostics(host, engine, failures.catcher('Checking data-quality declarations')));
   const qualityResults = own(
     new QualityResults(qualityDiagnostics, {
       get: (key) => context.workspaceState.get(key),

@@ -23,6 +23,7 @@ export class SpecDiagnostics implements CodeActionSource, Disposable {
   constructor(
     private readonly host: Pick<WorkbenchHost, 'createDiagnostics' | 'onDidChangeDocument' | 'onDidOpenDocument' | 'onDidCloseDocument' | 'openDocuments' | 'watchFiles'>,
     private readonly projects: Pick<PipelineProjects, 'load'>,
+    private readonly onFailure: (error: unknown) => void,
   ) {
     this.sink = this.disposables.add(host.createDiagnostics('Spark Pipelines spec'));
     this.disposables.add(host.onDidOpenDocument((document) => this.schedule(document, 0)));
@@ -58,7 +59,7 @@ export class SpecDiagnostics implements CodeActionSource, Disposable {
       document.uri,
       setTimeout(() => {
         this.timers.delete(document.uri);
-        this.check(document.uri, document.fileName).catch(() => undefined);
+        this.check(document.uri, document.fileName).catch(this.onFailure);
       }, delay),
     );
   }

@@ -20,6 +20,7 @@ export class DeclarationDiagnostics implements Disposable {
   constructor(
     private readonly host: Pick<WorkbenchHost, 'createDiagnostics' | 'onDidChangeDocument' | 'onDidOpenDocument' | 'onDidCloseDocument' | 'openDocuments'>,
     private readonly engine: () => Promise<Pick<PipelineEngine, 'qualityFileProblems' | 'expectationProblems'>>,
+    private readonly onFailure: (error: unknown) => void,
   ) {
     this.sink = this.disposables.add(host.createDiagnostics('Spark Data Quality declarations'));
     this.disposables.add(host.onDidOpenDocument((document) => this.schedule(document, 0)));
@@ -40,7 +41,7 @@ export class DeclarationDiagnostics implements Disposable {
       document.uri,
       setTimeout(() => {
         this.timers.delete(document.uri);
-        this.check(document.uri, quality).catch(() => undefined);
+        this.check(document.uri, quality).catch(this.onFailure);
       }, delay),
     );
   }

@@ -60,7 +60,9 @@ function setup(run: (request: PipelineRunRequest) => Promise<PipelineRunSummary>
   const load = async () => engine;
   const log = new OutputLog(host.createLogChannel('Spark Workbench'));
   const projects = new PipelineProjects(host, load);
-  const specDiagnostics = new SpecDiagnostics(host, projects);
+  const specDiagnostics = new SpecDiagnostics(host, projects, (error) => {
+    throw new Error(`the spec check failed: ${String(error)}`);
+  });
   const failures: unknown[] = [];
   const stored = new Map<string, unknown>();
   const quality = new QualityResults(new QualityDiagnostics(host), { get: (key) => stored.get(key), update: async (key, value) => void stored.set(key, value) });

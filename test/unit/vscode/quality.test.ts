@@ -18,10 +18,16 @@ const engine = async () => ({
   expectationProblems: (text: string) => stripExpectations(text).problems,
 });
 
+/** A failure no test expects: it fails the test that caused it, at the next assertion of the list. */
+const unexpectedFailures: unknown[] = [];
+const unexpected = (error: unknown) => void unexpectedFailures.push(error);
+
 describe('data quality in the editor', () => {
+  afterEach(() => assert.deepEqual(unexpectedFailures.splice(0), []));
+
   it('shows a quality file mistake as it is typed, at its range, and clears it when fixed', async () => {
     const host = new FakeHost();
-    const diagnostics = new DeclarationDiagnostics(host, engine);
+    const diagnostics = new DeclarationDiagnostics(host, engine, unexpected);
     const uri = 'file:///w/spark-quality.yml';
     host.openEditor(uri, 'datasets:\n  orders:\n    - not_nul: id\n', 0, undefined, 'yaml');
     await sleep(20);
