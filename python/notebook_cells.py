@@ -10,6 +10,7 @@ client to show the rows as Arrow, like a SQL cell's.
 
 import base64
 import io
+import math
 import signal
 import sys
 
@@ -215,7 +216,8 @@ def variable_values(params):
         elif isinstance(value, int):
             values[name] = {"type": "integer", "value": str(value)}
         elif isinstance(value, float):
-            values[name] = {"type": "double", "value": value}
+            # NaN and the infinities as text (JSON has no such numbers); the extension reads them back.
+            values[name] = {"type": "double", "value": value if math.isfinite(value) else repr(value).replace("nan", "NaN").replace("inf", "Infinity")}
         elif isinstance(value, decimal.Decimal):
             values[name] = {"type": "decimal", "value": str(value)}
         elif isinstance(value, datetime.datetime):

@@ -298,6 +298,26 @@ def connect(params):
     return {}
 
 
+# Each method's parameters and their types, checked before it runs (lists hold text).
+PARAMS = {
+    "connect": {"remote": str},
+    "registerPipelineFiles": {"remote": str, "graphId": str, "root": str, "files": list},
+    "executeCell": {"remote": str, "notebook": str, "code": str},
+    "variableValues": {"notebook": str, "names": list},
+    "forgetNotebook": {"notebook": str},
+}
+
+
+def _params_problem(method, params):
+    for name, kind in PARAMS.get(method, {}).items():
+        if name not in params:
+            return f"{method} needs the parameter {name}."
+        value = params[name]
+        if not isinstance(value, kind) or (kind is list and not all(isinstance(item, str) for item in value)):
+            return f"{method}'s parameter {name} must be {'a list of text' if kind is list else 'text'}."
+    return None
+
+
 METHODS = {
     "ping": ping,
     "connect": connect,
@@ -308,30 +328,109 @@ METHODS = {
 STREAMING_METHODS = {"executeCell": execute_cell}
 
 
+# A request line longer than this is refused unread (the extension never sends one; a cell's code or a
+# pipeline's file list is far smaller).
+MAX_REQUEST_BYTES = 8 * 1024 * 1024
+
+
+def _jsonable(value):
+    """The value with what JSON cannot hold made text: NaN and the infinities as JavaScript writes them."""
+    if isinstance(value, float) and value != value:
+        return "NaN"
+    if isinstance(value, float) and value in (float("inf"), float("-inf")):
+        return "Infinity" if value > 0 else "-Infinity"
+    if isinstance(value, dict):
+        return {str(key): _jsonable(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(item) for item in value]
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    return repr(value)
+
+
 def _write(message):
-    _answers.write(json.dumps(message) + "\n")
+    """One line of strict JSON: Python's NaN or Infinity would make a line JavaScript cannot parse."""
+    try:
+        text = json.dumps(message, allow_nan=False)
+    except (TypeError, ValueError):
+        text = json.dumps(_jsonable(message), allow_nan=False)
+    _answers.write(text + "\n")
     _answers.flush()
+
+
+def _request_lines(stream):
+    """Each request line as bytes; None for one longer than MAX_REQUEST_BYTES, whose rest is skipped."""
+    while True:
+        line = stream.readline(MAX_REQUEST_BYTES + 1)
+        if not line:
+            return
+        if len(line) > MAX_REQUEST_BYTES and not line.endswith(b"\n"):
+            while True:
+                rest = stream.readline(1024 * 1024)
+                if not rest or rest.endswith(b"\n"):
+                    break
+            yield None
+            continue
+        yield line
+
+
+def _not_json(constant):
+    raise ValueError(f"{constant} is not JSON")
+
+
+def _refusal(message, type_name="BadRequest"):
+    return {"message": message, "type": type_name, "traceback": ""}
+
+
+def _handle(line):
+    """The answer to one request line; a line that is not a request gets an error answer, never a crash."""
+    if line is None:
+        return {"id": None, "error": _refusal(f"The request is longer than {MAX_REQUEST_BYTES} bytes.")}
+    try:
+        request = json.loads(line.decode("utf-8"), parse_constant=_not_json)
+    except (UnicodeDecodeError, ValueError) as error:
+        return {"id": None, "error": _refusal(f"The request is not a JSON line: {error}")}
+    if not isinstance(request, dict):
+        return {"id": None, "error": _refusal("The request is not a JSON object.")}
+    request_id = request.get("id")
+    if not isinstance(request_id, int) or isinstance(request_id, bool):
+        return {"id": None, "error": _refusal("The request has no integer id.")}
+    answer = {"id": request_id}
+    method = request.get("method")
+    params = request.get("params", {})
+    if params is None:
+        params = {}
+    if not isinstance(method, str) or (method not in METHODS and method not in STREAMING_METHODS):
+        answer["error"] = _refusal(f"Unknown method: {str(method)[:80]}.")
+        return answer
+    if not isinstance(params, dict):
+        answer["error"] = _refusal("The request's params are not a JSON object.")
+        return answer
+    problem = _params_problem(method, params)
+    if problem:
+        answer["error"] = _refusal(problem)
+        return answer
+    try:
+        if method in STREAMING_METHODS:
+            emit = lambda event, id=answer["id"]: _write({"id": id, "event": event})  # noqa: E731
+            answer["result"] = STREAMING_METHODS[method](params, emit)
+        else:
+            answer["result"] = METHODS[method](params)
+    except KeyError as error:
+        answer["error"] = _refusal(f"The request lacks the parameter {error}.")
+    except Exception as error:  # noqa: BLE001 - the extension decides what to show
+        answer["error"] = _describe(error)
+    return answer
 
 
 def main():
     import notebook_cells
 
     notebook_cells.install_interrupt_handler()
-    for line in sys.stdin:
-        if not line.strip():
+    for line in _request_lines(sys.stdin.buffer):
+        if line is not None and not line.strip():
             continue
-        request = json.loads(line)
-        answer = {"id": request.get("id")}
-        params = request.get("params") or {}
-        try:
-            if request["method"] in STREAMING_METHODS:
-                emit = lambda event, id=answer["id"]: _write({"id": id, "event": event})  # noqa: E731
-                answer["result"] = STREAMING_METHODS[request["method"]](params, emit)
-            else:
-                answer["result"] = METHODS[request["method"]](params)
-        except Exception as error:  # noqa: BLE001 - the extension decides what to show
-            answer["error"] = _describe(error)
-        _write(answer)
+        _write(_handle(line))
 
 
 if __name__ == "__main__":

@@ -177,6 +177,16 @@ describe('notebook cells on real Spark', function () {
     assert.match(JSON.stringify(missing.outputs), /set a Python variable named nowhere/);
   });
 
+  it('a Python NaN or infinity bound as :name reaches Spark as that double (JSON cannot hold them)', async () => {
+    await run('python', 'not_a_number = float("nan")\nhuge = float("inf")\ntiny = -float("inf")');
+    const bound = await run('sql', 'SELECT isnan(:not_a_number) AS nan, :huge AS huge, :tiny AS tiny');
+    assert.equal(bound.result.status, 'ok', JSON.stringify(bound.outputs));
+    const table = arrowCellTable(arrowOf(bound.outputs[0]));
+    assert.equal(table.getChild('nan')?.get(0), true);
+    assert.equal(table.getChild('huge')?.get(0), Infinity);
+    assert.equal(table.getChild('tiny')?.get(0), -Infinity);
+  });
+
   it('a large result stores its first rows only and says so', async () => {
     const ran = await run('sql', 'SELECT id FROM range(100000)');
     const data = arrowOf(ran.outputs[0]);

@@ -11,7 +11,14 @@ export class PythonHelperError extends Error {
   readonly line: number | undefined;
   readonly traceback: string;
 
-  constructor(reported: { message: string; type: string; errorClass?: string; file?: string; line?: number; traceback?: string }) {
+  constructor(reported: {
+    message: string;
+    type: string;
+    errorClass?: string;
+    file?: string;
+    line?: number;
+    traceback?: string;
+  }) {
     super(reported.message);
     this.name = 'PythonHelperError';
     this.pythonType = reported.type;
@@ -29,34 +36,72 @@ export interface PythonHelperOptions {
   readonly script: string;
   /** What the helper and the user code it runs print. */
   readonly log: (line: string) => void;
+  /** How long a request may wait for its answer once sent, by method; `default` for the rest. */
+  readonly timeoutsMs?: Partial<Record<string, number>>;
+}
+
+/** The helper refuses longer request lines, so they are refused here before they are written. */
+export const MAX_REQUEST_BYTES = 8 * 1024 * 1024;
+
+/**
+ * Bounds of a request once Python has it. Registering pipeline files runs the user's definitions
+ * (and Spark's analysis of them); the others answer at once. A notebook cell runs until it ends or is
+ * interrupted, so streamed calls have no bound but their signal.
+ */
+const DEFAULT_TIMEOUTS_MS: Record<string, number> = {
+  default: 120_000,
+  registerPipelineFiles: 600_000,
+  ping: 60_000,
+  variableValues: 30_000,
+  forgetNotebook: 30_000,
+};
+
+/** After an interrupt, how long a streamed call may take to answer before the process is ended. */
+const INTERRUPT_GRACE_MS = 5_000;
+
+const seconds = (ms: number) => (ms < 10_000 ? (ms / 1000).toFixed(1) : String(Math.round(ms / 1000)));
+
+interface Call {
+  readonly id: number;
+  readonly method: string;
+  readonly line: string;
+  readonly resolve: (value: unknown) => void;
+  readonly reject: (error: Error) => void;
+  readonly onEvent?: (event: unknown) => void;
+  readonly timeoutMs: number | undefined;
 }
 
 /**
  * The window's one Python helper process (pipelines' Python definitions; notebooks' Python cells join
- * the same one): JSON lines in and out, started on first use, started again after it died.
+ * the same one): JSON lines in and out, started on first use, started again after it died. Python
+ * answers one request at a time, so requests are written one at a time: a request's bound starts when
+ * Python gets it, and one still waiting its turn is dropped from the queue, not killed, when aborted.
  */
 export class PythonHelper implements Disposable {
   private process: ChildProcessWithoutNullStreams | undefined;
   private nextId = 1;
-  private readonly waiting = new Map<
-    number,
-    { resolve: (value: unknown) => void; reject: (error: Error) => void; onEvent?: (event: unknown) => void }
-  >();
+  private readonly queue: Call[] = [];
+  private current: { call: Call; timer: ReturnType<typeof setTimeout> | undefined } | undefined;
   private disposed = false;
 
   constructor(private readonly options: PythonHelperOptions) {}
 
-  /** Calls `method`; rejects with a PythonHelperError when Python reports a failure. */
+  /**
+   * Calls `method`; rejects with a PythonHelperError when Python reports a failure, and with an Error
+   * when the request cannot be sent, is aborted, or is not answered within its bound (the process is
+   * then ended: the next request starts a new one).
+   */
   request<T>(method: string, params: object, signal?: AbortSignal): Promise<T> {
-    return this.send<T>(method, params, signal);
+    return this.send<T>(method, params, { signal, timeoutMs: this.timeoutOf(method) });
   }
 
   /**
    * Calls a method that reports events while it works (a notebook cell's output as it comes); they
-   * reach `onEvent` in order, before the answer. `interrupt()` is how such a call is stopped early.
+   * reach `onEvent` in order, before the answer. It is stopped early by `interrupt()`, or by `signal`:
+   * an interrupt, then the process ended if Python has not answered within a few seconds.
    */
-  stream<T>(method: string, params: object, onEvent: (event: unknown) => void): Promise<T> {
-    return this.send<T>(method, params, undefined, onEvent);
+  stream<T>(method: string, params: object, onEvent: (event: unknown) => void, signal?: AbortSignal): Promise<T> {
+    return this.send<T>(method, params, { signal, onEvent, timeoutMs: undefined });
   }
 
   /** Interrupts the Python code that runs now (KeyboardInterrupt), keeping the process and its variables. */
@@ -71,28 +116,101 @@ export class PythonHelper implements Disposable {
 
   /** Ends the process now, as if it had died: calls waiting on it fail, the next call starts a new one. */
   kill(): void {
-    this.stop();
+    this.stop(new Error('The Python helper was stopped (its process was ended).'));
   }
 
-  private send<T>(method: string, params: object, signal?: AbortSignal, onEvent?: (event: unknown) => void): Promise<T> {
+  private timeoutOf(method: string): number {
+    const own = this.options.timeoutsMs ?? {};
+    return own[method] ?? DEFAULT_TIMEOUTS_MS[method] ?? own.default ?? DEFAULT_TIMEOUTS_MS.default!;
+  }
+
+  private send<T>(
+    method: string,
+    params: object,
+    how: { signal?: AbortSignal; onEvent?: (event: unknown) => void; timeoutMs: number | undefined },
+  ): Promise<T> {
     if (this.disposed) return Promise.reject(new Error('The Python helper was closed.'));
-    const child = this.start();
+    if (how.signal?.aborted) return Promise.reject(new Error('The Python helper was stopped.'));
     const id = this.nextId++;
+    let line: string;
+    try {
+      line = `${JSON.stringify({ id, method, params })}\n`;
+    } catch (error) {
+      return Promise.reject(
+        new Error(`The request ${method} cannot be sent to Python: ${error instanceof Error ? error.message : String(error)}`),
+      );
+    }
+    if (Buffer.byteLength(line) > MAX_REQUEST_BYTES)
+      return Promise.reject(
+        new Error(`The request ${method} is larger than the Python helper takes (${MAX_REQUEST_BYTES / 1024 / 1024} MiB).`),
+      );
     return new Promise<T>((resolve, reject) => {
-      const onAbort = () => {
-        // Python cannot be interrupted between two of our messages: end the process; the next request starts a new one.
-        this.stop();
-        reject(new Error('The Python helper was stopped.'));
-      };
+      const signal = how.signal;
+      const onAbort = () => this.abort(call);
       const settle = () => signal?.removeEventListener('abort', onAbort);
-      this.waiting.set(id, {
+      const call: Call = {
+        id,
+        method,
+        line,
         resolve: (value) => (settle(), resolve(value as T)),
         reject: (error) => (settle(), reject(error)),
-        onEvent,
-      });
+        onEvent: how.onEvent,
+        timeoutMs: how.timeoutMs,
+      };
       signal?.addEventListener('abort', onAbort, { once: true });
-      child.stdin.write(`${JSON.stringify({ id, method, params })}\n`);
+      this.queue.push(call);
+      this.pump();
     });
+  }
+
+  /** Writes the next queued request once Python has answered the one before. */
+  private pump(): void {
+    if (this.current || this.disposed) return;
+    const call = this.queue.shift();
+    if (!call) return;
+    let child: ChildProcessWithoutNullStreams;
+    try {
+      child = this.start();
+    } catch (error) {
+      call.reject(error instanceof Error ? error : new Error(String(error)));
+      this.pump();
+      return;
+    }
+    const timer =
+      call.timeoutMs === undefined
+        ? undefined
+        : setTimeout(
+            () =>
+              this.stop(
+                new Error(
+                  `The Python helper did not answer ${call.method} within ${seconds(call.timeoutMs!)} s; its process was ended.`,
+                ),
+              ),
+            call.timeoutMs,
+          );
+    this.current = { call, timer };
+    child.stdin.write(call.line);
+  }
+
+  private abort(call: Call): void {
+    const queued = this.queue.indexOf(call);
+    if (queued !== -1) {
+      this.queue.splice(queued, 1);
+      call.reject(new Error('The Python helper was stopped.'));
+      return;
+    }
+    if (this.current?.call !== call) return;
+    if (!call.onEvent) {
+      // Python cannot be interrupted between two of our messages: end the process; the next request starts a new one.
+      this.stop(new Error('The Python helper was stopped.'));
+      return;
+    }
+    this.interrupt();
+    const grace = setTimeout(() => {
+      if (this.current?.call === call)
+        this.stop(new Error('The Python helper did not stop when interrupted; its process was ended.'));
+    }, INTERRUPT_GRACE_MS);
+    grace.unref?.();
   }
 
   private start(): ChildProcessWithoutNullStreams {
@@ -107,48 +225,65 @@ export class PythonHelper implements Disposable {
     const ended = (reason: string) => {
       if (this.process !== child) return; // stopped on purpose: its calls were failed then
       this.process = undefined;
-      this.failWaiting(new Error(`The Python helper stopped (${reason}).`));
+      this.failAll(new Error(`The Python helper stopped (${reason}).`));
     };
     child.on('error', (error) => ended(error.message));
     child.on('exit', (code, signal) => ended(signal ? `signal ${signal}` : `exit code ${code}`));
+    // A write to a process that just died fails with EPIPE: its exit reports it, nothing is thrown.
+    child.stdin.on('error', (error) => this.options.log(`[python] request not delivered: ${error.message}`));
     return child;
   }
 
   private answer(line: string): void {
-    let message: { id?: number; result?: unknown; event?: unknown; error?: ConstructorParameters<typeof PythonHelperError>[0] };
+    let message: {
+      id?: number | null;
+      result?: unknown;
+      event?: unknown;
+      error?: ConstructorParameters<typeof PythonHelperError>[0];
+    };
     try {
       message = JSON.parse(line) as typeof message;
     } catch {
       this.options.log(`[python] ${line}`);
       return;
     }
-    const waiting = message.id === undefined ? undefined : this.waiting.get(message.id);
-    if (!waiting || message.id === undefined) return;
-    if (message.event !== undefined) {
-      waiting.onEvent?.(message.event);
+    const current = this.current;
+    if (!current || typeof message !== 'object' || message === null || message.id !== current.call.id) {
+      this.options.log(`[python] an answer to no waiting request: ${line.slice(0, 200)}`);
       return;
     }
-    this.waiting.delete(message.id);
-    if (message.error) waiting.reject(new PythonHelperError(message.error));
-    else waiting.resolve(message.result);
+    if (message.event !== undefined) {
+      current.call.onEvent?.(message.event);
+      return;
+    }
+    clearTimeout(current.timer);
+    this.current = undefined;
+    if (message.error) current.call.reject(new PythonHelperError(message.error));
+    else current.call.resolve(message.result);
+    this.pump();
   }
 
-  private stop(): void {
+  private stop(error: Error): void {
     const child = this.process;
-    if (!child) return;
     this.process = undefined;
-    child.kill('SIGKILL');
-    this.failWaiting(new Error('The Python helper was stopped (its process was ended).'));
+    child?.kill('SIGKILL');
+    this.failAll(error);
   }
 
-  private failWaiting(error: Error): void {
-    const waiting = [...this.waiting.values()];
-    this.waiting.clear();
-    for (const call of waiting) call.reject(error);
+  /** The request Python had fails with `error`; those still queued go to the next process. */
+  private failAll(error: Error): void {
+    const current = this.current;
+    this.current = undefined;
+    if (current) {
+      clearTimeout(current.timer);
+      current.call.reject(error);
+    }
+    if (this.disposed) for (const call of this.queue.splice(0)) call.reject(error);
+    else this.pump();
   }
 
   dispose(): void {
     this.disposed = true;
-    this.stop();
+    this.stop(new Error('The Python helper was closed.'));
   }
 }
