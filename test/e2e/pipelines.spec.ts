@@ -1,11 +1,15 @@
 import assert from 'node:assert/strict';
 import { testServer } from '../support/sparkTestServer.js';
+import { stepsInOrder } from './support/steps.js';
 import { Workbench } from './support/workbench.js';
 
 /**
  * Pipelines as a person uses them: the retail example created from the command palette, run from the
  * Run lens above its spec, its graph turning green with row counts, a dataset previewed from the
  * graph, and a mistake in the spec shown in Problems as it is typed.
+ *
+ * Depends on: no other spec. Its steps run in order (stepsInOrder); the notebook spec reads the tables
+ * its first step makes.
  */
 describe('Spark Declarative Pipelines in a real VS Code workbench', function () {
   this.timeout(300_000);
@@ -16,10 +20,7 @@ describe('Spark Declarative Pipelines in a real VS Code workbench', function () 
     await workbench.setToken('Test Spark', testServer().token);
   });
 
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed')
-      await workbench?.screenshot(`failed-pipelines-${this.currentTest.title.slice(0, 40).replace(/\W+/g, '-')}`);
-  });
+  stepsInOrder((name) => workbench?.screenshot(name), 'pipelines-');
 
   after(async () => {
     await workbench?.close();
@@ -42,10 +43,20 @@ describe('Spark Declarative Pipelines in a real VS Code workbench', function () 
     await graph.locator('#app[data-state="idle"]').waitFor({ timeout: 240_000 });
     const status = await graph.locator('.status').innerText();
     assert.match(status, /^Run completed in \d+\.\d s$/, status);
-    const names = ['raw_transactions_csv', 'raw_transactions_json', 'curated_transactions', 'daily_segment_metrics', 'trend_analysis'];
+    const names = [
+      'raw_transactions_csv',
+      'raw_transactions_json',
+      'curated_transactions',
+      'daily_segment_metrics',
+      'trend_analysis',
+    ];
     for (const name of names) {
       const node = graph.locator('g.node', { hasText: name });
-      assert.equal(await node.getAttribute('class').then((c) => /\bstate-completed\b/.test(c ?? '')), true, `${name} is completed`);
+      assert.equal(
+        await node.getAttribute('class').then((c) => /\bstate-completed\b/.test(c ?? '')),
+        true,
+        `${name} is completed`,
+      );
     }
     const curated = graph.locator('g.node', { hasText: 'curated_transactions' });
     assert.equal(await curated.locator('.kind').textContent(), 'materialized view');
@@ -55,12 +66,17 @@ describe('Spark Declarative Pipelines in a real VS Code workbench', function () 
     await workbench.runCommand('Spark: Show Pipeline Run');
     const run = workbench.page.locator('.part.panel');
     await run.locator('.monaco-list-row', { hasText: /retail: run completed/ }).waitFor();
-    await run.locator('.monaco-list-row', { hasText: /retail\.trend_analysis COMPLETED/ }).first().waitFor();
+    await run
+      .locator('.monaco-list-row', { hasText: /retail\.trend_analysis COMPLETED/ })
+      .first()
+      .waitFor();
     await workbench.screenshot('11-pipeline-run-view');
     // The example's expectation on customer ids fails for the generated rows without one: a warning in
     // Problems on the CONSTRAINT line of curated_transactions.sql.
     await workbench.page.keyboard.press('Control+Shift+M');
-    const warning = workbench.page.locator('.markers-panel .monaco-list-row', { hasText: 'customer_id_present: 68 of 2,000 rows failed' });
+    const warning = workbench.page.locator('.markers-panel .monaco-list-row', {
+      hasText: 'customer_id_present: 68 of 2,000 rows failed',
+    });
     await warning.waitFor({ timeout: 30_000 });
     assert.match(await warning.innerText(), /\[Ln 6, Col 3\]/);
     await workbench.screenshot('12-pipeline-quality-problems');
@@ -82,7 +98,10 @@ describe('Spark Declarative Pipelines in a real VS Code workbench', function () 
       headers.map((h) => h.replace(/\s+/g, ' ').trim()),
       ['date date', 'metric string', 'value double'],
     );
-    await results.locator('.cell', { hasText: /^transaction_count$/ }).first().waitFor();
+    await results
+      .locator('.cell', { hasText: /^transaction_count$/ })
+      .first()
+      .waitFor();
     await workbench.screenshot('12-pipeline-dataset-preview');
   });
 
@@ -133,7 +152,9 @@ describe('Spark Declarative Pipelines in a real VS Code workbench', function () 
     await workbench.page.keyboard.press('Shift+End');
     await workbench.page.keyboard.type('databse: retail');
     await workbench.page.keyboard.press('Control+Shift+M');
-    const problem = workbench.page.locator('.markers-panel .monaco-list-row', { hasText: "Spark does not know the field 'databse'" });
+    const problem = workbench.page.locator('.markers-panel .monaco-list-row', {
+      hasText: "Spark does not know the field 'databse'",
+    });
     await problem.waitFor({ timeout: 30_000 });
     assert.match(await problem.innerText(), new RegExp(`\\[Ln ${line}, Col 1\\]`));
     await workbench.page.locator('.editor-instance .squiggly-error').first().waitFor();

@@ -2,12 +2,15 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
+import { stepsInOrder } from './support/steps.js';
 import { Workbench } from './support/workbench.js';
 
 /**
  * Restricted Mode as a person meets it: a folder from somewhere else, whose settings name a Spark
  * server and runtime paths, opened in a workbench with workspace trust on, and not trusted. Nothing
  * may run: no connection to that server, no local server, none of its paths executed.
+ *
+ * Depends on: no other spec (a workbench of its own). Its steps run in order (stepsInOrder).
  */
 describe('Spark Workbench in Restricted Mode', function () {
   this.timeout(180_000);
@@ -29,10 +32,7 @@ describe('Spark Workbench in Restricted Mode', function () {
     workbench = await Workbench.open(process.env.CS_RESTRICTED_PORT!, folder, process.env.E2E_SCREENSHOTS!, { distrust: true });
   });
 
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed')
-      await workbench?.screenshot(`failed-restricted-${this.currentTest.title.slice(0, 40).replace(/\W+/g, '-')}`);
-  });
+  stepsInOrder((name) => workbench?.screenshot(name), 'restricted-');
 
   after(async () => {
     await workbench?.close();

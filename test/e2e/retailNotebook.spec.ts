@@ -9,6 +9,7 @@ import { runPipelineCommand } from '../../src/cli/pipelineCommand.js';
 import { SparkConnectClient } from '../../src/core/connect/sparkConnectClient.js';
 import { SparkRuntimeInstaller } from '../../src/core/localSpark/sparkRuntime.js';
 import { projectRoot, runtimeDir, testServer, waitForSparkIdle } from '../support/sparkTestServer.js';
+import { stepsInOrder } from './support/steps.js';
 import { Workbench } from './support/workbench.js';
 
 /** The retail tables the example notebook reads; the pipelines spec makes them, else they are made here. */
@@ -73,6 +74,9 @@ async function validateWithNbformat(path: string): Promise<string> {
  * Notebooks as a person uses them: the example notebook opened, the Spark Connect kernel picked, Run
  * All, its grids and a chart drawn (and saved into the notebook), a failing SQL cell, an interrupt from
  * the cell's own stop button, and the saved file checked by nbformat.
+ *
+ * Depends on: the retail tables of the pipelines spec (run before it in a full run); run alone, it
+ * makes them itself first (ensureRetailTables). Its steps run in order (stepsInOrder).
  */
 describe('notebooks in a real VS Code workbench', function () {
   this.timeout(300_000);
@@ -86,10 +90,7 @@ describe('notebooks in a real VS Code workbench', function () {
     await workbench.setToken('Test Spark', testServer().token);
   });
 
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed')
-      await workbench?.screenshot(`failed-notebook-${this.currentTest.title.slice(0, 40).replace(/\W+/g, '-')}`);
-  });
+  stepsInOrder((name) => workbench?.screenshot(name), 'notebook-');
 
   after(async () => {
     // The untitled notebook is reverted and closed, so the next window does not restore it (and ask to save it).

@@ -5,11 +5,14 @@ import { connect } from 'node:net';
 import { join } from 'node:path';
 import { SparkConnectClient } from '../../src/core/connect/sparkConnectClient.js';
 import { testServer, waitForSparkIdle } from '../support/sparkTestServer.js';
+import { stepsInOrder } from './support/steps.js';
 import { Workbench } from './support/workbench.js';
 
 /**
  * The packaged extension in a real VS Code workbench against the run's real Spark server: set the
  * token, connect, browse the catalog down to columns, preview a table, cancel a long query.
+ *
+ * Depends on: no other spec. Its steps run in order (stepsInOrder).
  */
 describe('Spark Workbench in a real VS Code workbench', function () {
   this.timeout(180_000);
@@ -27,10 +30,7 @@ describe('Spark Workbench in a real VS Code workbench', function () {
     workbench = await Workbench.open(process.env.CS_PORT!, process.env.E2E_WORKSPACE!, process.env.E2E_SCREENSHOTS!);
   });
 
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed')
-      await workbench?.screenshot(`failed-${this.currentTest.title.slice(0, 40).replace(/\W+/g, '-')}`);
-  });
+  stepsInOrder((name) => workbench?.screenshot(name), '');
 
   after(async () => {
     await workbench?.screenshot('zz-last');
