@@ -75,7 +75,12 @@ FROM csv.\`\${retail.raw}/csv\` WHERE _c0 <> 'transaction_id';
 const servers = new LocalSparkServer(join(projectRuntimeDir, 'servers'), log);
 const port = await freePort();
 // No token: pyspark's client turns TLS on whenever a token is set (unless the host is "localhost").
-const state = await servers.start(runtime, { port, token: null, driverMemory: '4g', conf: { 'spark.sql.shuffle.partitions': '4' } });
+const state = await servers.start(runtime, {
+  port,
+  token: null,
+  driverMemory: '4g',
+  conf: { 'spark.sql.shuffle.partitions': '4' },
+});
 const url = localServerUrl(state);
 const client = new SparkConnectClient(url, { clientVersion: 'bench' });
 
@@ -88,12 +93,15 @@ function timed(command: string, args: string[], env: NodeJS.ProcessEnv = process
     child.stderr.on('data', (chunk: Buffer) => errors.push(chunk));
     child.on('error', reject);
     child.on('close', (code) =>
-      code === 0 ? resolve((performance.now() - started) / 1000) : reject(new Error(`${command} exited with ${code}:\n${Buffer.concat(errors).toString().slice(-3000)}`)),
+      code === 0
+        ? resolve((performance.now() - started) / 1000)
+        : reject(new Error(`${command} exited with ${code}:\n${Buffer.concat(errors).toString().slice(-3000)}`)),
     );
   });
 }
 
-const ours = (spec: string) => timed(process.execPath, [join(projectRoot, 'dist', 'cli.js'), 'pipeline', 'run', spec, '--full-refresh-all', '--remote', url]);
+const ours = (spec: string) =>
+  timed(process.execPath, [join(projectRoot, 'dist', 'cli.js'), 'pipeline', 'run', spec, '--full-refresh-all', '--remote', url]);
 const bin = join(dirname(runtime.pythonExecutable));
 const theirs = (spec: string) =>
   timed(join(bin, 'spark-pipelines'), ['run', '--spec', spec, '--full-refresh-all', '--remote', url], {
@@ -131,12 +139,18 @@ try {
         const made = await curatedRows(`bench_${name}`);
         if (made !== rows) throw new Error(`${who} left ${made} curated rows, expected ${rows}`);
       }
-      console.log(`${name} round ${round}: ours ${times.ours.at(-1)!.toFixed(1)} s, spark-pipelines ${times.theirs.at(-1)!.toFixed(1)} s`);
+      console.log(
+        `${name} round ${round}: ours ${times.ours.at(-1)!.toFixed(1)} s, spark-pipelines ${times.theirs.at(-1)!.toFixed(1)} s`,
+      );
     }
     const [a, b] = [median(times.ours), median(times.theirs)];
-    results.push(`${name.padEnd(5)} median ours ${a.toFixed(1)} s, spark-pipelines ${b.toFixed(1)} s, ratio ${(a / b).toFixed(2)} (goal ≤ 0.80)`);
+    results.push(
+      `${name.padEnd(5)} median ours ${a.toFixed(1)} s, spark-pipelines ${b.toFixed(1)} s, ratio ${(a / b).toFixed(2)} (goal ≤ 0.80)`,
+    );
   }
-  console.log(`\n${rows.toLocaleString('en-US')} transactions, full refresh, ${rounds} rounds, each made ${rows.toLocaleString('en-US')} curated rows`);
+  console.log(
+    `\n${rows.toLocaleString('en-US')} transactions, full refresh, ${rounds} rounds, each made ${rows.toLocaleString('en-US')} curated rows`,
+  );
   for (const line of results) console.log(line);
 } finally {
   await client.close();

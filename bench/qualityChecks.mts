@@ -30,7 +30,8 @@ import { projectRoot, projectRuntimeDir } from '../scripts/runtimeDir.mjs';
 const rows = Number(process.env.BENCH_ROWS ?? 10_000_000);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
 const format = process.env.BENCH_FORMAT === 'csv' ? 'csv' : 'parquet';
-const SCHEMA = 'order_id BIGINT, customer_id STRING, amount DOUBLE, quantity INT, code STRING, channel STRING, status STRING, region_id INT, warehouse_id INT';
+const SCHEMA =
+  'order_id BIGINT, customer_id STRING, amount DOUBLE, quantity INT, code STRING, channel STRING, status STRING, region_id INT, warehouse_id INT';
 const log = (line: string) => console.error(line);
 const median = (values: number[]) => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -70,12 +71,17 @@ const geVenv = join(projectRuntimeDir, 'bench-great-expectations');
 const gePython = join(geVenv, 'bin', 'python');
 if (!existsSync(gePython) || spawnSync(gePython, ['-c', 'import great_expectations, pyspark']).status !== 0) {
   log(`Installing Great Expectations 1.x into ${geVenv}…`);
-  const managedSite = spawnSync(runtime.pythonExecutable, ['-c', 'import site; print(site.getsitepackages()[0])'], { encoding: 'utf8' }).stdout.trim();
-  if (spawnSync(runtime.pythonExecutable, ['-m', 'venv', geVenv], { stdio: 'inherit' }).status !== 0) throw new Error('Could not make the venv.');
+  const managedSite = spawnSync(runtime.pythonExecutable, ['-c', 'import site; print(site.getsitepackages()[0])'], {
+    encoding: 'utf8',
+  }).stdout.trim();
+  if (spawnSync(runtime.pythonExecutable, ['-m', 'venv', geVenv], { stdio: 'inherit' }).status !== 0)
+    throw new Error('Could not make the venv.');
   const site = spawnSync(gePython, ['-c', 'import site; print(site.getsitepackages()[0])'], { encoding: 'utf8' }).stdout.trim();
   writeFileSync(join(site, 'managed-pyspark.pth'), `${managedSite}\n`);
   // pyspark 4.2 warns that it does not yet support pandas 3.
-  if (spawnSync(gePython, ['-m', 'pip', 'install', '-q', 'great_expectations>=1,<2', 'pandas<3'], { stdio: 'inherit' }).status !== 0)
+  if (
+    spawnSync(gePython, ['-m', 'pip', 'install', '-q', 'great_expectations>=1,<2', 'pandas<3'], { stdio: 'inherit' }).status !== 0
+  )
     throw new Error('Could not install Great Expectations.');
 }
 
@@ -84,7 +90,12 @@ const ordersDir = join(work, 'orders');
 const regionsDir = join(work, 'regions');
 const servers = new LocalSparkServer(join(projectRuntimeDir, 'servers'), log);
 const port = await freePort();
-const state = await servers.start(runtime, { port, token: null, driverMemory: '4g', conf: { 'spark.sql.shuffle.partitions': '4' } });
+const state = await servers.start(runtime, {
+  port,
+  token: null,
+  driverMemory: '4g',
+  conf: { 'spark.sql.shuffle.partitions': '4' },
+});
 const client = new SparkConnectClient(localServerUrl(state), { clientVersion: 'bench' });
 const ui = new SparkUiJobs(state.uiPort!);
 
@@ -106,11 +117,16 @@ try {
        FROM range(${rows})`,
     )
     .toTable();
-  await client.sql(`INSERT OVERWRITE DIRECTORY '${regionsDir}' USING parquet SELECT CAST(id AS INT) AS region_id FROM range(50)`).toTable();
+  await client
+    .sql(`INSERT OVERWRITE DIRECTORY '${regionsDir}' USING parquet SELECT CAST(id AS INT) AS region_id FROM range(50)`)
+    .toTable();
 
   // CSV is read with its header and the columns' types, by both.
   const orders = format === 'csv' ? 'bench_orders_csv' : `parquet.\`${ordersDir}\``;
-  if (format === 'csv') await client.sql(`CREATE OR REPLACE TEMPORARY VIEW bench_orders_csv (${SCHEMA}) USING csv OPTIONS (path '${ordersDir}', header 'true')`).toTable();
+  if (format === 'csv')
+    await client
+      .sql(`CREATE OR REPLACE TEMPORARY VIEW bench_orders_csv (${SCHEMA}) USING csv OPTIONS (path '${ordersDir}', header 'true')`)
+      .toTable();
   const { checks } = parseQualityFile(CHECKS, 'bench.quality.yml');
   type Round = { seconds: number; jobs: number; stages: number; scans: number; failing: Map<string, number>; samples: number };
   const ours: Record<'samples' | 'counts', Round[]> = { samples: [], counts: [] };
@@ -132,16 +148,43 @@ try {
       // A scan of the orders reads all their rows (the regions' has 50).
       const scans = work.scans.filter((s) => s.rows === rows).length;
       if (round > 0) ours[mode].push({ seconds, jobs: work.jobs, stages: work.stages, scans, failing, samples });
-      log(`ours (${mode === 'counts' ? 'counts only' : 'with samples'}) ${round ? `round ${round}` : 'warm-up'}: ${seconds.toFixed(2)} s, ${work.jobs} jobs, ${work.stages} stages, ${scans} scans of the orders, ${samples} samples`);
+      log(
+        `ours (${mode === 'counts' ? 'counts only' : 'with samples'}) ${round ? `round ${round}` : 'warm-up'}: ${seconds.toFixed(2)} s, ${work.jobs} jobs, ${work.stages} stages, ${scans} scans of the orders, ${samples} samples`,
+      );
     }
 
   log('Great Expectations: starting its local Spark…');
-  type GeRound = { format: string; seconds: number; jobs: number; stages: number; scans: number; unexpected: Record<string, number> };
+  type GeRound = {
+    format: string;
+    seconds: number;
+    jobs: number;
+    stages: number;
+    scans: number;
+    unexpected: Record<string, number>;
+  };
   const geRounds = await new Promise<GeRound[]>((resolve, reject) => {
-    const child = spawn(gePython, [join(projectRoot, 'bench', 'ge_validate.py'), ordersDir, regionsDir, String(rounds + 1), format, SCHEMA, 'SUMMARY,BOOLEAN_ONLY'], {
-      env: { ...process.env, SPARK_HOME: runtime.sparkHome, PYSPARK_PYTHON: gePython, SPARK_LOCAL_IP: '127.0.0.1', ...(java.javaHome ? { JAVA_HOME: java.javaHome } : {}) },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      gePython,
+      [
+        join(projectRoot, 'bench', 'ge_validate.py'),
+        ordersDir,
+        regionsDir,
+        String(rounds + 1),
+        format,
+        SCHEMA,
+        'SUMMARY,BOOLEAN_ONLY',
+      ],
+      {
+        env: {
+          ...process.env,
+          SPARK_HOME: runtime.sparkHome,
+          PYSPARK_PYTHON: gePython,
+          SPARK_LOCAL_IP: '127.0.0.1',
+          ...(java.javaHome ? { JAVA_HOME: java.javaHome } : {}),
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     const lines: GeRound[] = [];
     const errors: Buffer[] = [];
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
@@ -149,11 +192,17 @@ try {
         const r = JSON.parse(line) as GeRound;
         lines.push(r);
         const round = lines.filter((l) => l.format === r.format).length - 1;
-        log(`Great Expectations (${r.format}) ${round ? `round ${round}` : 'warm-up'}: ${r.seconds.toFixed(2)} s, ${r.jobs} jobs, ${r.stages} stages, ${r.scans} scans of the orders`);
+        log(
+          `Great Expectations (${r.format}) ${round ? `round ${round}` : 'warm-up'}: ${r.seconds.toFixed(2)} s, ${r.jobs} jobs, ${r.stages} stages, ${r.scans} scans of the orders`,
+        );
       }
     });
     child.stderr.on('data', (chunk: Buffer) => errors.push(chunk));
-    child.on('close', (code) => (code === 0 ? resolve(lines) : reject(new Error(`ge_validate.py exited with ${code}:\n${Buffer.concat(errors).toString().slice(-3000)}`))));
+    child.on('close', (code) =>
+      code === 0
+        ? resolve(lines)
+        : reject(new Error(`ge_validate.py exited with ${code}:\n${Buffer.concat(errors).toString().slice(-3000)}`)),
+    );
   });
   // The first validation of each format warms its JVM up.
   const geOf = (resultFormat: string) => geRounds.filter((r) => r.format === resultFormat).slice(1);
@@ -174,20 +223,34 @@ try {
     ['references_warehouse_id', 'expect_column_values_to_be_in_set:warehouse_id'],
   ];
   const mismatches = (['samples', 'counts'] as const).flatMap((mode) =>
-    pairs.filter(([o, g]) => ours[mode][0]!.failing.get(o) !== theirs[g]).map(([o, g]) => `${o} (${mode}): ours ${ours[mode][0]!.failing.get(o)}, GE ${theirs[g]}`),
+    pairs
+      .filter(([o, g]) => ours[mode][0]!.failing.get(o) !== theirs[g])
+      .map(([o, g]) => `${o} (${mode}): ours ${ours[mode][0]!.failing.get(o)}, GE ${theirs[g]}`),
   );
-  console.log(`\n${rows.toLocaleString('en-US')} orders in ${format === 'csv' ? 'CSV' : 'Parquet'}, 10 checks, ${rounds} rounds after a warm-up each`);
+  console.log(
+    `\n${rows.toLocaleString('en-US')} orders in ${format === 'csv' ? 'CSV' : 'Parquet'}, 10 checks, ${rounds} rounds after a warm-up each`,
+  );
   for (const mode of ['samples', 'counts'] as const) {
     const a = median(ours[mode].map((r) => r.seconds));
     const b = median(ge[mode].map((r) => r.seconds));
     const o = ours[mode][0]!;
     const g = ge[mode][0]!;
-    console.log(mode === 'samples' ? 'With samples of failing values (ours 5 per check; GE SUMMARY, its default)' : 'Counts only (ours samples: 0; GE BOOLEAN_ONLY)');
-    console.log(`  ours                median ${a.toFixed(2)} s, ${o.jobs} jobs, ${o.stages} stages, ${o.scans} scan(s) of the orders, ${o.samples} samples`);
-    console.log(`  Great Expectations  median ${b.toFixed(2)} s, ${g.jobs} jobs, ${g.stages} stages, ${g.scans} scan(s) of the orders`);
+    console.log(
+      mode === 'samples'
+        ? 'With samples of failing values (ours 5 per check; GE SUMMARY, its default)'
+        : 'Counts only (ours samples: 0; GE BOOLEAN_ONLY)',
+    );
+    console.log(
+      `  ours                median ${a.toFixed(2)} s, ${o.jobs} jobs, ${o.stages} stages, ${o.scans} scan(s) of the orders, ${o.samples} samples`,
+    );
+    console.log(
+      `  Great Expectations  median ${b.toFixed(2)} s, ${g.jobs} jobs, ${g.stages} stages, ${g.scans} scan(s) of the orders`,
+    );
     console.log(`  ratio ours / Great Expectations: ${(a / b).toFixed(2)} (goal ≤ 0.30)`);
   }
-  console.log(mismatches.length ? `Failing counts differ: ${mismatches.join('; ')}` : 'Both found the same failing rows for every check.');
+  console.log(
+    mismatches.length ? `Failing counts differ: ${mismatches.join('; ')}` : 'Both found the same failing rows for every check.',
+  );
 } finally {
   await client.close();
   await servers.stop(port);

@@ -47,7 +47,14 @@ let exitCode: number;
 try {
   log(`Connected to Spark ${(await client.sparkVersion()).text} at sc://127.0.0.1:${port}; running ${specPath}`);
   // A full refresh: the pipeline's tables start over, as the raw files did.
-  const summary = await runPipelineCommand(client, specPath, false, { format: 'text', distDir: join(projectRoot, 'dist'), fullRefreshAll: true }, new AbortController().signal, log);
+  const summary = await runPipelineCommand(
+    client,
+    specPath,
+    false,
+    { format: 'text', distDir: join(projectRoot, 'dist'), fullRefreshAll: true },
+    new AbortController().signal,
+    log,
+  );
   exitCode = summary.outcome === 'completed' ? 0 : 1;
 } catch (error) {
   const { text, exitCode: code } = describeError(error);

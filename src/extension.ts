@@ -162,8 +162,14 @@ export function activate(context: vscode.ExtensionContext): SparkWorkbenchApi {
   const createPythonHelper = async () => {
     const { pythonPath, helperPython } = settings.localRuntime();
     // The interpreter the user picked is used as it is; the managed one gets what the helper needs.
-    const python = helperPython ?? (await new SparkRuntimeInstaller(runtimeDir, (line) => log.info(line)).ensureHelperPackages(pythonPath)).pythonExecutable;
-    return new PythonHelper({ python, script: join(context.extensionPath, 'python', 'spark_workbench_helper.py'), log: (line) => log.info(line) });
+    const python =
+      helperPython ??
+      (await new SparkRuntimeInstaller(runtimeDir, (line) => log.info(line)).ensureHelperPackages(pythonPath)).pythonExecutable;
+    return new PythonHelper({
+      python,
+      script: join(context.extensionPath, 'python', 'spark_workbench_helper.py'),
+      log: (line) => log.info(line),
+    });
   };
   // One helper per window, for the Spark session's lifetime: it joins that session, and ends with it.
   const startPythonHelper = async () => {
@@ -208,7 +214,10 @@ export function activate(context: vscode.ExtensionContext): SparkWorkbenchApi {
       const failure = typeof index === 'number' ? qualityDiagnostics.failure(index) : undefined;
       if (!failure) return;
       const limit = host.settings('sparkWorkbench').get<number>('results.previewRows', 100);
-      const sql = failingRowsQuery(failure.source, failure.result.check, { tableName: (name) => failure.tableNames[name] ?? name, limit });
+      const sql = failingRowsQuery(failure.source, failure.result.check, {
+        tableName: (name) => failure.tableNames[name] ?? name,
+        limit,
+      });
       if (sql) await results.show({ sql, title: `Failing rows: ${failure.result.check.name}` });
     }),
   );
@@ -243,7 +252,8 @@ export function activate(context: vscode.ExtensionContext): SparkWorkbenchApi {
       assetRoot: join(context.extensionPath, 'dist', 'webview'),
       quality: qualityResults,
       actions: {
-        openDefinition: (ref) => Promise.resolve(host.executeCommand(COMMANDS.pipelines.openDefinition, ref)).then(() => undefined),
+        openDefinition: (ref) =>
+          Promise.resolve(host.executeCommand(COMMANDS.pipelines.openDefinition, ref)).then(() => undefined),
         preview: (ref) => Promise.resolve(host.executeCommand(COMMANDS.pipelines.previewDataset, ref)).then(() => undefined),
       },
       log,
@@ -260,7 +270,11 @@ export function activate(context: vscode.ExtensionContext): SparkWorkbenchApi {
       refreshView: () => pipelinesView.refresh(),
       // The view is told at once, not only by the file watcher (which can miss files written together).
       createExample: async () => {
-        const spec = await createRetailExample(host, join(context.extensionPath, 'examples', 'retail'), async () => (await import('../examples/retail/generator.js')).writeRetailData);
+        const spec = await createRetailExample(
+          host,
+          join(context.extensionPath, 'examples', 'retail'),
+          async () => (await import('../examples/retail/generator.js')).writeRetailData,
+        );
         projects.rescan();
         return spec;
       },

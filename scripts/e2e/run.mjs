@@ -106,7 +106,14 @@ export async function runE2e(env = process.env) {
     restricted = await startCodeServer(join(runDir, 'restricted'), [vsix], serverEnv, { trustWorkspaces: false, settings: {} });
     const status = await run(
       join(root, 'node_modules/.bin/mocha'),
-      ['--reporter', join(root, 'test/support/countingReporter.cjs'), '--timeout', '120000', '--exit', env.E2E_SPECS ?? process.env.E2E_SPECS ?? 'test/e2e/**/*.spec.ts'],
+      [
+        '--reporter',
+        join(root, 'test/support/countingReporter.cjs'),
+        '--timeout',
+        '120000',
+        '--exit',
+        env.E2E_SPECS ?? process.env.E2E_SPECS ?? 'test/e2e/**/*.spec.ts',
+      ],
       {
         cwd: root,
         env: {

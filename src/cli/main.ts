@@ -126,7 +126,10 @@ function retryTimeoutOption(): Option {
 }
 
 function reportOption(): Option {
-  return new Option('--report <format>', 'also write the data-quality results as SARIF 2.1.0 (code scanning), JUnit XML or JSON (needs --out)').choices(['sarif', 'junit', 'json']);
+  return new Option(
+    '--report <format>',
+    'also write the data-quality results as SARIF 2.1.0 (code scanning), JUnit XML or JSON (needs --out)',
+  ).choices(['sarif', 'junit', 'json']);
 }
 
 function collectParam(value: string, previous: Record<string, SqlParameterValue>): Record<string, SqlParameterValue> {
@@ -255,24 +258,50 @@ export function buildProgram(): Command {
     });
   pipeline
     .command('validate')
-    .description("check the spec as Spark would, and what Spark finds only at run time (missing files, globs matching nothing)")
+    .description('check the spec as Spark would, and what Spark finds only at run time (missing files, globs matching nothing)')
     .argument('[spec]', 'the spec file or its folder (default: the nearest spark-pipeline.yml up from here)')
     .action((spec: string | undefined) => {
       const check = validateSpec(locateSpec(spec), log);
       if (!check.spec) process.exitCode = EXIT.sparkError;
       else log(`The spec is valid: ${check.files.length} definition file${check.files.length === 1 ? '' : 's'}.`);
     });
-  const pipelineRun = (dry: boolean) =>
-    async (spec: string | undefined, options: ConnectionFlags & { format: 'text' | 'json'; fullRefresh?: string[]; fullRefreshAll?: boolean; refresh?: string[]; report?: QualityReportFormat; out?: string }, command: Command) => {
-      if (Boolean(options.report) !== Boolean(options.out)) command.error('error: --report and --out go together', { exitCode: EXIT.usage });
+  const pipelineRun =
+    (dry: boolean) =>
+    async (
+      spec: string | undefined,
+      options: ConnectionFlags & {
+        format: 'text' | 'json';
+        fullRefresh?: string[];
+        fullRefreshAll?: boolean;
+        refresh?: string[];
+        report?: QualityReportFormat;
+        out?: string;
+      },
+      command: Command,
+    ) => {
+      if (Boolean(options.report) !== Boolean(options.out))
+        command.error('error: --report and --out go together', { exitCode: EXIT.usage });
       const specPath = locateSpec(spec);
       await runQuery(options, '', async (client, signal) => {
-        const summary = await runPipelineCommand(client, specPath, dry, { ...options, distDir: __dirname, toolVersion: packageVersion() }, signal, log);
+        const summary = await runPipelineCommand(
+          client,
+          specPath,
+          dry,
+          { ...options, distDir: __dirname, toolVersion: packageVersion() },
+          signal,
+          log,
+        );
         if (summary.outcome === 'cancelled') process.exitCode = EXIT.cancelled;
         else if (summary.outcome !== 'completed' || qualityExitCode(summary.quality) !== 0) process.exitCode = EXIT.sparkError;
       });
     };
-  const listOption = (flag: string, description: string) => new Option(flag, description).argParser((value: string) => value.split(',').map((v) => v.trim()).filter(Boolean));
+  const listOption = (flag: string, description: string) =>
+    new Option(flag, description).argParser((value: string) =>
+      value
+        .split(',')
+        .map((v) => v.trim())
+        .filter(Boolean),
+    );
   for (const [name, dry, description] of [
     ['dry-run', true, 'check the whole graph on Spark (syntax, analysis, cycles) without reading or writing data'],
     ['run', false, 'run the pipeline on Spark, printing its events as they arrive'],
@@ -282,7 +311,11 @@ export function buildProgram(): Command {
       .description(description)
       .argument('[spec]', 'the spec file or its folder (default: the nearest spark-pipeline.yml up from here)')
       .option('--remote <url>', 'Spark Connect URL, sc://host:port/;token=… (default: $SPARK_REMOTE, else the local server)')
-      .addOption(new Option('--format <format>', 'text: events as they come and a summary; json: a summary for machines').choices(['text', 'json']).default('text'))
+      .addOption(
+        new Option('--format <format>', 'text: events as they come and a summary; json: a summary for machines')
+          .choices(['text', 'json'])
+          .default('text'),
+      )
       .addOption(retryTimeoutOption())
       .addOption(portOption());
     if (!dry)
@@ -302,23 +335,41 @@ export function buildProgram(): Command {
     .argument('<file>', 'the quality file (spark-quality.yml or *.quality.yml)')
     .addOption(new Option('--table <name>', 'check this table').conflicts('query'))
     .option('--query <sql>', 'check the rows of this query')
-    .option('--samples <n>', "failing values kept per check, 0 for counts only (default: the file's samples:, else 5)", (value: string) => {
-      const n = Number(value);
-      if (!Number.isInteger(n) || n < 0 || n > MAX_SAMPLE_SIZE) throw new InvalidArgumentError(`a whole number from 0 to ${MAX_SAMPLE_SIZE}`);
-      return n;
-    })
+    .option(
+      '--samples <n>',
+      "failing values kept per check, 0 for counts only (default: the file's samples:, else 5)",
+      (value: string) => {
+        const n = Number(value);
+        if (!Number.isInteger(n) || n < 0 || n > MAX_SAMPLE_SIZE)
+          throw new InvalidArgumentError(`a whole number from 0 to ${MAX_SAMPLE_SIZE}`);
+        return n;
+      },
+    )
     .addOption(reportOption())
     .option('--out <file>', 'where to write the report (written whole, then renamed into place)')
     .option('--remote <url>', 'Spark Connect URL, sc://host:port/;token=… (default: $SPARK_REMOTE, else the local server)')
     .addOption(retryTimeoutOption())
     .addOption(portOption())
-    .action(async (file: string, options: ConnectionFlags & { table?: string; query?: string; samples?: number; report?: QualityReportFormat; out?: string }, command: Command) => {
-      if (Boolean(options.report) !== Boolean(options.out)) command.error('error: --report and --out go together', { exitCode: EXIT.usage });
-      await runQuery(options, options.query ?? '', async (client, signal) => {
-        const { exitCode } = await runQualityCheck(client, file, { ...options, toolVersion: packageVersion() }, signal, log);
-        process.exitCode = exitCode;
-      });
-    });
+    .action(
+      async (
+        file: string,
+        options: ConnectionFlags & {
+          table?: string;
+          query?: string;
+          samples?: number;
+          report?: QualityReportFormat;
+          out?: string;
+        },
+        command: Command,
+      ) => {
+        if (Boolean(options.report) !== Boolean(options.out))
+          command.error('error: --report and --out go together', { exitCode: EXIT.usage });
+        await runQuery(options, options.query ?? '', async (client, signal) => {
+          const { exitCode } = await runQualityCheck(client, file, { ...options, toolVersion: packageVersion() }, signal, log);
+          process.exitCode = exitCode;
+        });
+      },
+    );
 
   program
     .command('chart')

@@ -37,7 +37,8 @@ export function locateSpec(given: string | undefined): string {
 export function validateSpec(specPath: string, log: (line: string) => void): SpecCheck {
   const text = readFileSync(specPath, 'utf8');
   const check = checkPipelineSpec(text, specPath);
-  if (hasTwinSpec(specPath)) log(`${specPath}:1:1: error Both spark-pipeline.yml and spark-pipeline.yaml are here; Spark refuses to choose.`);
+  if (hasTwinSpec(specPath))
+    log(`${specPath}:1:1: error Both spark-pipeline.yml and spark-pipeline.yaml are here; Spark refuses to choose.`);
   for (const problem of check.problems) {
     const at = lineColumnOf(text, problem.start);
     log(`${specPath}:${at.line}:${at.column}: ${problem.severity}${problem.code ? ` [${problem.code}]` : ''} ${problem.message}`);
@@ -65,24 +66,34 @@ export async function runPipelineCommand(
   const startHelper = async () => {
     if (!helper) {
       const runtime = await new SparkRuntimeInstaller(runtimeHome(), log).ensureHelperPackages();
-      helper = new PythonHelper({ python: runtime.pythonExecutable, script: join(options.distDir, '..', 'python', 'spark_workbench_helper.py'), log });
+      helper = new PythonHelper({
+        python: runtime.pythonExecutable,
+        script: join(options.distDir, '..', 'python', 'spark_workbench_helper.py'),
+        log,
+      });
     }
     return helper;
   };
   try {
-    const summary = await runPipeline(pipelineEnvironment(client, (query) => grammar.tablesRead(query), startHelper), {
-      specPath,
-      spec: check.spec,
-      files: check.files,
-      dry,
-      fullRefreshAll: options.fullRefreshAll,
-      fullRefresh: options.fullRefresh,
-      refresh: options.refresh,
-      signal,
-      onEvent: options.format === 'text' ? (event) => log(describeEvent(event)) : undefined,
-    });
+    const summary = await runPipeline(
+      pipelineEnvironment(client, (query) => grammar.tablesRead(query), startHelper),
+      {
+        specPath,
+        spec: check.spec,
+        files: check.files,
+        dry,
+        fullRefreshAll: options.fullRefreshAll,
+        fullRefresh: options.fullRefresh,
+        refresh: options.refresh,
+        signal,
+        onEvent: options.format === 'text' ? (event) => log(describeEvent(event)) : undefined,
+      },
+    );
     const root = dirname(specPath);
-    for (const error of summary.errors) log(`${join(root, error.file)}:${error.line}:${error.column}: error${error.code ? ` [${error.code}]` : ''} ${error.message}`);
+    for (const error of summary.errors)
+      log(
+        `${join(root, error.file)}:${error.line}:${error.column}: error${error.code ? ` [${error.code}]` : ''} ${error.message}`,
+      );
     if (options.format === 'json') process.stdout.write(`${JSON.stringify(jsonSummary(summary), null, 2)}\n`);
     else printSummary(summary, log);
     const texts = new Map<string, string>();
@@ -93,7 +104,10 @@ export async function runPipelineCommand(
     };
     if (options.format === 'text') printQualitySummary(summary.quality, locate, log);
     if (options.report && options.out) {
-      writeReportAtomically(options.out, renderQualityReport(options.report, { datasets: summary.quality, locate, toolVersion: options.toolVersion ?? '0' }));
+      writeReportAtomically(
+        options.out,
+        renderQualityReport(options.report, { datasets: summary.quality, locate, toolVersion: options.toolVersion ?? '0' }),
+      );
       log(`Wrote the ${options.report.toUpperCase()} report to ${options.out}`);
     }
     return summary;
@@ -128,7 +142,9 @@ function printSummary(summary: PipelineRunSummary, log: (line: string) => void):
     log(
       `${dataset.name.padEnd(width)}  ${dataset.kind.padEnd(16)} ${dataset.state.padEnd(10)} ${(dataset.rows === undefined ? '' : dataset.rows.toLocaleString('en-US')).padStart(10)}  ${dataset.durationMs === undefined ? '' : `${(dataset.durationMs / 1000).toFixed(1)} s`}`,
     );
-  log(`${summary.dry ? 'Dry run' : 'Run'} ${summary.outcome} in ${(summary.durationMs / 1000).toFixed(1)} s${summary.message && summary.outcome !== 'completed' ? `: ${summary.message.split('\n')[0]}` : ''}`);
+  log(
+    `${summary.dry ? 'Dry run' : 'Run'} ${summary.outcome} in ${(summary.durationMs / 1000).toFixed(1)} s${summary.message && summary.outcome !== 'completed' ? `: ${summary.message.split('\n')[0]}` : ''}`,
+  );
 }
 
 export function jsonSummary(summary: PipelineRunSummary): object {
@@ -138,7 +154,20 @@ export function jsonSummary(summary: PipelineRunSummary): object {
     durationMs: summary.durationMs,
     message: summary.message,
     datasets: summary.datasets,
-    quality: summary.quality.map((d) => ({ dataset: d.dataset, rows: d.rows, checks: d.results.map((r) => ({ name: r.check.name, kind: r.check.kind, status: r.status, checked: r.checked, failing: r.failing, dropped: r.dropped, samples: r.samples, message: r.message })) })),
+    quality: summary.quality.map((d) => ({
+      dataset: d.dataset,
+      rows: d.rows,
+      checks: d.results.map((r) => ({
+        name: r.check.name,
+        kind: r.check.kind,
+        status: r.status,
+        checked: r.checked,
+        failing: r.failing,
+        dropped: r.dropped,
+        samples: r.samples,
+        message: r.message,
+      })),
+    })),
     errors: summary.errors.map(({ file, line, column, message, code }) => ({ file, line, column, message, code })),
   };
 }
@@ -148,7 +177,10 @@ export function initPipeline(name: string, log: (line: string) => void): string 
   const folder = resolve(name);
   if (existsSync(folder)) throw new Error(`${folder} exists already; choose a new name.`);
   mkdirSync(join(folder, 'transformations'), { recursive: true });
-  const pipelineName = name.split(/[\\/]/).pop()!.replace(/[^\w-]/g, '_');
+  const pipelineName = name
+    .split(/[\\/]/)
+    .pop()!
+    .replace(/[^\w-]/g, '_');
   writeFileSync(
     join(folder, 'spark-pipeline.yml'),
     `name: ${pipelineName}\n# Checkpoints and pipeline metadata: an absolute URI (Spark refuses a relative path).\nstorage: ${pathToFileURL(join(folder, 'storage')).href}\nlibraries:\n  - glob:\n      include: transformations/**\n`,

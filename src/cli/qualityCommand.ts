@@ -6,7 +6,13 @@ import type { CheckResult, DatasetQuality } from '../core/quality/qualityEvaluat
 import { runQualityChecks } from '../core/quality/qualityFileRun.js';
 import { percent } from '../core/quality/qualityFormat.js';
 import { parseQualityFile } from '../core/quality/qualityFile.js';
-import { qualityExitCode, renderQualityReport, writeReportAtomically, type QualityReportFormat, type ReportLocation } from '../core/quality/qualityReports.js';
+import {
+  qualityExitCode,
+  renderQualityReport,
+  writeReportAtomically,
+  type QualityReportFormat,
+  type ReportLocation,
+} from '../core/quality/qualityReports.js';
 import { lineColumnOf } from '../core/sql/errorLocation.js';
 
 export interface QualityCheckOptions {
@@ -24,7 +30,13 @@ export interface QualityCheckOptions {
  * checks run against `--table` or `--query` (a file with several datasets then needs the table's
  * name among them). Problems in the file are reported first and those checks are errors.
  */
-export async function runQualityCheck(client: SparkConnectClient, file: string, options: QualityCheckOptions, signal: AbortSignal, log: (line: string) => void): Promise<{ datasets: DatasetQuality[]; exitCode: 0 | 1 }> {
+export async function runQualityCheck(
+  client: SparkConnectClient,
+  file: string,
+  options: QualityCheckOptions,
+  signal: AbortSignal,
+  log: (line: string) => void,
+): Promise<{ datasets: DatasetQuality[]; exitCode: 0 | 1 }> {
   const text = readFileSync(file, 'utf8');
   const parsed = parseQualityFile(text, file);
   for (const problem of parsed.problems) {
@@ -32,10 +44,22 @@ export async function runQualityCheck(client: SparkConnectClient, file: string, 
     log(`${file}:${at.line}:${at.column}: ${problem.severity} ${problem.message}`);
   }
   if (parsed.problems.some((p) => p.severity === 'error')) throw new Error(`${file} has errors; no check ran.`);
-  const datasets = await runQualityChecks(client, parsed.checks, { table: options.table, query: options.query, sampleSize: options.samples ?? parsed.sampleSize, signal });
+  const datasets = await runQualityChecks(client, parsed.checks, {
+    table: options.table,
+    query: options.query,
+    sampleSize: options.samples ?? parsed.sampleSize,
+    signal,
+  });
   printQualitySummary(datasets, (result) => locateInFile(text, file, result.check), log);
   if (options.report && options.out) {
-    writeReportAtomically(options.out, renderQualityReport(options.report, { datasets, locate: (r) => locateInFile(text, file, r.check), toolVersion: options.toolVersion }));
+    writeReportAtomically(
+      options.out,
+      renderQualityReport(options.report, {
+        datasets,
+        locate: (r) => locateInFile(text, file, r.check),
+        toolVersion: options.toolVersion,
+      }),
+    );
     log(`Wrote the ${options.report.toUpperCase()} report to ${options.out}`);
   }
   return { datasets, exitCode: qualityExitCode(datasets) };
@@ -45,20 +69,35 @@ export async function runQualityCheck(client: SparkConnectClient, file: string, 
 export function locateInFile(text: string, file: string, check: QualityCheck): ReportLocation {
   const start = lineColumnOf(text, check.location.start);
   const end = lineColumnOf(text, check.location.end);
-  return { uri: relative(process.cwd(), file).split('\\').join('/'), line: start.line, column: start.column, endLine: end.line, endColumn: end.column };
+  return {
+    uri: relative(process.cwd(), file).split('\\').join('/'),
+    line: start.line,
+    column: start.column,
+    endLine: end.line,
+    endColumn: end.column,
+  };
 }
 
 const MARK: Record<CheckResult['status'], string> = { passed: 'ok  ', failed: 'FAIL', error: 'ERR ' };
 
 /** The quality summary: one line per check, failing ones with their figures and where they are declared. */
-export function printQualitySummary(datasets: readonly DatasetQuality[], locate: (result: CheckResult) => ReportLocation, log: (line: string) => void): void {
+export function printQualitySummary(
+  datasets: readonly DatasetQuality[],
+  locate: (result: CheckResult) => ReportLocation,
+  log: (line: string) => void,
+): void {
   if (!datasets.length) return;
   log('');
   log('Data quality');
   for (const dataset of datasets) {
     log(`  ${dataset.dataset}${dataset.rows === undefined ? '' : ` (${dataset.rows.toLocaleString('en-US')} rows)`}`);
     for (const result of dataset.results) {
-      const severity = result.status === 'passed' ? '' : result.check.kind === 'expect' ? ` [${result.check.action === 'keep' ? 'warn' : result.check.action === 'drop' ? 'drop' : 'fail'}]` : ` [${result.check.severity}]`;
+      const severity =
+        result.status === 'passed'
+          ? ''
+          : result.check.kind === 'expect'
+            ? ` [${result.check.action === 'keep' ? 'warn' : result.check.action === 'drop' ? 'drop' : 'fail'}]`
+            : ` [${result.check.severity}]`;
       const figures =
         result.failing !== undefined && result.checked !== undefined
           ? `${result.failing.toLocaleString('en-US')}/${result.checked.toLocaleString('en-US')} failing (${percent(result.failing, result.checked)})`
@@ -67,7 +106,9 @@ export function printQualitySummary(datasets: readonly DatasetQuality[], locate:
             : (result.observed ?? '');
       const at = result.status === 'passed' ? undefined : locate(result);
       const where = at ? `  ${at.uri}:${at.line}` : '';
-      log(`    ${MARK[result.status]} ${result.check.name.padEnd(28)} ${result.status === 'error' ? result.message : figures}${severity}${where}`);
+      log(
+        `    ${MARK[result.status]} ${result.check.name.padEnd(28)} ${result.status === 'error' ? result.message : figures}${severity}${where}`,
+      );
     }
   }
   const all = datasets.flatMap((d) => d.results);

@@ -182,7 +182,10 @@ describe('when Spark fails', function () {
       assert.ok(killedAt > 0 && Date.now() - killedAt <= 3_000, `the cell ended ${Date.now() - killedAt} ms after the kill`);
       assert.match(JSON.stringify(outputs), /Local Spark stopped \(killed by signal 9, SIGKILL\)/);
       outputs.length = 0;
-      const next = await kernel.run('sql', 'SELECT 41 + 1 AS answer', { output: (output) => outputs.push(output), progress: () => undefined });
+      const next = await kernel.run('sql', 'SELECT 41 + 1 AS answer', {
+        output: (output) => outputs.push(output),
+        progress: () => undefined,
+      });
       assert.equal(next.status, 'ok', JSON.stringify(outputs));
       assert.match(JSON.stringify(outputs), /answer/);
       assert.equal(connections.state.kind, 'connected');

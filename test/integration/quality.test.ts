@@ -18,7 +18,9 @@ import { SparkUiJobs } from '../../src/core/localSpark/sparkUiJobs.js';
 import { readFileSync } from 'node:fs';
 
 function serverState(): { uiPort?: number } {
-  return JSON.parse(readFileSync(join(runtimeDir(), 'servers', `server-${testServer().port}.json`), 'utf8')) as { uiPort?: number };
+  return JSON.parse(readFileSync(join(runtimeDir(), 'servers', `server-${testServer().port}.json`), 'utf8')) as {
+    uiPort?: number;
+  };
 }
 
 /**
@@ -91,12 +93,18 @@ describe('data quality on real Spark', function () {
     for (const folder of folders) rmSync(folder, { recursive: true, force: true });
   });
 
-  const byName = (quality: DatasetQuality) => Object.fromEntries(quality.results.map((r) => [r.check.name, r])) as Record<string, CheckResult>;
+  const byName = (quality: DatasetQuality) =>
+    Object.fromEntries(quality.results.map((r) => [r.check.name, r])) as Record<string, CheckResult>;
 
   it('counts every check exactly, with bounded samples, in one aggregate', async () => {
     const { checks, problems } = parseQualityFile(CHECKS, 'orders.quality.yml');
     assert.deepEqual(problems, []);
-    const quality = await evaluateDatasetQuality(client, { dataset: 'orders', query: 'SELECT * FROM orders', checks, tableName: (n) => n });
+    const quality = await evaluateDatasetQuality(client, {
+      dataset: 'orders',
+      query: 'SELECT * FROM orders',
+      checks,
+      tableName: (n) => n,
+    });
     const r = byName(quality);
     assert.equal(quality.rows, 20);
     const figures = (result: CheckResult) => [result.status, result.checked, result.failing];
@@ -127,14 +135,25 @@ describe('data quality on real Spark', function () {
 
   it('gives the same figures and samples whether it groups rows first or aggregates them (a custom condition needs the rows), and only counts with samples: 0', async () => {
     const { checks } = parseQualityFile(CHECKS, 'orders.quality.yml');
-    const evaluate = (list: typeof checks, sampleSize?: number) => evaluateDatasetQuality(client, { dataset: 'orders', query: 'SELECT * FROM orders', checks: list, tableName: (n) => n }, { sampleSize });
-    const figures = (quality: DatasetQuality) => quality.results.filter((r) => r.check.kind !== 'sql').map((r) => [r.check.name, r.status, r.checked, r.failing, r.samples, r.observed?.replace(/newest .*/, 'newest')]);
+    const evaluate = (list: typeof checks, sampleSize?: number) =>
+      evaluateDatasetQuality(
+        client,
+        { dataset: 'orders', query: 'SELECT * FROM orders', checks: list, tableName: (n) => n },
+        { sampleSize },
+      );
+    const figures = (quality: DatasetQuality) =>
+      quality.results
+        .filter((r) => r.check.kind !== 'sql')
+        .map((r) => [r.check.name, r.status, r.checked, r.failing, r.samples, r.observed?.replace(/newest .*/, 'newest')]);
     const overRows = await evaluate(checks);
     assert.match(overRows.query!, /largest_order|max\(amount\) < 1000/);
     const grouped = await evaluate(checks.filter((c) => c.kind !== 'sql'));
     assert.match(grouped.query!, /GROUP BY _sw_m0/);
     assert.deepEqual(figures(grouped), figures(overRows));
-    const countsOnly = await evaluate(checks.filter((c) => c.kind !== 'sql'), 0);
+    const countsOnly = await evaluate(
+      checks.filter((c) => c.kind !== 'sql'),
+      0,
+    );
     assert.doesNotMatch(countsOnly.query!, /min_by/);
     assert.deepEqual(
       figures(countsOnly),
@@ -144,9 +163,20 @@ describe('data quality on real Spark', function () {
   });
 
   it('runs dataset-level checks alone (no row flags to group by)', async () => {
-    const { checks } = parseQualityFile('datasets:\n  orders:\n    - row_count: { min: 1, max: 19 }\n    - freshness: ordered_at\n      max_age: 3650d\n', 'q.yml');
-    const quality = await evaluateDatasetQuality(client, { dataset: 'orders', query: 'SELECT * FROM orders', checks, tableName: (n) => n });
-    assert.deepEqual(quality.results.map((r) => r.status), ['failed', 'passed']);
+    const { checks } = parseQualityFile(
+      'datasets:\n  orders:\n    - row_count: { min: 1, max: 19 }\n    - freshness: ordered_at\n      max_age: 3650d\n',
+      'q.yml',
+    );
+    const quality = await evaluateDatasetQuality(client, {
+      dataset: 'orders',
+      query: 'SELECT * FROM orders',
+      checks,
+      tableName: (n) => n,
+    });
+    assert.deepEqual(
+      quality.results.map((r) => r.status),
+      ['failed', 'passed'],
+    );
     assert.match(quality.results[0]!.message, /20 rows; expected ≥ 1 and ≤ 19/);
     assert.equal(quality.rows, 20);
   });
@@ -163,7 +193,12 @@ describe('data quality on real Spark', function () {
 
   it('a mostly threshold met passes though some rows fail', async () => {
     const { checks } = parseQualityFile('datasets:\n  orders:\n    - not_null: customer\n      mostly: 0.9\n', 'q.yml');
-    const quality = await evaluateDatasetQuality(client, { dataset: 'orders', query: 'SELECT * FROM orders', checks, tableName: (n) => n });
+    const quality = await evaluateDatasetQuality(client, {
+      dataset: 'orders',
+      query: 'SELECT * FROM orders',
+      checks,
+      tableName: (n) => n,
+    });
     assert.deepEqual([quality.results[0]!.status, quality.results[0]!.failing], ['passed', 2]);
   });
 
@@ -173,14 +208,19 @@ describe('data quality on real Spark', function () {
     try {
       const { checks } = parseQualityFile(CHECKS.replace('misspelled', 'fine').replace('custmer', 'customer'), 'q.yml');
       const runnable = checks.filter((c) => c.kind !== 'schema' && c.kind !== 'references');
-      const compiled = compileQualityQuery(`SELECT * FROM ${table}`, runnable, { sourceColumns: ['id', 'customer', 'amount', 'channel', 'code', 'region', 'ordered_at'], tableName: (n) => n });
+      const compiled = compileQualityQuery(`SELECT * FROM ${table}`, runnable, {
+        sourceColumns: ['id', 'customer', 'amount', 'channel', 'code', 'region', 'ordered_at'],
+        tableName: (n) => n,
+      });
       // Measured in what Spark ran: its UI's record of the jobs, stages and scan operators of the query.
       const tag = `quality-scan-${Date.now()}`;
       await client.sql(compiled.sql, { tags: [tag] }).toTable();
       const work = await new SparkUiJobs(serverState().uiPort!).workOfTag(tag);
       const scans = work.scans.filter((s) => s.node.includes(table.split('.').pop()!));
       assert.deepEqual(scans, [{ node: scans[0]?.node, rows: 20 }], JSON.stringify(work));
-      console.log(`      ${runnable.length} checks over 20 rows: ${work.jobs} jobs, ${work.stages} stages, ${scans.length} scan of the source (${work.scans.length} scans in all)`);
+      console.log(
+        `      ${runnable.length} checks over 20 rows: ${work.jobs} jobs, ${work.stages} stages, ${scans.length} scan of the source (${work.scans.length} scans in all)`,
+      );
     } finally {
       await client.sql(`DROP TABLE IF EXISTS ${table}`).toTable();
     }
@@ -202,7 +242,10 @@ describe('data quality on real Spark', function () {
       mkdirSync(join(folder, 'transformations'));
       writeFileSync(join(folder, 'transformations', file), definitions);
       const spec = join(folder, 'spark-pipeline.yml');
-      writeFileSync(spec, `name: q\nstorage: ${pathToFileURL(join(folder, 'storage')).href}\ndatabase: quality_it_${Date.now() % 100000}\nlibraries:\n  - glob:\n      include: transformations/**\n`);
+      writeFileSync(
+        spec,
+        `name: q\nstorage: ${pathToFileURL(join(folder, 'storage')).href}\ndatabase: quality_it_${Date.now() % 100000}\nlibraries:\n  - glob:\n      include: transformations/**\n`,
+      );
       return spec;
     }
     async function run(spec: string): Promise<PipelineRunSummary> {
@@ -211,11 +254,18 @@ describe('data quality on real Spark', function () {
       const python = async () => {
         if (!helper) {
           const runtime = await new SparkRuntimeInstaller(runtimeDir(), () => undefined).ensureHelperPackages();
-          helper = new PythonHelper({ python: runtime.pythonExecutable, script: join(projectRoot(), 'python', 'spark_workbench_helper.py'), log: () => undefined });
+          helper = new PythonHelper({
+            python: runtime.pythonExecutable,
+            script: join(projectRoot(), 'python', 'spark_workbench_helper.py'),
+            log: () => undefined,
+          });
         }
         return helper;
       };
-      return runPipeline(pipelineEnvironment(client, (q) => grammar.tablesRead(q), python), { specPath: spec, spec: check.spec, files: check.files });
+      return runPipeline(
+        pipelineEnvironment(client, (q) => grammar.tablesRead(q), python),
+        { specPath: spec, spec: check.spec, files: check.files },
+      );
     }
 
     it('keeps, drops and counts rows per ON VIOLATION mode, exactly', async () => {
@@ -263,7 +313,10 @@ def py_orders():
       const location = r.has_customer!.check.location;
       assert.equal(location.file, 'transformations/orders.py');
       assert.equal(text.slice(location.start, location.end), '"has_customer", "customer IS NOT NULL")');
-      assert.equal(text.slice(0, r.known_channel!.check.location.start).split('\n').length, lines.findIndex((l) => l.includes('known_channel')) + 1);
+      assert.equal(
+        text.slice(0, r.known_channel!.check.location.start).split('\n').length,
+        lines.findIndex((l) => l.includes('known_channel')) + 1,
+      );
     });
 
     it('FAIL UPDATE stops the dataset, naming the expectation and a violating row', async () => {
@@ -291,7 +344,10 @@ def py_orders():
       const summary = await run(spec);
       assert.equal(summary.outcome, 'failed');
       assert.match(summary.message ?? '', /2 problems; nothing ran/);
-      assert.ok(summary.datasets.every((d) => d.state === undefined || d.state === 'queued'), JSON.stringify(summary.datasets));
+      assert.ok(
+        summary.datasets.every((d) => d.state === undefined || d.state === 'queued'),
+        JSON.stringify(summary.datasets),
+      );
       const inSql = summary.errors.find((e) => e.file === 'transformations/orders.sql')!;
       assert.ok(inSql, JSON.stringify(summary.errors));
       const lines = text.split('\n');
@@ -307,20 +363,20 @@ def py_orders():
       ['', ''],
       [', with a COMMENT before AS (the query moves right on its line)', "\nCOMMENT 'orders that passed'"],
     ] as const)
-    it(`puts an analysis error after a CONSTRAINT clause at its true column${what}`, async () => {
-      const text = `CREATE MATERIALIZED VIEW bad_orders (
+      it(`puts an analysis error after a CONSTRAINT clause at its true column${what}`, async () => {
+        const text = `CREATE MATERIALIZED VIEW bad_orders (
   CONSTRAINT has_customer EXPECT (customer IS NOT NULL) ON VIOLATION DROP ROW
 )${between} AS SELECT id, custmer FROM VALUES (1, 'a') AS t(id, customer);
 `;
-      const spec = project(text);
-      const summary = await run(spec);
-      assert.equal(summary.outcome, 'failed');
-      const error = summary.errors.find((e) => /custmer/.test(e.message));
-      assert.ok(error, JSON.stringify(summary.errors));
-      const lines = text.split('\n');
-      const line = lines.findIndex((l) => l.includes('custmer'));
-      assert.equal(error.line, line + 1);
-      assert.equal(error.column, lines[line]!.indexOf('custmer') + 1);
-    });
+        const spec = project(text);
+        const summary = await run(spec);
+        assert.equal(summary.outcome, 'failed');
+        const error = summary.errors.find((e) => /custmer/.test(e.message));
+        assert.ok(error, JSON.stringify(summary.errors));
+        const lines = text.split('\n');
+        const line = lines.findIndex((l) => l.includes('custmer'));
+        assert.equal(error.line, line + 1);
+        assert.equal(error.column, lines[line]!.indexOf('custmer') + 1);
+      });
   });
 });

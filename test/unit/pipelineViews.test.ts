@@ -18,7 +18,12 @@ function wideGraph(width: number, depth: number): PipelineGraph {
     for (let d = 0; d < depth; d++) {
       const name = `chain_${w}_step_${d}`;
       datasets.push({ name, kind: 'materializedView' as const, location: at('t.sql', w * depth + d + 1) });
-      flows.push({ name, target: name, reads: d === 0 ? ['catalog.raw.events'] : [`chain_${w}_step_${d - 1}`], location: at('t.sql', 1) });
+      flows.push({
+        name,
+        target: name,
+        reads: d === 0 ? ['catalog.raw.events'] : [`chain_${w}_step_${d - 1}`],
+        location: at('t.sql', 1),
+      });
     }
   return { datasets, flows };
 }
@@ -28,7 +33,13 @@ describe('pipeline graph layout', () => {
     const graph = wideGraph(12, 5);
     const layout = layoutPipeline(graph);
     assert.equal(layout.nodes.length, 61, 'sixty datasets and the source they read');
-    const boxes = layout.nodes.map((n) => ({ id: n.id, left: n.x - n.width / 2, right: n.x + n.width / 2, top: n.y - n.height / 2, bottom: n.y + n.height / 2 }));
+    const boxes = layout.nodes.map((n) => ({
+      id: n.id,
+      left: n.x - n.width / 2,
+      right: n.x + n.width / 2,
+      top: n.y - n.height / 2,
+      bottom: n.y + n.height / 2,
+    }));
     for (let i = 0; i < boxes.length; i++)
       for (let j = i + 1; j < boxes.length; j++) {
         const [a, b] = [boxes[i]!, boxes[j]!];
@@ -56,16 +67,28 @@ describe('pipeline graph layout', () => {
         { name: 'backfill', target: 'orders', reads: ['eu_orders'], location: at('a.sql', 5) },
       ],
     });
-    assert.deepEqual(layout.edges.map((e) => [e.from, e.to, e.flows]), [['eu_orders', 'orders', ['orders', 'backfill']]]);
+    assert.deepEqual(
+      layout.edges.map((e) => [e.from, e.to, e.flows]),
+      [['eu_orders', 'orders', ['orders', 'backfill']]],
+    );
   });
 
   it('orders datasets upstream first, whatever the order of the files', () => {
     const graph = mergeGraphs([
-      { datasets: [{ name: 'report', kind: 'materializedView', location: at('z.sql', 1) }], flows: [{ name: 'report', target: 'report', reads: ['retail.clean'], location: at('z.sql', 1) }] },
-      { datasets: [{ name: 'clean', kind: 'materializedView', location: at('b.sql', 1) }], flows: [{ name: 'clean', target: 'clean', reads: ['raw'], location: at('b.sql', 1) }] },
+      {
+        datasets: [{ name: 'report', kind: 'materializedView', location: at('z.sql', 1) }],
+        flows: [{ name: 'report', target: 'report', reads: ['retail.clean'], location: at('z.sql', 1) }],
+      },
+      {
+        datasets: [{ name: 'clean', kind: 'materializedView', location: at('b.sql', 1) }],
+        flows: [{ name: 'clean', target: 'clean', reads: ['raw'], location: at('b.sql', 1) }],
+      },
       { datasets: [{ name: 'raw', kind: 'streamingTable', location: at('a.py', 4) }], flows: [] },
     ]);
-    assert.deepEqual(graph.datasets.map((d) => d.name), ['raw', 'clean', 'report']);
+    assert.deepEqual(
+      graph.datasets.map((d) => d.name),
+      ['raw', 'clean', 'report'],
+    );
   });
 });
 

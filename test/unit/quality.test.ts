@@ -25,9 +25,27 @@ CREATE MATERIALIZED VIEW plain AS SELECT 1 AS one;
     assert.deepEqual(
       expectations.map((e) => [e.dataset, e.name, e.expression, e.action, sql.slice(e.start, e.end)]),
       [
-        ['curated', 'has_customer', 'customer_id IS NOT NULL', 'keep', 'CONSTRAINT has_customer EXPECT (customer_id IS NOT NULL)'],
-        ['curated', 'positive_amount', 'amount > 0', 'drop', 'CONSTRAINT positive_amount EXPECT (amount > 0) ON VIOLATION DROP ROW'],
-        ['curated', 'known_channel', "channel IN ('web', 'store')", 'fail', "CONSTRAINT known_channel EXPECT (channel IN ('web', 'store')) ON VIOLATION FAIL UPDATE"],
+        [
+          'curated',
+          'has_customer',
+          'customer_id IS NOT NULL',
+          'keep',
+          'CONSTRAINT has_customer EXPECT (customer_id IS NOT NULL)',
+        ],
+        [
+          'curated',
+          'positive_amount',
+          'amount > 0',
+          'drop',
+          'CONSTRAINT positive_amount EXPECT (amount > 0) ON VIOLATION DROP ROW',
+        ],
+        [
+          'curated',
+          'known_channel',
+          "channel IN ('web', 'store')",
+          'fail',
+          "CONSTRAINT known_channel EXPECT (channel IN ('web', 'store')) ON VIOLATION FAIL UPDATE",
+        ],
       ],
     );
   });
@@ -48,7 +66,10 @@ CREATE MATERIALIZED VIEW plain AS SELECT 1 AS one;
     const { text } = stripExpectations(sql);
     assert.match(text, /CREATE MATERIALIZED VIEW curated\s+AS SELECT \* FROM \(\s+SELECT customer_id/);
     const line = lines(text)[6]!;
-    assert.match(line, /^FROM raw \) AS _sw_expectations WHERE coalesce\(\(amount > 0\), false\) AND CASE WHEN coalesce\(\(channel IN \('web', 'store'\)\), false\) THEN TRUE ELSE raise_error/);
+    assert.match(
+      line,
+      /^FROM raw \) AS _sw_expectations WHERE coalesce\(\(amount > 0\), false\) AND CASE WHEN coalesce\(\(channel IN \('web', 'store'\)\), false\) THEN TRUE ELSE raise_error/,
+    );
     assert.ok(line.includes(EXPECTATION_FAILED));
     assert.ok(line.endsWith('-- the raw zone'), 'the comment stays after the code');
   });
@@ -63,16 +84,23 @@ CREATE MATERIALIZED VIEW plain AS SELECT 1 AS one;
   });
 
   it('reports a clause with something after its expression', () => {
-    const { problems } = stripExpectations('CREATE STREAMING TABLE s (CONSTRAINT c EXPECT (x > 0) ON VIOLATION IGNORE) AS SELECT * FROM STREAM(src)');
+    const { problems } = stripExpectations(
+      'CREATE STREAMING TABLE s (CONSTRAINT c EXPECT (x > 0) ON VIOLATION IGNORE) AS SELECT * FROM STREAM(src)',
+    );
     assert.match(problems[0]!.message, /only ON VIOLATION DROP ROW or ON VIOLATION FAIL UPDATE/);
   });
 
   it('reads a failure back from the error message', () => {
-    assert.deepEqual(parseExpectationFailure(`[USER_RAISED_EXCEPTION] ${EXPECTATION_FAILED} dataset=retail.curated expectation=known_channel row={"channel":"fax"} SQLSTATE: P0001`), {
-      dataset: 'retail.curated',
-      name: 'known_channel',
-      row: '{"channel":"fax"}',
-    });
+    assert.deepEqual(
+      parseExpectationFailure(
+        `[USER_RAISED_EXCEPTION] ${EXPECTATION_FAILED} dataset=retail.curated expectation=known_channel row={"channel":"fax"} SQLSTATE: P0001`,
+      ),
+      {
+        dataset: 'retail.curated',
+        name: 'known_channel',
+        row: '{"channel":"fax"}',
+      },
+    );
   });
 });
 
@@ -152,7 +180,11 @@ describe('quality query', () => {
     'q.yml',
   );
   const compile = (extra = '') =>
-    compileQualityQuery('SELECT * FROM t', [...checks, ...(extra ? parseQualityFile(`datasets:\n  t:\n    - ${extra}\n`, 'q.yml').checks : [])], { sourceColumns: ['a', 'b', 'c'], tableName: (n) => n });
+    compileQualityQuery(
+      'SELECT * FROM t',
+      [...checks, ...(extra ? parseQualityFile(`datasets:\n  t:\n    - ${extra}\n`, 'q.yml').checks : [])],
+      { sourceColumns: ['a', 'b', 'c'], tableName: (n) => n },
+    );
 
   it('compiles all checks of a dataset into one query over the source, with packed flags and bounded samples', () => {
     const { sql } = compile();
@@ -160,7 +192,10 @@ describe('quality query', () => {
     assert.match(sql, /count\(\*\) OVER \(PARTITION BY `a`, `b`\)/);
     assert.match(sql, /LEFT JOIN \(SELECT DISTINCT `id` AS _sw_2_key FROM other\)/);
     // Flags before the window in one BIGINT, the uniqueness check's after it in another.
-    assert.match(sql, /\(IF\(TRUE, 1L, 0L\) \| IF\(`a` IS NULL, 2L, 0L\) \| IF\(`a` IS NOT NULL, 4L, 0L\) \| IF\(`a` IS NOT NULL AND _sw_2_key IS NULL, 8L, 0L\)\) AS _sw_m0/);
+    assert.match(
+      sql,
+      /\(IF\(TRUE, 1L, 0L\) \| IF\(`a` IS NULL, 2L, 0L\) \| IF\(`a` IS NOT NULL, 4L, 0L\) \| IF\(`a` IS NOT NULL AND _sw_2_key IS NULL, 8L, 0L\)\) AS _sw_m0/,
+    );
     assert.match(sql, /IF\(`a` IS NOT NULL AND `b` IS NOT NULL AND _sw_1_copies > 1, 2L, 0L\)\) AS _sw_w0/);
     // A whole row is a struct until chosen, then JSON.
     assert.match(sql, /CASE WHEN \(_sw_m0 & 2L\) != 0 THEN named_struct\('a', `a`, 'b', `b`, 'c', `c`\) END AS _sw_0_v/);
@@ -171,7 +206,10 @@ describe('quality query', () => {
     assert.match(sql, /GROUP BY _sw_m0, _sw_w0, _sw_0_v, _sw_1_v, _sw_2_v\)/);
     assert.match(sql, /count\(\*\) AS _sw_n, max\(`c`\) AS _sw_3_newest FROM/);
     assert.match(sql, /coalesce\(sum\(IF\(\(_sw_m0 & 2L\) != 0, _sw_n, 0\)\), 0\) AS _sw_0_failing/);
-    assert.match(sql, /transform\(min_by\(_sw_0_v, _sw_0_v, 5\) FILTER \(WHERE \(_sw_m0 & 2L\) != 0\), _sw_row -> to_json\(_sw_row\)\) AS _sw_0_samples/);
+    assert.match(
+      sql,
+      /transform\(min_by\(_sw_0_v, _sw_0_v, 5\) FILTER \(WHERE \(_sw_m0 & 2L\) != 0\), _sw_row -> to_json\(_sw_row\)\) AS _sw_0_samples/,
+    );
     assert.match(sql, /min_by\(_sw_2_v, _sw_2_v, 5\) FILTER \(WHERE \(_sw_m0 & 8L\) != 0\) AS _sw_2_samples/);
     assert.match(sql, /CAST\(CAST\(max\(_sw_3_newest\) AS TIMESTAMP\) AS LONG\) AS _sw_3_value/);
   });
@@ -184,7 +222,11 @@ describe('quality query', () => {
   });
 
   it('only counts when no samples are wanted', () => {
-    const { sql, columns } = compileQualityQuery('SELECT * FROM t', checks, { sourceColumns: ['a', 'b', 'c'], tableName: (n) => n, sampleSize: 0 });
+    const { sql, columns } = compileQualityQuery('SELECT * FROM t', checks, {
+      sourceColumns: ['a', 'b', 'c'],
+      tableName: (n) => n,
+      sampleSize: 0,
+    });
     assert.doesNotMatch(sql, /min_by|_sw_\d+_v\b|named_struct/);
     assert.match(sql, /GROUP BY _sw_m0, _sw_w0\)/);
     assert.equal(columns.get(checks[0]!)!.samples, undefined);
@@ -192,7 +234,10 @@ describe('quality query', () => {
   });
 
   it('aggregates the rows themselves when there are no flags to group them by', () => {
-    const only = parseQualityFile('datasets:\n  t:\n    - row_count: { min: 1 }\n    - freshness: c\n      max_age: 1h\n', 'q.yml').checks;
+    const only = parseQualityFile(
+      'datasets:\n  t:\n    - row_count: { min: 1 }\n    - freshness: c\n      max_age: 1h\n',
+      'q.yml',
+    ).checks;
     const { sql } = compileQualityQuery('SELECT * FROM t', only, { sourceColumns: ['c'], tableName: (n) => n });
     assert.doesNotMatch(sql, /GROUP BY/);
     assert.match(sql, /count\(\*\) AS _sw_0_value/);
@@ -200,8 +245,14 @@ describe('quality query', () => {
   });
 
   it('packs more than 62 flags into more than one column', () => {
-    const many = parseQualityFile(`datasets:\n  t:\n${Array.from({ length: 40 }, (_, i) => `    - not_null: c${i}\n`).join('')}`, 'q.yml').checks;
-    const { sql } = compileQualityQuery('SELECT * FROM t', many, { sourceColumns: Array.from({ length: 40 }, (_, i) => `c${i}`), tableName: (n) => n });
+    const many = parseQualityFile(
+      `datasets:\n  t:\n${Array.from({ length: 40 }, (_, i) => `    - not_null: c${i}\n`).join('')}`,
+      'q.yml',
+    ).checks;
+    const { sql } = compileQualityQuery('SELECT * FROM t', many, {
+      sourceColumns: Array.from({ length: 40 }, (_, i) => `c${i}`),
+      tableName: (n) => n,
+    });
     assert.match(sql, /AS _sw_m0\b/);
     assert.match(sql, /IF\(`c31` IS NULL, 2L, 0L\)/);
     assert.match(sql, /\(_sw_m1 & 8L\) != 0, _sw_n, 0\)\), 0\) AS _sw_32_failing/);
@@ -210,8 +261,17 @@ describe('quality query', () => {
 
 describe('quality reports', () => {
   const { checks } = parseQualityFile('datasets:\n  t:\n    - not_null: a\n    - unique: b\n      severity: warn\n', 'q.yml');
-  const result = (index: number, status: CheckResult['status']): CheckResult => ({ check: checks[index]!, status, checked: 10, failing: status === 'passed' ? 0 : 2, samples: ['x'], message: `m${index}` });
-  const datasets = (a: CheckResult['status'], b: CheckResult['status']): DatasetQuality[] => [{ dataset: 't', source: 'SELECT * FROM t', rows: 10, results: [result(0, a), result(1, b)], durationMs: 5 }];
+  const result = (index: number, status: CheckResult['status']): CheckResult => ({
+    check: checks[index]!,
+    status,
+    checked: 10,
+    failing: status === 'passed' ? 0 : 2,
+    samples: ['x'],
+    message: `m${index}`,
+  });
+  const datasets = (a: CheckResult['status'], b: CheckResult['status']): DatasetQuality[] => [
+    { dataset: 't', source: 'SELECT * FROM t', rows: 10, results: [result(0, a), result(1, b)], durationMs: 5 },
+  ];
   const locate = () => ({ uri: 'q.yml', line: 3, column: 7, endLine: 3, endColumn: 18 });
 
   it('fails the build only for errors', () => {
@@ -221,12 +281,17 @@ describe('quality reports', () => {
   });
 
   it('writes SARIF 2.1.0 located at the declaring line, and JUnit with one case per check', () => {
-    const sarif = JSON.parse(renderQualityReport('sarif', { datasets: datasets('failed', 'failed'), locate, toolVersion: '1' })) as {
+    const sarif = JSON.parse(
+      renderQualityReport('sarif', { datasets: datasets('failed', 'failed'), locate, toolVersion: '1' }),
+    ) as {
       version: string;
       runs: { results: { level: string; locations: { physicalLocation: { region: { startLine: number } } }[] }[] }[];
     };
     assert.equal(sarif.version, '2.1.0');
-    assert.deepEqual(sarif.runs[0]!.results.map((r) => r.level), ['error', 'warning']);
+    assert.deepEqual(
+      sarif.runs[0]!.results.map((r) => r.level),
+      ['error', 'warning'],
+    );
     assert.equal(sarif.runs[0]!.results[0]!.locations[0]!.physicalLocation.region.startLine, 3);
     const junit = renderQualityReport('junit', { datasets: datasets('passed', 'failed'), locate, toolVersion: '1' });
     assert.equal((junit.match(/<testcase /g) ?? []).length, 2);

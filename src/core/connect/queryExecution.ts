@@ -292,8 +292,14 @@ export class QueryExecution implements AsyncIterable<ResultEvent> {
         yield { type: 'pipelineResult', result: type.value };
       } else if (type.case === 'pipelineEventResult') {
         const event = type.value.event;
-        const seconds = event?.timestamp ? Number(event.timestamp.seconds) * 1000 + Math.floor(event.timestamp.nanos / 1e6) : undefined;
-        yield { type: 'pipelineEvent', timestamp: seconds === undefined ? undefined : new Date(seconds), message: event?.message ?? '' };
+        const seconds = event?.timestamp
+          ? Number(event.timestamp.seconds) * 1000 + Math.floor(event.timestamp.nanos / 1e6)
+          : undefined;
+        yield {
+          type: 'pipelineEvent',
+          timestamp: seconds === undefined ? undefined : new Date(seconds),
+          message: event?.message ?? '',
+        };
       } else if (response.metrics) {
         yield { type: 'metrics', metrics: toMetrics(response.metrics) };
       }

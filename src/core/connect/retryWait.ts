@@ -29,7 +29,8 @@ export interface RetryContext {
 
 /** "Spark at host:port is unreachable (connection refused); retry 3 of 15 in 3.2 s" */
 export function describeRetry(notice: RetryNotice): string {
-  const what = notice.reason === 'result stream interrupted' ? 'interrupted a result stream' : `is unreachable (${notice.reason})`;
+  const what =
+    notice.reason === 'result stream interrupted' ? 'interrupted a result stream' : `is unreachable (${notice.reason})`;
   return `Spark at ${notice.endpoint} ${what}; retry ${notice.attempt} of ${notice.maxRetries} in ${(notice.delayMs / 1000).toFixed(1)} s`;
 }
 

@@ -13,7 +13,10 @@ interface RestSqlExecution {
   readonly successJobIds?: readonly number[];
   readonly failedJobIds?: readonly number[];
   readonly runningJobIds?: readonly number[];
-  readonly nodes?: readonly { readonly nodeName: string; readonly metrics?: readonly { readonly name: string; readonly value: string }[] }[];
+  readonly nodes?: readonly {
+    readonly nodeName: string;
+    readonly metrics?: readonly { readonly name: string; readonly value: string }[];
+  }[];
 }
 
 /** What Spark did for the operations of an execution tag, as its UI recorded it. */
@@ -80,10 +83,16 @@ export class SparkUiJobs implements JobControl {
    */
   async workOfTag(tag: string): Promise<TaggedWork> {
     const app = await this.application();
-    const jobs = ((await (await this.get(`/api/v1/applications/${app}/jobs`)).json()) as RestJob[]).filter((job) => (job.jobTags ?? []).some((t) => t.endsWith(`_Tag_${tag}`)));
+    const jobs = ((await (await this.get(`/api/v1/applications/${app}/jobs`)).json()) as RestJob[]).filter((job) =>
+      (job.jobTags ?? []).some((t) => t.endsWith(`_Tag_${tag}`)),
+    );
     const ids = new Set(jobs.map((job) => job.jobId));
-    const executions = (await (await this.get(`/api/v1/applications/${app}/sql?details=true&planDescription=false&length=10000`)).json()) as RestSqlExecution[];
-    const mine = executions.filter((e) => [...(e.successJobIds ?? []), ...(e.failedJobIds ?? []), ...(e.runningJobIds ?? [])].some((id) => ids.has(id)));
+    const executions = (await (
+      await this.get(`/api/v1/applications/${app}/sql?details=true&planDescription=false&length=10000`)
+    ).json()) as RestSqlExecution[];
+    const mine = executions.filter((e) =>
+      [...(e.successJobIds ?? []), ...(e.failedJobIds ?? []), ...(e.runningJobIds ?? [])].some((id) => ids.has(id)),
+    );
     const scans = mine.flatMap((e) =>
       (e.nodes ?? [])
         .filter((n) => /^Scan\b/.test(n.nodeName))
@@ -92,7 +101,11 @@ export class SparkUiJobs implements JobControl {
           return { node: n.nodeName, rows: rows === undefined ? undefined : Number(rows.replace(/[^\d]/g, '')) };
         }),
     );
-    return { jobs: jobs.length, stages: jobs.reduce((sum, job) => sum + (job.stageIds?.length ?? 0) - (job.numSkippedStages ?? 0), 0), scans };
+    return {
+      jobs: jobs.length,
+      stages: jobs.reduce((sum, job) => sum + (job.stageIds?.length ?? 0) - (job.numSkippedStages ?? 0), 0),
+      scans,
+    };
   }
 
   async kill(jobIds: readonly number[]): Promise<void> {

@@ -31,14 +31,35 @@ export function trackFlowState(states: FlowStates, event: PipelineRunEvent): voi
 /** Each dataset's state from its flows' (the worst of them), and the time they ran. */
 export function datasetSummaries(graph: PipelineGraph, states: FlowStates): DatasetSummary[] {
   return graph.datasets.map((dataset) => {
-    const reported = [...states.entries()].filter(([flow]) => sameDataset(flow, dataset.name) || graph.flows.some((f) => f.target === dataset.name && sameDataset(flow, f.name)));
+    const reported = [...states.entries()].filter(
+      ([flow]) =>
+        sameDataset(flow, dataset.name) || graph.flows.some((f) => f.target === dataset.name && sameDataset(flow, f.name)),
+    );
     const state: DatasetOutcome = reported.length === 0 ? 'not run' : worst(reported.map(([, s]) => s.state));
-    const durations = reported.map(([, s]) => (s.startedAt !== undefined && s.endedAt !== undefined ? s.endedAt - s.startedAt : undefined)).filter((d): d is number => d !== undefined);
-    return { name: dataset.name, kind: dataset.kind, state, ...(durations.length ? { durationMs: durations.reduce((a, b) => a + b, 0) } : {}) };
+    const durations = reported
+      .map(([, s]) => (s.startedAt !== undefined && s.endedAt !== undefined ? s.endedAt - s.startedAt : undefined))
+      .filter((d): d is number => d !== undefined);
+    return {
+      name: dataset.name,
+      kind: dataset.kind,
+      state,
+      ...(durations.length ? { durationMs: durations.reduce((a, b) => a + b, 0) } : {}),
+    };
   });
 }
 
-const SEVERITY: FlowState[] = ['failed', 'stopped', 'running', 'starting', 'planning', 'queued', 'skipped', 'excluded', 'idle', 'completed'];
+const SEVERITY: FlowState[] = [
+  'failed',
+  'stopped',
+  'running',
+  'starting',
+  'planning',
+  'queued',
+  'skipped',
+  'excluded',
+  'idle',
+  'completed',
+];
 
 function worst(states: readonly FlowState[]): FlowState {
   return [...states].sort((a, b) => SEVERITY.indexOf(a) - SEVERITY.indexOf(b))[0]!;

@@ -15,7 +15,10 @@ export function definitionPreview(script: string, statement: SqlStatement): SqlS
   const at = code + start;
   const text = script
     .slice(at, statement.end)
-    .replace(/\bSTREAM(\s*\(\s*)([^()]+?)(\s*\))/gi, (_, open: string, name: string, close: string) => ' '.repeat(6 + open.length) + name + ' '.repeat(close.length))
+    .replace(
+      /\bSTREAM(\s*\(\s*)([^()]+?)(\s*\))/gi,
+      (_, open: string, name: string, close: string) => ' '.repeat(6 + open.length) + name + ' '.repeat(close.length),
+    )
     .replace(/\bSTREAM(\s+)(?=[`\w])/gi, (_, gap: string) => ' '.repeat(6) + gap);
   return { text, start: at, end: statement.end, line: script.slice(0, at).split('\n').length, pieceStart: statement.pieceStart };
 }

@@ -1,15 +1,41 @@
 /** A flow's state as Spark's pipeline events name it. */
-export type FlowState = 'queued' | 'planning' | 'starting' | 'running' | 'completed' | 'failed' | 'skipped' | 'stopped' | 'excluded' | 'idle';
+export type FlowState =
+  'queued' | 'planning' | 'starting' | 'running' | 'completed' | 'failed' | 'skipped' | 'stopped' | 'excluded' | 'idle';
 
 /** An event of a pipeline run, read from the only thing Spark Connect sends: a timestamp and a sentence. */
 export type PipelineRunEvent =
-  | { readonly kind: 'flow'; readonly flow: string; readonly state: FlowState; readonly time: Date | undefined; readonly message: string; readonly detail?: string }
+  | {
+      readonly kind: 'flow';
+      readonly flow: string;
+      readonly state: FlowState;
+      readonly time: Date | undefined;
+      readonly message: string;
+      readonly detail?: string;
+    }
   /** Spark could not resolve a flow: its own error (`upstream`: false), or one of what it reads failed. */
-  | { readonly kind: 'unresolved'; readonly flow: string; readonly upstream: boolean; readonly time: Date | undefined; readonly message: string; readonly detail: string }
+  | {
+      readonly kind: 'unresolved';
+      readonly flow: string;
+      readonly upstream: boolean;
+      readonly time: Date | undefined;
+      readonly message: string;
+      readonly detail: string;
+    }
   | { readonly kind: 'run'; readonly state: string; readonly time: Date | undefined; readonly message: string }
   | { readonly kind: 'other'; readonly time: Date | undefined; readonly message: string };
 
-const FLOW_STATES = new Set<string>(['queued', 'planning', 'starting', 'running', 'completed', 'failed', 'skipped', 'stopped', 'excluded', 'idle']);
+const FLOW_STATES = new Set<string>([
+  'queued',
+  'planning',
+  'starting',
+  'running',
+  'completed',
+  'failed',
+  'skipped',
+  'stopped',
+  'excluded',
+  'idle',
+]);
 
 /**
  * "Flow spark_catalog.default.daily is RUNNING.", "Flow 'x' has FAILED.", "Failed to resolve flow:
@@ -22,7 +48,14 @@ export function parsePipelineEvent(message: string, time: Date | undefined): Pip
   const flow = /^Flow '?([^'\s]+)'? (?:is|has) ([A-Z_]+)\.?\s*([\s\S]*)$/.exec(message);
   if (flow && FLOW_STATES.has(flow[2]!.toLowerCase())) {
     const detail = flow[3]!.trim();
-    return { kind: 'flow', flow: flow[1]!, state: flow[2]!.toLowerCase() as FlowState, time, message, ...(detail ? { detail } : {}) };
+    return {
+      kind: 'flow',
+      flow: flow[1]!,
+      state: flow[2]!.toLowerCase() as FlowState,
+      time,
+      message,
+      ...(detail ? { detail } : {}),
+    };
   }
   const run = /^Run (?:is|has) ([A-Z_]+)\b/.exec(message);
   if (run) return { kind: 'run', state: run[1]!.toLowerCase(), time, message };

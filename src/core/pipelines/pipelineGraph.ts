@@ -40,9 +40,24 @@ export type TablesRead = (query: string) => Promise<string[]>;
 
 const NAME = String.raw`((?:\`[^\`]+\`|[\w]+)(?:\s*\.\s*(?:\`[^\`]+\`|[\w]+))*)`;
 const DEFINITIONS: readonly { pattern: RegExp; kind: DatasetKind | 'flow' }[] = [
-  { pattern: new RegExp(String.raw`^CREATE\s+(?:OR\s+REFRESH\s+)?(?:PRIVATE\s+)?MATERIALIZED\s+VIEW\s+(?:IF\s+NOT\s+EXISTS\s+)?${NAME}`, 'i'), kind: 'materializedView' },
-  { pattern: new RegExp(String.raw`^CREATE\s+(?:OR\s+REFRESH\s+)?(?:PRIVATE\s+)?STREAMING\s+TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?${NAME}`, 'i'), kind: 'streamingTable' },
-  { pattern: new RegExp(String.raw`^CREATE\s+(?:OR\s+REPLACE\s+)?TEMP(?:ORARY)?\s+VIEW\s+(?:IF\s+NOT\s+EXISTS\s+)?${NAME}`, 'i'), kind: 'temporaryView' },
+  {
+    pattern: new RegExp(
+      String.raw`^CREATE\s+(?:OR\s+REFRESH\s+)?(?:PRIVATE\s+)?MATERIALIZED\s+VIEW\s+(?:IF\s+NOT\s+EXISTS\s+)?${NAME}`,
+      'i',
+    ),
+    kind: 'materializedView',
+  },
+  {
+    pattern: new RegExp(
+      String.raw`^CREATE\s+(?:OR\s+REFRESH\s+)?(?:PRIVATE\s+)?STREAMING\s+TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?${NAME}`,
+      'i',
+    ),
+    kind: 'streamingTable',
+  },
+  {
+    pattern: new RegExp(String.raw`^CREATE\s+(?:OR\s+REPLACE\s+)?TEMP(?:ORARY)?\s+VIEW\s+(?:IF\s+NOT\s+EXISTS\s+)?${NAME}`, 'i'),
+    kind: 'temporaryView',
+  },
   { pattern: new RegExp(String.raw`^CREATE\s+(?:OR\s+REPLACE\s+)?VIEW\s+(?:IF\s+NOT\s+EXISTS\s+)?${NAME}`, 'i'), kind: 'view' },
   { pattern: new RegExp(String.raw`^CREATE\s+FLOW\s+${NAME}\s+AS\s+INSERT\s+INTO\s+${NAME}`, 'i'), kind: 'flow' },
 ];
@@ -62,7 +77,8 @@ export async function sqlDefinitions(file: string, text: string, tablesRead: Tab
     for (const { pattern, kind } of DEFINITIONS) {
       const match = pattern.exec(code);
       if (!match) continue;
-      const query = kind === 'flow' ? code.slice(match[0].length).replace(/^\s*(BY\s+NAME\s+)?/i, '') : queryOf(code, match[0].length);
+      const query =
+        kind === 'flow' ? code.slice(match[0].length).replace(/^\s*(BY\s+NAME\s+)?/i, '') : queryOf(code, match[0].length);
       const reads = query ? await tablesRead(query).catch(() => []) : [];
       if (kind === 'flow') {
         flows.push({ name: unquote(match[1]!), target: unquote(match[2]!), reads, location, statement });
@@ -156,15 +172,30 @@ const PYTHON_KINDS: Record<string, DatasetKind> = {
 /** The helper's report as part of the graph. */
 export function pythonDefinitions(report: PythonDefinitions): PipelineGraph {
   return {
-    datasets: report.outputs.map((o) => ({ name: o.name, kind: PYTHON_KINDS[o.type] ?? 'materializedView', location: { file: o.file, line: o.line } })),
-    flows: report.flows.map((f) => ({ name: f.name, target: f.target, reads: f.reads, location: { file: f.file, line: f.line } })),
+    datasets: report.outputs.map((o) => ({
+      name: o.name,
+      kind: PYTHON_KINDS[o.type] ?? 'materializedView',
+      location: { file: o.file, line: o.line },
+    })),
+    flows: report.flows.map((f) => ({
+      name: f.name,
+      target: f.target,
+      reads: f.reads,
+      location: { file: f.file, line: f.line },
+    })),
   };
 }
 
 /** The graphs of several files as one, its datasets upstream first. */
 export function mergeGraphs(graphs: readonly PipelineGraph[]): PipelineGraph {
   const flows = graphs.flatMap((g) => g.flows);
-  return { datasets: upstreamFirst(graphs.flatMap((g) => g.datasets), flows), flows };
+  return {
+    datasets: upstreamFirst(
+      graphs.flatMap((g) => g.datasets),
+      flows,
+    ),
+    flows,
+  };
 }
 
 /** Each dataset after the datasets its flows read; otherwise in the order written (a cycle keeps it). */
@@ -172,7 +203,11 @@ function upstreamFirst(datasets: readonly PipelineDataset[], flows: readonly Pip
   const inputs = new Map(
     datasets.map((dataset) => [
       dataset,
-      datasets.filter((other) => other !== dataset && flows.some((f) => sameName(f.target, dataset.name) && f.reads.some((r) => sameName(r, other.name)))),
+      datasets.filter(
+        (other) =>
+          other !== dataset &&
+          flows.some((f) => sameName(f.target, dataset.name) && f.reads.some((r) => sameName(r, other.name))),
+      ),
     ]),
   );
   const placed: PipelineDataset[] = [];
@@ -205,7 +240,8 @@ export function sameDataset(reported: string, written: string): boolean {
 /** A dataset's name qualified with the spec's catalog and database where it has fewer parts. */
 export function qualified(spec: { readonly catalog?: string; readonly database?: string }, name: string): string {
   const parts = name.split('.');
-  const full = parts.length >= 3 ? parts : parts.length === 2 ? [spec.catalog, ...parts] : [spec.catalog, spec.database, ...parts];
+  const full =
+    parts.length >= 3 ? parts : parts.length === 2 ? [spec.catalog, ...parts] : [spec.catalog, spec.database, ...parts];
   return full
     .filter((p): p is string => !!p)
     .map((p) => '`' + p.replace(/`/g, '``') + '`')

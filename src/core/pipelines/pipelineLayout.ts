@@ -69,7 +69,9 @@ export function layoutPipeline(graph: PipelineGraph, direction: 'wide' | 'tall' 
     }),
     edges: [...edges.values()].map((edge) => ({
       ...edge,
-      points: ((layout.edge(edge.from, edge.to) as { points?: { x: number; y: number }[] } | undefined)?.points ?? []).map(({ x, y }) => ({ x, y })),
+      points: ((layout.edge(edge.from, edge.to) as { points?: { x: number; y: number }[] } | undefined)?.points ?? []).map(
+        ({ x, y }) => ({ x, y }),
+      ),
     })),
     width: size.width ?? 0,
     height: size.height ?? 0,

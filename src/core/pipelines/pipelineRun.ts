@@ -8,7 +8,13 @@ import { asSparkError, SparkError } from '../connect/sparkError.js';
 import { PythonHelperError } from '../python/pythonHelper.js';
 import type { StrippedDefinitions } from '../quality/expectationClauses.js';
 import type { DatasetQuality } from '../quality/qualityEvaluation.js';
-import { conditionSyntaxProblems, evaluatePipelineQuality, planPipelineQuality, withPythonExpectations, type PipelineQualityPlan } from '../quality/pipelineQuality.js';
+import {
+  conditionSyntaxProblems,
+  evaluatePipelineQuality,
+  planPipelineQuality,
+  withPythonExpectations,
+  type PipelineQualityPlan,
+} from '../quality/pipelineQuality.js';
 import { conciseSparkMessage } from '../sql/conciseMessage.js';
 import { offsetOf, utf16OffsetOfCodePoint } from '../sql/errorLocation.js';
 import { splitSqlStatements, type SqlStatement } from '../sql/statementSplitter.js';
@@ -75,7 +81,12 @@ export interface PipelineEnvironment {
   readonly client: SparkConnectClient;
   readonly tablesRead: TablesRead;
   /** Runs .py definition files in the Python helper, in this client's session; none: a pipeline with Python fails clearly. */
-  readonly python?: (request: { graphId: string; root: string; files: readonly string[]; signal?: AbortSignal }) => Promise<PythonDefinitions>;
+  readonly python?: (request: {
+    graphId: string;
+    root: string;
+    files: readonly string[];
+    signal?: AbortSignal;
+  }) => Promise<PythonDefinitions>;
   /** Starts the Python helper and joins the session while the SQL registers (its start takes seconds). */
   readonly warmUpPython?: () => void;
   /** Reads the run's execution on the caller's behalf (the Operations view follows it, with its cancel). */
@@ -83,7 +94,9 @@ export interface PipelineEnvironment {
 }
 
 function pipelineCommand(command: { case: string; value: object }): Plan {
-  return { opType: { case: 'command', value: { commandType: { case: 'pipelineCommand', value: { commandType: command } } } } } as unknown as Plan;
+  return {
+    opType: { case: 'command', value: { commandType: { case: 'pipelineCommand', value: { commandType: command } } } },
+  } as unknown as Plan;
 }
 
 /**
@@ -101,13 +114,18 @@ export async function runPipeline(env: PipelineEnvironment, request: PipelineRun
   const dry = request.dry ?? false;
   const errors: DefinitionError[] = [];
   const states: FlowStates = new Map();
-  const execute = (command: { case: string; value: object }) => client.execute(pipelineCommand(command), { signal, tags: request.tags });
+  const execute = (command: { case: string; value: object }) =>
+    client.execute(pipelineCommand(command), { signal, tags: request.tags });
   const sources = new Map<string, string>();
   for (const file of files.filter((f) => f.endsWith('.sql'))) sources.set(file, readFileSync(join(root, file), 'utf8'));
   let qualityPlan = planPipelineQuality(root, sources);
   let quality: DatasetQuality[] = [];
   let graph: PipelineGraph = { datasets: [], flows: [] };
-  const summary = (outcome: PipelineRunSummary['outcome'], message?: string, datasets = datasetSummaries(graph, states)): PipelineRunSummary => ({
+  const summary = (
+    outcome: PipelineRunSummary['outcome'],
+    message?: string,
+    datasets = datasetSummaries(graph, states),
+  ): PipelineRunSummary => ({
     outcome,
     dry,
     datasets,
@@ -118,16 +136,33 @@ export async function runPipeline(env: PipelineEnvironment, request: PipelineRun
     quality,
     qualityPlan,
   });
-  const declarationProblems = qualityPlan.problems.length ? qualityPlan.problems : await conditionSyntaxProblems(client, qualityPlan, sources, root);
+  const declarationProblems = qualityPlan.problems.length
+    ? qualityPlan.problems
+    : await conditionSyntaxProblems(client, qualityPlan, sources, root);
   if (declarationProblems.length) {
-    errors.push(...declarationProblems.map(({ file, line, column, start, end, message }) => ({ file, line, column, start, end, message, code: 'DATA_QUALITY_DECLARATION' })));
-    return summary('failed', `The data-quality declarations have ${declarationProblems.length} problem${declarationProblems.length === 1 ? '' : 's'}; nothing ran.`);
+    errors.push(
+      ...declarationProblems.map(({ file, line, column, start, end, message }) => ({
+        file,
+        line,
+        column,
+        start,
+        end,
+        message,
+        code: 'DATA_QUALITY_DECLARATION',
+      })),
+    );
+    return summary(
+      'failed',
+      `The data-quality declarations have ${declarationProblems.length} problem${declarationProblems.length === 1 ? '' : 's'}; nothing ran.`,
+    );
   }
   // Spark registers the definitions without their expectation clauses (same lines, same columns).
   const registered = (file: string) => qualityPlan.definitions.get(file)?.text ?? sources.get(file)!;
   if (files.some((f) => f.endsWith('.py'))) env.warmUpPython?.();
   // Read while Spark registers them: the grammar's first parse takes a second.
-  const sqlGraphs = Promise.all([...sources].map(([file, text]) => sqlDefinitions(file, qualityPlan.definitions.get(file)?.unfiltered ?? text, tablesRead)));
+  const sqlGraphs = Promise.all(
+    [...sources].map(([file, text]) => sqlDefinitions(file, qualityPlan.definitions.get(file)?.unfiltered ?? text, tablesRead)),
+  );
   sqlGraphs.catch(() => undefined);
   const failures = new Map<string, string>();
   const checkQuality = async () => {
@@ -150,7 +185,9 @@ export async function runPipeline(env: PipelineEnvironment, request: PipelineRun
   // Spark refuses a graph whose default schema does not exist; the datasets need somewhere to live.
   if (spec.database) {
     const schema = qualified({ catalog: spec.catalog, database: undefined }, spec.database);
-    const created = await client.sql(`SHOW SCHEMAS${spec.catalog ? ` IN ${qualified({}, spec.catalog)}` : ''} LIKE '${spec.database.replace(/'/g, "''")}'`).toTable();
+    const created = await client
+      .sql(`SHOW SCHEMAS${spec.catalog ? ` IN ${qualified({}, spec.catalog)}` : ''} LIKE '${spec.database.replace(/'/g, "''")}'`)
+      .toTable();
     if (created.numRows === 0) {
       await client.sql(`CREATE SCHEMA IF NOT EXISTS ${schema}`).toTable();
       request.onEvent?.({ kind: 'other', time: new Date(), message: `Created the schema ${schema}, the pipeline's default.` });
@@ -168,7 +205,11 @@ export async function runPipeline(env: PipelineEnvironment, request: PipelineRun
     for (const file of files) {
       if (!file.endsWith('.sql')) continue;
       try {
-        for await (const _ of execute({ case: 'defineSqlGraphElements', value: { dataflowGraphId: graphId, sqlFilePath: file, sqlText: registered(file) } })) void _;
+        for await (const _ of execute({
+          case: 'defineSqlGraphElements',
+          value: { dataflowGraphId: graphId, sqlFilePath: file, sqlText: registered(file) },
+        }))
+          void _;
       } catch (thrown) {
         const error = asSparkError(thrown);
         if (error.kind !== 'spark') throw error;
@@ -180,7 +221,10 @@ export async function runPipeline(env: PipelineEnvironment, request: PipelineRun
     graph = mergeGraphs(await sqlGraphs);
     const pythonFiles = files.filter((f) => f.endsWith('.py'));
     if (pythonFiles.length) {
-      if (!env.python) throw new Error(`This pipeline has Python definitions (${pythonFiles.join(', ')}), and no Python helper is available to run them.`);
+      if (!env.python)
+        throw new Error(
+          `This pipeline has Python definitions (${pythonFiles.join(', ')}), and no Python helper is available to run them.`,
+        );
       try {
         const report = await env.python({ graphId, root, files: pythonFiles, signal });
         graph = mergeGraphs([graph, pythonDefinitions(report)]);
@@ -213,7 +257,14 @@ export async function runPipeline(env: PipelineEnvironment, request: PipelineRun
           message: `The streaming table ${name} is gone but its checkpoint remains (a local server forgets its tables when it stops): refreshing it in full, so it reads all its input again.`,
         });
         // A selection runs only what it names: without one, the rest of the pipeline still runs as asked.
-        if (!selectedBefore) refresh = graph.datasets.filter((d) => (d.kind === 'materializedView' || d.kind === 'streamingTable') && !fullRefresh.some((n) => sameDataset(n, d.name))).map((d) => d.name);
+        if (!selectedBefore)
+          refresh = graph.datasets
+            .filter(
+              (d) =>
+                (d.kind === 'materializedView' || d.kind === 'streamingTable') &&
+                !fullRefresh.some((n) => sameDataset(n, d.name)),
+            )
+            .map((d) => d.name);
         else refresh = refresh.filter((n) => !sameDataset(n, name));
       }
     }
@@ -233,7 +284,8 @@ export async function runPipeline(env: PipelineEnvironment, request: PipelineRun
         if (event.type !== 'pipelineEvent') continue;
         const parsed = parsePipelineEvent(event.message, event.timestamp);
         trackFlowState(states, parsed);
-        if ((parsed.kind === 'flow' && parsed.state === 'failed') || parsed.kind === 'unresolved') failures.set(parsed.flow, `${failures.get(parsed.flow) ?? ''}${parsed.message}\n`);
+        if ((parsed.kind === 'flow' && parsed.state === 'failed') || parsed.kind === 'unresolved')
+          failures.set(parsed.flow, `${failures.get(parsed.flow) ?? ''}${parsed.message}\n`);
         if (parsed.kind === 'unresolved' && !parsed.upstream) {
           const located = flowError(graph, sources, parsed.flow, parsed.detail, qualityPlan.definitions);
           if (located) errors.push(located);
@@ -245,11 +297,18 @@ export async function runPipeline(env: PipelineEnvironment, request: PipelineRun
       if (error.kind === 'cancelled') return summary('cancelled', 'The run was stopped.');
       if (error.kind !== 'spark' && error.kind !== 'other') throw error;
       errors.push(...graphErrors(graph, error.message));
-      await checkQuality().catch((thrown: unknown) => request.onEvent?.({ kind: 'other', time: new Date(), message: `The data-quality checks could not run: ${asSparkError(thrown).message}` }));
+      await checkQuality().catch((thrown: unknown) =>
+        request.onEvent?.({
+          kind: 'other',
+          time: new Date(),
+          message: `The data-quality checks could not run: ${asSparkError(thrown).message}`,
+        }),
+      );
       return summary('failed', conciseSparkMessage(error.message, error.errorClass));
     }
     const finished = summary('completed');
-    if (dry) return { ...finished, datasets: finished.datasets.map((d) => (d.state === 'not run' ? { ...d, state: 'resolved' } : d)) };
+    if (dry)
+      return { ...finished, datasets: finished.datasets.map((d) => (d.state === 'not run' ? { ...d, state: 'resolved' } : d)) };
     const datasets = await withRowCounts(client, spec, finished.datasets);
     await checkQuality();
     return { ...summary('completed'), datasets };
@@ -263,7 +322,12 @@ export async function runPipeline(env: PipelineEnvironment, request: PipelineRun
  * Streaming tables whose checkpoint (in a local storage folder) outlived the table: a run that trusted
  * the checkpoint would skip the input it already read and leave the new table with only the rest.
  */
-async function tablesWithOrphanedCheckpoints(client: SparkConnectClient, spec: PipelineSpec, graph: PipelineGraph, selection?: readonly string[]): Promise<string[]> {
+async function tablesWithOrphanedCheckpoints(
+  client: SparkConnectClient,
+  spec: PipelineSpec,
+  graph: PipelineGraph,
+  selection?: readonly string[],
+): Promise<string[]> {
   if (!spec.storage?.startsWith('file:')) return [];
   const storage = fileURLToPath(spec.storage);
   const orphaned: string[] = [];
@@ -276,7 +340,10 @@ async function tablesWithOrphanedCheckpoints(client: SparkConnectClient, spec: P
     const found = await client
       .sql(`SHOW TABLES IN ${qualified({}, catalog)}.${qualified({}, database)} LIKE '${table.replace(/'/g, "''")}'`)
       .toTable()
-      .then((t) => t.numRows > 0, () => true);
+      .then(
+        (t) => t.numRows > 0,
+        () => true,
+      );
     if (!found) orphaned.push(dataset.name);
   }
   return orphaned;
@@ -284,22 +351,33 @@ async function tablesWithOrphanedCheckpoints(client: SparkConnectClient, spec: P
 
 function unquotedParts(spec: Pick<PipelineSpec, 'catalog' | 'database'>, name: string): string[] {
   const parts = name.split('.').map((p) => p.replace(/^`|`$/g, ''));
-  return parts.length >= 3 ? parts : parts.length === 2 ? [spec.catalog ?? 'spark_catalog', ...parts] : [spec.catalog ?? 'spark_catalog', spec.database ?? 'default', ...parts];
+  return parts.length >= 3
+    ? parts
+    : parts.length === 2
+      ? [spec.catalog ?? 'spark_catalog', ...parts]
+      : [spec.catalog ?? 'spark_catalog', spec.database ?? 'default', ...parts];
 }
 
 async function dropGraph(client: SparkConnectClient, graphId: string): Promise<void> {
   try {
-    for await (const _ of client.execute(pipelineCommand({ case: 'dropDataflowGraph', value: { dataflowGraphId: graphId } }))) void _;
+    for await (const _ of client.execute(pipelineCommand({ case: 'dropDataflowGraph', value: { dataflowGraphId: graphId } })))
+      void _;
   } catch {
     // the session may be gone; the server drops graphs with it
   }
 }
 
-async function withRowCounts(client: SparkConnectClient, spec: PipelineSpec, datasets: readonly DatasetSummary[]): Promise<DatasetSummary[]> {
+async function withRowCounts(
+  client: SparkConnectClient,
+  spec: PipelineSpec,
+  datasets: readonly DatasetSummary[],
+): Promise<DatasetSummary[]> {
   const tables = datasets.filter((d) => d.kind === 'materializedView' || d.kind === 'streamingTable');
   if (!tables.length) return [...datasets];
   const count = async (names: readonly DatasetSummary[]) => {
-    const table = await client.sql(`SELECT ${names.map((d) => `(SELECT count(*) FROM ${qualified(spec, d.name)})`).join(', ')}`).toTable();
+    const table = await client
+      .sql(`SELECT ${names.map((d) => `(SELECT count(*) FROM ${qualified(spec, d.name)})`).join(', ')}`)
+      .toTable();
     return new Map(names.map((d, i) => [d.name, Number(table.getChildAt(i)?.get(0) ?? 0)]));
   };
   // One query for all (one round trip); if a table is missing, each on its own.
@@ -321,13 +399,22 @@ async function withRowCounts(client: SparkConnectClient, spec: PipelineSpec, dat
  * Spark's piece of the file (right after the previous `;`), in code points; "Query defined at file:N"
  * names the statement's line.
  */
-function registrationError(file: string, text: string, error: SparkError, insertions?: readonly { at: number; length: number }[]): DefinitionError {
+function registrationError(
+  file: string,
+  text: string,
+  error: SparkError,
+  insertions?: readonly { at: number; length: number }[],
+): DefinitionError {
   const statements = splitSqlStatements(text);
   const message = conciseSparkMessage(error.message, error.errorClass);
   const position = error.parsePosition;
   if (position) {
     const sqlShown = /== SQL ==\n([\s\S]*?)\n-*\^+/.exec(error.message)?.[1];
-    const statement = statements.find((s) => sqlShown !== undefined && text.slice(s.pieceStart, s.end).trim().startsWith(sqlShown.trim().split('\n')[0]!.trim())) ?? statements[0];
+    const statement =
+      statements.find(
+        (s) =>
+          sqlShown !== undefined && text.slice(s.pieceStart, s.end).trim().startsWith(sqlShown.trim().split('\n')[0]!.trim()),
+      ) ?? statements[0];
     if (statement) return located(file, text, statement, position.line, position.column, message, error.errorClass, insertions);
   }
   const definedAt = /Query defined at [^\s:]+:(\d+)/.exec(error.message);
@@ -336,17 +423,39 @@ function registrationError(file: string, text: string, error: SparkError, insert
 }
 
 /** A position Spark gives relative to a statement's piece, as a located error in the file. */
-function located(file: string, text: string, statement: SqlStatement, line: number, codePoint: number, message: string, code?: string, insertions: readonly { at: number; length: number }[] = []): DefinitionError {
+function located(
+  file: string,
+  text: string,
+  statement: SqlStatement,
+  line: number,
+  codePoint: number,
+  message: string,
+  code?: string,
+  insertions: readonly { at: number; length: number }[] = [],
+): DefinitionError {
   const piece = text.slice(statement.pieceStart, statement.end);
   const lineStart = offsetOf(piece, line, 1) ?? 0;
   let start = statement.pieceStart + lineStart + utf16OffsetOfCodePoint(piece.slice(lineStart), codePoint);
   // Spark counted what was put in before the query on this line (see stripExpectations).
   for (const insertion of insertions)
-    if (insertion.at <= start && insertion.at >= statement.pieceStart + lineStart && !text.slice(insertion.at, start).includes('\n')) start -= insertion.length;
+    if (
+      insertion.at <= start &&
+      insertion.at >= statement.pieceStart + lineStart &&
+      !text.slice(insertion.at, start).includes('\n')
+    )
+      start -= insertion.length;
   const token = /^[\p{L}\p{N}_`'".]+/u.exec(text.slice(start))?.[0] ?? text.charAt(start);
   const before = text.slice(0, start);
   const fileLine = before.split('\n').length;
-  return { file, line: fileLine, column: start - (before.lastIndexOf('\n') + 1) + 1, start, end: start + Math.max(1, token.length), message, code };
+  return {
+    file,
+    line: fileLine,
+    column: start - (before.lastIndexOf('\n') + 1) + 1,
+    start,
+    end: start + Math.max(1, token.length),
+    message,
+    code,
+  };
 }
 
 /** A flow Spark could not resolve: its error at the place in its definition Spark points to. */
@@ -363,12 +472,33 @@ function flowError(
   const message = conciseSparkMessage(detail.split(/;\n|\n'|\n\+-/)[0]!, errorClass);
   const position = /\bline (\d+) pos (\d+)\b/.exec(detail);
   const text = sources.get(flow.location.file);
-  if (position && flow.statement && text) return located(flow.location.file, text, flow.statement, Number(position[1]), Number(position[2]), message, errorClass, definitions.get(flow.location.file)?.insertions);
+  if (position && flow.statement && text)
+    return located(
+      flow.location.file,
+      text,
+      flow.statement,
+      Number(position[1]),
+      Number(position[2]),
+      message,
+      errorClass,
+      definitions.get(flow.location.file)?.insertions,
+    );
   return atDefinition(flow, message, errorClass);
 }
 
 function atDefinition(flow: Pick<PipelineFlow, 'location'>, message: string, code?: string): DefinitionError {
-  return { file: flow.location.file, line: flow.location.line, column: 1, start: flow.location.start, end: flow.location.start === undefined ? undefined : Math.min(flow.location.end ?? flow.location.start + 1, flow.location.start + 200), message, code };
+  return {
+    file: flow.location.file,
+    line: flow.location.line,
+    column: 1,
+    start: flow.location.start,
+    end:
+      flow.location.start === undefined
+        ? undefined
+        : Math.min(flow.location.end ?? flow.location.start + 1, flow.location.start + 200),
+    message,
+    code,
+  };
 }
 
 /** Graph-level failures that name datasets (a cycle between two of them) put at each definition named. */

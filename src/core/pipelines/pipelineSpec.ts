@@ -59,16 +59,28 @@ const ALLOWED_FIELDS = ['name', 'storage', 'catalog', 'database', 'schema', 'con
  */
 export function checkPipelineSpec(text: string, specPath: string): SpecCheck {
   const problems: SpecProblem[] = [];
-  const problem = (node: { range?: [number, number, number?] | null } | undefined, message: string, extra: Partial<SpecProblem> = {}) => {
+  const problem = (
+    node: { range?: [number, number, number?] | null } | undefined,
+    message: string,
+    extra: Partial<SpecProblem> = {},
+  ) => {
     const [start, end] = node?.range ?? [0, Math.max(1, text.indexOf('\n') === -1 ? text.length : text.indexOf('\n'))];
     problems.push({ start, end: Math.max(end, start + 1), severity: 'error', message, ...extra });
   };
   const document = parseDocument(text, { prettyErrors: false });
-  for (const error of document.errors) problems.push({ start: error.pos[0], end: Math.max(error.pos[1], error.pos[0] + 1), severity: 'error', message: `YAML: ${error.message.split('\n')[0]}` });
+  for (const error of document.errors)
+    problems.push({
+      start: error.pos[0],
+      end: Math.max(error.pos[1], error.pos[0] + 1),
+      severity: 'error',
+      message: `YAML: ${error.message.split('\n')[0]}`,
+    });
   if (document.errors.length) return { problems, files: [] };
   const root = document.contents;
   if (!isMap(root)) {
-    problem(root ?? undefined, 'A pipeline spec is a map of fields: name, storage, libraries…', { code: 'PIPELINE_SPEC_INVALID' });
+    problem(root ?? undefined, 'A pipeline spec is a map of fields: name, storage, libraries…', {
+      code: 'PIPELINE_SPEC_INVALID',
+    });
     return { problems, files: [] };
   }
   const pairs = new Map<string, Pair<Node, Node>>();
@@ -77,17 +89,30 @@ export function checkPipelineSpec(text: string, specPath: string): SpecCheck {
     pairs.set(key, pair);
     if (!ALLOWED_FIELDS.includes(key)) {
       const closest = closestField(key);
-      problem(pair.key ?? undefined, `Spark does not know the field '${key}'.${closest ? ` Did you mean '${closest}'?` : ''} Fields: ${ALLOWED_FIELDS.join(', ')}.`, {
-        code: 'PIPELINE_SPEC_UNEXPECTED_FIELD',
-        fix: closest && pair.key?.range ? { title: `Rename to '${closest}'`, start: pair.key.range[0], end: pair.key.range[1], text: closest } : undefined,
-      });
+      problem(
+        pair.key ?? undefined,
+        `Spark does not know the field '${key}'.${closest ? ` Did you mean '${closest}'?` : ''} Fields: ${ALLOWED_FIELDS.join(', ')}.`,
+        {
+          code: 'PIPELINE_SPEC_UNEXPECTED_FIELD',
+          fix:
+            closest && pair.key?.range
+              ? { title: `Rename to '${closest}'`, start: pair.key.range[0], end: pair.key.range[1], text: closest }
+              : undefined,
+        },
+      );
     }
   }
   const stringField = (name: string, required: boolean): string | undefined => {
     const pair = pairs.get(name);
     if (!pair) {
       if (required)
-        problems.push({ start: 0, end: Math.max(1, firstLineLength(text)), severity: 'error', message: `The spec needs a '${name}' field.`, code: 'PIPELINE_SPEC_MISSING_REQUIRED_FIELD' });
+        problems.push({
+          start: 0,
+          end: Math.max(1, firstLineLength(text)),
+          severity: 'error',
+          message: `The spec needs a '${name}' field.`,
+          code: 'PIPELINE_SPEC_MISSING_REQUIRED_FIELD',
+        });
       return undefined;
     }
     const value = pair.value;
@@ -102,30 +127,52 @@ export function checkPipelineSpec(text: string, specPath: string): SpecCheck {
   const storageNode = pairs.get('storage')?.value;
   if (storage !== undefined && !/^[A-Za-z][A-Za-z0-9+.-]*:\//.test(storage)) {
     const absolute = pathToFileURL(resolve(dirname(specPath), storage)).href;
-    problem(storageNode ?? undefined, `'storage' must be an absolute URI with a scheme (file:///…, s3a://…, hdfs://…); Spark refuses '${storage}'.`, {
-      code: 'PIPELINE_STORAGE_ROOT_INVALID',
-      fix: storageNode?.range ? { title: `Use ${absolute}`, start: storageNode.range[0], end: storageNode.range[1], text: absolute } : undefined,
-    });
+    problem(
+      storageNode ?? undefined,
+      `'storage' must be an absolute URI with a scheme (file:///…, s3a://…, hdfs://…); Spark refuses '${storage}'.`,
+      {
+        code: 'PIPELINE_STORAGE_ROOT_INVALID',
+        fix: storageNode?.range
+          ? { title: `Use ${absolute}`, start: storageNode.range[0], end: storageNode.range[1], text: absolute }
+          : undefined,
+      },
+    );
   }
   const catalog = stringField('catalog', false);
   const database = stringField('database', false);
   const schema = stringField('schema', false);
   if (database !== undefined && schema !== undefined)
-    problem(pairs.get('schema')!.key ?? undefined, "Both 'database' and 'schema' are set: Spark uses 'database' and ignores 'schema'.", { severity: 'warning' });
+    problem(
+      pairs.get('schema')!.key ?? undefined,
+      "Both 'database' and 'schema' are set: Spark uses 'database' and ignores 'schema'.",
+      { severity: 'warning' },
+    );
   const configuration: Record<string, string> = {};
   const configurationNode = pairs.get('configuration')?.value;
   if (configurationNode) {
-    if (!isMap(configurationNode)) problem(configurationNode, "'configuration' must be a map of Spark settings to text values.", { code: 'PIPELINE_SPEC_FIELD_NOT_DICT' });
+    if (!isMap(configurationNode))
+      problem(configurationNode, "'configuration' must be a map of Spark settings to text values.", {
+        code: 'PIPELINE_SPEC_FIELD_NOT_DICT',
+      });
     else
       for (const pair of (configurationNode as YAMLMap<Node, Node>).items) {
         const key = isScalar(pair.key) ? pair.key.value : undefined;
         const value = isScalar(pair.value) ? pair.value.value : undefined;
-        if (typeof key !== 'string') problem(pair.key ?? undefined, 'Configuration keys must be text.', { code: 'PIPELINE_SPEC_DICT_KEY_NOT_STRING' });
+        if (typeof key !== 'string')
+          problem(pair.key ?? undefined, 'Configuration keys must be text.', { code: 'PIPELINE_SPEC_DICT_KEY_NOT_STRING' });
         else if (typeof value !== 'string') {
           const node = pair.value;
           problem(node ?? pair.key ?? undefined, `The value of '${key}' must be text: quote it.`, {
             code: 'PIPELINE_SPEC_DICT_VALUE_NOT_STRING',
-            fix: node?.range && value !== undefined && value !== null ? { title: `Quote it: "${String(value)}"`, start: node.range[0], end: node.range[1], text: JSON.stringify(String(value)) } : undefined,
+            fix:
+              node?.range && value !== undefined && value !== null
+                ? {
+                    title: `Quote it: "${String(value)}"`,
+                    start: node.range[0],
+                    end: node.range[1],
+                    text: JSON.stringify(String(value)),
+                  }
+                : undefined,
           });
         } else configuration[key] = value;
       }
@@ -150,7 +197,13 @@ export function checkPipelineSpec(text: string, specPath: string): SpecCheck {
   for (const library of libraries) {
     const matched = matchLibrary(specFolder, library.include);
     if (matched.kind === 'invalid') {
-      problems.push({ start: library.start, end: library.end, severity: 'error', message: `Spark takes a file path or a folder ending in /**, not '${library.include}'.`, code: 'PIPELINE_SPEC_INVALID_GLOB_PATTERN' });
+      problems.push({
+        start: library.start,
+        end: library.end,
+        severity: 'error',
+        message: `Spark takes a file path or a folder ending in /**, not '${library.include}'.`,
+        code: 'PIPELINE_SPEC_INVALID_GLOB_PATTERN',
+      });
       continue;
     }
     if (matched.files.length === 0) {
@@ -158,19 +211,29 @@ export function checkPipelineSpec(text: string, specPath: string): SpecCheck {
         start: library.start,
         end: library.end,
         severity: matched.kind === 'file' ? 'error' : 'warning',
-        message: matched.kind === 'file' ? `There is no file '${library.include}' next to the spec.` : `No file matches '${library.include}'.`,
+        message:
+          matched.kind === 'file'
+            ? `There is no file '${library.include}' next to the spec.`
+            : `No file matches '${library.include}'.`,
       });
       continue;
     }
     for (const file of matched.files) {
       if (!/\.(py|sql)$/.test(file)) {
-        problems.push({ start: library.start, end: library.end, severity: 'error', message: `'${file}' is neither a .py nor a .sql file; Spark refuses it.`, code: 'PIPELINE_UNSUPPORTED_DEFINITIONS_FILE_EXTENSION' });
+        problems.push({
+          start: library.start,
+          end: library.end,
+          severity: 'error',
+          message: `'${file}' is neither a .py nor a .sql file; Spark refuses it.`,
+          code: 'PIPELINE_UNSUPPORTED_DEFINITIONS_FILE_EXTENSION',
+        });
         continue;
       }
       if (!files.includes(file)) files.push(file);
     }
   }
-  if (name === undefined || storage === undefined || problems.some((p) => p.severity === 'error')) return { problems, files, spec: undefined };
+  if (name === undefined || storage === undefined || problems.some((p) => p.severity === 'error'))
+    return { problems, files, spec: undefined };
   return { problems, files, spec: { name, storage, catalog, database: database ?? schema, configuration, libraries } };
 }
 
@@ -217,7 +280,8 @@ export function findPipelineSpec(folder: string): string {
     if (found.length > 1) throw new Error(`Both spark-pipeline.yml and spark-pipeline.yaml are in ${current}: keep one.`);
     if (found.length === 1) return found[0]!;
     const parent = dirname(current);
-    if (parent === current) throw new Error(`No spark-pipeline.yml or spark-pipeline.yaml in ${resolve(folder)} or any folder above it.`);
+    if (parent === current)
+      throw new Error(`No spark-pipeline.yml or spark-pipeline.yaml in ${resolve(folder)} or any folder above it.`);
     current = parent;
   }
 }

@@ -112,7 +112,8 @@ export function specHover(text: string, offset: number): { markdown: string; sta
   const start = lineStart + key[1]!.length;
   const end = start + key[2]!.length;
   if (offset < start || offset > end) return undefined;
-  const field = key[1]!.length === 0 ? TOP_LEVEL[key[2]!] : key[2] === 'glob' ? TOP_LEVEL.libraries!.items!.properties!.glob : GLOB[key[2]!];
+  const field =
+    key[1]!.length === 0 ? TOP_LEVEL[key[2]!] : key[2] === 'glob' ? TOP_LEVEL.libraries!.items!.properties!.glob : GLOB[key[2]!];
   if (!field?.description) return undefined;
   return { markdown: `**${key[2]}**: ${field.description}`, start, end };
 }

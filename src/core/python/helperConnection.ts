@@ -6,7 +6,12 @@ import { isLoopback, type ConnectionOptions } from '../connect/connectionString.
  * whenever a token is set unless the host is named `localhost`, so a loopback server is named so.
  */
 export function helperConnectionString(connection: ConnectionOptions, sessionId: string, userId: string): string {
-  const host = isLoopback(connection.host) && !connection.useSsl ? 'localhost' : connection.host.includes(':') ? `[${connection.host}]` : connection.host;
+  const host =
+    isLoopback(connection.host) && !connection.useSsl
+      ? 'localhost'
+      : connection.host.includes(':')
+        ? `[${connection.host}]`
+        : connection.host;
   const params: [string, string][] = [
     ['session_id', sessionId],
     ['user_id', userId],

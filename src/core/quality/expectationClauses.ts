@@ -45,10 +45,17 @@ export const EXPECTATION_FAILED = 'SPARK_WORKBENCH_EXPECTATION_FAILED';
 
 export function parseExpectationFailure(message: string): { dataset: string; name: string; row: string } | undefined {
   const match = new RegExp(`${EXPECTATION_FAILED} dataset=(\\S+) expectation=(\\S+) row=(.*)`).exec(message);
-  return match ? { dataset: decodeURIComponent(match[1]!), name: decodeURIComponent(match[2]!), row: match[3]!.split('\n')[0]!.replace(/\s*SQLSTATE.*$/, '') } : undefined;
+  return match
+    ? {
+        dataset: decodeURIComponent(match[1]!),
+        name: decodeURIComponent(match[2]!),
+        row: match[3]!.split('\n')[0]!.replace(/\s*SQLSTATE.*$/, ''),
+      }
+    : undefined;
 }
 
-const DEFINITION = /^CREATE\s+(?:OR\s+REFRESH\s+)?(?:PRIVATE\s+)?(MATERIALIZED\s+VIEW|STREAMING\s+TABLE)\s+(?:IF\s+NOT\s+EXISTS\s+)?((?:`[^`]+`|\w+)(?:\s*\.\s*(?:`[^`]+`|\w+))*)\s*/i;
+const DEFINITION =
+  /^CREATE\s+(?:OR\s+REFRESH\s+)?(?:PRIVATE\s+)?(MATERIALIZED\s+VIEW|STREAMING\s+TABLE)\s+(?:IF\s+NOT\s+EXISTS\s+)?((?:`[^`]+`|\w+)(?:\s*\.\s*(?:`[^`]+`|\w+))*)\s*/i;
 const CLAUSE = /^CONSTRAINT\s+(`[^`]+`|\w+)\s+EXPECT\s*\(/i;
 const VIOLATION = /^\s*ON\s+VIOLATION\s+(DROP\s+ROW|FAIL\s+UPDATE)\b/i;
 const PREFIX = 'AS SELECT * FROM (';
@@ -98,22 +105,43 @@ export function stripExpectations(text: string): StrippedDefinitions {
       const rest = text.slice(close + 1, item.end);
       const violation = VIOLATION.exec(rest);
       if (rest.trim() && !(violation && !rest.slice(violation[0].length).trim())) {
-        problems.push({ start: close + 1, end: item.end, message: 'After EXPECT (…) only ON VIOLATION DROP ROW or ON VIOLATION FAIL UPDATE may follow.' });
+        problems.push({
+          start: close + 1,
+          end: item.end,
+          message: 'After EXPECT (…) only ON VIOLATION DROP ROW or ON VIOLATION FAIL UPDATE may follow.',
+        });
         continue;
       }
       const action: ViolationAction = !violation ? 'keep' : /^DROP/i.test(violation[1]!) ? 'drop' : 'fail';
       const name = clause[1]!.replace(/^`|`$/g, '');
       const expression = text.slice(open + 1, close).trim();
       if (!expression) {
-        problems.push({ start: open, end: close + 1, message: `The expectation ${name} has no expression: EXPECT (a condition each row must meet).` });
+        problems.push({
+          start: open,
+          end: close + 1,
+          message: `The expectation ${name} has no expression: EXPECT (a condition each row must meet).`,
+        });
         continue;
       }
       if (clauses.some((c) => c.name.toLowerCase() === name.toLowerCase())) {
-        problems.push({ start: item.start + lead, end: item.end, message: `${dataset} has two expectations named ${name}; names are unique per dataset.` });
+        problems.push({
+          start: item.start + lead,
+          end: item.end,
+          message: `${dataset} has two expectations named ${name}; names are unique per dataset.`,
+        });
         continue;
       }
       const expressionStart = open + 1 + (text.slice(open + 1, close).length - text.slice(open + 1, close).trimStart().length);
-      clauses.push({ dataset, name, expression, action, start: item.start + lead, end: item.end - (text.slice(item.start, item.end).length - text.slice(item.start, item.end).trimEnd().length), expressionStart, expressionEnd: expressionStart + expression.length });
+      clauses.push({
+        dataset,
+        name,
+        expression,
+        action,
+        start: item.start + lead,
+        end: item.end - (text.slice(item.start, item.end).length - text.slice(item.start, item.end).trimEnd().length),
+        expressionStart,
+        expressionEnd: expressionStart + expression.length,
+      });
       clauseItems.push(item);
     }
     if (!clauses.length) continue;
@@ -134,7 +162,10 @@ export function stripExpectations(text: string): StrippedDefinitions {
     if (!filtering.length) continue;
     const asAt = asKeyword(text, listEnd + 1, statement.end);
     // The first stretch of blanks on one line that the prefix fits in (lines must not move).
-    const room = chars.slice(listStart, listEnd + 1).join('').search(new RegExp(`[ ]{${PREFIX.length}}`));
+    const room = chars
+      .slice(listStart, listEnd + 1)
+      .join('')
+      .search(new RegExp(`[ ]{${PREFIX.length}}`));
     const tableClauses = asAt !== undefined && lastCodeEnd(text, listEnd + 1, asAt) > listEnd + 1;
     if (!onlyClauses || asAt === undefined || (room === -1 && !tableClauses)) {
       for (const clause of filtering)
@@ -163,10 +194,14 @@ export function stripExpectations(text: string): StrippedDefinitions {
         ? `coalesce((${c.expression}), false)`
         : `CASE WHEN coalesce((${c.expression}), false) THEN TRUE ELSE raise_error(concat('${EXPECTATION_FAILED} dataset=${encodeURIComponent(dataset)} expectation=${encodeURIComponent(c.name)} row=', to_json(struct(*)))) END`,
     );
-    suffixes.push({ at: lastCodeEnd(text, statement.start, statement.end), text: ` ) AS _sw_expectations WHERE ${conditions.join(' AND ')}` });
+    suffixes.push({
+      at: lastCodeEnd(text, statement.start, statement.end),
+      text: ` ) AS _sw_expectations WHERE ${conditions.join(' AND ')}`,
+    });
   }
   let stripped = chars.join('');
-  for (const suffix of suffixes.sort((a, b) => b.at - a.at)) stripped = stripped.slice(0, suffix.at) + suffix.text.replace(/[\r\n]+/g, ' ') + stripped.slice(suffix.at);
+  for (const suffix of suffixes.sort((a, b) => b.at - a.at))
+    stripped = stripped.slice(0, suffix.at) + suffix.text.replace(/[\r\n]+/g, ' ') + stripped.slice(suffix.at);
   return { text: stripped, unfiltered: unfilteredChars.join(''), expectations, problems, insertions };
 }
 

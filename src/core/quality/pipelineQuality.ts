@@ -97,7 +97,11 @@ export function planPipelineQuality(root: string, sources: ReadonlyMap<string, s
     const parsed = parseQualityFile(text, qualityFile);
     checks.push(...parsed.checks);
     sampleSize = parsed.sampleSize;
-    problems.push(...parsed.problems.filter((p) => p.severity === 'error').map((p) => ({ file: qualityFile, start: p.start, end: p.end, ...lineColumnOf(text, p.start), message: p.message })));
+    problems.push(
+      ...parsed.problems
+        .filter((p) => p.severity === 'error')
+        .map((p) => ({ file: qualityFile, start: p.start, end: p.end, ...lineColumnOf(text, p.start), message: p.message })),
+    );
   }
   return { definitions, checks, problems, qualityFile, sampleSize };
 }
@@ -108,16 +112,27 @@ export function planPipelineQuality(root: string, sources: ReadonlyMap<string, s
  * place. Only parsing is asked for here; whether the columns exist is known when the check runs against
  * its dataset. `sources`: the SQL files' texts by file, as planned.
  */
-export async function conditionSyntaxProblems(client: SparkConnectClient, plan: PipelineQualityPlan, sources: ReadonlyMap<string, string>, root: string): Promise<QualityDeclarationProblem[]> {
+export async function conditionSyntaxProblems(
+  client: SparkConnectClient,
+  plan: PipelineQualityPlan,
+  sources: ReadonlyMap<string, string>,
+  root: string,
+): Promise<QualityDeclarationProblem[]> {
   const conditions: { file: string; text: string; condition: string; start: number }[] = [];
   for (const [file, stripped] of plan.definitions)
-    for (const clause of stripped.expectations) conditions.push({ file, text: sources.get(file)!, condition: clause.expression, start: clause.expressionStart });
+    for (const clause of stripped.expectations)
+      conditions.push({ file, text: sources.get(file)!, condition: clause.expression, start: clause.expressionStart });
   if (plan.qualityFile) {
     const text = readFileSync(join(root, plan.qualityFile), 'utf8');
     for (const check of plan.checks)
       if (check.kind === 'sql' && check.location.file === plan.qualityFile) {
         const found = text.indexOf(check.condition, check.location.start);
-        conditions.push({ file: plan.qualityFile, text, condition: check.condition, start: found === -1 ? check.location.start : found });
+        conditions.push({
+          file: plan.qualityFile,
+          text,
+          condition: check.condition,
+          start: found === -1 ? check.location.start : found,
+        });
       }
   }
   const prefix = 'SELECT (';
@@ -134,7 +149,13 @@ export async function conditionSyntaxProblems(client: SparkConnectClient, plan: 
         const at = (offset: number) => start + Math.min(Math.max(offset - prefix.length, 0), condition.length);
         const from = span ? at(span.start) : start;
         const to = Math.max(span ? at(span.end) : start + condition.length, from + 1);
-        return { file, start: from, end: to, ...lineColumnOf(text, from), message: `The condition does not parse: ${conciseSparkMessage(error.message, error.errorClass)}` };
+        return {
+          file,
+          start: from,
+          end: to,
+          ...lineColumnOf(text, from),
+          message: `The condition does not parse: ${conciseSparkMessage(error.message, error.errorClass)}`,
+        };
       }
     }),
   );
@@ -159,7 +180,10 @@ export interface PipelineQualityInput {
  * A dataset the run did not update reports its checks as errors; one a `FAIL UPDATE` stopped reports
  * that expectation as failed, with the row Spark stopped at. Datasets outside the run's selection are left out.
  */
-export async function evaluatePipelineQuality(client: SparkConnectClient, input: PipelineQualityInput): Promise<DatasetQuality[]> {
+export async function evaluatePipelineQuality(
+  client: SparkConnectClient,
+  input: PipelineQualityInput,
+): Promise<DatasetQuality[]> {
   const { spec, graph, plan } = input;
   const byDataset = new Map<string, QualityCheck[]>();
   for (const check of plan.checks) {
@@ -173,15 +197,28 @@ export async function evaluatePipelineQuality(client: SparkConnectClient, input:
     const state = summary?.state;
     if (state === 'not run' || state === 'excluded' || state === 'idle') continue;
     if (summary && state !== 'completed') {
-      const failure = [...input.failures].find(([flow]) => sameDataset(flow, dataset) || graph.flows.some((f) => sameDataset(f.target, dataset) && sameDataset(flow, f.name)))?.[1];
+      const failure = [...input.failures].find(
+        ([flow]) =>
+          sameDataset(flow, dataset) || graph.flows.some((f) => sameDataset(f.target, dataset) && sameDataset(flow, f.name)),
+      )?.[1];
       const stopped = failure ? parseExpectationFailure(failure) : undefined;
       results.push({
         dataset,
         source: `SELECT * FROM ${qualified(spec, dataset)}`,
         durationMs: 0,
         results: checks.map((check): CheckResult => {
-          if (stopped && check.kind === 'expect' && check.action === 'fail' && check.name.toLowerCase() === stopped.name.toLowerCase())
-            return { check, status: 'failed', samples: [stopped.row], message: `${check.name}: a row violated it and stopped the update of ${dataset} (ON VIOLATION FAIL UPDATE); e.g. ${stopped.row}` };
+          if (
+            stopped &&
+            check.kind === 'expect' &&
+            check.action === 'fail' &&
+            check.name.toLowerCase() === stopped.name.toLowerCase()
+          )
+            return {
+              check,
+              status: 'failed',
+              samples: [stopped.row],
+              message: `${check.name}: a row violated it and stopped the update of ${dataset} (ON VIOLATION FAIL UPDATE); e.g. ${stopped.row}`,
+            };
           return {
             check,
             status: 'error',
@@ -201,7 +238,9 @@ export async function evaluatePipelineQuality(client: SparkConnectClient, input:
       if (unfiltered) {
         if (!contextSet && spec.database && !view) {
           await client.sql(`USE ${qualified({ catalog: spec.catalog }, spec.database)}`).toTable();
-          input.onEvent?.(`The session's current schema is now ${spec.database}: checks of rows dropped re-read ${dataset}'s definition as the run does.`);
+          input.onEvent?.(
+            `The session's current schema is now ${spec.database}: checks of rows dropped re-read ${dataset}'s definition as the run does.`,
+          );
           contextSet = true;
         }
         query = unfiltered;
@@ -218,7 +257,11 @@ export async function evaluatePipelineQuality(client: SparkConnectClient, input:
       samples: [],
       message: `Could not run: the rows ${check.name} dropped from a streaming Python definition are not counted (its rows before the filter are not kept).`,
     });
-    results.push(uncounted.length ? { ...evaluated, results: checks.map((c) => evaluated.results.find((r) => r.check === c) ?? notCounted(c)) } : evaluated);
+    results.push(
+      uncounted.length
+        ? { ...evaluated, results: checks.map((c) => evaluated.results.find((r) => r.check === c) ?? notCounted(c)) }
+        : evaluated,
+    );
   }
   return results;
 }
@@ -228,6 +271,8 @@ function definitionQuery(graph: PipelineGraph, plan: PipelineQualityPlan, datase
   const flow = graph.flows.find((f) => sameDataset(f.name, dataset) && sameDataset(f.target, dataset));
   const stripped = flow && plan.definitions.get(flow.location.file);
   if (!flow || !stripped || flow.location.start === undefined) return undefined;
-  const statement = splitSqlStatements(stripped.unfiltered).find((s) => s.start <= flow.location.start! && flow.location.start! < s.end);
+  const statement = splitSqlStatements(stripped.unfiltered).find(
+    (s) => s.start <= flow.location.start! && flow.location.start! < s.end,
+  );
   return statement ? definitionPreview(stripped.unfiltered, statement)?.text : undefined;
 }

@@ -30,8 +30,18 @@ export type QualityCheck = CheckBase &
   (
     | { readonly kind: 'not_null'; readonly column: string }
     | { readonly kind: 'unique'; readonly columns: readonly string[] }
-    | { readonly kind: 'accepted_values'; readonly column: string; readonly values: readonly (string | number | boolean | null)[] }
-    | { readonly kind: 'between'; readonly column: string; readonly min?: number | string; readonly max?: number | string; readonly strict: boolean }
+    | {
+        readonly kind: 'accepted_values';
+        readonly column: string;
+        readonly values: readonly (string | number | boolean | null)[];
+      }
+    | {
+        readonly kind: 'between';
+        readonly column: string;
+        readonly min?: number | string;
+        readonly max?: number | string;
+        readonly strict: boolean;
+      }
     | { readonly kind: 'regex'; readonly column: string; readonly pattern: string }
     | { readonly kind: 'references'; readonly column: string; readonly target: string; readonly targetColumn: string }
     | { readonly kind: 'row_count'; readonly min?: number; readonly max?: number }
@@ -45,7 +55,15 @@ export type QualityCheck = CheckBase &
 export type QualityCheckKind = QualityCheck['kind'];
 
 /** Checks that count failing rows among the rows they check (and so have a `mostly`). */
-export const ROW_CHECK_KINDS: readonly QualityCheckKind[] = ['not_null', 'unique', 'accepted_values', 'between', 'regex', 'references', 'expect'];
+export const ROW_CHECK_KINDS: readonly QualityCheckKind[] = [
+  'not_null',
+  'unique',
+  'accepted_values',
+  'between',
+  'regex',
+  'references',
+  'expect',
+];
 
 export function isRowCheck(check: QualityCheck): boolean {
   return ROW_CHECK_KINDS.includes(check.kind);
@@ -71,7 +89,11 @@ export function columnsOf(check: QualityCheck): readonly string[] {
 /** A short account of what a check asks, for reports and hovers. */
 export function describeCheck(check: QualityCheck): string {
   const range = (min: unknown, max: unknown, strict: boolean) =>
-    min !== undefined && max !== undefined ? `${strict ? 'strictly ' : ''}between ${String(min)} and ${String(max)}` : min !== undefined ? `${strict ? '>' : '≥'} ${String(min)}` : `${strict ? '<' : '≤'} ${String(max)}`;
+    min !== undefined && max !== undefined
+      ? `${strict ? 'strictly ' : ''}between ${String(min)} and ${String(max)}`
+      : min !== undefined
+        ? `${strict ? '>' : '≥'} ${String(min)}`
+        : `${strict ? '<' : '≤'} ${String(max)}`;
   switch (check.kind) {
     case 'not_null':
       return `${check.column} is not null`;

@@ -57,10 +57,15 @@ export interface EvaluateOptions {
  * exists, that each expression and referenced dataset resolves: each a cheap analysis), then one
  * aggregate for the rest. A check that cannot run is an error of its own and the others still run.
  */
-export async function evaluateDatasetQuality(client: SparkConnectClient, source: DatasetSource, options: EvaluateOptions = {}): Promise<DatasetQuality> {
+export async function evaluateDatasetQuality(
+  client: SparkConnectClient,
+  source: DatasetSource,
+  options: EvaluateOptions = {},
+): Promise<DatasetQuality> {
   const started = Date.now();
   const results = new Map<QualityCheck, CheckResult>();
-  const cannotRun = (check: QualityCheck, message: string) => results.set(check, { check, status: 'error', samples: [], message: `Could not run: ${message}` });
+  const cannotRun = (check: QualityCheck, message: string) =>
+    results.set(check, { check, status: 'error', samples: [], message: `Could not run: ${message}` });
   const done = (query?: string, rows?: number): DatasetQuality => ({
     dataset: source.dataset,
     rows,
@@ -71,7 +76,9 @@ export async function evaluateDatasetQuality(client: SparkConnectClient, source:
   });
   // Each expression and referenced dataset is analysed while Spark describes the source: round trips
   // side by side, not one after the other.
-  const analyses = new Map(source.checks.map((check) => [check, analyse(client, source, check).then(() => undefined, sparkMessage)]));
+  const analyses = new Map(
+    source.checks.map((check) => [check, analyse(client, source, check).then(() => undefined, sparkMessage)]),
+  );
   let schema: { name: string; type: string }[];
   try {
     schema = await describeQuery(client, source.query, options);
@@ -106,7 +113,9 @@ export async function evaluateDatasetQuality(client: SparkConnectClient, source:
         status: problems.length ? 'failed' : 'passed',
         samples: [],
         observed: schema.map((c) => `${c.name} ${c.type}`).join(', '),
-        message: problems.length ? `Schema: ${problems.join('; ')}.` : `Schema has ${check.columns.map((c) => c.name).join(', ')}.`,
+        message: problems.length
+          ? `Schema: ${problems.join('; ')}.`
+          : `Schema has ${check.columns.map((c) => c.name).join(', ')}.`,
       });
     }
   const runnable = source.checks.filter((c) => !results.has(c));
@@ -138,7 +147,15 @@ export async function evaluateDatasetQuality(client: SparkConnectClient, source:
       const dropped = check.kind === 'expect' && check.action === 'drop' ? failing : undefined;
       const passing = checked === 0 ? 1 : (checked - failing) / checked;
       const failed = check.kind === 'expect' && check.action === 'fail' ? failing > 0 : passing < check.mostly;
-      results.set(check, { check, status: failed ? 'failed' : 'passed', checked, failing, dropped, samples, message: rowMessage(check, checked, failing, dropped, samples) });
+      results.set(check, {
+        check,
+        status: failed ? 'failed' : 'passed',
+        checked,
+        failing,
+        dropped,
+        samples,
+        message: rowMessage(check, checked, failing, dropped, samples),
+      });
     } else {
       const value = cell(columns.value);
       results.set(check, datasetLevelResult(check, value));
@@ -149,13 +166,22 @@ export async function evaluateDatasetQuality(client: SparkConnectClient, source:
 
 /** The analysis a check needs before it runs: its expression resolves to a boolean, its other dataset exists. */
 async function analyse(client: SparkConnectClient, source: DatasetSource, check: QualityCheck): Promise<void> {
-  if (check.kind === 'expect') await expectBoolean(client, `SELECT (${check.expression}) AS e FROM (${source.query}) AS _sw_input`);
-  else if (check.kind === 'sql') await expectBoolean(client, `SELECT (${check.condition}) AS e FROM (${source.query}) AS _sw_input`);
-  else if (check.kind === 'references') await client.schemaOf(`SELECT ${quoteIdentifier(check.targetColumn)} FROM ${source.tableName(check.target)}`);
+  if (check.kind === 'expect')
+    await expectBoolean(client, `SELECT (${check.expression}) AS e FROM (${source.query}) AS _sw_input`);
+  else if (check.kind === 'sql')
+    await expectBoolean(client, `SELECT (${check.condition}) AS e FROM (${source.query}) AS _sw_input`);
+  else if (check.kind === 'references')
+    await client.schemaOf(`SELECT ${quoteIdentifier(check.targetColumn)} FROM ${source.tableName(check.target)}`);
 }
 
-async function describeQuery(client: SparkConnectClient, query: string, options: EvaluateOptions): Promise<{ name: string; type: string }[]> {
-  const table = await client.sql(`DESCRIBE QUERY SELECT * FROM (${query}) AS _sw_input`, { signal: options.signal, tags: options.tags }).toTable();
+async function describeQuery(
+  client: SparkConnectClient,
+  query: string,
+  options: EvaluateOptions,
+): Promise<{ name: string; type: string }[]> {
+  const table = await client
+    .sql(`DESCRIBE QUERY SELECT * FROM (${query}) AS _sw_input`, { signal: options.signal, tags: options.tags })
+    .toTable();
   const names = table.getChild('col_name');
   const types = table.getChild('data_type');
   return Array.from({ length: table.numRows }, (_, i) => ({ name: String(names?.get(i)), type: String(types?.get(i)) }));
@@ -165,7 +191,10 @@ async function expectBoolean(client: SparkConnectClient, query: string): Promise
   const type = await client.schemaOf(query);
   const field = type?.kind.case === 'struct' ? type.kind.value.fields[0] : undefined;
   const kind = field?.dataType?.kind.case;
-  if (kind && kind !== 'boolean' && kind !== 'null') throw new Error(`the condition is ${kind}, not a boolean: it must be true or false for each ${/FROM \(/.test(query) ? 'row' : 'dataset'}.`);
+  if (kind && kind !== 'boolean' && kind !== 'null')
+    throw new Error(
+      `the condition is ${kind}, not a boolean: it must be true or false for each ${/FROM \(/.test(query) ? 'row' : 'dataset'}.`,
+    );
 }
 
 function sparkMessage(thrown: unknown): string {
@@ -173,7 +202,17 @@ function sparkMessage(thrown: unknown): string {
   return conciseSparkMessage(error.message, error.errorClass);
 }
 
-const TYPE_ALIASES: Record<string, string> = { integer: 'int', long: 'bigint', short: 'smallint', byte: 'tinyint', real: 'float', bool: 'boolean', numeric: 'decimal', dec: 'decimal', text: 'string' };
+const TYPE_ALIASES: Record<string, string> = {
+  integer: 'int',
+  long: 'bigint',
+  short: 'smallint',
+  byte: 'tinyint',
+  real: 'float',
+  bool: 'boolean',
+  numeric: 'decimal',
+  dec: 'decimal',
+  text: 'string',
+};
 
 function normalType(type: string): string {
   const lower = type.toLowerCase().replace(/\s+/g, '');
@@ -183,7 +222,10 @@ function normalType(type: string): string {
 
 function sampleList(value: unknown): string[] {
   if (value === null || value === undefined) return [];
-  const list = typeof (value as { toArray?: unknown }).toArray === 'function' ? (value as { toArray(): unknown[] }).toArray() : (value as unknown[]);
+  const list =
+    typeof (value as { toArray?: unknown }).toArray === 'function'
+      ? (value as { toArray(): unknown[] }).toArray()
+      : (value as unknown[]);
   const seen: string[] = [];
   for (const item of Array.from(list)) {
     const text = item === null || item === undefined ? 'NULL' : String(item);
@@ -192,13 +234,20 @@ function sampleList(value: unknown): string[] {
   return seen;
 }
 
-
-function rowMessage(check: QualityCheck, checked: number, failing: number, dropped: number | undefined, samples: readonly string[]): string {
+function rowMessage(
+  check: QualityCheck,
+  checked: number,
+  failing: number,
+  dropped: number | undefined,
+  samples: readonly string[],
+): string {
   const count = (n: number) => n.toLocaleString('en-US');
   const figures = `${count(failing)} of ${count(checked)} rows failed (${percent(failing, checked)})`;
   const mostly = check.mostly < 1 ? `; mostly ${check.mostly} needs ≥ ${percent(check.mostly, 1)} passing` : '';
   const droppedText = dropped !== undefined && dropped > 0 ? `; ${count(dropped)} rows dropped` : '';
-  const sampleText = samples.length ? `; e.g. ${samples.map((s) => (s.length > 200 ? `${s.slice(0, 199)}…` : s)).join(' | ')}` : '';
+  const sampleText = samples.length
+    ? `; e.g. ${samples.map((s) => (s.length > 200 ? `${s.slice(0, 199)}…` : s)).join(' | ')}`
+    : '';
   return `${check.name}: ${figures}${mostly}${droppedText}${sampleText}`;
 }
 
@@ -208,12 +257,27 @@ function datasetLevelResult(check: QualityCheck, value: unknown): CheckResult {
     case 'row_count': {
       const count = Number(value);
       const ok = (check.min === undefined || count >= check.min) && (check.max === undefined || count <= check.max);
-      const wanted = [check.min !== undefined ? `≥ ${check.min.toLocaleString('en-US')}` : '', check.max !== undefined ? `≤ ${check.max.toLocaleString('en-US')}` : ''].filter(Boolean).join(' and ');
-      return { ...base, status: ok ? 'passed' : 'failed', observed: `${count.toLocaleString('en-US')} rows`, message: `${check.name}: ${count.toLocaleString('en-US')} rows; expected ${wanted}` };
+      const wanted = [
+        check.min !== undefined ? `≥ ${check.min.toLocaleString('en-US')}` : '',
+        check.max !== undefined ? `≤ ${check.max.toLocaleString('en-US')}` : '',
+      ]
+        .filter(Boolean)
+        .join(' and ');
+      return {
+        ...base,
+        status: ok ? 'passed' : 'failed',
+        observed: `${count.toLocaleString('en-US')} rows`,
+        message: `${check.name}: ${count.toLocaleString('en-US')} rows; expected ${wanted}`,
+      };
     }
     case 'freshness': {
       if (value === null || value === undefined)
-        return { ...base, status: 'failed', observed: 'no values', message: `${check.name}: ${check.column} has no values to date the data by` };
+        return {
+          ...base,
+          status: 'failed',
+          observed: 'no values',
+          message: `${check.name}: ${check.column} has no values to date the data by`,
+        };
       const age = Number(value);
       return {
         ...base,
@@ -224,7 +288,12 @@ function datasetLevelResult(check: QualityCheck, value: unknown): CheckResult {
     }
     case 'sql': {
       const ok = value === true;
-      return { ...base, status: ok ? 'passed' : 'failed', observed: String(value), message: `${check.name}: ${check.condition} is ${value === null || value === undefined ? 'NULL' : String(value)}` };
+      return {
+        ...base,
+        status: ok ? 'passed' : 'failed',
+        observed: String(value),
+        message: `${check.name}: ${check.condition} is ${value === null || value === undefined ? 'NULL' : String(value)}`,
+      };
     }
     default:
       return { ...base, status: 'error', message: `Could not run: ${check.kind} is not a dataset-level check` };
@@ -233,6 +302,13 @@ function datasetLevelResult(check: QualityCheck, value: unknown): CheckResult {
 
 function humanAge(seconds: number): string {
   const abs = Math.abs(seconds);
-  const text = abs < 120 ? `${abs} s` : abs < 7200 ? `${Math.round(abs / 60)} min` : abs < 172800 ? `${Math.round(abs / 3600)} h` : `${Math.round(abs / 86400)} d`;
+  const text =
+    abs < 120
+      ? `${abs} s`
+      : abs < 7200
+        ? `${Math.round(abs / 60)} min`
+        : abs < 172800
+          ? `${Math.round(abs / 3600)} h`
+          : `${Math.round(abs / 86400)} d`;
   return seconds < 0 ? `${text} in the future` : text;
 }

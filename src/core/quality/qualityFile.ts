@@ -2,7 +2,6 @@ import { isMap, isScalar, isSeq, parseDocument, type Node, type Pair, type YAMLM
 import { closestName } from '../util/closestName.js';
 import { ROW_CHECK_KINDS, type QualityCheck, type QualitySeverity, type SourceRange } from './qualityChecks.js';
 
-
 export interface QualityFileProblem extends SourceRange {
   readonly severity: 'error' | 'warning';
   readonly message: string;
@@ -36,7 +35,9 @@ export type QualityFileCheckType = keyof typeof CHECK_TYPES;
 export const QUALITY_CHECK_TYPES = Object.keys(CHECK_TYPES) as QualityFileCheckType[];
 const COMMON = ['name', 'severity', 'mostly', 'description'];
 /** The quality file's checks of rows (expectations are declared in definitions, not here). */
-const ROW_CHECKS = ROW_CHECK_KINDS.filter((kind): kind is QualityFileCheckType => (QUALITY_CHECK_TYPES as string[]).includes(kind));
+const ROW_CHECKS = ROW_CHECK_KINDS.filter((kind): kind is QualityFileCheckType =>
+  (QUALITY_CHECK_TYPES as string[]).includes(kind),
+);
 
 /**
  * Reads a quality file: `datasets:` maps each dataset (a pipeline dataset or any table) to its list of
@@ -52,9 +53,16 @@ export function parseQualityFile(text: string, file: string): QualityFile {
     const [start, end] = node?.range ?? [0, Math.max(1, text.indexOf('\n') === -1 ? text.length : text.indexOf('\n'))];
     return { start, end: Math.max(end, start + 1) };
   };
-  const problem = (node: Node | null | undefined, message: string, severity: 'error' | 'warning' = 'error') => problems.push({ ...rangeOf(node), severity, message });
+  const problem = (node: Node | null | undefined, message: string, severity: 'error' | 'warning' = 'error') =>
+    problems.push({ ...rangeOf(node), severity, message });
   const document = parseDocument(text, { prettyErrors: false });
-  for (const error of document.errors) problems.push({ start: error.pos[0], end: Math.max(error.pos[1], error.pos[0] + 1), severity: 'error', message: `YAML: ${error.message.split('\n')[0]}` });
+  for (const error of document.errors)
+    problems.push({
+      start: error.pos[0],
+      end: Math.max(error.pos[1], error.pos[0] + 1),
+      severity: 'error',
+      message: `YAML: ${error.message.split('\n')[0]}`,
+    });
   if (document.errors.length) return { checks, problems };
   const root = document.contents;
   if (root === null || (isScalar(root) && root.value === null)) return { checks, problems };
@@ -67,7 +75,11 @@ export function parseQualityFile(text: string, file: string): QualityFile {
     if (key === 'samples') {
       const value = isScalar(pair.value) ? pair.value.value : undefined;
       if (typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= MAX_SAMPLE_SIZE) sampleSize = value;
-      else problem(pair.value ?? pair.key, `\`samples:\` is how many failing values each check keeps: a whole number from 0 (counts only) to ${MAX_SAMPLE_SIZE}.`);
+      else
+        problem(
+          pair.value ?? pair.key,
+          `\`samples:\` is how many failing values each check keeps: a whole number from 0 (counts only) to ${MAX_SAMPLE_SIZE}.`,
+        );
       continue;
     }
     if (key !== 'datasets') {
@@ -85,7 +97,10 @@ export function parseQualityFile(text: string, file: string): QualityFile {
         continue;
       }
       if (!isSeq(datasetPair.value)) {
-        problem(datasetPair.value ?? datasetPair.key, `The checks of ${dataset} are a list: \`- not_null: column\`, \`- unique: [a, b]\`…`);
+        problem(
+          datasetPair.value ?? datasetPair.key,
+          `The checks of ${dataset} are a list: \`- not_null: column\`, \`- unique: [a, b]\`…`,
+        );
         continue;
       }
       const names = new Set<string>();
@@ -122,7 +137,10 @@ function readCheck(
   for (const pair of pairs) {
     const key = scalarText(pair.key) ?? '';
     if ((QUALITY_CHECK_TYPES as string[]).includes(key)) continue;
-    const allowed = [...COMMON, ...new Set(typePairs.flatMap((p) => CHECK_TYPES[scalarText(p.key) as QualityFileCheckType].params))];
+    const allowed = [
+      ...COMMON,
+      ...new Set(typePairs.flatMap((p) => CHECK_TYPES[scalarText(p.key) as QualityFileCheckType].params)),
+    ];
     if (!allowed.includes(key)) {
       const closest = closestName(key, typePairs.length ? allowed : [...QUALITY_CHECK_TYPES, ...COMMON]);
       problem(
@@ -163,7 +181,10 @@ function readCheck(
       const name = scalarText(node);
       if (name) columns.push(name);
       else {
-        problem(node ?? typePair.key, shape.column === 'some' ? `${type} takes a column or a list of columns.` : `${type} takes a column name.`);
+        problem(
+          node ?? typePair.key,
+          shape.column === 'some' ? `${type} takes a column or a list of columns.` : `${type} takes a column name.`,
+        );
         ok = false;
       }
     }
@@ -178,7 +199,10 @@ function readCheck(
     const node = setting('mostly');
     const number = isScalar(node) ? Number(node.value) : NaN;
     if (!ROW_CHECKS.includes(type)) {
-      problem(settings.get('mostly')!.key as Node, `mostly applies to checks of rows (${ROW_CHECKS.join(', ')}), not to ${type}.`);
+      problem(
+        settings.get('mostly')!.key as Node,
+        `mostly applies to checks of rows (${ROW_CHECKS.join(', ')}), not to ${type}.`,
+      );
       ok = false;
     } else if (!isScalar(node) || typeof node.value !== 'number' || !(number > 0 && number <= 1)) {
       problem(node, 'mostly is the fraction of rows that must pass: a number above 0 and at most 1, e.g. 0.95.');
@@ -224,7 +248,12 @@ function readCheck(
         problem(node, 'values is a list of the values allowed: [a, b, c].');
         ok = false;
       }
-      check = { ...common, kind: 'accepted_values', column: columns[0]!, values: (values ?? []) as (string | number | boolean | null)[] };
+      check = {
+        ...common,
+        kind: 'accepted_values',
+        column: columns[0]!,
+        values: (values ?? []) as (string | number | boolean | null)[],
+      };
       break;
     }
     case 'between': {
@@ -243,7 +272,14 @@ function readCheck(
         problem(strictNode, 'strict is true (min and max themselves fail) or false (the default: they pass).');
         ok = false;
       }
-      check = { ...common, kind: 'between', column: columns[0]!, min, max, strict: isScalar(strictNode) && strictNode.value === true };
+      check = {
+        ...common,
+        kind: 'between',
+        column: columns[0]!,
+        min,
+        max,
+        strict: isScalar(strictNode) && strictNode.value === true,
+      };
       break;
     }
     case 'regex': {
@@ -264,7 +300,13 @@ function readCheck(
     }
     case 'references': {
       const target = scalarText(required('dataset'));
-      check = { ...common, kind: 'references', column: columns[0]!, target: target ?? '', targetColumn: scalarText(setting('key')) ?? columns[0]! };
+      check = {
+        ...common,
+        kind: 'references',
+        column: columns[0]!,
+        target: target ?? '',
+        targetColumn: scalarText(setting('key')) ?? columns[0]!,
+      };
       break;
     }
     case 'row_count': {
@@ -274,13 +316,20 @@ function readCheck(
         problem(typePair.key, 'A row_count check needs `min:`, `max:` or both, as whole numbers.');
         ok = false;
       }
-      check = { ...common, kind: 'row_count', min: typeof min === 'number' ? min : undefined, max: typeof max === 'number' ? max : undefined };
+      check = {
+        ...common,
+        kind: 'row_count',
+        min: typeof min === 'number' ? min : undefined,
+        max: typeof max === 'number' ? max : undefined,
+      };
       break;
     }
     case 'schema': {
       const node = required('columns');
       const columnsWanted: { name: string; type?: string }[] = [];
-      if (isMap(node)) for (const pair of (node as YAMLMap<Node, Node>).items) columnsWanted.push({ name: scalarText(pair.key) ?? '', type: scalarText(pair.value) });
+      if (isMap(node))
+        for (const pair of (node as YAMLMap<Node, Node>).items)
+          columnsWanted.push({ name: scalarText(pair.key) ?? '', type: scalarText(pair.value) });
       else if (isSeq(node)) for (const n of node.items as Node[]) columnsWanted.push({ name: scalarText(n) ?? '' });
       else if (node) {
         problem(node, 'columns is a list of names, or a map of name: type (int, string, timestamp…).');
@@ -303,7 +352,10 @@ function readCheck(
     case 'sql': {
       const condition = scalarText(value);
       if (!condition) {
-        problem(value ?? typePair.key, 'sql takes a condition on aggregates that must hold, e.g. `avg(amount) BETWEEN 10 AND 500`.');
+        problem(
+          value ?? typePair.key,
+          'sql takes a condition on aggregates that must hold, e.g. `avg(amount) BETWEEN 10 AND 500`.',
+        );
         ok = false;
       }
       check = { ...common, kind: 'sql', condition: condition ?? '', name: scalarText(setting('name')) ?? 'sql' };

@@ -19,7 +19,11 @@ export interface QualityFileTarget {
  * Runs a quality file's checks outside a pipeline: each dataset as the table of that name, or the
  * checks against one table or query. One aggregate per dataset, as after a pipeline run.
  */
-export async function runQualityChecks(client: SparkConnectClient, checks: readonly QualityCheck[], target: QualityFileTarget = {}): Promise<DatasetQuality[]> {
+export async function runQualityChecks(
+  client: SparkConnectClient,
+  checks: readonly QualityCheck[],
+  target: QualityFileTarget = {},
+): Promise<DatasetQuality[]> {
   const tableName = target.tableName ?? ((name: string) => name);
   const byDataset = new Map<string, QualityCheck[]>();
   for (const check of checks) byDataset.set(check.dataset, [...(byDataset.get(check.dataset) ?? []), check]);
@@ -27,10 +31,21 @@ export async function runQualityChecks(client: SparkConnectClient, checks: reado
   if (target.table !== undefined || target.query !== undefined) {
     const name = target.table ?? 'query';
     const chosen = byDataset.get(name) ?? (byDataset.size === 1 ? [...byDataset.values()][0]! : undefined);
-    if (!chosen) throw new Error(`The file has checks for ${[...byDataset.keys()].join(', ')}; with several datasets, the table must be one of them.`);
+    if (!chosen)
+      throw new Error(
+        `The file has checks for ${[...byDataset.keys()].join(', ')}; with several datasets, the table must be one of them.`,
+      );
     runs.push({ dataset: name, query: target.query ?? `SELECT * FROM ${target.table}`, checks: chosen });
-  } else for (const [dataset, list] of byDataset) runs.push({ dataset, query: `SELECT * FROM ${tableName(dataset)}`, checks: list });
+  } else
+    for (const [dataset, list] of byDataset) runs.push({ dataset, query: `SELECT * FROM ${tableName(dataset)}`, checks: list });
   const results: DatasetQuality[] = [];
-  for (const run of runs) results.push(await evaluateDatasetQuality(client, { ...run, tableName }, { signal: target.signal, tags: target.tags, sampleSize: target.sampleSize }));
+  for (const run of runs)
+    results.push(
+      await evaluateDatasetQuality(
+        client,
+        { ...run, tableName },
+        { signal: target.signal, tags: target.tags, sampleSize: target.sampleSize },
+      ),
+    );
   return results;
 }

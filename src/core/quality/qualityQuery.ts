@@ -108,7 +108,9 @@ export function compileQualityQuery(source: string, checks: readonly QualityChec
   const sampleSize = options.sampleSize ?? DEFAULT_SAMPLE_SIZE;
   const q = quoteIdentifier;
   const drops = checks.filter((c) => c.kind === 'expect' && c.action === 'drop');
-  const kept = drops.length ? drops.map((c) => `coalesce((${(c as { expression: string }).expression}), false)`).join(' AND ') : undefined;
+  const kept = drops.length
+    ? drops.map((c) => `coalesce((${(c as { expression: string }).expression}), false)`).join(' AND ')
+    : undefined;
   const onKept = (predicate: string) => (kept ? `(_sw_kept AND ${predicate})` : predicate);
   const structOf = (names: readonly string[]) => `named_struct(${names.map((c) => `${sqlLiteral(c)}, ${q(c)}`).join(', ')})`;
   const rowStruct = structOf(options.sourceColumns);
@@ -151,7 +153,11 @@ export function compileQualityQuery(source: string, checks: readonly QualityChec
         const samples = sample.row ? `transform(${heap}, _sw_row -> to_json(_sw_row))` : heap;
         output(`${id}_samples`, samples, samples);
       }
-      columns.set(check, { checked: `${id}_checked`, failing: `${id}_failing`, samples: sampleSize > 0 ? `${id}_samples` : undefined });
+      columns.set(check, {
+        checked: `${id}_checked`,
+        failing: `${id}_failing`,
+        samples: sampleSize > 0 ? `${id}_samples` : undefined,
+      });
     };
     const value = (column: string) => ({ value: `CAST(${q(column)} AS STRING)` });
     switch (check.kind) {
@@ -162,7 +168,11 @@ export function compileQualityQuery(source: string, checks: readonly QualityChec
         const keys = check.columns.map(q);
         const present = keys.map((k) => `${k} IS NOT NULL`).join(' AND ');
         windows.push(`count(${kept ? 'IF(_sw_kept, 1, NULL)' : '*'}) OVER (PARTITION BY ${keys.join(', ')}) AS ${id}_copies`);
-        rowCheck(present, `${present} AND ${id}_copies > 1`, keys.length === 1 ? value(check.columns[0]!) : { value: structOf(check.columns), row: true });
+        rowCheck(
+          present,
+          `${present} AND ${id}_copies > 1`,
+          keys.length === 1 ? value(check.columns[0]!) : { value: structOf(check.columns), row: true },
+        );
         break;
       }
       case 'accepted_values':
@@ -172,7 +182,9 @@ export function compileQualityQuery(source: string, checks: readonly QualityChec
         break;
       case 'references': {
         const column = q(check.column);
-        joins.push(`LEFT JOIN (SELECT DISTINCT ${q(check.targetColumn)} AS ${id}_key FROM ${options.tableName(check.target)}) AS ${id}_ref ON _sw_source.${column} = ${id}_ref.${id}_key`);
+        joins.push(
+          `LEFT JOIN (SELECT DISTINCT ${q(check.targetColumn)} AS ${id}_key FROM ${options.tableName(check.target)}) AS ${id}_ref ON _sw_source.${column} = ${id}_ref.${id}_key`,
+        );
         rowCheck(`${column} IS NOT NULL`, `${column} IS NOT NULL AND ${id}_key IS NULL`, value(check.column));
         break;
       }
@@ -204,7 +216,9 @@ export function compileQualityQuery(source: string, checks: readonly QualityChec
   const base = `SELECT *${kept ? `, (${kept}) AS _sw_kept` : ''} FROM (${source}) AS _sw_source${joins.length ? `\n${joins.join('\n')}` : ''}`;
   // Each layer reads the one before: a sample's CASE tests its check's bit in a packed column.
   const layer = (from: string, alias: string, ...projections: string[][]) =>
-    projections.filter((p) => p.length).reduce((inner, p, i) => `SELECT *, ${p.join(', ')} FROM (${inner}) AS ${alias}_${i}`, from);
+    projections
+      .filter((p) => p.length)
+      .reduce((inner, p, i) => `SELECT *, ${p.join(', ')} FROM (${inner}) AS ${alias}_${i}`, from);
   const flagged = layer(base, '_sw_flags', rowFlags.columns(), rowSamples, windows, windowFlags.columns(), windowSamples);
   const groupKeys = [...rowFlags.names(), ...windowFlags.names(), ...sampleNames];
   // Without flags or samples (only row_count or freshness) there is nothing to group rows by.
@@ -249,7 +263,11 @@ function failingPredicate(check: QualityCheck): string | undefined {
  * The rows that fail a row check, at most `limit` of them (Show Failing Rows); undefined for checks of
  * the dataset as a whole.
  */
-export function failingRowsQuery(source: string, check: QualityCheck, options: { tableName: (dataset: string) => string; limit: number }): string | undefined {
+export function failingRowsQuery(
+  source: string,
+  check: QualityCheck,
+  options: { tableName: (dataset: string) => string; limit: number },
+): string | undefined {
   const q = quoteIdentifier;
   const predicate = failingPredicate(check);
   if (predicate) return `SELECT * FROM (${source}) AS _sw_input WHERE ${predicate} LIMIT ${options.limit}`;

@@ -22,12 +22,18 @@ export interface QualityReportInput {
 
 /** Exit status for CI: 1 when a check of error severity failed or could not run, else 0. */
 export function qualityExitCode(datasets: readonly DatasetQuality[]): 0 | 1 {
-  return datasets.some((d) => d.results.some((r) => r.status === 'error' || (r.status === 'failed' && isErrorSeverity(r)))) ? 1 : 0;
+  return datasets.some((d) => d.results.some((r) => r.status === 'error' || (r.status === 'failed' && isErrorSeverity(r))))
+    ? 1
+    : 0;
 }
 
 /** `FAIL UPDATE` expectations and checks of severity error fail the build; warnings do not. */
 export function isErrorSeverity(result: CheckResult): boolean {
-  return result.status === 'error' || result.check.severity === 'error' || (result.check.kind === 'expect' && result.check.action === 'fail');
+  return (
+    result.status === 'error' ||
+    result.check.severity === 'error' ||
+    (result.check.kind === 'expect' && result.check.action === 'fail')
+  );
 }
 
 export function renderQualityReport(format: QualityReportFormat, input: QualityReportInput): string {
@@ -62,14 +68,21 @@ function sarif({ datasets, locate, toolVersion }: QualityReportInput): object {
   const rules = [...new Set(results.map(ruleId))].map((id) => ({
     id,
     name: id,
-    shortDescription: { text: id === 'expectation' ? 'A row expectation (CONSTRAINT … EXPECT, @dp.expect)' : `Data-quality check: ${id.replace(/_/g, ' ')}` },
+    shortDescription: {
+      text:
+        id === 'expectation'
+          ? 'A row expectation (CONSTRAINT … EXPECT, @dp.expect)'
+          : `Data-quality check: ${id.replace(/_/g, ' ')}`,
+    },
   }));
   return {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
     runs: [
       {
-        tool: { driver: { name: 'Spark Workbench', informationUri: 'https://github.com/spark-workbench', version: toolVersion, rules } },
+        tool: {
+          driver: { name: 'Spark Workbench', informationUri: 'https://github.com/spark-workbench', version: toolVersion, rules },
+        },
         results: results.map((result) => {
           const where = locate(result);
           return {
@@ -81,7 +94,12 @@ function sarif({ datasets, locate, toolVersion }: QualityReportInput): object {
               {
                 physicalLocation: {
                   artifactLocation: { uri: where.uri },
-                  region: { startLine: where.line, startColumn: where.column, endLine: where.endLine, endColumn: where.endColumn },
+                  region: {
+                    startLine: where.line,
+                    startColumn: where.column,
+                    endLine: where.endLine,
+                    endColumn: where.endColumn,
+                  },
                 },
               },
             ],
@@ -119,7 +137,9 @@ function junit({ datasets, locate }: QualityReportInput): string {
     const seconds = (dataset.durationMs / 1000).toFixed(3);
     const failures = dataset.results.filter((r) => r.status === 'failed').length;
     const errors = dataset.results.filter((r) => r.status === 'error').length;
-    lines.push(`  <testsuite name="${xml(dataset.dataset)}" tests="${dataset.results.length}" failures="${failures}" errors="${errors}" time="${seconds}">`);
+    lines.push(
+      `  <testsuite name="${xml(dataset.dataset)}" tests="${dataset.results.length}" failures="${failures}" errors="${errors}" time="${seconds}">`,
+    );
     for (const result of dataset.results) {
       const where = locate(result);
       const open = `    <testcase classname="${xml(dataset.dataset)}" name="${xml(result.check.name)}" file="${xml(where.uri)}" line="${where.line}"`;
@@ -127,7 +147,9 @@ function junit({ datasets, locate }: QualityReportInput): string {
       else {
         const tag = result.status === 'error' ? 'error' : 'failure';
         lines.push(`${open}>`);
-        lines.push(`      <${tag} message="${xml(result.message)}" type="${result.check.severity}">${xml(`${describeCheck(result.check)}\n${where.uri}:${where.line}:${where.column}`)}</${tag}>`);
+        lines.push(
+          `      <${tag} message="${xml(result.message)}" type="${result.check.severity}">${xml(`${describeCheck(result.check)}\n${where.uri}:${where.line}:${where.column}`)}</${tag}>`,
+        );
         lines.push('    </testcase>');
       }
     }

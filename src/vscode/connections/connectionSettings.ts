@@ -38,7 +38,11 @@ export class ConnectionSettings {
       // Settings are not run through a shell: a leading ~ would otherwise be a folder named "~".
       return trimmed === '' ? undefined : trimmed.replace(/^~(?=$|[\\/])/, homedir());
     };
-    return { javaHome: path('localSpark.javaHome'), pythonPath: path('localSpark.pythonPath'), helperPython: path('python.interpreter') };
+    return {
+      javaHome: path('localSpark.javaHome'),
+      pythonPath: path('localSpark.pythonPath'),
+      helperPython: path('python.interpreter'),
+    };
   }
 
   /** Memory of the local server's driver JVM, a JVM size such as "2g"; read at each start. */

@@ -85,7 +85,20 @@ export interface CodeLensSource {
   lenses(document: DocumentSnapshot): LensItem[];
 }
 
-export type CompletionKind = 'keyword' | 'function' | 'table' | 'view' | 'column' | 'schema' | 'catalog' | 'variable' | 'property' | 'value' | 'file' | 'folder' | 'snippet';
+export type CompletionKind =
+  | 'keyword'
+  | 'function'
+  | 'table'
+  | 'view'
+  | 'column'
+  | 'schema'
+  | 'catalog'
+  | 'variable'
+  | 'property'
+  | 'value'
+  | 'file'
+  | 'folder'
+  | 'snippet';
 
 export interface CompletionItem {
   readonly label: string;

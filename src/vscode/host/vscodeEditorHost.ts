@@ -1,5 +1,13 @@
 import * as vscode from 'vscode';
-import type { CompletionItem, CompletionKind, DiagnosticItem, DocumentSelector, DocumentSnapshot, EditorHost, TextRange } from './editorHost.js';
+import type {
+  CompletionItem,
+  CompletionKind,
+  DiagnosticItem,
+  DocumentSelector,
+  DocumentSnapshot,
+  EditorHost,
+  TextRange,
+} from './editorHost.js';
 
 function completionKind(kind: CompletionKind): vscode.CompletionItemKind {
   const kinds: Record<CompletionKind, vscode.CompletionItemKind> = {
@@ -113,7 +121,11 @@ export const vscodeEditorHost: EditorHost = {
             if (item.edits.length) {
               action.edit = new vscode.WorkspaceEdit();
               for (const edit of item.edits)
-                action.edit.replace(document.uri, new vscode.Range(document.positionAt(edit.start), document.positionAt(edit.end)), edit.text);
+                action.edit.replace(
+                  document.uri,
+                  new vscode.Range(document.positionAt(edit.start), document.positionAt(edit.end)),
+                  edit.text,
+                );
             }
             if (item.command) action.command = { command: item.command.id, title: item.title, arguments: [...item.command.args] };
             return action;
@@ -124,22 +136,19 @@ export const vscodeEditorHost: EditorHost = {
   registerCodeLenses: (documents, source) => {
     const changed = new vscode.EventEmitter<void>();
     const subscription = source.onDidChange?.(() => changed.fire());
-    const registration = vscode.languages.registerCodeLensProvider(
-      selector(documents),
-      {
-        onDidChangeCodeLenses: changed.event,
-        provideCodeLenses: (document) =>
-          source.lenses(snapshot(document)).map(
-            (lens) =>
-              new vscode.CodeLens(range(lens.range), {
-                title: lens.title,
-                tooltip: lens.tooltip,
-                command: lens.command,
-                arguments: [...lens.args],
-              }),
-          ),
-      },
-    );
+    const registration = vscode.languages.registerCodeLensProvider(selector(documents), {
+      onDidChangeCodeLenses: changed.event,
+      provideCodeLenses: (document) =>
+        source.lenses(snapshot(document)).map(
+          (lens) =>
+            new vscode.CodeLens(range(lens.range), {
+              title: lens.title,
+              tooltip: lens.tooltip,
+              command: lens.command,
+              arguments: [...lens.args],
+            }),
+        ),
+    });
     return {
       dispose: () => {
         registration.dispose();
@@ -166,26 +175,23 @@ export const vscodeEditorHost: EditorHost = {
       ...triggerCharacters,
     ),
   registerHovers: (documents, source) =>
-    vscode.languages.registerHoverProvider(
-      selector(documents),
-      {
-        provideHover: async (document, position, token) => {
-          const abort = new AbortController();
-          const cancelled = token.onCancellationRequested(() => abort.abort());
-          try {
-            const info = await source.hover(snapshot(document), document.offsetAt(position), abort.signal);
-            if (!info) return undefined;
-            // Untrusted Markdown: names and types from Spark render as text, no command links run.
-            return new vscode.Hover(
-              new vscode.MarkdownString(info.markdown),
-              new vscode.Range(document.positionAt(info.start), document.positionAt(info.end)),
-            );
-          } finally {
-            cancelled.dispose();
-          }
-        },
+    vscode.languages.registerHoverProvider(selector(documents), {
+      provideHover: async (document, position, token) => {
+        const abort = new AbortController();
+        const cancelled = token.onCancellationRequested(() => abort.abort());
+        try {
+          const info = await source.hover(snapshot(document), document.offsetAt(position), abort.signal);
+          if (!info) return undefined;
+          // Untrusted Markdown: names and types from Spark render as text, no command links run.
+          return new vscode.Hover(
+            new vscode.MarkdownString(info.markdown),
+            new vscode.Range(document.positionAt(info.start), document.positionAt(info.end)),
+          );
+        } finally {
+          cancelled.dispose();
+        }
       },
-    ),
+    }),
   registerReadOnlyDocuments: (scheme, content) =>
     vscode.workspace.registerTextDocumentContentProvider(scheme, {
       provideTextDocumentContent: (uri) => content(uri.toString()) ?? '',
@@ -202,7 +208,10 @@ export const vscodeEditorHost: EditorHost = {
   },
   showFileAt: async (path, line, column) => {
     const position = new vscode.Position(Math.max(0, line - 1), Math.max(0, column - 1));
-    await vscode.window.showTextDocument(vscode.Uri.file(path), { selection: new vscode.Range(position, position), preview: true });
+    await vscode.window.showTextDocument(vscode.Uri.file(path), {
+      selection: new vscode.Range(position, position),
+      preview: true,
+    });
   },
 };
 

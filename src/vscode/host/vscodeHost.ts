@@ -17,7 +17,8 @@ export const vscodeHost: WorkbenchHost = {
   showWarningMessage: (message, ...actions) => Promise.resolve(vscode.window.showWarningMessage(message, ...actions)),
   showErrorMessage: (message, ...actions) => Promise.resolve(vscode.window.showErrorMessage(message, ...actions)),
   showQuickPick: (items, options) => Promise.resolve(vscode.window.showQuickPick([...items], options)),
-  showQuickPickMany: (items, options) => Promise.resolve(vscode.window.showQuickPick([...items], { ...options, canPickMany: true })),
+  showQuickPickMany: (items, options) =>
+    Promise.resolve(vscode.window.showQuickPick([...items], { ...options, canPickMany: true })),
   showInputBox: (options) => Promise.resolve(vscode.window.showInputBox(options)),
   withProgress: (options, task) =>
     Promise.resolve(
@@ -124,6 +125,11 @@ function treeItem(description: TreeItemDescription): vscode.TreeItem {
   if (description.icon) item.iconPath = new vscode.ThemeIcon(description.icon);
   item.id = description.id;
   if (description.expandable && description.expanded) item.collapsibleState = vscode.TreeItemCollapsibleState.Expanded;
-  if (description.command) item.command = { command: description.command.id, title: description.command.title, arguments: [...description.command.args] };
+  if (description.command)
+    item.command = {
+      command: description.command.id,
+      title: description.command.title,
+      arguments: [...description.command.args],
+    };
   return item;
 }

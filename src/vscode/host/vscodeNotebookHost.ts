@@ -155,5 +155,7 @@ function toVscodeOutput(output: Exclude<CellOutput, { kind: 'clear' }>): vscode.
 }
 
 function streamItem(output: Extract<CellOutput, { kind: 'stream' }>): vscode.NotebookCellOutputItem {
-  return output.name === 'stderr' ? vscode.NotebookCellOutputItem.stderr(output.text) : vscode.NotebookCellOutputItem.stdout(output.text);
+  return output.name === 'stderr'
+    ? vscode.NotebookCellOutputItem.stderr(output.text)
+    : vscode.NotebookCellOutputItem.stdout(output.text);
 }

@@ -46,11 +46,16 @@ export class DefinitionDiagnostics implements Disposable {
   }
 }
 
-
 /** The exact span when Spark gave one; else from the column to the end of the line's code. */
 function rangeOfError(text: string, error: DefinitionError): TextRange {
-  if (error.start !== undefined && error.end !== undefined && error.end <= text.length) return rangeOf(text, error.start, error.end);
+  if (error.start !== undefined && error.end !== undefined && error.end <= text.length)
+    return rangeOf(text, error.start, error.end);
   const line = text.split('\n')[error.line - 1] ?? '';
   const first = Math.max(error.column - 1, line.length - line.trimStart().length);
-  return { startLine: error.line - 1, startCharacter: first, endLine: error.line - 1, endCharacter: Math.max(first + 1, line.trimEnd().length) };
+  return {
+    startLine: error.line - 1,
+    startCharacter: first,
+    endLine: error.line - 1,
+    endCharacter: Math.max(first + 1, line.trimEnd().length),
+  };
 }

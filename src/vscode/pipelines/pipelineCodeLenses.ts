@@ -17,7 +17,13 @@ export class PipelineCodeLenses implements CodeLensSource {
   lenses(document: DocumentSnapshot): LensItem[] {
     const range = { startLine: 0, startCharacter: 0, endLine: 0, endCharacter: 0 };
     const specPath = document.fileName;
-    const lens = (title: string, command: string, tooltip: string): LensItem => ({ range, title, tooltip, command, args: [specPath] });
+    const lens = (title: string, command: string, tooltip: string): LensItem => ({
+      range,
+      title,
+      tooltip,
+      command,
+      args: [specPath],
+    });
     if (this.runner.isRunning(specPath)) {
       const progress = this.runner.lastRun(specPath)?.progressText();
       return [
@@ -29,7 +35,11 @@ export class PipelineCodeLenses implements CodeLensSource {
     return [
       lens('$(play) Run', COMMANDS.pipelines.run, 'Run the pipeline: every flow, incrementally'),
       lens('Dry Run', COMMANDS.pipelines.dryRun, 'Check that every definition resolves, without running a flow'),
-      lens('Full Refresh…', COMMANDS.pipelines.fullRefresh, 'Recompute all, or chosen, datasets from scratch (streaming tables read all their input again)'),
+      lens(
+        'Full Refresh…',
+        COMMANDS.pipelines.fullRefresh,
+        'Recompute all, or chosen, datasets from scratch (streaming tables read all their input again)',
+      ),
       lens('Refresh Selected…', COMMANDS.pipelines.refreshSelected, 'Run only the datasets you choose'),
       lens('$(type-hierarchy) Graph', COMMANDS.pipelines.showGraph, 'Show the datasets and flows'),
     ];

@@ -43,21 +43,40 @@ export class PipelineCommands implements Disposable {
       const specPath = await this.specOf(argument);
       if (specPath) await run(specPath, argument);
     };
-    register(COMMANDS.pipelines.run, withSpec((spec) => runner.start(spec, 'run')));
-    register(COMMANDS.pipelines.dryRun, withSpec((spec) => runner.start(spec, 'dry')));
-    register(COMMANDS.pipelines.fullRefresh, withSpec((spec) => this.chooseAndRun(spec, 'fullRefresh')));
-    register(COMMANDS.pipelines.refreshSelected, withSpec((spec) => this.chooseAndRun(spec, 'refresh')));
+    register(
+      COMMANDS.pipelines.run,
+      withSpec((spec) => runner.start(spec, 'run')),
+    );
+    register(
+      COMMANDS.pipelines.dryRun,
+      withSpec((spec) => runner.start(spec, 'dry')),
+    );
+    register(
+      COMMANDS.pipelines.fullRefresh,
+      withSpec((spec) => this.chooseAndRun(spec, 'fullRefresh')),
+    );
+    register(
+      COMMANDS.pipelines.refreshSelected,
+      withSpec((spec) => this.chooseAndRun(spec, 'refresh')),
+    );
     register(
       COMMANDS.pipelines.stop,
       withSpec((spec) => {
         if (!runner.stop(spec)) this.host.showInformationMessage('That pipeline is not running.').catch(() => undefined);
       }),
     );
-    register(COMMANDS.pipelines.showGraph, withSpec((spec) => services.graphs.show(spec)));
+    register(
+      COMMANDS.pipelines.showGraph,
+      withSpec((spec) => services.graphs.show(spec)),
+    );
     register(COMMANDS.pipelines.showRun, () => host.executeCommand(BUILT_IN_COMMANDS.focusPipelineRun));
-    register(COMMANDS.pipelines.openDefinition, (argument: unknown) => this.withDataset(argument, (ref) => this.openDefinition(ref)));
+    register(COMMANDS.pipelines.openDefinition, (argument: unknown) =>
+      this.withDataset(argument, (ref) => this.openDefinition(ref)),
+    );
     register(COMMANDS.pipelines.previewDataset, (argument: unknown) => this.withDataset(argument, (ref) => this.preview(ref)));
-    register(COMMANDS.pipelines.fullRefreshDataset, (argument: unknown) => this.withDataset(argument, (ref) => runner.start(ref.specPath, 'fullRefresh', [ref.name])));
+    register(COMMANDS.pipelines.fullRefreshDataset, (argument: unknown) =>
+      this.withDataset(argument, (ref) => runner.start(ref.specPath, 'fullRefresh', [ref.name])),
+    );
     register(COMMANDS.pipelines.refreshView, () => services.refreshView());
     register(COMMANDS.pipelines.createExample, async () => {
       const specPath = await services.createExample();
@@ -68,7 +87,8 @@ export class PipelineCommands implements Disposable {
   /** The pipeline a command means (see the class comment); undefined after telling the user why not. */
   private async specOf(argument: unknown): Promise<string | undefined> {
     if (typeof argument === 'string' && isSpecFile(argument)) return argument;
-    const fromNode = (argument as { project?: PipelineProject } | undefined)?.project?.specPath ?? asDatasetRef(argument)?.specPath;
+    const fromNode =
+      (argument as { project?: PipelineProject } | undefined)?.project?.specPath ?? asDatasetRef(argument)?.specPath;
     if (fromNode) return fromNode;
     const active = this.host.activeEditor()?.document.fileName;
     if (active) {
@@ -78,7 +98,10 @@ export class PipelineCommands implements Disposable {
     const projects = await this.services.projects.list();
     if (projects.length === 1) return projects[0]!.specPath;
     if (projects.length === 0) {
-      const chosen = await this.host.showInformationMessage('There is no spark-pipeline.yml in this workspace.', 'Create the Retail Example');
+      const chosen = await this.host.showInformationMessage(
+        'There is no spark-pipeline.yml in this workspace.',
+        'Create the Retail Example',
+      );
       if (chosen) await this.host.executeCommand(COMMANDS.pipelines.createExample);
       return undefined;
     }
@@ -105,8 +128,14 @@ export class PipelineCommands implements Disposable {
     const picked = await this.host.showQuickPickMany(
       tables.map((d) => ({ label: d.name, description: KIND_LABELS[d.kind ?? ''] ?? d.kind, picked: mode === 'fullRefresh' })),
       {
-        title: mode === 'fullRefresh' ? 'Full refresh: recompute which datasets from scratch?' : 'Refresh which datasets (the others do not run)?',
-        placeHolder: mode === 'fullRefresh' ? 'All ticked: every dataset, streaming tables reading all their input again' : 'Tick the datasets to run',
+        title:
+          mode === 'fullRefresh'
+            ? 'Full refresh: recompute which datasets from scratch?'
+            : 'Refresh which datasets (the others do not run)?',
+        placeHolder:
+          mode === 'fullRefresh'
+            ? 'All ticked: every dataset, streaming tables reading all their input again'
+            : 'Tick the datasets to run',
       },
     );
     if (!picked?.length) return;
@@ -117,7 +146,13 @@ export class PipelineCommands implements Disposable {
 
   private async datasetsOf(specPath: string): Promise<DatasetRef[]> {
     const graph = this.services.runner.lastRun(specPath)?.graph ?? (await this.staticGraph(specPath));
-    return (graph?.datasets ?? []).map((d) => ({ specPath, name: d.name, kind: d.kind, file: d.location.file, line: d.location.line }));
+    return (graph?.datasets ?? []).map((d) => ({
+      specPath,
+      name: d.name,
+      kind: d.kind,
+      file: d.location.file,
+      line: d.location.line,
+    }));
   }
 
   private async staticGraph(specPath: string) {
@@ -142,7 +177,9 @@ export class PipelineCommands implements Disposable {
   private async preview(ref: DatasetRef): Promise<void> {
     const kind = ref.kind ?? (await this.datasetsOf(ref.specPath)).find((d) => sameName(d.name, ref.name))?.kind;
     if (kind && !isTableKind(kind)) {
-      await this.host.showInformationMessage(`${ref.name} is a ${KIND_LABELS[kind] ?? kind}: it exists only while its pipeline runs. Preview a table that reads it.`);
+      await this.host.showInformationMessage(
+        `${ref.name} is a ${KIND_LABELS[kind] ?? kind}: it exists only while its pipeline runs. Preview a table that reads it.`,
+      );
       return;
     }
     const project = await this.services.projects.load(ref.specPath);

@@ -25,13 +25,24 @@ export interface PipelineEngine extends QualityEngine {
   layout(graph: PipelineGraph, direction: 'wide' | 'tall'): PipelineLayout;
   run(context: PipelineRunContext, request: PipelineRunRequest): Promise<PipelineRunSummary>;
   /** Problems of a quality file, and of the expectation clauses of a SQL definition file, as written. */
-  qualityFileProblems(text: string, file: string): readonly { start: number; end: number; severity: 'error' | 'warning'; message: string }[];
+  qualityFileProblems(
+    text: string,
+    file: string,
+  ): readonly { start: number; end: number; severity: 'error' | 'warning'; message: string }[];
   expectationProblems(text: string): readonly { start: number; end: number; message: string }[];
 }
 
 /** The engine from the core modules (through dist/engine.js in the extension). */
 export async function loadPipelineEngine(): Promise<PipelineEngine> {
-  const [{ checkPipelineSpec }, { sqlDefinitions }, { layoutPipeline }, { runPipeline }, { pipelineEnvironment }, { parseQualityFile }, { stripExpectations }] = await Promise.all([
+  const [
+    { checkPipelineSpec },
+    { sqlDefinitions },
+    { layoutPipeline },
+    { runPipeline },
+    { pipelineEnvironment },
+    { parseQualityFile },
+    { stripExpectations },
+  ] = await Promise.all([
     import('../../core/pipelines/pipelineSpec.js'),
     import('../../core/pipelines/pipelineGraph.js'),
     import('../../core/pipelines/pipelineLayout.js'),
@@ -46,7 +57,10 @@ export async function loadPipelineEngine(): Promise<PipelineEngine> {
     sqlDefinitions,
     layout: layoutPipeline,
     run: (context, request) =>
-      runPipeline({ ...pipelineEnvironment(context.client, context.tablesRead, context.pythonHelper), follow: context.follow }, request),
+      runPipeline(
+        { ...pipelineEnvironment(context.client, context.tablesRead, context.pythonHelper), follow: context.follow },
+        request,
+      ),
     qualityFileProblems: (text, file) => parseQualityFile(text, file).problems,
     parseQualityFile,
     runQualityChecks,

@@ -73,7 +73,13 @@ export class PipelineGraphPanels implements Disposable {
     }
     const project = await this.services.projects.load(specPath);
     const title = `Pipeline: ${project?.name ?? specPath}`;
-    const panel = this.host.createWebviewPanel({ viewType: PIPELINE_GRAPH_VIEW_TYPE, title, icon: 'type-hierarchy', assetRoot: this.services.assetRoot, beside: true });
+    const panel = this.host.createWebviewPanel({
+      viewType: PIPELINE_GRAPH_VIEW_TYPE,
+      title,
+      icon: 'type-hierarchy',
+      assetRoot: this.services.assetRoot,
+      beside: true,
+    });
     const shown: OpenGraph = { panel, disposables: new DisposableStore(), ready: false };
     this.open.set(specPath, shown);
     shown.disposables.add(
@@ -86,7 +92,8 @@ export class PipelineGraphPanels implements Disposable {
           return;
         }
         const ref = this.datasetRef(specPath, message.node);
-        const action = message.type === 'openDefinition' ? this.services.actions.openDefinition(ref) : this.services.actions.preview(ref);
+        const action =
+          message.type === 'openDefinition' ? this.services.actions.openDefinition(ref) : this.services.actions.preview(ref);
         action.catch((error: unknown) => this.services.log.error('Pipeline graph action', error));
       }),
     );
@@ -122,7 +129,8 @@ export class PipelineGraphPanels implements Disposable {
     const project = await projects.load(specPath);
     if (!graph && project) graph = (await readDefinitionsGraph(project, engine, tablesRead)).graph;
     graph ??= { datasets: [], flows: [] };
-    if (shown.laidOut?.graph !== graph) shown.laidOut = { graph, layouts: { wide: engine.layout(graph, 'wide'), tall: engine.layout(graph, 'tall') } };
+    if (shown.laidOut?.graph !== graph)
+      shown.laidOut = { graph, layouts: { wide: engine.layout(graph, 'wide'), tall: engine.layout(graph, 'tall') } };
     const message: GraphMessage = {
       type: 'graph',
       pipelineName: record?.pipelineName ?? project?.name ?? specPath,
@@ -143,7 +151,10 @@ export class PipelineGraphPanels implements Disposable {
 }
 
 /** The datasets of the graph with failed checks, by the name the graph draws them with. */
-function qualityMarks(graph: PipelineGraph, failed: ReadonlyMap<string, { failed: number; error: boolean }>): GraphMessage['quality'] {
+function qualityMarks(
+  graph: PipelineGraph,
+  failed: ReadonlyMap<string, { failed: number; error: boolean }>,
+): GraphMessage['quality'] {
   const marks: Record<string, { failed: number; error: boolean }> = {};
   for (const [name, mark] of failed) {
     const dataset = graph.datasets.find((d) => sameName(d.name, name));
@@ -154,7 +165,8 @@ function qualityMarks(graph: PipelineGraph, failed: ReadonlyMap<string, { failed
 
 function statesOf(record: PipelineRunRecord | undefined): Record<string, NodeRunState> {
   const states: Record<string, NodeRunState> = {};
-  for (const dataset of record?.datasets() ?? []) states[dataset.name] = { state: dataset.state, rows: dataset.rows, durationMs: dataset.durationMs };
+  for (const dataset of record?.datasets() ?? [])
+    states[dataset.name] = { state: dataset.state, rows: dataset.rows, durationMs: dataset.durationMs };
   return states;
 }
 

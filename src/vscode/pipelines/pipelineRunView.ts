@@ -32,14 +32,19 @@ export class PipelineRunView implements TreeSource<RunViewNode>, Disposable {
 
   constructor(private readonly runner: Pick<PipelineRunner, 'latest' | 'isRunning' | 'onDidRunChange'>) {
     let pending: ReturnType<typeof setTimeout> | undefined;
-    this.disposables.add(runner.onDidRunChange(() => (pending ??= setTimeout(() => ((pending = undefined), this.changed.fire()), 150))));
+    this.disposables.add(
+      runner.onDidRunChange(() => (pending ??= setTimeout(() => ((pending = undefined), this.changed.fire()), 150))),
+    );
     this.disposables.add({ dispose: () => clearTimeout(pending) });
   }
 
   getChildren(node?: RunViewNode): RunViewNode[] {
     const record = this.runner.latest;
     if (!record || node) return [];
-    return [{ kind: 'run', record }, ...record.events.map((event, index) => ({ kind: 'event' as const, event, index })).reverse()];
+    return [
+      { kind: 'run', record },
+      ...record.events.map((event, index) => ({ kind: 'event' as const, event, index })).reverse(),
+    ];
   }
 
   treeItem(node: RunViewNode): TreeItemDescription {
@@ -50,14 +55,24 @@ export class PipelineRunView implements TreeSource<RunViewNode>, Disposable {
       return {
         id: `run:${record.specPath}:${record.startedAt}`,
         label: `${record.pipelineName}: ${record.dry ? 'dry run' : 'run'} ${running ? 'running' : record.outcome}`,
-        description: running ? record.progressText() : `${seconds} s${record.message ? ` · ${record.message.split('\n')[0]}` : ''}`,
+        description: running
+          ? record.progressText()
+          : `${seconds} s${record.message ? ` · ${record.message.split('\n')[0]}` : ''}`,
         tooltip: record.message ?? record.specPath,
-        icon: running ? 'sync~spin' : record.outcome === 'completed' ? 'pass' : record.outcome === 'cancelled' ? 'circle-slash' : 'error',
+        icon: running
+          ? 'sync~spin'
+          : record.outcome === 'completed'
+            ? 'pass'
+            : record.outcome === 'cancelled'
+              ? 'circle-slash'
+              : 'error',
         contextValue: running ? 'pipelineRun.running' : 'pipelineRun',
       };
     }
     const { event } = node;
-    const time = event.time ? event.time.toLocaleTimeString('en-GB', { hour12: false }) + `.${String(event.time.getMilliseconds()).padStart(3, '0')}` : '';
+    const time = event.time
+      ? event.time.toLocaleTimeString('en-GB', { hour12: false }) + `.${String(event.time.getMilliseconds()).padStart(3, '0')}`
+      : '';
     if (event.kind === 'flow')
       return {
         label: `${shortName(event.flow)} ${event.state.toUpperCase()}`,
@@ -72,7 +87,13 @@ export class PipelineRunView implements TreeSource<RunViewNode>, Disposable {
         tooltip: event.message,
         icon: 'error',
       };
-    if (event.kind === 'run') return { label: `Run ${event.state.toUpperCase()}`, description: time, tooltip: event.message, icon: event.state === 'completed' ? 'pass' : 'info' };
+    if (event.kind === 'run')
+      return {
+        label: `Run ${event.state.toUpperCase()}`,
+        description: time,
+        tooltip: event.message,
+        icon: event.state === 'completed' ? 'pass' : 'info',
+      };
     return { label: event.message.split('\n')[0]!, description: time, tooltip: event.message, icon: 'info' };
   }
 

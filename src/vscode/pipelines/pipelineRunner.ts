@@ -83,7 +83,11 @@ export class PipelineRunner implements Disposable {
   }
 
   /** Runs a pipeline; settles when the run has ended, with its record (undefined when it never began). */
-  async start(specPath: string, mode: PipelineRunMode, selection: readonly string[] = []): Promise<PipelineRunRecord | undefined> {
+  async start(
+    specPath: string,
+    mode: PipelineRunMode,
+    selection: readonly string[] = [],
+  ): Promise<PipelineRunRecord | undefined> {
     const { host, services } = this;
     if (!host.isTrusted()) {
       host.showWarningMessage('Spark Workbench runs nothing in Restricted Mode.').catch(() => undefined);
@@ -153,9 +157,15 @@ export class PipelineRunner implements Disposable {
       record.finished(summary);
       services.definitionDiagnostics.show(specPath, project.folder, summary.errors);
       if (!summary.dry) services.qualityResults.show(specPath, project.folder, summary.quality, (name) => qualified(spec, name));
-      services.log.info(`${spec.name}: ${summary.dry ? 'dry run' : 'run'} ${summary.outcome} in ${summary.durationMs} ms${summary.message ? `: ${summary.message}` : ''}`);
+      services.log.info(
+        `${spec.name}: ${summary.dry ? 'dry run' : 'run'} ${summary.outcome} in ${summary.durationMs} ms${summary.message ? `: ${summary.message}` : ''}`,
+      );
       if (!summary.dry) services.onTablesChanged();
-      this.announce(record, summary.errors.length, summary.quality.flatMap((d) => d.results).filter((r) => r.status !== 'passed').length);
+      this.announce(
+        record,
+        summary.errors.length,
+        summary.quality.flatMap((d) => d.results).filter((r) => r.status !== 'passed').length,
+      );
     } catch (thrown) {
       const error = asSparkError(thrown);
       if (abort.signal.aborted || error.kind === 'cancelled') {
@@ -203,9 +213,14 @@ export class PipelineRunner implements Disposable {
         ? `Dry run of ${name}: ${datasets.length} datasets resolved, nothing run (${seconds} s).`
         : `Pipeline ${name} completed: ${datasets.filter((d) => d.state === 'completed').length} datasets, ${rows.toLocaleString('en-US')} rows, ${seconds} s.${qualityProblems ? ` ${qualityProblems} data-quality check${qualityProblems === 1 ? '' : 's'} did not pass.` : ''}`;
       const actions = qualityProblems ? ['Show Problems', 'Show Graph'] : ['Show Graph'];
-      (qualityProblems ? host.showWarningMessage(text, ...actions) : host.showInformationMessage(text, ...actions)).then(then).catch(() => undefined);
+      (qualityProblems ? host.showWarningMessage(text, ...actions) : host.showInformationMessage(text, ...actions))
+        .then(then)
+        .catch(() => undefined);
     } else if (record.outcome === 'cancelled') {
-      host.showInformationMessage(`Pipeline ${name} was stopped.`, 'Show Run').then(then).catch(() => undefined);
+      host
+        .showInformationMessage(`Pipeline ${name} was stopped.`, 'Show Run')
+        .then(then)
+        .catch(() => undefined);
     } else {
       const actions = errors ? ['Show Problems', 'Show Graph'] : ['Show Run', 'Show Graph'];
       host

@@ -69,11 +69,22 @@ export class PipelinesView implements TreeSource<PipelineNode>, Disposable {
     const { project } = node;
     const run = this.runner.lastRun(project.specPath);
     if (run?.graph) return datasetsOf(project.specPath, run.graph, run);
-    if (!project.check.spec) return [{ kind: 'note', text: 'The spec has problems', tooltip: 'Open the spec: its problems are underlined, most with a quick fix.' }];
+    if (!project.check.spec)
+      return [
+        {
+          kind: 'note',
+          text: 'The spec has problems',
+          tooltip: 'Open the spec: its problems are underlined, most with a quick fix.',
+        },
+      ];
     const { graph, pythonFiles: python } = await readDefinitionsGraph(project, await this.engine(), this.tablesRead);
     const nodes: PipelineNode[] = datasetsOf(project.specPath, graph);
     if (python.length)
-      nodes.push({ kind: 'note', text: `${python.length} Python file${python.length > 1 ? 's' : ''}: datasets listed after a run`, tooltip: python.join('\n') });
+      nodes.push({
+        kind: 'note',
+        text: `${python.length} Python file${python.length > 1 ? 's' : ''}: datasets listed after a run`,
+        tooltip: python.join('\n'),
+      });
     if (!nodes.length) nodes.push({ kind: 'note', text: 'No definitions yet' });
     return nodes;
   }
@@ -89,7 +100,13 @@ export class PipelinesView implements TreeSource<PipelineNode>, Disposable {
         label: project.name,
         description: running ? run?.progressText() || 'starting…' : describeOutcome(run),
         tooltip: project.specPath,
-        icon: running ? 'sync~spin' : run?.outcome === 'completed' ? 'pass' : run?.outcome === 'failed' ? 'error' : 'type-hierarchy',
+        icon: running
+          ? 'sync~spin'
+          : run?.outcome === 'completed'
+            ? 'pass'
+            : run?.outcome === 'failed'
+              ? 'error'
+              : 'type-hierarchy',
         contextValue: running ? 'pipeline.running' : 'pipeline',
         expandable: true,
         expanded: true,
@@ -97,7 +114,11 @@ export class PipelinesView implements TreeSource<PipelineNode>, Disposable {
     }
     const { ref, summary } = node;
     const state = summary && summary.state !== 'not run' ? summary.state : undefined;
-    const parts = [KIND_LABELS[ref.kind ?? ''] ?? ref.kind, state, summary?.rows !== undefined ? `${summary.rows.toLocaleString('en-US')} rows` : undefined];
+    const parts = [
+      KIND_LABELS[ref.kind ?? ''] ?? ref.kind,
+      state,
+      summary?.rows !== undefined ? `${summary.rows.toLocaleString('en-US')} rows` : undefined,
+    ];
     return {
       id: `dataset:${ref.specPath}:${ref.name}`,
       label: ref.name,

@@ -31,7 +31,10 @@ export async function createRetailExample(
   const spec = readFileSync(join(exampleRoot, 'spark-pipeline.yml'), 'utf8')
     .replace(/^storage: .*$/m, `storage: ${pathToFileURL(join(target, 'storage')).href}`)
     .replace(/^(\s+retail\.raw): .*$/m, `$1: ${pathToFileURL(raw).href}`)
-    .replace(/^# `npm run example`.*$/m, `# data/raw holds ${EXAMPLE_ROWS.toLocaleString('en-US')} generated transactions; drop more files into data/raw/csv and run again.`);
+    .replace(
+      /^# `npm run example`.*$/m,
+      `# data/raw holds ${EXAMPLE_ROWS.toLocaleString('en-US')} generated transactions; drop more files into data/raw/csv and run again.`,
+    );
   const specPath = join(target, 'spark-pipeline.yml');
   writeFileSync(specPath, spec);
   for (const file of readdirSync(join(exampleRoot, 'transformations')))

@@ -21,7 +21,10 @@ export class SpecDiagnostics implements CodeActionSource, Disposable {
   private readonly disposables = new DisposableStore();
 
   constructor(
-    private readonly host: Pick<WorkbenchHost, 'createDiagnostics' | 'onDidChangeDocument' | 'onDidOpenDocument' | 'onDidCloseDocument' | 'openDocuments' | 'watchFiles'>,
+    private readonly host: Pick<
+      WorkbenchHost,
+      'createDiagnostics' | 'onDidChangeDocument' | 'onDidOpenDocument' | 'onDidCloseDocument' | 'openDocuments' | 'watchFiles'
+    >,
     private readonly projects: Pick<PipelineProjects, 'load'>,
     private readonly onFailure: (error: unknown) => void,
   ) {
@@ -100,7 +103,11 @@ export class SpecDiagnostics implements CodeActionSource, Disposable {
     if (!shown) return [];
     return shown.problems
       .filter((p) => p.fix && p.start <= end && p.end >= start)
-      .map((p) => ({ title: p.fix!.title, edits: [{ start: p.fix!.start, end: p.fix!.end, text: p.fix!.text }], preferred: true }));
+      .map((p) => ({
+        title: p.fix!.title,
+        edits: [{ start: p.fix!.start, end: p.fix!.end, text: p.fix!.text }],
+        preferred: true,
+      }));
   }
 
   dispose(): void {

@@ -18,7 +18,10 @@ export class DeclarationDiagnostics implements Disposable {
   private readonly disposables = new DisposableStore();
 
   constructor(
-    private readonly host: Pick<WorkbenchHost, 'createDiagnostics' | 'onDidChangeDocument' | 'onDidOpenDocument' | 'onDidCloseDocument' | 'openDocuments'>,
+    private readonly host: Pick<
+      WorkbenchHost,
+      'createDiagnostics' | 'onDidChangeDocument' | 'onDidOpenDocument' | 'onDidCloseDocument' | 'openDocuments'
+    >,
     private readonly engine: () => Promise<Pick<PipelineEngine, 'qualityFileProblems' | 'expectationProblems'>>,
     private readonly onFailure: (error: unknown) => void,
   ) {
@@ -50,10 +53,17 @@ export class DeclarationDiagnostics implements Disposable {
     const engine = await this.engine();
     const document = this.host.openDocuments().find((d) => d.uri === uri);
     if (!document) return;
-    const problems = quality ? engine.qualityFileProblems(document.text, document.fileName) : engine.expectationProblems(document.text).map((p) => ({ ...p, severity: 'error' as const }));
+    const problems = quality
+      ? engine.qualityFileProblems(document.text, document.fileName)
+      : engine.expectationProblems(document.text).map((p) => ({ ...p, severity: 'error' as const }));
     this.sink.set(
       uri,
-      problems.map((p) => ({ range: rangeOf(document.text, p.start, p.end), message: p.message, severity: p.severity, source: 'Spark data quality' })),
+      problems.map((p) => ({
+        range: rangeOf(document.text, p.start, p.end),
+        message: p.message,
+        severity: p.severity,
+        source: 'Spark data quality',
+      })),
     );
   }
 

@@ -19,8 +19,15 @@ import type { QualityResults } from './qualityView.js';
 
 /** What checking a file needs from the lazily loaded engine. */
 export interface QualityEngine {
-  parseQualityFile(text: string, file: string): { checks: readonly QualityCheck[]; problems: readonly { severity: string }[]; sampleSize?: number };
-  runQualityChecks(client: SparkConnectClient, checks: readonly QualityCheck[], target: QualityFileTarget): Promise<DatasetQuality[]>;
+  parseQualityFile(
+    text: string,
+    file: string,
+  ): { checks: readonly QualityCheck[]; problems: readonly { severity: string }[]; sampleSize?: number };
+  runQualityChecks(
+    client: SparkConnectClient,
+    checks: readonly QualityCheck[],
+    target: QualityFileTarget,
+  ): Promise<DatasetQuality[]>;
 }
 
 export interface QualityCommandServices {
@@ -44,7 +51,9 @@ export class QualityCommands implements Disposable {
     private readonly host: WorkbenchHost,
     private readonly services: QualityCommandServices,
   ) {
-    this.disposables.add(host.registerCommand(COMMANDS.quality.check, (file: unknown) => this.check(typeof file === 'string' ? file : undefined)));
+    this.disposables.add(
+      host.registerCommand(COMMANDS.quality.check, (file: unknown) => this.check(typeof file === 'string' ? file : undefined)),
+    );
     this.disposables.add(
       host.registerCommand(COMMANDS.quality.openCheck, async (path: unknown, offset: unknown) => {
         if (typeof path !== 'string' || typeof offset !== 'number') return;
@@ -61,7 +70,10 @@ export class QualityCommands implements Disposable {
     const engine = await services.engine();
     const parsed = engine.parseQualityFile(readFileSync(path, 'utf8'), basename(path));
     if (parsed.problems.some((p) => p.severity === 'error')) {
-      const chosen = await host.showErrorMessage(`${basename(path)} has mistakes; no check ran. They are in Problems.`, 'Show Problems');
+      const chosen = await host.showErrorMessage(
+        `${basename(path)} has mistakes; no check ran. They are in Problems.`,
+        'Show Problems',
+      );
       if (chosen) await host.executeCommand(BUILT_IN_COMMANDS.showProblems);
       return;
     }
@@ -72,16 +84,24 @@ export class QualityCommands implements Disposable {
     if (!target) return;
     try {
       const client = await services.connections.client();
-      const quality = await host.withProgress({ title: `Checking ${basename(path)}`, cancellable: true }, async (progress, cancellation) => {
-        const abort = new AbortController();
-        const cancelled = cancellation.onCancellationRequested(() => abort.abort());
-        try {
-          progress.report(`${parsed.checks.length} checks, one scan per dataset`);
-          return await engine.runQualityChecks(client, parsed.checks, { ...target, tableName, sampleSize: parsed.sampleSize, signal: abort.signal });
-        } finally {
-          cancelled.dispose();
-        }
-      });
+      const quality = await host.withProgress(
+        { title: `Checking ${basename(path)}`, cancellable: true },
+        async (progress, cancellation) => {
+          const abort = new AbortController();
+          const cancelled = cancellation.onCancellationRequested(() => abort.abort());
+          try {
+            progress.report(`${parsed.checks.length} checks, one scan per dataset`);
+            return await engine.runQualityChecks(client, parsed.checks, {
+              ...target,
+              tableName,
+              sampleSize: parsed.sampleSize,
+              signal: abort.signal,
+            });
+          } finally {
+            cancelled.dispose();
+          }
+        },
+      );
       services.results.show(path, dirname(path), quality, tableName);
       const all = quality.flatMap((d) => d.results);
       const failed = all.filter((r) => r.status !== 'passed').length;
@@ -101,9 +121,13 @@ export class QualityCommands implements Disposable {
   private async pickFile(): Promise<string | undefined> {
     const active = this.host.activeEditor()?.document.fileName;
     if (active && isQualityFile(active)) return active;
-    const files = (await this.host.findFiles('**/{spark-quality.yml,spark-quality.yaml,*.quality.yml,*.quality.yaml}', '**/node_modules/**')).sort();
+    const files = (
+      await this.host.findFiles('**/{spark-quality.yml,spark-quality.yaml,*.quality.yml,*.quality.yaml}', '**/node_modules/**')
+    ).sort();
     if (!files.length) {
-      await this.host.showInformationMessage('No quality file in this workspace: write one as spark-quality.yml (beside a pipeline spec) or NAME.quality.yml.');
+      await this.host.showInformationMessage(
+        'No quality file in this workspace: write one as spark-quality.yml (beside a pipeline spec) or NAME.quality.yml.',
+      );
       return undefined;
     }
     if (files.length === 1) return files[0];
@@ -114,11 +138,29 @@ export class QualityCommands implements Disposable {
     return picked?.description;
   }
 
-  private async pickTarget(datasets: readonly string[], spec: PipelineSpec | undefined): Promise<Pick<QualityFileTarget, 'table' | 'query'> | undefined> {
-    const named = { label: `The tables it names`, description: datasets.map((d) => (spec ? qualified(spec, d) : d)).join(', '), target: 'named' as const };
-    const table = { label: 'Another table…', description: datasets.length === 1 ? `with the checks of ${datasets[0]}` : 'named like one of its datasets', target: 'table' as const };
-    const query = { label: 'A query…', description: datasets.length === 1 ? `its rows with the checks of ${datasets[0]}` : 'needs a file with one dataset', target: 'query' as const };
-    const picked = await this.host.showQuickPick(datasets.length === 1 ? [named, table, query] : [named, table], { title: 'Check Data Quality', placeHolder: 'What to check' });
+  private async pickTarget(
+    datasets: readonly string[],
+    spec: PipelineSpec | undefined,
+  ): Promise<Pick<QualityFileTarget, 'table' | 'query'> | undefined> {
+    const named = {
+      label: `The tables it names`,
+      description: datasets.map((d) => (spec ? qualified(spec, d) : d)).join(', '),
+      target: 'named' as const,
+    };
+    const table = {
+      label: 'Another table…',
+      description: datasets.length === 1 ? `with the checks of ${datasets[0]}` : 'named like one of its datasets',
+      target: 'table' as const,
+    };
+    const query = {
+      label: 'A query…',
+      description: datasets.length === 1 ? `its rows with the checks of ${datasets[0]}` : 'needs a file with one dataset',
+      target: 'query' as const,
+    };
+    const picked = await this.host.showQuickPick(datasets.length === 1 ? [named, table, query] : [named, table], {
+      title: 'Check Data Quality',
+      placeHolder: 'What to check',
+    });
     if (!picked) return undefined;
     if (picked.target === 'named') return {};
     const value = await this.host.showInputBox({

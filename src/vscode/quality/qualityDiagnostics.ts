@@ -35,7 +35,9 @@ export class QualityDiagnostics implements Disposable {
   constructor(private readonly host: Pick<WorkbenchHost, 'createDiagnostics' | 'openDocuments' | 'registerCodeActions'>) {
     this.sink = this.disposables.add(host.createDiagnostics('Spark Data Quality'));
     for (const language of ['sql', 'yaml', 'python'])
-      this.disposables.add(host.registerCodeActions(language, { actions: (document, start, end) => this.actions(document, start, end) }));
+      this.disposables.add(
+        host.registerCodeActions(language, { actions: (document, start, end) => this.actions(document, start, end) }),
+      );
   }
 
   /**
@@ -76,7 +78,13 @@ export class QualityDiagnostics implements Disposable {
   private actions(document: DocumentSnapshot, start: number, end: number): CodeActionItem[] {
     return this.failures.flatMap((failure, index) =>
       failure.uri === document.uri && failure.start <= end && start <= failure.end
-        ? [{ title: `Show Failing Rows of ${failure.result.check.name}`, edits: [], command: { id: COMMANDS.quality.showFailingRows, args: [index] } }]
+        ? [
+            {
+              title: `Show Failing Rows of ${failure.result.check.name}`,
+              edits: [],
+              command: { id: COMMANDS.quality.showFailingRows, args: [index] },
+            },
+          ]
         : [],
     );
   }
@@ -89,4 +97,3 @@ export class QualityDiagnostics implements Disposable {
 function tableNamesOf(result: CheckResult, tableName: (dataset: string) => string): Record<string, string> {
   return result.check.kind === 'references' ? { [result.check.target]: tableName(result.check.target) } : {};
 }
-

@@ -1,5 +1,11 @@
 import { basename, join } from 'node:path';
-import { QualityHistory, trendMarks, type CheckOutcome, type QualityHistoryState, type QualityRun } from '../../core/quality/qualityHistory.js';
+import {
+  QualityHistory,
+  trendMarks,
+  type CheckOutcome,
+  type QualityHistoryState,
+  type QualityRun,
+} from '../../core/quality/qualityHistory.js';
 import type { DatasetQuality } from '../../core/quality/qualityEvaluation.js';
 import { percent } from '../../core/quality/qualityFormat.js';
 import { Emitter, type Disposable } from '../../core/util/events.js';
@@ -54,7 +60,11 @@ export class QualityResults implements TreeSource<QualityNode>, Disposable {
     const marks = new Map<string, { failed: number; error: boolean }>();
     for (const dataset of this.history.latest(source)?.datasets ?? []) {
       const failed = dataset.checks.filter((c) => c.status !== 'passed');
-      if (failed.length) marks.set(dataset.dataset, { failed: failed.length, error: failed.some((c) => c.status === 'error' || c.severity === 'error') });
+      if (failed.length)
+        marks.set(dataset.dataset, {
+          failed: failed.length,
+          error: failed.some((c) => c.status === 'error' || c.severity === 'error'),
+        });
     }
     return marks;
   }
@@ -62,7 +72,8 @@ export class QualityResults implements TreeSource<QualityNode>, Disposable {
   getChildren(node?: QualityNode): QualityNode[] {
     if (!node) return this.history.sources().map((source) => ({ kind: 'source', run: this.history.latest(source)! }));
     if (node.kind === 'source') return node.run.datasets.map((dataset) => ({ kind: 'dataset', run: node.run, dataset }));
-    if (node.kind === 'dataset') return node.dataset.checks.map((check) => ({ kind: 'check', run: node.run, dataset: node.dataset.dataset, check }));
+    if (node.kind === 'dataset')
+      return node.dataset.checks.map((check) => ({ kind: 'check', run: node.run, dataset: node.dataset.dataset, check }));
     return [];
   }
 
@@ -73,7 +84,10 @@ export class QualityResults implements TreeSource<QualityNode>, Disposable {
       const failed = checks.filter((c) => c.status !== 'passed').length;
       return {
         id: `quality:${node.run.source}`,
-        label: basename(node.run.source) === 'spark-pipeline.yml' || basename(node.run.source) === 'spark-pipeline.yaml' ? basename(node.run.folder) : basename(node.run.source),
+        label:
+          basename(node.run.source) === 'spark-pipeline.yml' || basename(node.run.source) === 'spark-pipeline.yaml'
+            ? basename(node.run.folder)
+            : basename(node.run.source),
         description: `${failed ? `${failed} of ${checks.length} failed` : `${checks.length} passed`} · ${when}`,
         tooltip: node.run.source,
         icon: icon(checks),
@@ -93,7 +107,10 @@ export class QualityResults implements TreeSource<QualityNode>, Disposable {
       };
     }
     const { check } = node;
-    const figures = check.failing !== undefined && check.checked !== undefined ? `${check.failing.toLocaleString('en-US')}/${check.checked.toLocaleString('en-US')} failing (${percent(check.failing, check.checked)})` : '';
+    const figures =
+      check.failing !== undefined && check.checked !== undefined
+        ? `${check.failing.toLocaleString('en-US')}/${check.checked.toLocaleString('en-US')} failing (${percent(check.failing, check.checked)})`
+        : '';
     const trend = trendMarks(this.history.trend(node.run.source, node.dataset, check.name));
     return {
       id: `quality:${node.run.source}:${node.dataset}:${check.name}`,
@@ -101,7 +118,11 @@ export class QualityResults implements TreeSource<QualityNode>, Disposable {
       description: [figures, trend].filter(Boolean).join(' · '),
       tooltip: `${check.kind}: ${check.message}\nLast runs, oldest first: ${trend}`,
       icon: icon([check]),
-      command: { id: COMMANDS.quality.openCheck, args: [join(node.run.folder, ...check.file.split('/')), check.start], title: 'Open Declaration' },
+      command: {
+        id: COMMANDS.quality.openCheck,
+        args: [join(node.run.folder, ...check.file.split('/')), check.start],
+        title: 'Open Declaration',
+      },
     };
   }
 

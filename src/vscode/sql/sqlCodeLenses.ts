@@ -25,7 +25,8 @@ export class SqlCodeLenses implements CodeLensSource {
           ? {
               range,
               title: '$(play) Preview',
-              tooltip: "Run this definition's query alone, with its pipeline's settings and schema: a preview, nothing is created (Ctrl/Cmd+Enter)",
+              tooltip:
+                "Run this definition's query alone, with its pipeline's settings and schema: a preview, nothing is created (Ctrl/Cmd+Enter)",
               command: COMMANDS.sql.runStatement,
               args: [target],
             }

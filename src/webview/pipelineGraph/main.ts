@@ -31,7 +31,15 @@ svg.classList.add('graph');
 svg.setAttribute('role', 'img');
 const defs = document.createElementNS(SVG, 'defs');
 const marker = document.createElementNS(SVG, 'marker');
-for (const [key, value] of Object.entries({ id: 'arrow', viewBox: '0 0 10 10', refX: '10', refY: '5', markerWidth: '7', markerHeight: '7', orient: 'auto-start-reverse' }))
+for (const [key, value] of Object.entries({
+  id: 'arrow',
+  viewBox: '0 0 10 10',
+  refX: '10',
+  refY: '5',
+  markerWidth: '7',
+  markerHeight: '7',
+  orient: 'auto-start-reverse',
+}))
   marker.setAttribute(key, value);
 const arrowPath = document.createElementNS(SVG, 'path');
 arrowPath.setAttribute('d', 'M 0 0 L 10 5 L 0 10 z');
@@ -96,7 +104,11 @@ function zoom(factor: number, at?: { x: number; y: number }): void {
   const box = svg.getBoundingClientRect();
   const point = at ?? { x: box.width / 2, y: box.height / 2 };
   const scale = Math.min(4, Math.max(0.1, view.scale * factor));
-  view = { scale, x: point.x - ((point.x - view.x) * scale) / view.scale, y: point.y - ((point.y - view.y) * scale) / view.scale };
+  view = {
+    scale,
+    x: point.x - ((point.x - view.x) * scale) / view.scale,
+    y: point.y - ((point.y - view.y) * scale) / view.scale,
+  };
   applyView();
 }
 
@@ -132,7 +144,9 @@ function draw(message: GraphMessage): void {
   app.dataset.direction = direction;
   svg.setAttribute('aria-label', `Pipeline ${message.pipelineName}: ${layout.nodes.length} datasets`);
   scene.replaceChildren();
-  empty.textContent = layout.nodes.length ? '' : 'No datasets yet: the graph appears once the definitions are read (run or dry-run the pipeline).';
+  empty.textContent = layout.nodes.length
+    ? ''
+    : 'No datasets yet: the graph appears once the definitions are read (run or dry-run the pipeline).';
   for (const edge of layout.edges) {
     const d = edge.points.map((p, i) => `${i ? 'L' : 'M'} ${p.x} ${p.y}`).join(' ');
     const path = svgElement('path', { d, class: 'edge', 'marker-end': 'url(#arrow)' });
@@ -161,7 +175,9 @@ function draw(message: GraphMessage): void {
       });
     const tip = document.createElementNS(SVG, 'title');
     const kind = KIND_LABELS[node.kind] ?? node.kind;
-    const checks = quality ? `\n${quality.failed} data-quality check${quality.failed === 1 ? '' : 's'} did not pass (Problems, Data Quality view)` : '';
+    const checks = quality
+      ? `\n${quality.failed} data-quality check${quality.failed === 1 ? '' : 's'} did not pass (Problems, Data Quality view)`
+      : '';
     tip.textContent = `${node.label}\n${kind}${state ? `\n${describe(state)}` : ''}${checks}${node.kind === 'source' ? '' : '\nClick: open the definition · right-click: more'}`;
     group.append(tip);
     group.append(svgElement('rect', { width: node.width, height: node.height, rx: 6, class: 'box' }));

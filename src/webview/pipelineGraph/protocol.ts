@@ -31,13 +31,18 @@ export type GraphWebviewMessage =
   | { readonly type: 'openDefinition'; readonly node: string }
   | { readonly type: 'preview'; readonly node: string };
 
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** A message from the page, checked field by field (the page runs code; nothing it posts is trusted). */
 export function parseGraphWebviewMessage(value: unknown): GraphWebviewMessage | undefined {
   if (!isObject(value)) return undefined;
   if (value.type === 'ready') return { type: 'ready' };
-  if ((value.type === 'openDefinition' || value.type === 'preview') && typeof value.node === 'string' && value.node.length <= 1000)
+  if (
+    (value.type === 'openDefinition' || value.type === 'preview') &&
+    typeof value.node === 'string' &&
+    value.node.length <= 1000
+  )
     return { type: value.type, node: value.node };
   return undefined;
 }

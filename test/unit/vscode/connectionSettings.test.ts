@@ -166,7 +166,11 @@ describe('connection settings and workspace trust', () => {
     fake.set('sparkWorkbench.localSpark.pythonPath', './evil.sh', 'workspaceValue');
     fake.set('sparkWorkbench.python.interpreter', '/usr/bin/python3', 'globalValue');
     fake.set('sparkWorkbench.python.interpreter', './evil-python', 'workspaceValue');
-    assert.deepEqual(new ConnectionSettings(fake).localRuntime(), { javaHome: '/tmp/evil-jdk', pythonPath: './evil.sh', helperPython: './evil-python' });
+    assert.deepEqual(new ConnectionSettings(fake).localRuntime(), {
+      javaHome: '/tmp/evil-jdk',
+      pythonPath: './evil.sh',
+      helperPython: './evil-python',
+    });
     fake.trusted = false;
     assert.deepEqual(new ConnectionSettings(fake).localRuntime(), {
       javaHome: '/opt/jdk-21',

@@ -337,7 +337,13 @@ export class FakeHost implements WorkbenchHost {
   }
 
   /** Opens `text` as the active editor's document, the cursor at `cursor` (and an optional selection). */
-  openEditor(uri: string, text: string, cursor = 0, selection?: { start: number; end: number }, languageId = 'sql'): DocumentSnapshot {
+  openEditor(
+    uri: string,
+    text: string,
+    cursor = 0,
+    selection?: { start: number; end: number },
+    languageId = 'sql',
+  ): DocumentSnapshot {
     const document: DocumentSnapshot = { uri, fileName: uri.replace(/^file:\/\//, ''), languageId, version: 1, text };
     this.documents.set(uri, document);
     this.documentOpened.fire(document);
@@ -479,7 +485,11 @@ export class FakeHost implements WorkbenchHost {
   }
 
   /** Runs cells through a controller as VS Code would; each cell's execution is recorded. */
-  async executeCells(controllerId: string, notebookUri: string, cells: readonly Omit<NotebookCellInfo, 'notebookUri'>[]): Promise<FakeCellExecution[]> {
+  async executeCells(
+    controllerId: string,
+    notebookUri: string,
+    cells: readonly Omit<NotebookCellInfo, 'notebookUri'>[],
+  ): Promise<FakeCellExecution[]> {
     const executions: FakeCellExecution[] = [];
     await this.notebookControllers.get(controllerId)!.execute(
       cells.map((cell) => ({ ...cell, notebookUri })),

@@ -166,7 +166,10 @@ describe('the Spark Connect notebook controller', () => {
     const restartedOwn: string[] = [];
     const commands = new NotebookCommands(host, {
       controller,
-      connections: { profile: { kind: 'local', name: 'Local Spark', port: 15002 }, connect: async (profile) => (connected.push(profile.name), undefined as never) },
+      connections: {
+        profile: { kind: 'local', name: 'Local Spark', port: 15002 },
+        connect: async (profile) => (connected.push(profile.name), undefined as never),
+      },
       notebookConnections: {
         use: () => undefined,
         restart: async (uri) => (restartedOwn.push(uri), true),

@@ -36,10 +36,20 @@ const tablesRead = async (query: string) => [...query.matchAll(/\bFROM\s+([\w.]+
 function project(spec?: string) {
   const folder = mkdtempSync(join(tmpdir(), 'pipeline-vscode-'));
   mkdirSync(join(folder, 'transformations'));
-  writeFileSync(join(folder, 'transformations', 'clean.sql'), 'CREATE MATERIALIZED VIEW clean AS SELECT * FROM shop.raw_orders;\n');
-  writeFileSync(join(folder, 'transformations', 'daily.sql'), '-- per day\nCREATE MATERIALIZED VIEW daily AS\nSELECT count(*) AS n FROM clean;\n');
+  writeFileSync(
+    join(folder, 'transformations', 'clean.sql'),
+    'CREATE MATERIALIZED VIEW clean AS SELECT * FROM shop.raw_orders;\n',
+  );
+  writeFileSync(
+    join(folder, 'transformations', 'daily.sql'),
+    '-- per day\nCREATE MATERIALIZED VIEW daily AS\nSELECT count(*) AS n FROM clean;\n',
+  );
   const specPath = join(folder, 'spark-pipeline.yml');
-  writeFileSync(specPath, spec ?? `name: shop\nstorage: ${pathToFileURL(join(folder, 'storage')).href}\ndatabase: shop\nlibraries:\n  - glob:\n      include: transformations/**\n`);
+  writeFileSync(
+    specPath,
+    spec ??
+      `name: shop\nstorage: ${pathToFileURL(join(folder, 'storage')).href}\ndatabase: shop\nlibraries:\n  - glob:\n      include: transformations/**\n`,
+  );
   return { folder, specPath };
 }
 
@@ -65,9 +75,16 @@ function setup(run: (request: PipelineRunRequest) => Promise<PipelineRunSummary>
   });
   const failures: unknown[] = [];
   const stored = new Map<string, unknown>();
-  const quality = new QualityResults(new QualityDiagnostics(host), { get: (key) => stored.get(key), update: async (key, value) => void stored.set(key, value) });
+  const quality = new QualityResults(new QualityDiagnostics(host), {
+    get: (key) => stored.get(key),
+    update: async (key, value) => void stored.set(key, value),
+  });
   const runner = new PipelineRunner(host, {
-    connections: { client: async () => ({}) as SparkConnectClient, profile: undefined, reportFailure: (e) => void failures.push(e) },
+    connections: {
+      client: async () => ({}) as SparkConnectClient,
+      profile: undefined,
+      reportFailure: (e) => void failures.push(e),
+    },
     operations: new OperationTracker(),
     engine: load,
     projects,
@@ -107,7 +124,11 @@ function setup(run: (request: PipelineRunRequest) => Promise<PipelineRunSummary>
   return { host, runs, runner, view, previews, failures, specDiagnostics };
 }
 
-function summary(request: PipelineRunRequest, outcome: PipelineRunSummary['outcome'], extra: Partial<PipelineRunSummary> = {}): PipelineRunSummary {
+function summary(
+  request: PipelineRunRequest,
+  outcome: PipelineRunSummary['outcome'],
+  extra: Partial<PipelineRunSummary> = {},
+): PipelineRunSummary {
   const graph = {
     datasets: [
       { name: 'clean', kind: 'materializedView' as const, location: { file: 'transformations/clean.sql', line: 1 } },
@@ -115,7 +136,16 @@ function summary(request: PipelineRunRequest, outcome: PipelineRunSummary['outco
     ],
     flows: [],
   };
-  return { outcome, dry: request.dry ?? false, datasets: [{ name: 'clean', kind: 'materializedView', state: outcome === 'completed' ? 'completed' : 'failed', rows: 42 }], errors: [], durationMs: 1200, graph, quality: [], ...extra };
+  return {
+    outcome,
+    dry: request.dry ?? false,
+    datasets: [{ name: 'clean', kind: 'materializedView', state: outcome === 'completed' ? 'completed' : 'failed', rows: 42 }],
+    errors: [],
+    durationMs: 1200,
+    graph,
+    quality: [],
+    ...extra,
+  };
 }
 
 describe('pipelines in the editor', () => {
@@ -134,7 +164,11 @@ describe('pipelines in the editor', () => {
     assert.deepEqual(problem!.range, { startLine: line, startCharacter: 0, endLine: line, endCharacter: 8 });
     const start = text.indexOf('libraris');
     const [fix] = specDiagnostics.actions(document, start, start);
-    assert.deepEqual(fix, { title: "Rename to 'libraries'", edits: [{ start, end: start + 8, text: 'libraries' }], preferred: true });
+    assert.deepEqual(fix, {
+      title: "Rename to 'libraries'",
+      edits: [{ start, end: start + 8, text: 'libraries' }],
+      preferred: true,
+    });
     // Typing the fix clears it once the edits pause.
     host.editDocument(uri, start, start + 8, 'libraries');
     await sleep(400);
@@ -157,7 +191,10 @@ describe('pipelines in the editor', () => {
     });
     const lenses = new PipelineCodeLenses(runner);
     const specDocument = { uri: pathToFileURL(specPath).href, fileName: specPath, languageId: 'yaml', version: 1, text: '' };
-    assert.deepEqual(lenses.lenses(specDocument).map((l) => l.title), ['$(play) Run', 'Dry Run', 'Full Refresh…', 'Refresh Selected…', '$(type-hierarchy) Graph']);
+    assert.deepEqual(
+      lenses.lenses(specDocument).map((l) => l.title),
+      ['$(play) Run', 'Dry Run', 'Full Refresh…', 'Refresh Selected…', '$(type-hierarchy) Graph'],
+    );
     await host.run(COMMANDS.pipelines.run, specPath);
     await host.settled();
     assert.equal(runs.length, 1);
@@ -179,7 +216,17 @@ describe('pipelines in the editor', () => {
       fail
         ? summary(request, 'failed', {
             message: 'Failed to resolve flow',
-            errors: [{ file: 'transformations/daily.sql', line: 3, column: 27, start, end: start + 5, message: 'The table `clean` cannot be found.', code: 'TABLE_OR_VIEW_NOT_FOUND' }],
+            errors: [
+              {
+                file: 'transformations/daily.sql',
+                line: 3,
+                column: 27,
+                start,
+                end: start + 5,
+                message: 'The table `clean` cannot be found.',
+                code: 'TABLE_OR_VIEW_NOT_FOUND',
+              },
+            ],
           })
         : summary(request, 'completed'),
     );
@@ -189,7 +236,10 @@ describe('pipelines in the editor', () => {
     const [diagnostic] = host.diagnostics.get('Spark Pipelines')?.get(daily) ?? [];
     assert.equal(diagnostic?.message, 'The table `clean` cannot be found.');
     assert.deepEqual(diagnostic?.range, { startLine: 2, startCharacter: 26, endLine: 2, endCharacter: 31 });
-    assert.equal(diagnostic?.code?.target, 'https://spark.apache.org/docs/latest/sql-error-conditions.html#table_or_view_not_found');
+    assert.equal(
+      diagnostic?.code?.target,
+      'https://spark.apache.org/docs/latest/sql-error-conditions.html#table_or_view_not_found',
+    );
     const notice = host.messagesOf('error').at(-1)!;
     assert.equal(notice.text, 'Pipeline shop failed: Failed to resolve flow');
     assert.deepEqual(notice.actions, ['Show Problems', 'Show Graph']);
@@ -206,7 +256,10 @@ describe('pipelines in the editor', () => {
     await host.settled();
     assert.equal(runs.length, 0);
     assert.match(host.messagesOf('error')[0]!.text, /has problems; fix them to run it/);
-    assert.match((host.diagnostics.get('Spark Pipelines spec')?.get(pathToFileURL(specPath).href) ?? [])[0]!.message, /'storage' must be an absolute URI/);
+    assert.match(
+      (host.diagnostics.get('Spark Pipelines spec')?.get(pathToFileURL(specPath).href) ?? [])[0]!.message,
+      /'storage' must be an absolute URI/,
+    );
     const good = project();
     host.trusted = false;
     await host.run(COMMANDS.pipelines.run, good.specPath);
@@ -218,12 +271,22 @@ describe('pipelines in the editor', () => {
     const { specPath } = project();
     const { host, runner } = setup(
       (request) =>
-        new Promise((resolve) => request.signal!.addEventListener('abort', () => resolve(summary(request, 'cancelled', { message: 'The run was stopped.' })))),
+        new Promise((resolve) =>
+          request.signal!.addEventListener('abort', () =>
+            resolve(summary(request, 'cancelled', { message: 'The run was stopped.' })),
+          ),
+        ),
     );
     const running = host.run(COMMANDS.pipelines.run, specPath);
     await sleep(20);
     assert.ok(runner.isRunning(specPath));
-    const lenses = new PipelineCodeLenses(runner).lenses({ uri: 'x', fileName: specPath, languageId: 'yaml', version: 1, text: '' });
+    const lenses = new PipelineCodeLenses(runner).lenses({
+      uri: 'x',
+      fileName: specPath,
+      languageId: 'yaml',
+      version: 1,
+      text: '',
+    });
     assert.equal(lenses[0]!.title, '$(debug-stop) Stop');
     await host.run(COMMANDS.pipelines.stop, specPath);
     await running;
@@ -258,7 +321,10 @@ describe('pipelines in the editor', () => {
     const [projectNode] = await view.getChildren();
     assert.equal(view.treeItem(projectNode!).label, 'shop');
     const datasets = await view.getChildren(projectNode);
-    assert.deepEqual(datasets.map((d) => view.treeItem(d).label), ['clean', 'daily']);
+    assert.deepEqual(
+      datasets.map((d) => view.treeItem(d).label),
+      ['clean', 'daily'],
+    );
     const daily = datasets[1] as Extract<PipelineNode, { kind: 'dataset' }>;
     const item = view.treeItem(daily);
     assert.equal(item.description, 'materialized view');
@@ -301,7 +367,11 @@ describe('pipelines in the editor', () => {
     assert.equal(during.states.daily?.state, 'running');
     await run;
     await sleep(200);
-    const after = panel.posted.at(-1) as { states: Record<string, { state: string; rows?: number }>; running: boolean; status: string };
+    const after = panel.posted.at(-1) as {
+      states: Record<string, { state: string; rows?: number }>;
+      running: boolean;
+      status: string;
+    };
     assert.equal(after.running, false);
     assert.deepEqual(after.states.clean, { state: 'completed', rows: 42, durationMs: undefined });
     assert.match(after.status, /^Run completed in \d+\.\d s$/);
@@ -320,11 +390,18 @@ describe('pipelines in the editor', () => {
     const host = new FakeHost();
     host.folders = [workspace];
     const written: string[] = [];
-    const specPath = await createRetailExample(host, join(process.cwd(), 'examples', 'retail'), async () => (raw) => (written.push(raw), [join(raw, 'csv', 'a.csv')]));
+    const specPath = await createRetailExample(
+      host,
+      join(process.cwd(), 'examples', 'retail'),
+      async () => (raw) => (written.push(raw), [join(raw, 'csv', 'a.csv')]),
+    );
     assert.equal(specPath, join(workspace, 'retail-pipeline', 'spark-pipeline.yml'));
     const spec = readFileSync(specPath!, 'utf8');
     assert.match(spec, new RegExp(`^storage: ${pathToFileURL(join(workspace, 'retail-pipeline', 'storage')).href}$`, 'm'));
-    assert.match(spec, new RegExp(`retail\\.raw: ${pathToFileURL(join(workspace, 'retail-pipeline', 'data', 'raw')).href}$`, 'm'));
+    assert.match(
+      spec,
+      new RegExp(`retail\\.raw: ${pathToFileURL(join(workspace, 'retail-pipeline', 'data', 'raw')).href}$`, 'm'),
+    );
     assert.deepEqual(written, [join(workspace, 'retail-pipeline', 'data', 'raw')]);
     assert.ok(existsSync(join(workspace, 'retail-pipeline', 'transformations', 'raw_transactions_csv.py')));
     assert.deepEqual(checkPipelineSpec(spec, specPath!).problems, []);

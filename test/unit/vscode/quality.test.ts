@@ -43,11 +43,21 @@ describe('data quality in the editor', () => {
 
   it('puts a failed check on its CONSTRAINT clause, as a warning or an error, and offers Show Failing Rows', async () => {
     const folder = mkdtempSync(join(tmpdir(), 'quality-vscode-'));
-    const sql = 'CREATE MATERIALIZED VIEW t (\n  CONSTRAINT has_id EXPECT (id IS NOT NULL),\n  CONSTRAINT ok EXPECT (x > 0) ON VIOLATION FAIL UPDATE\n) AS SELECT 1 AS id, 1 AS x';
+    const sql =
+      'CREATE MATERIALIZED VIEW t (\n  CONSTRAINT has_id EXPECT (id IS NOT NULL),\n  CONSTRAINT ok EXPECT (x > 0) ON VIOLATION FAIL UPDATE\n) AS SELECT 1 AS id, 1 AS x';
     writeFileSync(join(folder, 'defs.sql'), sql);
     const checks = expectationChecks('defs.sql', stripExpectations(sql).expectations);
-    const result = (index: number, status: CheckResult['status']): CheckResult => ({ check: checks[index]!, status, checked: 10, failing: status === 'passed' ? 0 : 3, samples: [], message: `m${index}` });
-    const quality = (a: CheckResult['status'], b: CheckResult['status']): DatasetQuality[] => [{ dataset: 't', source: 'SELECT * FROM t', rows: 10, results: [result(0, a), result(1, b)], durationMs: 1 }];
+    const result = (index: number, status: CheckResult['status']): CheckResult => ({
+      check: checks[index]!,
+      status,
+      checked: 10,
+      failing: status === 'passed' ? 0 : 3,
+      samples: [],
+      message: `m${index}`,
+    });
+    const quality = (a: CheckResult['status'], b: CheckResult['status']): DatasetQuality[] => [
+      { dataset: 't', source: 'SELECT * FROM t', rows: 10, results: [result(0, a), result(1, b)], durationMs: 1 },
+    ];
     const host = new FakeHost();
     const diagnostics = new QualityDiagnostics(host);
     const uri = pathToFileURL(join(folder, 'defs.sql')).href;
@@ -60,8 +70,17 @@ describe('data quality in the editor', () => {
         ['error', 2, 2, 't: m1'],
       ],
     );
-    const actions = host.codeActionSources.get('sql')!.actions({ uri, fileName: join(folder, 'defs.sql'), languageId: 'sql', version: 1, text: sql }, sql.indexOf('has_id'), sql.indexOf('has_id'));
-    assert.deepEqual(actions.map((a) => [a.title, a.command?.id]), [['Show Failing Rows of has_id', COMMANDS.quality.showFailingRows]]);
+    const actions = host.codeActionSources
+      .get('sql')!
+      .actions(
+        { uri, fileName: join(folder, 'defs.sql'), languageId: 'sql', version: 1, text: sql },
+        sql.indexOf('has_id'),
+        sql.indexOf('has_id'),
+      );
+    assert.deepEqual(
+      actions.map((a) => [a.title, a.command?.id]),
+      [['Show Failing Rows of has_id', COMMANDS.quality.showFailingRows]],
+    );
     assert.equal(diagnostics.failure(actions[0]!.command!.args[0] as number)?.result.check.name, 'has_id');
     // The next run's results replace these: passing checks clear.
     diagnostics.show('spec', folder, quality('passed', 'passed'), (n) => n);
@@ -69,7 +88,7 @@ describe('data quality in the editor', () => {
     diagnostics.dispose();
   });
 
-  it('lists each source\'s datasets and checks with pass/fail and the trend of the last runs, kept between sessions', async () => {
+  it("lists each source's datasets and checks with pass/fail and the trend of the last runs, kept between sessions", async () => {
     const folder = mkdtempSync(join(tmpdir(), 'quality-view-'));
     const text = 'datasets:\n  orders:\n    - not_null: id\n    - unique: id\n      severity: warn\n';
     writeFileSync(join(folder, 'spark-quality.yml'), text);
@@ -87,7 +106,10 @@ describe('data quality in the editor', () => {
       },
     ];
     const stored = new Map<string, unknown>();
-    const store = { get: (key: string) => stored.get(key), update: async (key: string, value: unknown) => void stored.set(key, JSON.parse(JSON.stringify(value))) };
+    const store = {
+      get: (key: string) => stored.get(key),
+      update: async (key: string, value: unknown) => void stored.set(key, JSON.parse(JSON.stringify(value))),
+    };
     const host = new FakeHost();
     const first = new QualityResults(new QualityDiagnostics(host), store);
     const source = join(folder, 'spark-quality.yml');

@@ -237,12 +237,16 @@ describe('SQL CodeLenses', () => {
 
 describe('a pipeline definition run from the editor', () => {
   it("runs its query alone (streaming reads as batch reads), in its pipeline's context, with errors at their place in the file", async () => {
-    const text = '-- daily\nCREATE STREAMING TABLE daily\nCOMMENT \'a AS b\'\nAS SELECT amount FROM STREAM(raw_orders) JOIN STREAM  shops;';
+    const text =
+      "-- daily\nCREATE STREAMING TABLE daily\nCOMMENT 'a AS b'\nAS SELECT amount FROM STREAM(raw_orders) JOIN STREAM  shops;";
     const sql = 'SELECT amount FROM        raw_orders  JOIN         shops';
     const { host, ran, shownDiagnostics } = setup(failure(sql, unresolved(7, 'amount')));
     host.openEditor(URI, text, text.indexOf('daily'));
     await host.run(COMMANDS.sql.runStatement);
-    assert.deepEqual(ran.map((r) => r.sql), [sql]);
+    assert.deepEqual(
+      ran.map((r) => r.sql),
+      [sql],
+    );
     const [diagnostic] = shownDiagnostics();
     assert.deepEqual(diagnostic?.range, { startLine: 3, startCharacter: 10, endLine: 3, endCharacter: 16 });
   });

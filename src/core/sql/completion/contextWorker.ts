@@ -16,7 +16,8 @@ type Request =
 
 parentPort?.on('message', (request: Request) => {
   try {
-    const result = request.method === 'tablesRead' ? tablesReadBy(request.query) : sqlContextAt(request.statement, request.offset);
+    const result =
+      request.method === 'tablesRead' ? tablesReadBy(request.query) : sqlContextAt(request.statement, request.offset);
     parentPort?.postMessage({ id: request.id, result });
   } catch (error) {
     parentPort?.postMessage({ id: request.id, error: error instanceof Error ? error.message : String(error) });

@@ -31,7 +31,15 @@ interface Parser {
   getAllEntities(
     sql: string,
     caret?: { lineNumber: number; column: number },
-  ): { entityContextType: string; text: string; _alias?: { text: string } | null; declareType?: number; position: { startIndex: number; endIndex: number } }[] | null;
+  ):
+    | {
+        entityContextType: string;
+        text: string;
+        _alias?: { text: string } | null;
+        declareType?: number;
+        position: { startIndex: number; endIndex: number };
+      }[]
+    | null;
 }
 
 let parser: Parser | undefined;
@@ -124,7 +132,9 @@ export function nameAt(text: string, offset: number): { parts: string[]; start: 
 export function tablesReadBy(query: string): string[] {
   const spark = sparkParser();
   const plain = query.replace(/\bSTREAM\s*\(\s*([^()]+?)\s*\)/gi, ' $1 ').replace(/\bSTREAM\s+(?=[`\w])/gi, '       ');
-  const ctes = new Set([...plain.matchAll(/(?:\bWITH\b|,)\s*(`[^`]+`|\w+)\s+AS\s*\(/gi)].map((m) => unquote(m[1]!).toLowerCase()));
+  const ctes = new Set(
+    [...plain.matchAll(/(?:\bWITH\b|,)\s*(`[^`]+`|\w+)\s+AS\s*\(/gi)].map((m) => unquote(m[1]!).toLowerCase()),
+  );
   const names: string[] = [];
   for (const entity of spark.getAllEntities(plain) ?? []) {
     if ((entity.entityContextType !== 'table' && entity.entityContextType !== 'view') || entity.declareType === 1) continue;
