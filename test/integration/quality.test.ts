@@ -9,7 +9,8 @@ import { runPipeline, type PipelineRunSummary } from '../../src/core/pipelines/p
 import { checkPipelineSpec } from '../../src/core/pipelines/pipelineSpec.js';
 import { evaluateDatasetQuality, type CheckResult, type DatasetQuality } from '../../src/core/quality/qualityEvaluation.js';
 import { parseQualityFile } from '../../src/core/quality/qualityFile.js';
-import { compileQualityQuery } from '../../src/core/quality/qualityQuery.js';
+import { compileQualityQuery, failingRowsQuery } from '../../src/core/quality/qualityQuery.js';
+import { qualified } from '../../src/core/pipelines/pipelineGraph.js';
 import { SqlContextWorker } from '../../src/core/sql/completion/contextWorkerClient.js';
 import { PythonHelper } from '../../src/core/python/pythonHelper.js';
 import { SparkRuntimeInstaller } from '../../src/core/localSpark/sparkRuntime.js';
@@ -330,6 +331,68 @@ def py_orders():
       assert.equal(result.status, 'failed');
       assert.match(result.message, /known_channel: a row violated it and stopped the update of strict_orders/);
       assert.match(result.samples[0]!, /"channel":"fax"/);
+    });
+
+    it("names with ', \\, backticks, _, % and other letters work end to end: schema, row counts, expectations, FAIL UPDATE markers, quality and failing-rows queries", async () => {
+      // Spark's session catalog takes only letters, digits and _ in table and schema names; columns and
+      // expectation names take any character. A LIKE pattern would take `_` for any character: a schema
+      // the pattern matches must not stop the pipeline's own from being created.
+      const n = Date.now() % 100000;
+      await client.sql(`CREATE SCHEMA IF NOT EXISTS swxnmx${n}`).toTable();
+      const column = "c'ol\\%ü`x";
+      const expectation = "it's a\\b%_ü`x";
+      const quoted = (name: string) => `\`${name.replaceAll('`', '``')}\``;
+      const text = `CREATE MATERIALIZED VIEW t_a (
+  CONSTRAINT ${quoted(expectation)} EXPECT (${quoted(column)} IS NOT NULL)
+) AS SELECT * FROM VALUES (1, 'x'), (2, NULL), (3, 'ü') AS t(id, ${quoted(column)});
+
+CREATE MATERIALIZED VIEW txa AS SELECT 1 AS id;
+`;
+      const spec = project(text);
+      writeFileSync(spec, readFileSync(spec, 'utf8').replace(/^database: .*$/m, `database: sw_nm_${n}`));
+      writeFileSync(
+        join(dirname(spec), 'spark-quality.yml'),
+        `datasets:\n  t_a:\n    - not_null: ${JSON.stringify(column)}\n    - accepted_values: ${JSON.stringify(column)}\n      values: ["x", "it's \\\\ %"]\n`,
+      );
+      const summary = await run(spec);
+      assert.equal(summary.outcome, 'completed', `${summary.message} ${JSON.stringify(summary.errors)}`);
+      assert.deepEqual(
+        summary.datasets.map((d) => [d.name, d.rows]),
+        [
+          ['t_a', 3],
+          ['txa', 1],
+        ],
+      );
+      const r = byName(summary.quality.find((d) => d.dataset === 't_a')!);
+      assert.deepEqual(
+        [r[expectation]!.status, r[expectation]!.failing, r[expectation]!.checked],
+        ['failed', 1, 3],
+        JSON.stringify(r[expectation]),
+      );
+      assert.equal(r[`not_null_${column}`]?.failing, 1, JSON.stringify(Object.keys(r)));
+      assert.equal(r[`accepted_values_${column}`]?.failing, 1);
+      assert.match(r[`accepted_values_${column}`]!.samples.join(), /ü/);
+      const quality = summary.quality.find((d) => d.dataset === 't_a')!;
+      const failing = failingRowsQuery(quality.source, r[`not_null_${column}`]!.check, {
+        tableName: (name) => qualified({ database: `sw_nm_${n}` }, name),
+        limit: 10,
+      });
+      const rows = await client.sql(failing!).toTable();
+      assert.deepEqual(
+        rows.toArray().map((row) => Number(row.id)),
+        [2],
+      );
+
+      writeFileSync(
+        join(dirname(spec), 'transformations', 'orders.sql'),
+        `${text}\nCREATE MATERIALIZED VIEW strict_a (\n  CONSTRAINT ${quoted(`${expectation} strict`)} EXPECT (id < 3) ON VIOLATION FAIL UPDATE\n) AS SELECT * FROM t_a;\n`,
+      );
+      const strictRun = await run(spec);
+      assert.equal(strictRun.outcome, 'failed', 'strict_a stops at its FAIL UPDATE');
+      const strict = strictRun.quality.find((d) => d.dataset === 'strict_a')!.results[0]!;
+      assert.equal(strict.check.name, `${expectation} strict`);
+      assert.match(strict.message, /a row violated it and stopped the update of strict_a/);
+      assert.match(strict.samples[0]!, /"id":3/);
     });
 
     it('a condition that does not parse (in a CONSTRAINT or the quality file) stops the run before anything runs, at its place', async () => {

@@ -4,7 +4,8 @@ import { chartRowsOf, type ChartRow } from './chartRows.js';
 import { suggestChart } from './chartSuggestion.js';
 import { isRecord } from './unsupportedChart.js';
 import { countRowsSql, isPushdownPlan, planPushdown } from './pushdown.js';
-import { integerLiteral, sourceRelation } from './sqlText.js';
+import { sourceRelation } from './sourceRelation.js';
+import { integerLiteral } from '../sql/sqlText.js';
 
 /** Runs one SQL query to the end and returns its whole (small) result. */
 export type SqlRunner = (sql: string) => Promise<Table>;

@@ -2,7 +2,7 @@ import type { ChartField } from './chartFields.js';
 import { isSupportedAggregate } from './aggregateSql.js';
 import type { BinOptions, Bins } from './niceBins.js';
 import { filterConditionSql, type ResolvedColumn } from './predicateSql.js';
-import { quoteIdentifier } from './sqlText.js';
+import { quoteIdentifier } from '../sql/sqlText.js';
 import { parseTimeUnit, type TimeUnit } from './timeUnitSql.js';
 import { isRecord, unsupported } from './unsupportedChart.js';
 import { columnOfField, defaultFieldTitle, type TitleConfig } from './vegaLiteFields.js';

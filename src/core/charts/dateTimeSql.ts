@@ -1,4 +1,4 @@
-import { integerLiteral, stringLiteral } from './sqlText.js';
+import { integerLiteral, stringLiteral } from '../sql/sqlText.js';
 import { isRecord, unsupported } from './unsupportedChart.js';
 
 /**

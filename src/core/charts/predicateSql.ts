@@ -1,6 +1,6 @@
 import { effectiveStorage, type ChartField, type FieldStorage } from './chartFields.js';
 import { dateTimeMillisSql, isDateTime } from './dateTimeSql.js';
-import { booleanLiteral, doubleLiteral, stringLiteral } from './sqlText.js';
+import { booleanLiteral, doubleLiteral, stringLiteral } from '../sql/sqlText.js';
 import { floorPartsSql, instantSql, parseTimeUnit, wallClockSql } from './timeUnitSql.js';
 import { isRecord, unsupported } from './unsupportedChart.js';
 

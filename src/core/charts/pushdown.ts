@@ -3,7 +3,8 @@ import type { ChartRow } from './chartRows.js';
 import { planChart, type ChartPlan, type Dimension } from './chartPlan.js';
 import { binTransformBounds, type Bins } from './niceBins.js';
 import { aggregationSql, extentSql } from './pushdownSql.js';
-import { integerLiteral, sourceRelation } from './sqlText.js';
+import { sourceRelation } from './sourceRelation.js';
+import { integerLiteral } from '../sql/sqlText.js';
 import { isRecord, UnsupportedChart } from './unsupportedChart.js';
 
 /**

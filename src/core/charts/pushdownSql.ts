@@ -2,7 +2,8 @@ import { aggregateSql, numericValueSql, regroupedSql, validValueSql } from './ag
 import { effectiveStorage, type ChartField } from './chartFields.js';
 import type { ChartPlan, Dimension, SortKey } from './chartPlan.js';
 import { BIN_INDEX_EPSILON, type Bins } from './niceBins.js';
-import { doubleLiteral, quoteIdentifier, sourceRelation } from './sqlText.js';
+import { sourceRelation } from './sourceRelation.js';
+import { doubleLiteral, quoteIdentifier } from '../sql/sqlText.js';
 import { floorPartsSql, instantSql, wallClockSql, zoneOf, type FloorParts } from './timeUnitSql.js';
 import { unsupported } from './unsupportedChart.js';
 

@@ -1,5 +1,5 @@
 import type { FieldStorage } from './chartFields.js';
-import { integerLiteral, stringLiteral } from './sqlText.js';
+import { integerLiteral, stringLiteral } from '../sql/sqlText.js';
 import { timeUnitParts, type TimeUnitPart } from './vegaLiteFields.js';
 
 /**

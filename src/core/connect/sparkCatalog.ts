@@ -1,4 +1,5 @@
 import type { Table } from 'apache-arrow';
+import { qualifiedName, quoteIdentifier } from '../sql/sqlText.js';
 import type { Plan } from '../../generated/spark/connect/base_pb.js';
 import type { SparkConnectClient } from './sparkConnectClient.js';
 import { SparkError } from './sparkError.js';
@@ -18,19 +19,6 @@ export interface CatalogColumn {
   readonly nullable: boolean;
   readonly isPartition: boolean;
   readonly description: string | null;
-}
-
-/** Quotes one identifier part with backticks, doubling any backtick inside. */
-export function quoteIdentifier(part: string): string {
-  return '`' + part.replace(/`/g, '``') + '`';
-}
-
-/** A dotted, quoted name of the non-empty parts (a temporary view has no catalog or namespace). */
-export function qualifiedName(...parts: readonly string[]): string {
-  return parts
-    .filter((part) => part !== '')
-    .map(quoteIdentifier)
-    .join('.');
 }
 
 /**

@@ -1,4 +1,5 @@
 import { codeStart } from '../sql/statementAtCursor.js';
+import { nameParts, qualifiedName } from '../sql/sqlText.js';
 import { splitSqlStatements, type SqlStatement } from '../sql/statementSplitter.js';
 
 export type DatasetKind = 'materializedView' | 'streamingTable' | 'temporaryView' | 'view' | 'sink';
@@ -232,18 +233,15 @@ export function sameName(a: string, b: string): boolean {
  * (`daily`, `default.daily`): the written parts are the last parts of Spark's, case-insensitively.
  */
 export function sameDataset(reported: string, written: string): boolean {
-  const a = reported.toLowerCase().split('.');
-  const b = written.toLowerCase().split('.');
+  const a = nameParts(reported.toLowerCase());
+  const b = nameParts(written.toLowerCase());
   return b.length <= a.length && b.every((part, i) => part === a[a.length - b.length + i]);
 }
 
 /** A dataset's name qualified with the spec's catalog and database where it has fewer parts. */
 export function qualified(spec: { readonly catalog?: string; readonly database?: string }, name: string): string {
-  const parts = name.split('.');
+  const parts = nameParts(name);
   const full =
     parts.length >= 3 ? parts : parts.length === 2 ? [spec.catalog, ...parts] : [spec.catalog, spec.database, ...parts];
-  return full
-    .filter((p): p is string => !!p)
-    .map((p) => '`' + p.replace(/`/g, '``') + '`')
-    .join('.');
+  return qualifiedName(...full.filter((p): p is string => !!p));
 }

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Plan } from '../../generated/spark/connect/base_pb.js';
+import type { Table } from 'apache-arrow';
 import type { QueryExecution, ResultEvent } from '../connect/queryExecution.js';
 import type { SparkConnectClient } from '../connect/sparkConnectClient.js';
 import { asSparkError, SparkError } from '../connect/sparkError.js';
@@ -18,6 +19,7 @@ import {
 import { conciseSparkMessage } from '../sql/conciseMessage.js';
 import { offsetOf, utf16OffsetOfCodePoint } from '../sql/errorLocation.js';
 import { splitSqlStatements, type SqlStatement } from '../sql/statementSplitter.js';
+import { nameParts, qualifiedName } from '../sql/sqlText.js';
 import {
   mergeGraphs,
   qualified,
@@ -185,10 +187,10 @@ export async function runPipeline(env: PipelineEnvironment, request: PipelineRun
   // Spark refuses a graph whose default schema does not exist; the datasets need somewhere to live.
   if (spec.database) {
     const schema = qualified({ catalog: spec.catalog, database: undefined }, spec.database);
-    const created = await client
-      .sql(`SHOW SCHEMAS${spec.catalog ? ` IN ${qualified({}, spec.catalog)}` : ''} LIKE '${spec.database.replace(/'/g, "''")}'`)
-      .toTable();
-    if (created.numRows === 0) {
+    // Listed and compared here: a LIKE pattern would take `_`, `%` or `*` in the name as wildcards.
+    const schemas = await client.sql(`SHOW SCHEMAS${spec.catalog ? ` IN ${qualified({}, spec.catalog)}` : ''}`).toTable();
+    const wanted = nameParts(spec.database).at(-1)!.toLowerCase();
+    if (!columnValues(schemas, 0).some((name) => name.toLowerCase() === wanted)) {
       await client.sql(`CREATE SCHEMA IF NOT EXISTS ${schema}`).toTable();
       request.onEvent?.({ kind: 'other', time: new Date(), message: `Created the schema ${schema}, the pipeline's default.` });
     }
@@ -338,10 +340,10 @@ async function tablesWithOrphanedCheckpoints(
     if (parts.length !== 3 || !existsSync(join(storage, '_checkpoints', ...parts))) continue;
     const [catalog, database, table] = parts as [string, string, string];
     const found = await client
-      .sql(`SHOW TABLES IN ${qualified({}, catalog)}.${qualified({}, database)} LIKE '${table.replace(/'/g, "''")}'`)
+      .sql(`SHOW TABLES IN ${qualifiedName(catalog, database)}`)
       .toTable()
       .then(
-        (t) => t.numRows > 0,
+        (t) => columnValues(t, 1).some((name) => name.toLowerCase() === table.toLowerCase()),
         () => true,
       );
     if (!found) orphaned.push(dataset.name);
@@ -349,8 +351,14 @@ async function tablesWithOrphanedCheckpoints(
   return orphaned;
 }
 
+/** The text values of one column of a small result. */
+function columnValues(table: Table, column: number): string[] {
+  const values = table.getChildAt(column);
+  return Array.from({ length: table.numRows }, (_, i) => String(values?.get(i) ?? ''));
+}
+
 function unquotedParts(spec: Pick<PipelineSpec, 'catalog' | 'database'>, name: string): string[] {
-  const parts = name.split('.').map((p) => p.replace(/^`|`$/g, ''));
+  const parts = nameParts(name);
   return parts.length >= 3
     ? parts
     : parts.length === 2

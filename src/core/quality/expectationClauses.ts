@@ -1,4 +1,5 @@
 import { codeStart } from '../sql/statementAtCursor.js';
+import { nameParts, quoteIdentifier, stringLiteral } from '../sql/sqlText.js';
 import { splitSqlStatements } from '../sql/statementSplitter.js';
 import type { QualityCheck, ViolationAction } from './qualityChecks.js';
 
@@ -54,11 +55,21 @@ export function parseExpectationFailure(message: string): { dataset: string; nam
     : undefined;
 }
 
-const DEFINITION =
-  /^CREATE\s+(?:OR\s+REFRESH\s+)?(?:PRIVATE\s+)?(MATERIALIZED\s+VIEW|STREAMING\s+TABLE)\s+(?:IF\s+NOT\s+EXISTS\s+)?((?:`[^`]+`|\w+)(?:\s*\.\s*(?:`[^`]+`|\w+))*)\s*/i;
-const CLAUSE = /^CONSTRAINT\s+(`[^`]+`|\w+)\s+EXPECT\s*\(/i;
+const NAME_PART = '(?:`(?:[^`]|``)+`|\\w+)';
+const DEFINITION = new RegExp(
+  `^CREATE\\s+(?:OR\\s+REFRESH\\s+)?(?:PRIVATE\\s+)?(MATERIALIZED\\s+VIEW|STREAMING\\s+TABLE)\\s+(?:IF\\s+NOT\\s+EXISTS\\s+)?(${NAME_PART}(?:\\s*\\.\\s*${NAME_PART})*)\\s*`,
+  'i',
+);
+const CLAUSE = new RegExp(`^CONSTRAINT\\s+(${NAME_PART})\\s+EXPECT\\s*\\(`, 'i');
 const VIOLATION = /^\s*ON\s+VIOLATION\s+(DROP\s+ROW|FAIL\s+UPDATE)\b/i;
 const PREFIX = 'AS SELECT * FROM (';
+
+/** A dataset's name as SQL writes it, in one spelling: parts that need quotes quoted, no spaces. */
+function writtenName(text: string): string {
+  return nameParts(text)
+    .map((part) => (/^[A-Za-z_]\w*$/.test(part) ? part : quoteIdentifier(part)))
+    .join('.');
+}
 
 /**
  * Finds the expectations of a pipeline SQL file and makes the text Spark can register: Spark's
@@ -83,7 +94,7 @@ export function stripExpectations(text: string): StrippedDefinitions {
     const code = codeStart(statement);
     const definition = DEFINITION.exec(text.slice(code, statement.end));
     if (!definition) continue;
-    const dataset = definition[2]!.replace(/\s+/g, '');
+    const dataset = writtenName(definition[2]!);
     const listStart = code + definition[0].length;
     if (text[listStart] !== '(') continue;
     const listEnd = matchingParen(text, listStart, statement.end);
@@ -113,7 +124,7 @@ export function stripExpectations(text: string): StrippedDefinitions {
         continue;
       }
       const action: ViolationAction = !violation ? 'keep' : /^DROP/i.test(violation[1]!) ? 'drop' : 'fail';
-      const name = clause[1]!.replace(/^`|`$/g, '');
+      const name = nameParts(clause[1]!)[0]!;
       const expression = text.slice(open + 1, close).trim();
       if (!expression) {
         problems.push({
@@ -192,7 +203,7 @@ export function stripExpectations(text: string): StrippedDefinitions {
     const conditions = filtering.map((c) =>
       c.action === 'drop'
         ? `coalesce((${c.expression}), false)`
-        : `CASE WHEN coalesce((${c.expression}), false) THEN TRUE ELSE raise_error(concat('${EXPECTATION_FAILED} dataset=${encodeURIComponent(dataset)} expectation=${encodeURIComponent(c.name)} row=', to_json(struct(*)))) END`,
+        : `CASE WHEN coalesce((${c.expression}), false) THEN TRUE ELSE raise_error(concat(${stringLiteral(`${EXPECTATION_FAILED} dataset=${encodeURIComponent(dataset)} expectation=${encodeURIComponent(c.name)} row=`)}, to_json(struct(*)))) END`,
     );
     suffixes.push({
       at: lastCodeEnd(text, statement.start, statement.end),

@@ -5,7 +5,8 @@ import { conciseSparkMessage } from '../sql/conciseMessage.js';
 import { closestName } from '../util/closestName.js';
 import { columnsOf, isRowCheck, type QualityCheck } from './qualityChecks.js';
 import { percent } from './qualityFormat.js';
-import { compileQualityQuery, DEFAULT_SAMPLE_SIZE, quoteIdentifier } from './qualityQuery.js';
+import { quoteIdentifier } from '../sql/sqlText.js';
+import { compileQualityQuery, DEFAULT_SAMPLE_SIZE } from './qualityQuery.js';
 
 export type CheckStatus = 'passed' | 'failed' | 'error';
 

@@ -1,4 +1,5 @@
 import type { QualityCheck } from './qualityChecks.js';
+import { booleanLiteral, quoteIdentifier, stringLiteral } from '../sql/sqlText.js';
 
 export const DEFAULT_SAMPLE_SIZE = 5;
 
@@ -35,16 +36,12 @@ export interface QualityQueryOptions {
   readonly sampleSize?: number;
 }
 
-export function quoteIdentifier(name: string): string {
-  return `\`${name.replace(/`/g, '``')}\``;
-}
-
-/** A Spark SQL literal (Spark's string literals treat a backslash as an escape). */
+/** A Spark SQL literal of a value from a quality file. */
 export function sqlLiteral(value: string | number | boolean | null): string {
   if (value === null) return 'NULL';
   if (typeof value === 'number') return Number.isFinite(value) ? String(value) : 'NULL';
-  if (typeof value === 'boolean') return value ? 'TRUE' : 'FALSE';
-  return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+  if (typeof value === 'boolean') return booleanLiteral(value);
+  return stringLiteral(value);
 }
 
 /** Bits per packed flag column: a BIGINT's, without its sign bit. */

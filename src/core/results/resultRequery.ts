@@ -1,4 +1,5 @@
-import { quoteIdentifier, sourceRelation, stringLiteral } from '../charts/sqlText.js';
+import { sourceRelation } from '../charts/sourceRelation.js';
+import { quoteIdentifier, stringLiteral } from '../sql/sqlText.js';
 
 export interface RequerySort {
   readonly column: string;

@@ -1,4 +1,5 @@
-import { qualifiedName, type SparkCatalog } from '../../core/connect/sparkCatalog.js';
+import type { SparkCatalog } from '../../core/connect/sparkCatalog.js';
+import { qualifiedName } from '../../core/sql/sqlText.js';
 
 export type CatalogNode =
   | { kind: 'catalog'; catalog: string }

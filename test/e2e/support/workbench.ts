@@ -97,9 +97,18 @@ export class Workbench {
       ([selector, wanted]) => (document.querySelector(selector) as HTMLInputElement | null)?.value === wanted,
       ['.quick-input-widget input', path] as const,
     );
-    // Enter first accepts the dialog's own path completion; its OK button saves.
-    await this.page.locator('.quick-input-widget .monaco-button', { hasText: /^OK$/ }).click();
-    await input.waitFor({ state: 'hidden' });
+    // Enter first accepts the dialog's own path completion; its OK button saves. A click that lands
+    // while the dialog redraws its file list is lost: click again until the dialog closes.
+    const ok = this.page.locator('.quick-input-widget .monaco-button', { hasText: /^OK$/ });
+    for (let attempt = 1; ; attempt++) {
+      await ok.click();
+      const closed = await input.waitFor({ state: 'hidden', timeout: 5_000 }).then(
+        () => true,
+        () => false,
+      );
+      if (closed) return;
+      if (attempt === 4) throw new Error(`The save dialog stayed open after ${attempt} clicks on OK (path ${path}).`);
+    }
   }
 
   async openFile(name: string): Promise<void> {

@@ -1,4 +1,5 @@
 import { SparkCatalog } from '../../connect/sparkCatalog.js';
+import { qualifiedName } from '../sqlText.js';
 import type { SparkConnectClient } from '../../connect/sparkConnectClient.js';
 import type { CatalogNames, ColumnName, TableName } from './catalogCache.js';
 
@@ -47,10 +48,8 @@ export class LiveCatalogNames implements CatalogNames {
   }
 
   async describeFunction(name: string): Promise<string> {
-    const quoted = name
-      .split('.')
-      .map((part) => '`' + part.replace(/`/g, '``') + '`')
-      .join('.');
-    return (await this.rows(`DESCRIBE FUNCTION EXTENDED ${quoted}`)).map((row) => String(row[0])).join('\n');
+    return (await this.rows(`DESCRIBE FUNCTION EXTENDED ${qualifiedName(...name.split('.'))}`))
+      .map((row) => String(row[0]))
+      .join('\n');
   }
 }
