@@ -232,6 +232,59 @@ describe('pipelines on real Spark', function () {
     });
   });
 
+  it("leaves the session's settings, schema and temporary views as it found them, after a run that completed and one that failed", async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'sw-pipeline-session-'));
+    folders.push(folder);
+    mkdirSync(join(folder, 'transformations'));
+    const database = `session_it_${Date.now() % 100000}`;
+    const spec = join(folder, 'spark-pipeline.yml');
+    writeFileSync(
+      spec,
+      `name: session\nstorage: ${pathToFileURL(join(folder, 'storage')).href}\ndatabase: ${database}\nconfiguration:\n  spark.sql.shuffle.partitions: "3"\n  session_it.marker: "set by the pipeline"\nlibraries:\n  - glob:\n      include: transformations/**\n`,
+    );
+    const python = `from pyspark import pipelines as dp
+
+
+@dp.materialized_view
+@dp.expect_or_drop("positive", "id > 0")
+def kept():
+    return spark.range(-2, 5)  # noqa: F821
+`;
+    writeFileSync(join(folder, 'transformations', 'kept.py'), python);
+    writeFileSync(
+      join(folder, 'transformations', 'dropped.sql'),
+      'CREATE MATERIALIZED VIEW dropped (CONSTRAINT small EXPECT (id < 3) ON VIOLATION DROP ROW) AS SELECT * FROM kept;\n',
+    );
+    const settings = async () => ({
+      config: Object.fromEntries(
+        await client.getConfig([
+          'spark.sql.shuffle.partitions',
+          'session_it.marker',
+          'spark.sql.connect.serverStacktrace.enabled',
+        ]),
+      ),
+      schema: (await rows('SELECT current_catalog() AS catalog, current_database() AS schema'))[0],
+      views: (await rows('SHOW VIEWS')).filter((r) => r.isTemporary).map((r) => String(r.viewName)),
+    });
+    await client.sql('CREATE OR REPLACE TEMP VIEW mine_before_the_run AS SELECT 1 AS one').toTable();
+    const before = await settings();
+    assert.equal(before.config['session_it.marker'], undefined);
+    const completed = await run(spec);
+    assert.equal(completed.outcome, 'completed', `${completed.message} ${JSON.stringify(completed.errors)}`);
+    assert.deepEqual(completed.datasets.map((d) => `${d.name} ${d.rows}`).sort(), ['dropped 2', 'kept 4']);
+    assert.deepEqual(await settings(), before);
+    // A SQL statement run after the run sees the session as it was: the pipeline's schema is not current.
+    await assert.rejects(client.sql('SELECT * FROM dropped').toTable(), /TABLE_OR_VIEW_NOT_FOUND/);
+
+    writeFileSync(
+      join(folder, 'transformations', 'broken.sql'),
+      'CREATE MATERIALIZED VIEW broken AS SELECT no_such_column FROM kept;\n',
+    );
+    const failed = await run(spec);
+    assert.equal(failed.outcome, 'failed');
+    assert.deepEqual(await settings(), before);
+  });
+
   it('a long run is stopped, and Spark is idle within 5 s', async () => {
     const folder = mkdtempSync(join(tmpdir(), 'sw-pipeline-stop-'));
     folders.push(folder);

@@ -19,7 +19,7 @@ import {
 import { conciseSparkMessage } from '../sql/conciseMessage.js';
 import { offsetOf, utf16OffsetOfCodePoint } from '../sql/errorLocation.js';
 import { splitSqlStatements, type SqlStatement } from '../sql/statementSplitter.js';
-import { nameParts, qualifiedName } from '../sql/sqlText.js';
+import { nameParts, qualifiedName, quoteIdentifier } from '../sql/sqlText.js';
 import {
   mergeGraphs,
   qualified,
@@ -182,142 +182,184 @@ export async function runPipeline(env: PipelineEnvironment, request: PipelineRun
   };
 
   // As spark-pipelines does: the spec's configuration on the session (SQL definitions read ${…}
-  // values from it), and errors without the server's stack traces.
-  await client.setConfig({ 'spark.sql.connect.serverStacktrace.enabled': 'false', ...spec.configuration });
-  // Spark refuses a graph whose default schema does not exist; the datasets need somewhere to live.
-  if (spec.database) {
-    const schema = qualified({ catalog: spec.catalog, database: undefined }, spec.database);
-    // Listed and compared here: a LIKE pattern would take `_`, `%` or `*` in the name as wildcards.
-    const schemas = await client.sql(`SHOW SCHEMAS${spec.catalog ? ` IN ${qualified({}, spec.catalog)}` : ''}`).toTable();
-    const wanted = nameParts(spec.database).at(-1)!.toLowerCase();
-    if (!columnValues(schemas, 0).some((name) => name.toLowerCase() === wanted)) {
-      await client.sql(`CREATE SCHEMA IF NOT EXISTS ${schema}`).toTable();
-      request.onEvent?.({ kind: 'other', time: new Date(), message: `Created the schema ${schema}, the pipeline's default.` });
-    }
-  }
-  let graphId = '';
-  for await (const event of execute({
-    case: 'createDataflowGraph',
-    value: { defaultCatalog: spec.catalog, defaultDatabase: spec.database, sqlConf: spec.configuration },
-  }))
-    if (event.type === 'pipelineResult' && event.result.resultType.case === 'createDataflowGraphResult')
-      graphId = event.result.resultType.value.dataflowGraphId ?? '';
-  if (!graphId) throw new SparkError({ kind: 'other', message: 'The Spark server created no dataflow graph for the pipeline.' });
+  // values from it), and errors without the server's stack traces. The session may be the editor's:
+  // what the run changes in it is put back when the run ends.
+  const runConfiguration = { 'spark.sql.connect.serverStacktrace.enabled': 'false', ...spec.configuration };
+  const restoreSession = await sessionRestorer(client, Object.keys(runConfiguration));
   try {
-    for (const file of files) {
-      if (!file.endsWith('.sql')) continue;
+    await client.setConfig(runConfiguration);
+    return await runInSession();
+  } finally {
+    await restoreSession(qualityPlan.unfilteredViews ? [...qualityPlan.unfilteredViews.values()] : []).catch((thrown: unknown) =>
+      request.onEvent?.({
+        kind: 'other',
+        time: new Date(),
+        message: `The session's settings could not be put back as they were before the run: ${asSparkError(thrown).message}`,
+      }),
+    );
+  }
+
+  async function runInSession(): Promise<PipelineRunSummary> {
+    // Spark refuses a graph whose default schema does not exist; the datasets need somewhere to live.
+    if (spec.database) {
+      const schema = qualified({ catalog: spec.catalog, database: undefined }, spec.database);
+      // Listed and compared here: a LIKE pattern would take `_`, `%` or `*` in the name as wildcards.
+      const schemas = await client.sql(`SHOW SCHEMAS${spec.catalog ? ` IN ${qualified({}, spec.catalog)}` : ''}`).toTable();
+      const wanted = nameParts(spec.database).at(-1)!.toLowerCase();
+      if (!columnValues(schemas, 0).some((name) => name.toLowerCase() === wanted)) {
+        await client.sql(`CREATE SCHEMA IF NOT EXISTS ${schema}`).toTable();
+        request.onEvent?.({ kind: 'other', time: new Date(), message: `Created the schema ${schema}, the pipeline's default.` });
+      }
+    }
+    let graphId = '';
+    for await (const event of execute({
+      case: 'createDataflowGraph',
+      value: { defaultCatalog: spec.catalog, defaultDatabase: spec.database, sqlConf: spec.configuration },
+    }))
+      if (event.type === 'pipelineResult' && event.result.resultType.case === 'createDataflowGraphResult')
+        graphId = event.result.resultType.value.dataflowGraphId ?? '';
+    if (!graphId)
+      throw new SparkError({ kind: 'other', message: 'The Spark server created no dataflow graph for the pipeline.' });
+    try {
+      for (const file of files) {
+        if (!file.endsWith('.sql')) continue;
+        try {
+          for await (const _ of execute({
+            case: 'defineSqlGraphElements',
+            value: { dataflowGraphId: graphId, sqlFilePath: file, sqlText: registered(file) },
+          }))
+            void _;
+        } catch (thrown) {
+          const error = asSparkError(thrown);
+          if (error.kind !== 'spark') throw error;
+          errors.push(registrationError(file, sources.get(file)!, error, qualityPlan.definitions.get(file)?.insertions));
+          graph = mergeGraphs(await sqlGraphs);
+          return summary('failed', `${file}: ${conciseSparkMessage(error.message, error.errorClass)}`);
+        }
+      }
+      graph = mergeGraphs(await sqlGraphs);
+      const pythonFiles = files.filter((f) => f.endsWith('.py'));
+      if (pythonFiles.length) {
+        if (!env.python)
+          throw new Error(
+            `This pipeline has Python definitions (${pythonFiles.join(', ')}), and no Python helper is available to run them.`,
+          );
+        try {
+          const report = await env.python({ graphId, root, files: pythonFiles, signal });
+          graph = mergeGraphs([graph, pythonDefinitions(report)]);
+          qualityPlan = withPythonExpectations(qualityPlan, report, root);
+        } catch (thrown) {
+          if (!(thrown instanceof PythonHelperError)) throw thrown;
+          errors.push({
+            file: thrown.file ?? pythonFiles[0]!,
+            line: thrown.line ?? 1,
+            column: 1,
+            message: `${thrown.pythonType}: ${thrown.message.split('\n')[0]}`,
+            code: thrown.errorClass,
+          });
+          return summary('failed', `${thrown.file ?? pythonFiles[0]}: ${thrown.message.split('\n')[0]}`);
+        }
+      }
+      request.onGraph?.(graph);
+
+      const storage = spec.storage;
+      const fullRefresh = [...(request.fullRefresh ?? [])];
+      let refresh = [...(request.refresh ?? [])];
+      if (!dry && !request.fullRefreshAll) {
+        const selectedBefore = fullRefresh.length + refresh.length > 0;
+        for (const name of await tablesWithOrphanedCheckpoints(client, spec, graph, request.refresh)) {
+          if (fullRefresh.some((n) => sameDataset(n, name))) continue;
+          fullRefresh.push(name);
+          request.onEvent?.({
+            kind: 'other',
+            time: new Date(),
+            message: `The streaming table ${name} is gone but its checkpoint remains (a local server forgets its tables when it stops): refreshing it in full, so it reads all its input again.`,
+          });
+          // A selection runs only what it names: without one, the rest of the pipeline still runs as asked.
+          if (!selectedBefore)
+            refresh = graph.datasets
+              .filter(
+                (d) =>
+                  (d.kind === 'materializedView' || d.kind === 'streamingTable') &&
+                  !fullRefresh.some((n) => sameDataset(n, d.name)),
+              )
+              .map((d) => d.name);
+          else refresh = refresh.filter((n) => !sameDataset(n, name));
+        }
+      }
       try {
-        for await (const _ of execute({
-          case: 'defineSqlGraphElements',
-          value: { dataflowGraphId: graphId, sqlFilePath: file, sqlText: registered(file) },
-        }))
-          void _;
+        const execution = execute({
+          case: 'startRun',
+          value: {
+            dataflowGraphId: graphId,
+            dry,
+            storage,
+            fullRefreshAll: request.fullRefreshAll ?? false,
+            fullRefreshSelection: fullRefresh,
+            refreshSelection: refresh,
+          },
+        });
+        for await (const event of env.follow ? env.follow(execution) : execution) {
+          if (event.type !== 'pipelineEvent') continue;
+          const parsed = parsePipelineEvent(event.message, event.timestamp);
+          trackFlowState(states, parsed);
+          if ((parsed.kind === 'flow' && parsed.state === 'failed') || parsed.kind === 'unresolved')
+            failures.set(parsed.flow, `${failures.get(parsed.flow) ?? ''}${parsed.message}\n`);
+          if (parsed.kind === 'unresolved' && !parsed.upstream) {
+            const located = flowError(graph, sources, parsed.flow, parsed.detail, qualityPlan.definitions);
+            if (located) errors.push(located);
+          }
+          request.onEvent?.(parsed);
+        }
       } catch (thrown) {
         const error = asSparkError(thrown);
-        if (error.kind !== 'spark') throw error;
-        errors.push(registrationError(file, sources.get(file)!, error, qualityPlan.definitions.get(file)?.insertions));
-        graph = mergeGraphs(await sqlGraphs);
-        return summary('failed', `${file}: ${conciseSparkMessage(error.message, error.errorClass)}`);
-      }
-    }
-    graph = mergeGraphs(await sqlGraphs);
-    const pythonFiles = files.filter((f) => f.endsWith('.py'));
-    if (pythonFiles.length) {
-      if (!env.python)
-        throw new Error(
-          `This pipeline has Python definitions (${pythonFiles.join(', ')}), and no Python helper is available to run them.`,
+        if (error.kind === 'cancelled') return summary('cancelled', 'The run was stopped.');
+        if (error.kind !== 'spark' && error.kind !== 'other') throw error;
+        errors.push(...graphErrors(graph, error.message));
+        await checkQuality().catch((thrown: unknown) =>
+          request.onEvent?.({
+            kind: 'other',
+            time: new Date(),
+            message: `The data-quality checks could not run: ${asSparkError(thrown).message}`,
+          }),
         );
-      try {
-        const report = await env.python({ graphId, root, files: pythonFiles, signal });
-        graph = mergeGraphs([graph, pythonDefinitions(report)]);
-        qualityPlan = withPythonExpectations(qualityPlan, report, root);
-      } catch (thrown) {
-        if (!(thrown instanceof PythonHelperError)) throw thrown;
-        errors.push({
-          file: thrown.file ?? pythonFiles[0]!,
-          line: thrown.line ?? 1,
-          column: 1,
-          message: `${thrown.pythonType}: ${thrown.message.split('\n')[0]}`,
-          code: thrown.errorClass,
-        });
-        return summary('failed', `${thrown.file ?? pythonFiles[0]}: ${thrown.message.split('\n')[0]}`);
+        return summary('failed', conciseSparkMessage(error.message, error.errorClass));
       }
+      const finished = summary('completed');
+      if (dry)
+        return { ...finished, datasets: finished.datasets.map((d) => (d.state === 'not run' ? { ...d, state: 'resolved' } : d)) };
+      const datasets = await withRowCounts(client, spec, finished.datasets);
+      await checkQuality();
+      return { ...summary('completed'), datasets };
+    } finally {
+      // Without the run's signal: a stopped run's graph is dropped too.
+      await dropGraph(client, graphId);
     }
-    request.onGraph?.(graph);
-
-    const storage = spec.storage;
-    const fullRefresh = [...(request.fullRefresh ?? [])];
-    let refresh = [...(request.refresh ?? [])];
-    if (!dry && !request.fullRefreshAll) {
-      const selectedBefore = fullRefresh.length + refresh.length > 0;
-      for (const name of await tablesWithOrphanedCheckpoints(client, spec, graph, request.refresh)) {
-        if (fullRefresh.some((n) => sameDataset(n, name))) continue;
-        fullRefresh.push(name);
-        request.onEvent?.({
-          kind: 'other',
-          time: new Date(),
-          message: `The streaming table ${name} is gone but its checkpoint remains (a local server forgets its tables when it stops): refreshing it in full, so it reads all its input again.`,
-        });
-        // A selection runs only what it names: without one, the rest of the pipeline still runs as asked.
-        if (!selectedBefore)
-          refresh = graph.datasets
-            .filter(
-              (d) =>
-                (d.kind === 'materializedView' || d.kind === 'streamingTable') &&
-                !fullRefresh.some((n) => sameDataset(n, d.name)),
-            )
-            .map((d) => d.name);
-        else refresh = refresh.filter((n) => !sameDataset(n, name));
-      }
-    }
-    try {
-      const execution = execute({
-        case: 'startRun',
-        value: {
-          dataflowGraphId: graphId,
-          dry,
-          storage,
-          fullRefreshAll: request.fullRefreshAll ?? false,
-          fullRefreshSelection: fullRefresh,
-          refreshSelection: refresh,
-        },
-      });
-      for await (const event of env.follow ? env.follow(execution) : execution) {
-        if (event.type !== 'pipelineEvent') continue;
-        const parsed = parsePipelineEvent(event.message, event.timestamp);
-        trackFlowState(states, parsed);
-        if ((parsed.kind === 'flow' && parsed.state === 'failed') || parsed.kind === 'unresolved')
-          failures.set(parsed.flow, `${failures.get(parsed.flow) ?? ''}${parsed.message}\n`);
-        if (parsed.kind === 'unresolved' && !parsed.upstream) {
-          const located = flowError(graph, sources, parsed.flow, parsed.detail, qualityPlan.definitions);
-          if (located) errors.push(located);
-        }
-        request.onEvent?.(parsed);
-      }
-    } catch (thrown) {
-      const error = asSparkError(thrown);
-      if (error.kind === 'cancelled') return summary('cancelled', 'The run was stopped.');
-      if (error.kind !== 'spark' && error.kind !== 'other') throw error;
-      errors.push(...graphErrors(graph, error.message));
-      await checkQuality().catch((thrown: unknown) =>
-        request.onEvent?.({
-          kind: 'other',
-          time: new Date(),
-          message: `The data-quality checks could not run: ${asSparkError(thrown).message}`,
-        }),
-      );
-      return summary('failed', conciseSparkMessage(error.message, error.errorClass));
-    }
-    const finished = summary('completed');
-    if (dry)
-      return { ...finished, datasets: finished.datasets.map((d) => (d.state === 'not run' ? { ...d, state: 'resolved' } : d)) };
-    const datasets = await withRowCounts(client, spec, finished.datasets);
-    await checkQuality();
-    return { ...summary('completed'), datasets };
-  } finally {
-    // Without the run's signal: a stopped run's graph is dropped too.
-    await dropGraph(client, graphId);
   }
+}
+
+/**
+ * The session's settings a run changes, as they are now: the configuration keys (set or not), the
+ * current catalog and schema. Resolves to what puts them back, and drops the run's temporary views.
+ */
+async function sessionRestorer(
+  client: SparkConnectClient,
+  keys: readonly string[],
+): Promise<(views: readonly string[]) => Promise<void>> {
+  const [set, current] = await Promise.all([
+    client.getAllConfig(),
+    client.sql('SELECT current_catalog(), current_database()').toTable(),
+  ]);
+  const catalog = String(current.getChildAt(0)?.get(0) ?? '');
+  const schema = String(current.getChildAt(1)?.get(0) ?? '');
+  return async (views) => {
+    const values = Object.fromEntries(keys.filter((key) => set.has(key)).map((key) => [key, set.get(key) ?? '']));
+    const unset = keys.filter((key) => !set.has(key));
+    if (Object.keys(values).length) await client.setConfig(values);
+    if (unset.length) await client.unsetConfig(unset);
+    if (catalog && schema) await client.sql(`USE ${qualifiedName(catalog, schema)}`).toTable();
+    for (const view of views) await client.sql(`DROP VIEW IF EXISTS ${quoteIdentifier(view)}`).toTable();
+  };
 }
 
 /**

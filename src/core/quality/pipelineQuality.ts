@@ -238,9 +238,8 @@ export async function evaluatePipelineQuality(
       if (unfiltered) {
         if (!contextSet && spec.database && !view) {
           await client.sql(`USE ${qualified({ catalog: spec.catalog }, spec.database)}`).toTable();
-          input.onEvent?.(
-            `The session's current schema is now ${spec.database}: checks of rows dropped re-read ${dataset}'s definition as the run does.`,
-          );
+          // The run puts the session's schema back when it ends.
+          input.onEvent?.(`Checks of rows dropped re-read ${dataset}'s definition in ${spec.database}, as the run does.`);
           contextSet = true;
         }
         query = unfiltered;
