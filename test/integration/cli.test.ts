@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cli } from '../support/runCli.js';
-import { freePort, testServer } from '../support/sparkTestServer.js';
+import { cli, startCli } from '../support/runCli.js';
+import { freePort, testServer, waitForSparkIdle } from '../support/sparkTestServer.js';
 
 describe('the spark-workbench CLI against a real Spark server', function () {
   this.timeout(120_000);
@@ -46,6 +46,32 @@ describe('the spark-workbench CLI against a real Spark server', function () {
     assert.equal(result.code, 0, result.stderr);
     assert.equal(result.stdout, 'id,s\r\n0,"x,y"\r\n1,\r\n2,"x,y"\r\n');
   });
+
+  for (const how of ['--port', '--remote'] as const)
+    it(`Ctrl-C during a long query (${how}): Spark stops it and the CLI exits within 0.5 s of Spark being idle, with code 130`, async () => {
+      const target = how === '--port' ? String(testServer().port) : testServer().url;
+      const { child, result } = startCli([
+        'sql',
+        'SELECT sum(hash(a.id, b.id)) AS h FROM range(40000000) a CROSS JOIN range(1000) b',
+        how,
+        target,
+      ]);
+      await new Promise((resolve) => setTimeout(resolve, 4_000));
+      const interruptedAt = Date.now();
+      child.kill('SIGINT');
+      let exitedAt = 0;
+      const exited = result.then((r) => ((exitedAt = Date.now()), r));
+      const [idle, ran] = await Promise.all([waitForSparkIdle(testServer().pid, interruptedAt, 10_000), exited]);
+      assert.equal(ran.code, 130, ran.stderr);
+      assert.match(ran.stderr, /cancel/i);
+      assert.ok(idle.busyTicks <= 2, `Spark still busy ${idle.idleAfterMs} ms after Ctrl-C`);
+      const exitAfterMs = exitedAt - interruptedAt;
+      console.log(`      Spark idle within ${idle.idleAfterMs} ms, the CLI exited ${exitAfterMs} ms after Ctrl-C`);
+      assert.ok(
+        exitAfterMs <= idle.idleAfterMs + 500,
+        `exited ${exitAfterMs} ms after Ctrl-C, Spark idle after ${idle.idleAfterMs} ms`,
+      );
+    });
 
   it('prints an aligned table, finding the local server by port and the token from its state', async () => {
     const result = await cli([

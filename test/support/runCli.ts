@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { projectRoot, runtimeDir } from './sparkTestServer.js';
 
@@ -10,15 +10,21 @@ export interface CliResult {
 
 /** Runs the built CLI (dist/cli.js through bin/), as a user would. */
 export function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(projectRoot(), 'bin', 'spark-workbench.js'), ...args], {
-      env: { ...process.env, SPARK_REMOTE: '', SPARK_CONNECT_AUTHENTICATE_TOKEN: '', SPARK_WORKBENCH_HOME: runtimeDir(), ...env },
-    });
+  return startCli(args, env).result;
+}
+
+/** Starts the built CLI and hands back its process (to signal it) and its result. */
+export function startCli(args: string[], env: NodeJS.ProcessEnv = {}): { child: ChildProcess; result: Promise<CliResult> } {
+  const child = spawn(process.execPath, [join(projectRoot(), 'bin', 'spark-workbench.js'), ...args], {
+    env: { ...process.env, SPARK_REMOTE: '', SPARK_CONNECT_AUTHENTICATE_TOKEN: '', SPARK_WORKBENCH_HOME: runtimeDir(), ...env },
+  });
+  const result = new Promise<CliResult>((resolve, reject) => {
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    child.stdout!.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stdout, stderr }));
   });
+  return { child, result };
 }

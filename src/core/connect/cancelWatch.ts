@@ -57,8 +57,11 @@ export interface CancelWatchOptions extends CancelWatchTimings {
 const TICK_MS = 100;
 /** How often the jobs of a cancelled operation are looked up while it is watched. */
 const JOB_POLL_MS = 500;
-/** A job an interrupted operation had just submitted can show up a moment after the operation ended. */
-const JOBS_SETTLE_MS = 1_500;
+/**
+ * A job an interrupted operation had just submitted can show up a moment after the operation ended:
+ * its jobs are looked up once more this long after the end before the cancel counts as done.
+ */
+const JOBS_SETTLE_AFTER_END_MS = 300;
 
 /**
  * A cancel is done when Spark has ended the operation and its jobs, not when our stream closes.
@@ -73,7 +76,11 @@ const JOBS_SETTLE_MS = 1_500;
 export async function watchCancelledOperation(session: SessionContext, options: CancelWatchOptions): Promise<CancelOutcome> {
   const started = Date.now();
   let operationEnd: CancelOutcome | undefined;
-  const following = followOperation(session, options).then((outcome) => (operationEnd = outcome));
+  let endedAt = 0;
+  const following = followOperation(session, options).then((outcome) => {
+    operationEnd = outcome;
+    endedAt = Date.now();
+  });
   let interruptedAgain = false;
   let killed = false;
   let stalled = false;
@@ -81,12 +88,14 @@ export async function watchCancelledOperation(session: SessionContext, options: 
   let jobsSeenAt = 0;
   try {
     for (;;) {
-      if (options.jobs && Date.now() - jobsSeenAt >= JOB_POLL_MS) {
+      const settleLookAt = endedAt ? endedAt + JOBS_SETTLE_AFTER_END_MS : Infinity;
+      if (options.jobs && (Date.now() - jobsSeenAt >= JOB_POLL_MS || (jobsSeenAt < settleLookAt && Date.now() >= settleLookAt))) {
+        const lookedAt = Date.now();
         jobs = await options.jobs.runningJobs(options.operationId, options.tag).catch(() => []);
-        jobsSeenAt = Date.now();
+        jobsSeenAt = lookedAt;
       }
       const elapsed = Date.now() - started;
-      const settled = !options.jobs || elapsed >= JOBS_SETTLE_MS;
+      const settled = !options.jobs || jobsSeenAt >= settleLookAt;
       if (operationEnd !== undefined && jobs.length === 0 && settled)
         return killed && operationEnd !== 'finished' ? 'killed' : operationEnd;
       if (operationEnd === 'running' || options.signal.aborted) return 'running';

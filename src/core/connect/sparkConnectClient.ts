@@ -360,7 +360,9 @@ export class SparkConnectClient {
     const followUps = (async () => {
       let waited = 0;
       for (const at of FOLLOW_UP_INTERRUPTS_MS) {
-        if (at > waited) await new Promise((resolve) => setTimeout(resolve, at - waited));
+        // Closing ends the follow-ups: by then the cancel watches have seen the operations end, and
+        // the close interrupts everything of the session once more.
+        if (at > waited && !(await sleep(at - waited, this.watches.signal).then(() => true, () => false))) return;
         waited = at;
         await this.interrupt(InterruptRequest_InterruptType.TAG, { case: 'operationTag', value: tag }, NO_RETRY_POLICY).catch(
           () => undefined,
