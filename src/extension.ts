@@ -5,6 +5,8 @@ import * as vscode from 'vscode';
 import { SparkCatalog } from './core/connect/sparkCatalog.js';
 import { LocalSparkServer } from './core/localSpark/localSparkServer.js';
 import { SparkRuntimeInstaller } from './core/localSpark/sparkRuntime.js';
+import { defaultRuntimeHome, serversDir } from './core/localSpark/runtimeHome.js';
+import { removeLegacyRuntime } from './vscode/connections/legacyRuntime.js';
 import { OperationTracker } from './core/operations/operationTracker.js';
 import { ConnectionManager, type ConnectionManagerOptions } from './core/session/connectionManager.js';
 import type { Disposable } from './core/util/events.js';
@@ -73,8 +75,11 @@ export function activate(context: vscode.ExtensionContext): SparkWorkbenchApi {
   const log = own(new OutputLog(vscodeHost.createLogChannel('Spark Workbench')));
   const failures = new FeatureFailures(vscodeHost, log);
   const host = reportingCommandFailures(vscodeHost, failures);
-  const runtimeDir = process.env.SPARK_WORKBENCH_HOME ?? join(context.globalStorageUri.fsPath, 'spark');
-  const localServer = new LocalSparkServer(join(runtimeDir, 'servers'), (line) => log.info(line));
+  // One runtime home per user, shared with the CLI: one pyspark venv, one registry of local servers.
+  const runtimeDir = defaultRuntimeHome();
+  const localServer = new LocalSparkServer(serversDir(runtimeDir), (line) => log.info(line));
+  const owner = `an editor window (pid ${process.pid})`;
+  removeLegacyRuntime(join(context.globalStorageUri.fsPath, 'spark'), runtimeDir, (line) => log.info(line));
   const settings = new ConnectionSettings(host);
   const tokens = new SecretTokenStore(context.secrets);
   const connectionOptions: ConnectionManagerOptions = {
@@ -88,7 +93,7 @@ export function activate(context: vscode.ExtensionContext): SparkWorkbenchApi {
         new SparkRuntimeInstaller(runtimeDir, (line) => (log.info(line), report(line))).ensureInstalled(
           settings.localRuntime().pythonPath,
         ),
-      startOptions: () => ({ javaHome: settings.localRuntime().javaHome, driverMemory: settings.localDriverMemory() }),
+      startOptions: () => ({ javaHome: settings.localRuntime().javaHome, driverMemory: settings.localDriverMemory(), owner }),
     },
     retryTimeoutMs: () => settings.retryTimeoutMs(),
   };
@@ -329,11 +334,13 @@ export function activate(context: vscode.ExtensionContext): SparkWorkbenchApi {
   own(host.registerTree('sparkWorkbench.catalog', catalogView, { showCollapseAll: true }));
   own(host.registerTree('sparkWorkbench.operations', own(new OperationsView(operations))));
 
-  // A local server this window started is stopped with the window, unless the user keeps it.
+  // A local server this window started is stopped with the window, unless the user keeps it; one the
+  // CLI or another window started keeps running.
   stopLocalOnExit = async () => {
     const state = connections.state;
     if (state.profile?.kind !== 'local') return;
     if (!host.settings('sparkWorkbench').get<boolean>('localSpark.stopOnExit', true)) return;
+    if (localServer.readState(state.profile.port)?.owner !== owner) return;
     await localServer.stop(state.profile.port);
   };
   return { activateMs: performance.now() - started };

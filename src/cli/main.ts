@@ -1,6 +1,5 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { parseConnectionString, redactConnectionString, type ConnectionOptions } from '../core/connect/connectionString.js';
 import { SparkConnectClient } from '../core/connect/sparkConnectClient.js';
 import { describeRetry } from '../core/connect/retryWait.js';
@@ -10,6 +9,7 @@ import { describeServerExitWithLog } from '../core/localSpark/serverExit.js';
 import { SparkUiJobs } from '../core/localSpark/sparkUiJobs.js';
 import { DEFAULT_CONNECT_PORT } from '../core/localSpark/pinnedVersions.js';
 import { SparkRuntimeInstaller } from '../core/localSpark/sparkRuntime.js';
+import { serversDir } from '../core/localSpark/runtimeHome.js';
 import { describeError, EXIT } from './errorReport.js';
 import { runSqlScript, ScriptStatementError, type SqlScript } from './sqlScript.js';
 import { runQualityCheck } from './qualityCommand.js';
@@ -23,8 +23,16 @@ import { packageVersion, runtimeHome } from './runtimeHome.js';
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
 function localServer(): LocalSparkServer {
-  return new LocalSparkServer(join(runtimeHome(), 'servers'), log);
+  return new LocalSparkServer(serversDir(runtimeHome()), log);
 }
+
+/** The runtime home as help texts say it: the override when set, else the platform's folder. */
+function runtimeHomeHint(): string {
+  return process.env.SPARK_WORKBENCH_HOME ? '$SPARK_WORKBENCH_HOME' : runtimeHome();
+}
+
+/** How `server list` and the port messages name who started a server. */
+const CLI_OWNER = 'the spark-workbench CLI';
 
 function portOption(): Option {
   return new Option('--port <port>', 'port of the local server on 127.0.0.1')
@@ -55,8 +63,8 @@ async function resolveConnection(
   const status = await localServer().status(port);
   if (status.state === 'running') return { options: parseConnectionString(status.url), local: status.server };
   throw new Error(
-    `No Spark server to talk to: the local server on port ${port} is not running. ` +
-      `Start it with 'spark-workbench server start', or pass --remote sc://host:port.`,
+    `No Spark server to talk to: no local server is running on port ${port} (runtime home ${runtimeHome()}). ` +
+      `Start it with 'spark-workbench server start', see the running ones with 'spark-workbench server list', or pass --remote sc://host:port.`,
   );
 }
 
@@ -166,6 +174,7 @@ export function buildProgram(): Command {
         port: options.port,
         token: options.token ? undefined : null,
         driverMemory: options.driverMemory,
+        owner: CLI_OWNER,
       });
       process.stdout.write(`${redactConnectionString(localServerUrl(state))}\n`);
     });
@@ -176,6 +185,48 @@ export function buildProgram(): Command {
     .action(async (options: { port: number }) => {
       const stopped = await localServer().stop(options.port);
       if (!stopped) log(`No local Spark server was running on port ${options.port}.`);
+    });
+  server
+    .command('list')
+    .description(`list the local servers of the runtime home the CLI shares with the editor (${runtimeHomeHint()})`)
+    .option('--json', 'print them as JSON')
+    .action(async (options: { json?: boolean }) => {
+      const servers = await localServer().list();
+      if (options.json) {
+        const rows = servers.map((s) => ({
+          port: s.server.port,
+          state: s.state,
+          pid: s.server.pid,
+          pysparkVersion: s.server.pysparkVersion,
+          startedAt: s.server.startedAt,
+          owner: s.server.owner ?? null,
+          logFile: s.server.logFile,
+        }));
+        process.stdout.write(`${JSON.stringify(rows)}\n`);
+        return;
+      }
+      if (!servers.length) {
+        process.stdout.write(`No local Spark server is running (runtime home: ${runtimeHome()}).\n`);
+        return;
+      }
+      const rows = servers.map((s) => [
+        String(s.server.port),
+        s.state,
+        String(s.server.pid),
+        s.server.pysparkVersion,
+        s.server.startedAt,
+        s.server.owner ?? 'unknown',
+      ]);
+      const header = ['PORT', 'STATE', 'PID', 'PYSPARK', 'STARTED', 'STARTED BY'];
+      const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+      for (const row of [header, ...rows])
+        process.stdout.write(
+          `${row
+            .map((cell, i) => cell.padEnd(widths[i]!))
+            .join('  ')
+            .trimEnd()}\n`,
+        );
+      process.stdout.write(`Stop one with: spark-workbench server stop --port PORT\n`);
     });
   server
     .command('status')

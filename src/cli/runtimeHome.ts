@@ -1,13 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { defaultRuntimeHome } from '../core/localSpark/runtimeHome.js';
 
-/**
- * The folder holding the pinned pyspark venv and local server state: SPARK_WORKBENCH_HOME, else `.spark`
- * in the package root (found by walking up from this file, which works from source and from dist/).
- */
+/** The runtime home the CLI shares with the editor (SPARK_WORKBENCH_HOME, else the user's data folder). */
 export function runtimeHome(): string {
-  if (process.env.SPARK_WORKBENCH_HOME) return process.env.SPARK_WORKBENCH_HOME;
-  return join(packageRoot(), '.spark');
+  return defaultRuntimeHome();
 }
 
 export function packageRoot(): string {

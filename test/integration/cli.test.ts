@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { cli, startCli } from '../support/runCli.js';
 import { freePort, testServer, waitForSparkIdle } from '../support/sparkTestServer.js';
@@ -220,6 +221,34 @@ describe('the spark-workbench CLI against a real Spark server', function () {
     const stopped = await cli(['server', 'status', '--port', String(await freePort())]);
     assert.equal(stopped.code, 3);
     assert.equal(stopped.stdout, 'stopped\n');
+  });
+
+  it('lists the servers of the shared runtime home, joins a running one on start, and names the program holding a port', async () => {
+    const listed = await cli(['server', 'list', '--json']);
+    assert.equal(listed.code, 0, listed.stderr);
+    const servers = JSON.parse(listed.stdout) as { port: number; state: string; pid: number }[];
+    const ours = servers.find((s) => s.port === testServer().port);
+    assert.deepEqual([ours?.state, ours?.pid], ['running', testServer().pid], listed.stdout);
+    const table = await cli(['server', 'list']);
+    assert.match(table.stdout, new RegExp(`^${testServer().port}\\s+running\\s+${testServer().pid}\\s+4\\.2\\.1`, 'm'));
+    assert.match(table.stdout, /Stop one with: spark-workbench server stop --port PORT/);
+    // The server another process started (here the test runner, as the editor would) is used, not restarted.
+    const started = Date.now();
+    const joined = await cli(['server', 'start', '--port', String(testServer().port)]);
+    assert.equal(joined.code, 0, joined.stderr);
+    assert.match(joined.stdout, new RegExp(`^sc://127\\.0\\.0\\.1:${testServer().port}/`));
+    assert.ok(Date.now() - started < 15_000, 'no new server was started');
+    // A port some other program holds is named as such.
+    const other = createServer();
+    await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (other.address() as AddressInfo).port;
+      const refused = await cli(['server', 'start', '--port', String(port)]);
+      assert.notEqual(refused.code, 0);
+      assert.match(refused.stderr, new RegExp(`Port ${port} on 127\\.0\\.0\\.1 is in use by another program`));
+    } finally {
+      other.close();
+    }
   });
 
   describe('chart', () => {

@@ -30,6 +30,25 @@ export interface LocalServerOptions {
   readonly javaHome?: string;
   /** How long to wait for the server to answer. */
   readonly startTimeoutMs?: number;
+  /** Who starts it, as `server list` shows it (the CLI, an editor window). */
+  readonly owner?: string;
+}
+
+/** How long a server may take to answer after it was started. */
+const DEFAULT_START_TIMEOUT_MS = 180_000;
+/** A gone server's log and exit status stay this long (a crash is explained from them), then go. */
+const KEEP_GONE_SERVER_FILES_MS = 24 * 60 * 60_000;
+
+/** The port a local server should use is held: by a server of ours that does not answer, or by another program. */
+export class PortInUseError extends Error {
+  constructor(
+    readonly port: number,
+    readonly holder: 'ours' | 'other',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'PortInUseError';
+  }
 }
 
 /** What is recorded about a running server, so another process (CLI, extension) can find and stop it. */
@@ -45,6 +64,8 @@ export interface LocalServerState {
   readonly pysparkVersion: string;
   /** The Spark UI's port on 127.0.0.1 (state files of older versions have none). */
   readonly uiPort?: number;
+  /** Who started it (older state files say nothing). */
+  readonly owner?: string;
 }
 
 export type LocalServerStatus =
@@ -114,16 +135,66 @@ export class LocalSparkServer {
       : { state: 'unresponsive', server };
   }
 
+  /** Every server in this registry with its status; files of servers that are gone are cleaned up. */
+  async list(): Promise<Exclude<LocalServerStatus, { state: 'stopped' }>[]> {
+    this.removeGoneServerFiles();
+    const ports = existsSync(this.stateDir)
+      ? readdirSync(this.stateDir)
+          .map((name) => /^server-(\d+)\.json$/.exec(name)?.[1])
+          .filter((port): port is string => port !== undefined)
+          .map(Number)
+          .sort((a, b) => a - b)
+      : [];
+    const statuses = await Promise.all(ports.map((port) => this.status(port)));
+    return statuses.filter((status): status is Exclude<LocalServerStatus, { state: 'stopped' }> => status.state !== 'stopped');
+  }
+
+  /**
+   * Removes what servers that are gone left behind: their state at once, their pid and stop files after
+   * a minute, their log, exit status and warehouse once a day old (a crash is explained from the log).
+   */
+  removeGoneServerFiles(now = Date.now()): void {
+    if (!existsSync(this.stateDir)) return;
+    for (const name of readdirSync(this.stateDir)) {
+      const match = /^(?:server|warehouse)-(\d+)(\.[a-z]+)?$/.exec(name);
+      if (!match) continue;
+      const port = Number(match[1]);
+      const server = this.readState(port);
+      if (server && isAlive(server.pid)) continue;
+      const path = join(this.stateDir, name);
+      if (match[2] === '.json') {
+        rmSync(path, { force: true });
+        continue;
+      }
+      const age = now - statSafe(path);
+      // A pid file younger than a minute may be a start in progress, before its state file is written.
+      const stale = match[2] === '.pid' || match[2] === '.stopping' ? age > 60_000 : age > KEEP_GONE_SERVER_FILES_MS;
+      if (stale) rmSync(path, { recursive: true, force: true });
+    }
+  }
+
   async start(runtime: SparkRuntime, options: LocalServerOptions = {}): Promise<LocalServerState> {
     const port = options.port ?? DEFAULT_CONNECT_PORT;
+    const startTimeoutMs = options.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS;
     const current = await this.status(port);
     if (current.state === 'running') return current.server;
-    if (current.state === 'unresponsive') await this.stop(port);
-    if (await isPortOpen(port)) {
-      throw new Error(`Port ${port} on 127.0.0.1 is already in use by another program. Choose another port.`);
+    if (current.state === 'unresponsive') {
+      // Another process of ours (the editor, the CLI) is starting it: wait for it rather than kill it.
+      const startedAgo = Date.now() - Date.parse(current.server.startedAt);
+      if (startedAgo < startTimeoutMs && (await this.waitUntilAnswers(current.server, startTimeoutMs - startedAgo)))
+        return current.server;
+      await this.stop(port);
     }
+    if (await isPortOpen(port)) {
+      throw new PortInUseError(
+        port,
+        'other',
+        `Port ${port} on 127.0.0.1 is in use by another program (no Spark Workbench server of ${this.stateDir} holds it). Choose another port.`,
+      );
+    }
+    this.removeGoneServerFiles();
     const java = await findJava(process.env, options.javaHome);
-    mkdirSync(this.stateDir, { recursive: true });
+    mkdirSync(this.stateDir, { recursive: true, mode: 0o700 });
     const logFile = join(this.stateDir, `server-${port}.log`);
     const token = options.token === undefined ? randomUUID() : options.token;
     const uiPort = await freeLoopbackPort();
@@ -204,12 +275,13 @@ export class LocalSparkServer {
       logFile,
       pysparkVersion: runtime.pysparkVersion,
       uiPort,
+      ...(options.owner ? { owner: options.owner } : {}),
     };
     writeFileSync(this.statePath(port), JSON.stringify(state, null, 2), {
       mode: 0o600,
     });
 
-    const deadline = Date.now() + (options.startTimeoutMs ?? 180_000);
+    const deadline = Date.now() + startTimeoutMs;
     while (Date.now() < deadline) {
       if (exitCode !== undefined) {
         rmSync(this.statePath(port), { force: true });
@@ -225,6 +297,19 @@ export class LocalSparkServer {
     throw new Error(
       `The Spark server did not answer on 127.0.0.1:${port} within the time limit. Last log lines:\n${tail(logFile)}`,
     );
+  }
+
+  /** Whether a server that is starting answers within `timeoutMs` (false once its process is gone). */
+  private async waitUntilAnswers(server: LocalServerState, timeoutMs: number): Promise<boolean> {
+    this.log(
+      `A Spark Workbench server is starting on 127.0.0.1:${server.port} (pid ${server.pid}${server.owner ? `, by ${server.owner}` : ''}): waiting for it.`,
+    );
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline && isAlive(server.pid)) {
+      if (await isPortOpen(server.port)) return true;
+      await delay(250);
+    }
+    return false;
   }
 
   /** The JVM's pid, as the wrapper shell writes it right after starting spark-submit. */
@@ -394,4 +479,13 @@ function tail(file: string, lines = 15): string {
 
 function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** A file's modification time, or now when it cannot be read (so it is not taken for old). */
+function statSafe(path: string): number {
+  try {
+    return statSync(path).mtimeMs;
+  } catch {
+    return Date.now();
+  }
 }

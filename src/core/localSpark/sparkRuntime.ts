@@ -1,5 +1,5 @@
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { PINNED_PYSPARK_VERSION } from './pinnedVersions.js';
 import { findPython, PrerequisiteError } from './prerequisites.js';
 import { runProcess } from './processRunner.js';
@@ -57,10 +57,16 @@ export class SparkRuntimeInstaller {
     const runtime = await this.ensureInstalled(python);
     // pyspark 4.2 warns that it does not fully support pandas 3.
     const packages = [`pyspark[connect]==${this.pysparkVersion}`, 'pandas<3', 'ipython>=8.18,<10', 'matplotlib>=3.8,<4'];
-    if (existsSync(this.helperMarkerPath)) {
+    const current = () => {
+      if (!existsSync(this.helperMarkerPath)) return false;
       const marker = JSON.parse(readFileSync(this.helperMarkerPath, 'utf8')) as { packages?: unknown };
-      if (JSON.stringify(marker.packages) === JSON.stringify(packages)) return runtime;
-    }
+      return JSON.stringify(marker.packages) === JSON.stringify(packages);
+    };
+    if (current()) return runtime;
+    return this.whileLocked(async () => (current() ? runtime : this.installHelperPackages(runtime, packages)));
+  }
+
+  private async installHelperPackages(runtime: SparkRuntime, packages: readonly string[]): Promise<SparkRuntime> {
     this.log(`Installing the Python helper's packages (${packages.join(', ')}) (one time)…`);
     const pip = await runProcess(
       runtime.pythonExecutable,
@@ -76,8 +82,59 @@ export class SparkRuntimeInstaller {
 
   /** `python`: the interpreter to build the venv with, instead of python3/python on the PATH. */
   async ensureInstalled(python?: string): Promise<SparkRuntime> {
-    const existing = this.installed();
-    if (existing) return existing;
+    return this.installed() ?? (await this.whileLocked(async () => this.installed() ?? (await this.install(python))));
+  }
+
+  /**
+   * Runs `work` holding the install lock of this pyspark version: the CLI and editor windows share the
+   * runtime home, and two pip installs into one venv would break it. A lock whose process is gone is
+   * taken over.
+   */
+  private async whileLocked<T>(work: () => Promise<T>): Promise<T> {
+    const lock = join(this.runtimeDir, `pyspark-${this.pysparkVersion}`, 'install.lock');
+    mkdirSync(dirname(lock), { recursive: true });
+    let told = false;
+    for (;;) {
+      try {
+        const fd = openSync(lock, 'wx', 0o600);
+        writeSync(fd, String(process.pid));
+        closeSync(fd);
+        break;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+        let holder: number;
+        let age: number;
+        try {
+          holder = Number(readFileSync(lock, 'utf8').trim());
+          age = Date.now() - statSync(lock).mtimeMs;
+        } catch {
+          continue; // released meanwhile
+        }
+        if (!holder && age < 10_000) {
+          // Its process has created it and is writing its pid.
+          await new Promise((resolve) => setTimeout(resolve, 100));
+          continue;
+        }
+        if (!holder || !processExists(holder)) {
+          rmSync(lock, { force: true });
+          continue;
+        }
+        if (!told)
+          this.log(
+            `Another Spark Workbench process (pid ${holder}) is installing pyspark ${this.pysparkVersion}: waiting for it…`,
+          );
+        told = true;
+        await new Promise((resolve) => setTimeout(resolve, 1_000));
+      }
+    }
+    try {
+      return await work();
+    } finally {
+      rmSync(lock, { force: true });
+    }
+  }
+
+  private async install(python?: string): Promise<SparkRuntime> {
     const base = await findPython(python ? [python] : undefined);
     this.log(`Installing pyspark ${this.pysparkVersion} into ${this.venvDir} (one time, about 450 MB)…`);
     rmSync(this.venvDir, { recursive: true, force: true });
@@ -116,4 +173,13 @@ export class SparkRuntimeInstaller {
 
 function lastLines(text: string, count = 5): string {
   return text.trim().split(/\r?\n/).slice(-count).join('\n');
+}
+
+function processExists(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }

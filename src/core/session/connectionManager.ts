@@ -46,7 +46,7 @@ export interface LocalSparkControl {
   ensureRuntime(onProgress: (detail: string) => void): Promise<SparkRuntime>;
   readonly server: LocalSparkServer;
   /** Read at each start, so a changed setting applies to the next server (the JDK, driver memory). */
-  readonly startOptions?: () => Pick<LocalServerOptions, 'javaHome' | 'driverMemory'>;
+  readonly startOptions?: () => Pick<LocalServerOptions, 'javaHome' | 'driverMemory' | 'owner'>;
 }
 
 export interface ConnectionManagerOptions {
