@@ -81,10 +81,12 @@ describe('notebook cells', () => {
 
 describe('messages from the notebook renderer, checked at the boundary', () => {
   it('accepts well-formed messages and refuses the rest', () => {
-    assert.deepEqual(parseRendererMessage({ type: 'openResult', sql: 'SELECT 1', extra: 1 }), {
+    assert.deepEqual(parseRendererMessage({ type: 'openResult', outputId: 'o1', sql: 'SELECT 1', extra: 1 }), {
       type: 'openResult',
+      outputId: 'o1',
       sql: 'SELECT 1',
     });
+    assert.equal(parseRendererMessage({ type: 'openResult', sql: 'SELECT 1' }), undefined);
     assert.deepEqual(parseRendererMessage({ type: 'saveChart', outputId: 'o1', spec: { mark: 'bar' }, png: 'aGk=' }), {
       type: 'saveChart',
       outputId: 'o1',
@@ -93,7 +95,7 @@ describe('messages from the notebook renderer, checked at the boundary', () => {
     });
     assert.equal(parseRendererMessage({ type: 'saveChart', outputId: 'o1', spec: { mark: 'bar' }, png: '<svg>' }), undefined);
     assert.equal(parseRendererMessage({ type: 'saveChart', outputId: 1, spec: {} }), undefined);
-    assert.equal(parseRendererMessage({ type: 'openResult', sql: '  ' }), undefined);
+    assert.equal(parseRendererMessage({ type: 'openResult', outputId: 'o1', sql: '  ' }), undefined);
     assert.deepEqual(
       parseRendererMessage({
         type: 'saveFile',

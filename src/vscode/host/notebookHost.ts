@@ -65,6 +65,8 @@ export interface NotebookHost {
   onDidCloseNotebook(listener: (notebookUri: string) => void): Disposable;
   /** Opens a new untitled notebook of `notebookType` with these cells. */
   openNewNotebook(notebookType: string, cells: readonly NewNotebookCell[]): Promise<void>;
+  /** The open cell that holds output `outputId` (the id the extension put in its metadata), as it reads now. */
+  cellOfOutput(outputId: string): NotebookCellInfo | undefined;
   /** Adds an output to the cell that holds output `outputId` (an edit of its notebook); false when no open cell holds it. */
   addOutputToCellOf(outputId: string, output: CellOutput): Promise<boolean>;
   /** Saves content where the person picks in a save dialog; the path, or undefined when cancelled. */

@@ -16,6 +16,8 @@ export const vscodeHost: WorkbenchHost = {
   showInformationMessage: (message, ...actions) => Promise.resolve(vscode.window.showInformationMessage(message, ...actions)),
   showWarningMessage: (message, ...actions) => Promise.resolve(vscode.window.showWarningMessage(message, ...actions)),
   showErrorMessage: (message, ...actions) => Promise.resolve(vscode.window.showErrorMessage(message, ...actions)),
+  confirm: async (message, detail, action) =>
+    (await vscode.window.showWarningMessage(message, { modal: true, detail }, action)) === action,
   showQuickPick: (items, options) => Promise.resolve(vscode.window.showQuickPick([...items], options)),
   showQuickPickMany: (items, options) =>
     Promise.resolve(vscode.window.showQuickPick([...items], { ...options, canPickMany: true })),

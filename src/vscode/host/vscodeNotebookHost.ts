@@ -56,10 +56,13 @@ export const vscodeNotebookHost: NotebookHost = {
     await vscode.window.showNotebookDocument(await vscode.workspace.openNotebookDocument(notebookType, data));
   },
 
+  cellOfOutput: (outputId) => {
+    const cell = cellHolding(outputId);
+    return cell ? cellInfo(cell) : undefined;
+  },
+
   addOutputToCellOf: async (outputId, output) => {
-    const cell = vscode.workspace.notebookDocuments
-      .flatMap((notebook) => notebook.getCells())
-      .find((candidate) => candidate.outputs.some((o) => o.metadata?.outputId === outputId));
+    const cell = cellHolding(outputId);
     if (!cell || output.kind === 'clear') return false;
     // The cell again with one more output, as an edit of the notebook: saved, and undone with Undo.
     const data = new vscode.NotebookCellData(cell.kind, cell.document.getText(), cell.document.languageId);
@@ -83,6 +86,12 @@ export const vscodeNotebookHost: NotebookHost = {
     return target.fsPath;
   },
 };
+
+function cellHolding(outputId: string): vscode.NotebookCell | undefined {
+  return vscode.workspace.notebookDocuments
+    .flatMap((notebook) => notebook.getCells())
+    .find((candidate) => candidate.outputs.some((o) => o.metadata?.outputId === outputId));
+}
 
 function cellInfo(cell: vscode.NotebookCell): NotebookCellInfo {
   return {

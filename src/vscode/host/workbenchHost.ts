@@ -115,6 +115,8 @@ export interface WorkbenchHost extends EditorHost, NotebookHost {
   showInformationMessage(message: string, ...actions: string[]): Promise<string | undefined>;
   showWarningMessage(message: string, ...actions: string[]): Promise<string | undefined>;
   showErrorMessage(message: string, ...actions: string[]): Promise<string | undefined>;
+  /** A modal question with `detail` below it; true when the person chose `action`. */
+  confirm(message: string, detail: string, action: string): Promise<boolean>;
   showQuickPick<T extends QuickPickEntry>(items: readonly T[], options: QuickPickOptions): Promise<T | undefined>;
   /** A pick with check boxes; undefined when dismissed. */
   showQuickPickMany<T extends QuickPickEntry>(items: readonly T[], options: QuickPickOptions): Promise<T[] | undefined>;

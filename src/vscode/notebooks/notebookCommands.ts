@@ -1,6 +1,8 @@
 import { VEGA_LITE_MIME } from '../../core/notebooks/arrowCellOutput.js';
 import type { ConnectionManager, ConnectionProfile } from '../../core/session/connectionManager.js';
 import { DisposableStore, type Disposable } from '../../core/util/events.js';
+import { cellSource } from '../../core/notebooks/cellSource.js';
+import { splitSqlStatements } from '../../core/sql/statementSplitter.js';
 import { parseRendererMessage, type RendererMessage } from '../../webview/notebookOutput/protocol.js';
 import { COMMANDS } from '../commandIds.js';
 import type { NewNotebookCell } from '../host/notebookHost.js';
@@ -122,9 +124,25 @@ export class NotebookCommands implements Disposable {
 
   private async receive(message: RendererMessage): Promise<void> {
     switch (message.type) {
-      case 'openResult':
-        await this.deps.openResult(message.sql);
+      case 'openResult': {
+        // The output's statement runs only as its cell reads now: a shared notebook's output may hold
+        // any SQL, so one its cell does not show is shown to the person first.
+        const cell = this.host.cellOfOutput(message.outputId);
+        const statements = cell ? cellStatements(cell.languageId, cell.text) : [];
+        if (statements.includes(message.sql.trim())) {
+          await this.deps.openResult(message.sql);
+          return;
+        }
+        const run = await this.host.confirm(
+          cell
+            ? "This output's statement is not in its cell any more. Run it in Spark?"
+            : 'This output does not come from a cell of an open notebook. Run its statement in Spark?',
+          message.sql,
+          'Run Statement',
+        );
+        if (run) await this.deps.openResult(message.sql);
         return;
+      }
       case 'saveFile': {
         const bytes =
           message.encoding === 'base64' ? Buffer.from(message.content, 'base64') : Buffer.from(message.content, 'utf8');
@@ -149,4 +167,10 @@ export class NotebookCommands implements Disposable {
   dispose(): void {
     this.disposables.dispose();
   }
+}
+
+/** The SQL statements a cell runs as it reads now (none for a Python cell). */
+function cellStatements(languageId: string, text: string): string[] {
+  const source = cellSource(languageId, text);
+  return source.kind === 'sql' ? splitSqlStatements(source.script).map((statement) => statement.text.trim()) : [];
 }

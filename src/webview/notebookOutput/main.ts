@@ -82,7 +82,7 @@ function renderResult(item: OutputItem, container: HTMLElement, post: (message: 
     const more = append(bar, 'button', 'button secondary');
     more.textContent = 'Show all in Results';
     more.title = 'Run the statement in the results viewer, where more rows load as you ask';
-    more.addEventListener('click', () => post({ type: 'openResult', sql: data.sql! }));
+    more.addEventListener('click', () => post({ type: 'openResult', outputId: outputIdOf(item), sql: data.sql! }));
   }
   const save = append(bar, 'button', 'button secondary');
   save.textContent = 'Save chart to notebook';

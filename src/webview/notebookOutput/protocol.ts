@@ -4,8 +4,11 @@
 export type RendererMessage =
   /** Adds the chart, data inline, to the cell of output `outputId` as application/vnd.vegalite.v5+json. */
   | { readonly type: 'saveChart'; readonly outputId: string; readonly spec: Record<string, unknown>; readonly png?: string }
-  /** Opens a SQL cell's statement in the results viewer, where every row can be loaded. */
-  | { readonly type: 'openResult'; readonly sql: string }
+  /**
+   * Opens the statement of output `outputId` in the results viewer, where every row can be loaded; the
+   * extension checks it against its cell's current text before it runs.
+   */
+  | { readonly type: 'openResult'; readonly outputId: string; readonly sql: string }
   /** A file the person saves through a dialog (a chart as PNG, SVG or spec); `base64` for bytes. */
   | {
       readonly type: 'saveFile';
@@ -32,7 +35,9 @@ export function parseRendererMessage(value: unknown): RendererMessage | undefine
         ...(value.png === undefined ? {} : { png: value.png }),
       };
     case 'openResult':
-      return isString(value.sql) && value.sql.trim() ? { type: 'openResult', sql: value.sql } : undefined;
+      return isString(value.sql) && value.sql.trim() && isString(value.outputId)
+        ? { type: 'openResult', outputId: value.outputId, sql: value.sql }
+        : undefined;
     case 'saveFile': {
       const { suggestedName, content, encoding, filters } = value;
       if (!isString(suggestedName) || !isString(content) || (encoding !== 'utf8' && encoding !== 'base64') || !isObject(filters))

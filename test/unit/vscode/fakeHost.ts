@@ -278,6 +278,16 @@ export class FakeHost implements WorkbenchHost {
     return this.show('error', text, actions);
   }
 
+  /** Modal questions asked, and the answer the person gives (no, by default). */
+  readonly confirmations: { message: string; detail: string; action: string }[] = [];
+  answerConfirm: (question: { message: string; detail: string; action: string }) => boolean = () => false;
+
+  confirm(message: string, detail: string, action: string): Promise<boolean> {
+    const question = { message, detail, action };
+    this.confirmations.push(question);
+    return this.track(Promise.resolve(this.answerConfirm(question)));
+  }
+
   private show(severity: Severity, text: string, actions: string[]): Promise<string | undefined> {
     const message = { severity, text, actions };
     this.messages.push(message);
@@ -520,6 +530,13 @@ export class FakeHost implements WorkbenchHost {
 
   async openNewNotebook(notebookType: string, cells: readonly NewNotebookCell[]): Promise<void> {
     this.openedNotebooks.push({ notebookType, cells });
+  }
+
+  /** Cells by the output ids they hold (what cellOfOutput finds). */
+  readonly cellsByOutput = new Map<string, NotebookCellInfo>();
+
+  cellOfOutput(outputId: string): NotebookCellInfo | undefined {
+    return this.cellsByOutput.get(outputId);
   }
 
   async addOutputToCellOf(outputId: string, output: CellOutput): Promise<boolean> {

@@ -151,7 +151,15 @@ describe('the Spark Connect notebook controller', () => {
     );
     const send = host.rendererListeners.get(NOTEBOOK_RENDERER_ID)!;
     send({ type: 'saveChart', outputId: 'out-1', spec: { mark: 'bar' }, png: 'aGk=' });
-    send({ type: 'openResult', sql: 'SELECT * FROM big' });
+    host.cellsByOutput.set('out-2', {
+      uri: 'cell:2',
+      notebookUri: 'nb:1',
+      index: 1,
+      languageId: 'python',
+      text: '%%sql\nCREATE TEMP VIEW v AS SELECT 1;\nSELECT * FROM big;',
+      version: 1,
+    });
+    send({ type: 'openResult', outputId: 'out-2', sql: 'SELECT * FROM big' });
     send({ type: 'runShell', command: 'rm -rf /' });
     await new Promise((resolve) => setTimeout(resolve, 10));
     assert.deepEqual(host.addedOutputs[0]?.output, {
@@ -161,6 +169,54 @@ describe('the Spark Connect notebook controller', () => {
     assert.deepEqual(opened, ['SELECT * FROM big']);
     commands.dispose();
   });
+  it("Show all in Results runs an output's statement only as its cell reads now; another statement is shown and asked about first", async () => {
+    const opened: string[] = [];
+    const commands = new NotebookCommands(host, {
+      controller,
+      connections: { profile: undefined, connect: () => Promise.reject(new Error('not used')) },
+      notebookConnections: {
+        use: () => undefined,
+        restart: async () => false,
+        forget: () => undefined,
+        ownProfile: () => undefined,
+      },
+      profiles: () => [],
+      openResult: async (sql) => void opened.push(sql),
+      log: new OutputLog(host.createLogChannel('Spark Workbench')),
+    });
+    const send = host.rendererListeners.get(NOTEBOOK_RENDERER_ID)!;
+    // A shared notebook whose stored output names other SQL than its cell shows.
+    host.cellsByOutput.set('crafted', {
+      uri: 'cell:1',
+      notebookUri: 'nb:2',
+      index: 0,
+      languageId: 'sql',
+      text: 'SELECT * FROM sales',
+      version: 1,
+    });
+    send({ type: 'openResult', outputId: 'crafted', sql: 'DROP TABLE sales' });
+    send({ type: 'openResult', outputId: 'no-such-output', sql: 'SELECT secret FROM vault' });
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    await host.settled();
+    assert.deepEqual(opened, []);
+    assert.deepEqual(
+      host.confirmations.map((c) => [c.message, c.detail, c.action]),
+      [
+        ["This output's statement is not in its cell any more. Run it in Spark?", 'DROP TABLE sales', 'Run Statement'],
+        [
+          'This output does not come from a cell of an open notebook. Run its statement in Spark?',
+          'SELECT secret FROM vault',
+          'Run Statement',
+        ],
+      ],
+    );
+    host.answerConfirm = () => true;
+    send({ type: 'openResult', outputId: 'crafted', sql: 'SELECT * FROM sales_2024' });
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    assert.deepEqual(opened, ['SELECT * FROM sales_2024'], 'run once the person said so');
+    commands.dispose();
+  });
+
   it('Restart asks first, then makes a new Spark session for the window, or for a notebook on its own connection', async () => {
     const connected: string[] = [];
     const restartedOwn: string[] = [];
