@@ -14,3 +14,8 @@ export function batchToIpc(batch: RecordBatch): Uint8Array {
 export function headOfBatch(batch: RecordBatch, rows: number): RecordBatch {
   return rows >= batch.numRows ? batch : batch.slice(0, Math.max(0, rows));
 }
+
+/** The last `rows` rows of a batch (the batch itself when it is no longer). */
+export function tailOfBatch(batch: RecordBatch, rows: number): RecordBatch {
+  return rows >= batch.numRows ? batch : batch.slice(batch.numRows - Math.max(0, rows));
+}

@@ -23,6 +23,8 @@ export interface TrackedOperation {
   retry: RetryNotice | undefined;
   /** Cancelled, but Spark still ran its job seconds later despite two interrupts (until it ends). */
   sparkStillRunning: boolean;
+  /** Running, but nobody reads it now: the rest of its result waits in Spark until asked for. */
+  held: boolean;
 }
 
 /**
@@ -73,6 +75,7 @@ export class OperationTracker implements Disposable {
       error: undefined,
       retry: undefined,
       sparkStillRunning: false,
+      held: false,
     };
     this.operations.unshift(operation);
     this.executions.set(operation.id, execution);
@@ -109,6 +112,7 @@ export class OperationTracker implements Disposable {
     } finally {
       // A consumer that stopped reading early has abandoned the run: its release interrupts the job.
       operation.status = status;
+      operation.held = false;
       operation.finishedAt = Date.now();
       operation.retry = undefined;
       retries.dispose();
@@ -125,6 +129,13 @@ export class OperationTracker implements Disposable {
       if (execution.cancelOutcome) execution.cancelOutcome.then(settled, settled);
       else settled();
     }
+  }
+
+  /** Marks a running operation as held (its reader paused) or read again. */
+  setHeld(operation: TrackedOperation, held: boolean): void {
+    if (operation.status !== 'running' || operation.held === held) return;
+    operation.held = held;
+    this.changed.fire(operation);
   }
 
   /** Cancels one running operation (sends Interrupt for it only). */

@@ -4,7 +4,7 @@ import { DisposableStore } from '../../core/util/events.js';
 import type { OutputLog } from '../outputLog.js';
 import { describeProgress, type TrackedOperation } from '../../core/operations/operationTracker.js';
 import type { SqlParameterValue } from '../../core/sql/sqlParameters.js';
-import type { QueryRunner, RunSummary } from '../runs/queryRunner.js';
+import type { EventVerdict, HeldResult, QueryRunner, RunSummary, StreamOptions } from '../runs/queryRunner.js';
 import { parseWebviewMessage } from '../../webview/results/protocol.js';
 import type {
   ChartDataResult,
@@ -40,6 +40,12 @@ export interface ResultsPanelServices {
   readonly chartData: (request: ChartDataRequest) => Promise<ChartDataResult>;
 }
 
+/**
+ * Load more reads on in the run's own execution, held open in Spark, up to this many times the row
+ * limit (Spark computes at most that many rows of a query); past it, Load more asks to run again.
+ */
+const HELD_PAGES = 10;
+
 /** How often a running query's progress (stages, tasks, rows, bytes, elapsed) is sent to the panel. */
 const PROGRESS_INTERVAL_MS = 250;
 
@@ -57,12 +63,17 @@ interface CurrentRun {
   readonly sql: string;
   readonly title: string;
   readonly args: Readonly<Record<string, SqlParameterValue>> | undefined;
-  readonly rowLimit: number;
-  readonly abort: AbortController;
+  rowLimit: number;
+  /** The most rows the execution gives (the Limit on the query). */
+  readonly fetchLimit: number;
+  abort: AbortController;
   schema: Schema | undefined;
   loadedRows: number;
   truncated: boolean;
   finished: boolean;
+  /** The execution kept open in Spark while the grid shows `rowLimit` rows, and the rows read past them. */
+  held: HeldResult | undefined;
+  pending: RecordBatch | undefined;
 }
 
 /**
@@ -119,18 +130,21 @@ export class ResultsPanel implements vscode.Disposable {
   /** Runs a query in this panel, replacing what it showed; a run still going here is cancelled first. */
   async run(query: PanelQuery, rowLimit = this.services.rowLimit()): Promise<RunSummary> {
     const { sql, title, args } = query;
-    this.current?.abort.abort();
+    this.endCurrent();
     const run: CurrentRun = {
       runId: this.nextRunId++,
       sql,
       title,
       args,
       rowLimit,
+      fetchLimit: rowLimit * HELD_PAGES,
       abort: new AbortController(),
       schema: undefined,
       loadedRows: 0,
       truncated: false,
       finished: false,
+      held: undefined,
+      pending: undefined,
     };
     this.current = run;
     this.restoredQuery = undefined;
@@ -146,7 +160,27 @@ export class ResultsPanel implements vscode.Disposable {
         chartPushdownThreshold: this.services.chartPushdownThreshold(),
       },
     });
-    const { schemaToIpc, batchToIpc, headOfBatch } = await import('../../core/arrow/arrowIpc.js');
+    const arrow = await import('../../core/arrow/arrowIpc.js');
+    return this.read(run, arrow, (options) =>
+      this.services.runner.stream(sql, title, {
+        // One row past what the execution may give tells whether more exist, without computing them.
+        maxRows: run.fetchLimit + 1,
+        args,
+        sparkErrorsShownByCaller: query.sparkErrorsShownByCaller,
+        ...options,
+      }),
+    );
+  }
+
+  /**
+   * Reads a run (its start, or its continuation after Load more) into the grid: batches up to the row
+   * limit are forwarded; one past it holds the execution in Spark, keeping the rows read past the limit.
+   */
+  private async read(
+    run: CurrentRun,
+    arrow: Pick<typeof import('../../core/arrow/arrowIpc.js'), 'schemaToIpc' | 'batchToIpc' | 'headOfBatch' | 'tailOfBatch'>,
+    start: (options: Pick<StreamOptions, 'onEvent' | 'signal' | 'onOperation'>) => Promise<RunSummary>,
+  ): Promise<RunSummary> {
     let operation: TrackedOperation | undefined;
     let bytes = 0;
     const startedAt = Date.now();
@@ -164,26 +198,25 @@ export class ResultsPanel implements vscode.Disposable {
       if (run === this.current && !this.disposed)
         this.post({ type: 'stats', runId: run.runId, stats: statsOf(run.loadedRows, bytes, Date.now() - startedAt) });
     }, PROGRESS_INTERVAL_MS);
-    const summary = await this.services.runner
-      .stream(sql, title, {
-        // One row past the limit tells whether more exist, without fetching them.
-        maxRows: rowLimit + 1,
-        args,
-        sparkErrorsShownByCaller: query.sparkErrorsShownByCaller,
-        signal: run.abort.signal,
-        onOperation: (tracked) => (operation = tracked),
-        onEvent: (event, stats) => {
-          if (run !== this.current || this.disposed) return;
-          bytes = stats.arrowBytes;
-          if (event.type === 'schema') {
-            run.schema = event.schema;
-            this.post({ type: 'schema', runId: run.runId, ipc: schemaToIpc(event.schema) });
-          }
-          if (event.type === 'batch') this.forwardBatch(run, event.batch, batchToIpc, headOfBatch);
-        },
-      })
-      .finally(() => clearInterval(ticker));
+    run.finished = false;
+    const summary = await start({
+      signal: run.abort.signal,
+      onOperation: (tracked) => (operation = tracked),
+      onEvent: (event, stats) => {
+        if (run !== this.current || this.disposed) return;
+        bytes = stats.arrowBytes;
+        if (event.type === 'schema') {
+          run.schema = event.schema;
+          this.post({ type: 'schema', runId: run.runId, ipc: arrow.schemaToIpc(event.schema) });
+        }
+        if (event.type === 'batch') return this.forwardBatch(run, event.batch, arrow);
+        return undefined;
+      },
+    }).finally(() => clearInterval(ticker));
     run.finished = true;
+    run.held = summary.held;
+    // The Limit's extra row came: the query has more rows than this execution gives.
+    if (!run.held && run.loadedRows + (run.pending?.numRows ?? 0) > run.fetchLimit) run.truncated = true;
     if (run === this.current && !this.disposed) {
       this.post({
         type: 'runFinished',
@@ -193,22 +226,88 @@ export class ResultsPanel implements vscode.Disposable {
         truncated: run.truncated,
         message: summary.status === 'refused' ? 'Spark Workbench runs nothing in Restricted Mode.' : summary.error?.message,
       });
-    }
+    } else summary.held?.release();
     return summary;
   }
 
+  /** Load more: the held execution reads on; one Spark can no longer give is run again if the person agrees. */
+  private async loadMore(run: CurrentRun): Promise<void> {
+    run.rowLimit += this.services.rowLimit();
+    const held = run.held;
+    if (!held) {
+      const again = await this.askToRunAgain(
+        run,
+        `This run read the ${run.fetchLimit.toLocaleString('en-US')} rows Spark was asked for; more need the query to run again.`,
+      );
+      if (again) await this.run(run, run.rowLimit);
+      return;
+    }
+    run.held = undefined;
+    run.truncated = false;
+    run.abort = new AbortController();
+    this.post({ type: 'runResumed', runId: run.runId, rowLimit: run.rowLimit });
+    const arrow = await import('../../core/arrow/arrowIpc.js');
+    const pending = run.pending;
+    run.pending = undefined;
+    if (pending && this.forwardBatch(run, pending, arrow) === 'hold') {
+      run.held = held;
+      this.post({
+        type: 'runFinished',
+        runId: run.runId,
+        status: 'succeeded',
+        stats: { rows: run.loadedRows, bytes: 0, elapsedMs: 0, progress: '' },
+        truncated: true,
+      });
+      return;
+    }
+    const summary = await this.read(run, arrow, (options) => held.resume({ ...options, sparkErrorsShownByCaller: true }));
+    if (
+      summary.status === 'failed' &&
+      summary.error &&
+      /INVALID_HANDLE|OPERATION_(NOT_FOUND|ABANDONED)/.test(`${summary.error.errorClass ?? ''} ${summary.error.message}`)
+    ) {
+      const again = await this.askToRunAgain(
+        run,
+        'Spark no longer holds the rest of this result (it released the run after it waited too long).',
+      );
+      if (again) await this.run(run, run.rowLimit);
+    }
+  }
+
+  private async askToRunAgain(run: CurrentRun, why: string): Promise<boolean> {
+    const choice = await vscode.window.showInformationMessage(
+      `${why} Run the query again? A query that is not deterministic (rand(), a changing table) may then show other rows.`,
+      'Run Again',
+    );
+    return choice === 'Run Again' && run === this.current && !this.disposed;
+  }
+
+  /** Stops the current run: cancels it while it reads, releases what Spark holds of it. */
+  private endCurrent(): void {
+    const run = this.current;
+    if (!run) return;
+    run.abort.abort();
+    run.held?.release();
+    run.held = undefined;
+    run.pending = undefined;
+  }
+
+  /** Forwards what fits below the row limit; rows past it are kept and the run held ('hold'). */
   private forwardBatch(
     run: CurrentRun,
     batch: RecordBatch,
-    toIpc: (batch: RecordBatch) => Uint8Array,
-    head: (batch: RecordBatch, rows: number) => RecordBatch,
-  ): void {
+    arrow: Pick<typeof import('../../core/arrow/arrowIpc.js'), 'batchToIpc' | 'headOfBatch' | 'tailOfBatch'>,
+  ): EventVerdict {
     const room = run.rowLimit - run.loadedRows;
-    if (batch.numRows > room) run.truncated = true;
-    const kept = head(batch, room);
-    if (kept.numRows === 0) return;
-    run.loadedRows += kept.numRows;
-    this.post({ type: 'batch', runId: run.runId, ipc: toIpc(kept) });
+    const kept = arrow.headOfBatch(batch, Math.max(0, room));
+    if (kept.numRows > 0) {
+      run.loadedRows += kept.numRows;
+      this.post({ type: 'batch', runId: run.runId, ipc: arrow.batchToIpc(kept) });
+    }
+    if (batch.numRows <= room) return undefined;
+    run.truncated = true;
+    run.pending = arrow.tailOfBatch(batch, batch.numRows - kept.numRows);
+    return 'hold';
   }
 
   private async receive(message: WebviewMessage): Promise<void> {
@@ -231,7 +330,7 @@ export class ResultsPanel implements vscode.Disposable {
         run?.abort.abort();
         return;
       case 'loadMore':
-        if (run) await this.run(run, run.rowLimit + this.services.rowLimit());
+        if (run) await this.loadMore(run);
         return;
       case 'runAgain': {
         const query = run ?? this.restoredQuery;
@@ -314,8 +413,8 @@ export class ResultsPanel implements vscode.Disposable {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    // A panel closed mid-run stops its run: nobody is left to see the rows.
-    this.current?.abort.abort();
+    // A panel closed mid-run stops its run, and one holding rows in Spark releases them.
+    this.endCurrent();
     this.chartAbort?.abort();
     this.disposables.dispose();
     this.panel.dispose();

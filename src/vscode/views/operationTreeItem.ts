@@ -18,10 +18,12 @@ export function operationTreeItem(operation: TrackedOperation, now: number): Tre
   const outcome = operation.sparkStillRunning ? 'cancelled, but Spark still runs its job' : operation.status;
   return {
     label: operation.title,
-    description: running
-      ? [elapsed, describeProgress(operation)].filter(Boolean).join(' · ')
-      : `${outcome} · ${elapsed} · ${operation.rows.toLocaleString('en-US')} rows`,
-    icon: operation.sparkStillRunning ? 'warning' : STATUS_ICONS[operation.status],
+    description: operation.held
+      ? `held · ${operation.rows.toLocaleString('en-US')} rows read · Load more in its results reads on`
+      : running
+        ? [elapsed, describeProgress(operation)].filter(Boolean).join(' · ')
+        : `${outcome} · ${elapsed} · ${operation.rows.toLocaleString('en-US')} rows`,
+    icon: operation.sparkStillRunning ? 'warning' : operation.held ? 'debug-pause' : STATUS_ICONS[operation.status],
     contextValue: running ? 'runningOperation' : 'finishedOperation',
     tooltip: [operation.title, `on ${operation.connectionName}`, operation.error?.message].filter(Boolean).join('\n'),
     id: `operation-${operation.id}`,

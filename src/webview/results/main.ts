@@ -220,6 +220,13 @@ function receive(data: HostMessage): void {
       pendingScroll = sameQuery ? scroll : undefined;
       return;
     }
+    case 'runResumed':
+      if (data.runId !== run?.runId) return;
+      run = { ...run, rowLimit: data.rowLimit };
+      message.hidden = true;
+      setRunState('running');
+      status.textContent = `Loading more… (${store.loadedRows.toLocaleString('en-US')} rows so far)`;
+      return;
     case 'schema':
     case 'batch': {
       if (data.runId !== run?.runId) return;

@@ -34,6 +34,8 @@ export interface RunStats {
 export type HostMessage =
   /** A new run: the grid empties and shows the query. */
   | { readonly type: 'runStarted'; readonly run: RunInfo }
+  /** Load more reads on in the same execution: the run is running again, its rows kept. */
+  | { readonly type: 'runResumed'; readonly runId: number; readonly rowLimit: number }
   /** An IPC stream with the schema and no rows: headers show before the first row arrives. */
   | { readonly type: 'schema'; readonly runId: number; readonly ipc: Uint8Array }
   | { readonly type: 'batch'; readonly runId: number; readonly ipc: Uint8Array }

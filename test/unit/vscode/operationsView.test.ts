@@ -22,11 +22,19 @@ function operation(overrides: Partial<TrackedOperation> = {}): TrackedOperation 
     error: undefined,
     retry: undefined,
     sparkStillRunning: false,
+    held: false,
     ...overrides,
   };
 }
 
 describe('operations view items', () => {
+  it('a held operation says its rest waits for Load more, and can still be cancelled', () => {
+    const item = operationTreeItem(operation({ held: true, rows: 10_000 }), STARTED + 5_000);
+    assert.equal(item.description, 'held · 10,000 rows read · Load more in its results reads on');
+    assert.equal(item.icon, 'debug-pause');
+    assert.equal(item.contextValue, 'runningOperation');
+  });
+
   it('a running operation shows elapsed time and stage, task and row progress, and can be cancelled', () => {
     const running = operation({ rows: 12_345, stages: { done: 1, total: 3 }, tasks: { completed: 14, total: 40, running: 4 } });
     assert.deepEqual(operationTreeItem(running, STARTED + 2_500), {
