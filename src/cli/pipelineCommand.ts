@@ -142,9 +142,15 @@ function printSummary(summary: PipelineRunSummary, log: (line: string) => void):
     log(
       `${dataset.name.padEnd(width)}  ${dataset.kind.padEnd(16)} ${dataset.state.padEnd(10)} ${(dataset.rows === undefined ? '' : dataset.rows.toLocaleString('en-US')).padStart(10)}  ${dataset.durationMs === undefined ? '' : `${(dataset.durationMs / 1000).toFixed(1)} s`}`,
     );
-  log(
-    `${summary.dry ? 'Dry run' : 'Run'} ${summary.outcome} in ${(summary.durationMs / 1000).toFixed(1)} s${summary.message && summary.outcome !== 'completed' ? `: ${summary.message.split('\n')[0]}` : ''}`,
-  );
+  const why =
+    summary.message && summary.outcome !== 'completed'
+      ? `: ${summary.errorClass ? `[${summary.errorClass}] ` : ''}${summary.message.split('\n')[0]}`
+      : '';
+  log(`${summary.dry ? 'Dry run' : 'Run'} ${summary.outcome} in ${(summary.durationMs / 1000).toFixed(1)} s${why}`);
+  for (const retried of summary.retriedFlows ?? [])
+    log(
+      `Flow ${retried.flow} failed and was retried within the run; its rows may be missing. First error: ${retried.firstError}`,
+    );
 }
 
 export function jsonSummary(summary: PipelineRunSummary): object {
@@ -153,6 +159,8 @@ export function jsonSummary(summary: PipelineRunSummary): object {
     dry: summary.dry,
     durationMs: summary.durationMs,
     message: summary.message,
+    errorClass: summary.errorClass,
+    retriedFlows: summary.retriedFlows,
     datasets: summary.datasets,
     quality: summary.quality.map((d) => ({
       dataset: d.dataset,

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { cli, startCli } from '../support/runCli.js';
 import { freePort, testServer, waitForSparkIdle } from '../support/sparkTestServer.js';
 
@@ -248,6 +249,34 @@ describe('the spark-workbench CLI against a real Spark server', function () {
       assert.match(refused.stderr, new RegExp(`Port ${port} on 127\\.0\\.0\\.1 is in use by another program`));
     } finally {
       other.close();
+    }
+  });
+
+  it("a pipeline's graph error keeps Spark's error class and is put at each definition it names", async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'sw-cli-graph-'));
+    try {
+      mkdirSync(join(folder, 'transformations'));
+      writeFileSync(
+        join(folder, 'spark-pipeline.yml'),
+        `name: two_flows\nstorage: ${pathToFileURL(join(folder, 'storage')).href}\ndatabase: cli_graph_${Date.now() % 100000}\nlibraries:\n  - glob:\n      include: transformations/**\n`,
+      );
+      writeFileSync(
+        join(folder, 'transformations', 'flows.sql'),
+        'CREATE MATERIALIZED VIEW target AS SELECT 1 AS id;\n\nCREATE FLOW second_flow AS INSERT INTO target BY NAME SELECT 2 AS id;\n',
+      );
+      const result = await cli(['pipeline', 'run', folder, '--remote', testServer().url]);
+      assert.equal(result.code, 1, result.stderr);
+      const file = join(folder, 'transformations', 'flows.sql');
+      const located = result.stderr.split('\n').filter((line) => line.startsWith(file));
+      assert.deepEqual(
+        located.map((line) => line.slice(file.length).split(' error ')[0]),
+        [':1:1:', ':3:1:'],
+        result.stderr,
+      );
+      assert.ok(located.every((line) => line.includes('error [MATERIALIZED_VIEW_WITH_MULTIPLE_QUERIES] Invalid destination')));
+      assert.match(result.stderr, /Run failed in [\d.]+ s: \[MATERIALIZED_VIEW_WITH_MULTIPLE_QUERIES\] Invalid destination/);
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
     }
   });
 

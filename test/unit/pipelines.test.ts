@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { retriedFlowsOf, trackFlowState, type FlowStates } from '../../src/core/pipelines/datasetStates.js';
 import { parsePipelineEvent } from '../../src/core/pipelines/pipelineEvents.js';
 import { pythonDefinitions, sameDataset, sqlDefinitions } from '../../src/core/pipelines/pipelineGraph.js';
 import { qualified } from '../../src/core/pipelines/pipelineGraph.js';
@@ -157,6 +158,34 @@ describe('pipeline graphs and events', function () {
     });
     assert.deepEqual(graph.datasets, [{ name: 'raw', kind: 'streamingTable', location: { file: 't/r.py', line: 7 } }]);
     assert.deepEqual(graph.flows[0]?.reads, ['files']);
+  });
+
+  it('names a flow that failed and then completed within a run (Spark retried it), with its first error', () => {
+    const when = new Date(0);
+    const states: FlowStates = new Map();
+    const failures = new Map<string, string>();
+    for (const sentence of [
+      'Flow spark_catalog.db.orders_a is RUNNING.',
+      'Flow spark_catalog.db.orders_b is RUNNING.',
+      "Flow 'spark_catalog.db.orders_b' has FAILED. Error: Race while writing batch 0\nat org.apache.spark…",
+      'Flow spark_catalog.db.orders_a has COMPLETED.',
+      'Flow spark_catalog.db.orders_b is RUNNING.',
+      'Flow spark_catalog.db.orders_b has COMPLETED.',
+    ]) {
+      const event = parsePipelineEvent(sentence, when);
+      trackFlowState(states, event);
+      if (event.kind === 'flow' && event.state === 'failed')
+        failures.set(event.flow, `${failures.get(event.flow) ?? ''}${event.message}\n`);
+    }
+    assert.deepEqual(retriedFlowsOf(failures, states), [
+      {
+        flow: 'spark_catalog.db.orders_b',
+        firstError: "Flow 'spark_catalog.db.orders_b' has FAILED. Error: Race while writing batch 0",
+      },
+    ]);
+    failures.set('spark_catalog.db.never', 'failed for good\n');
+    states.set('spark_catalog.db.never', { state: 'failed' });
+    assert.equal(retriedFlowsOf(failures, states).length, 1, 'a flow that stayed failed is not a retried one');
   });
 
   it("parses Spark's run events, and matches the names it reports to the names written", () => {

@@ -64,3 +64,13 @@ const SEVERITY: FlowState[] = [
 function worst(states: readonly FlowState[]): FlowState {
   return [...states].sort((a, b) => SEVERITY.indexOf(a) - SEVERITY.indexOf(b))[0]!;
 }
+
+/** Flows that failed in a run and then completed (Spark retried them), each with its first error. */
+export function retriedFlowsOf(
+  failures: ReadonlyMap<string, string>,
+  states: FlowStates,
+): { readonly flow: string; readonly firstError: string }[] {
+  return [...failures]
+    .filter(([flow]) => states.get(flow)?.state === 'completed')
+    .map(([flow, text]) => ({ flow, firstError: text.split('\n')[0]! }));
+}

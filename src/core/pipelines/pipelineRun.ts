@@ -31,7 +31,7 @@ import {
   type PythonDefinitions,
   type TablesRead,
 } from './pipelineGraph.js';
-import { datasetSummaries, trackFlowState, type DatasetSummary, type FlowStates } from './datasetStates.js';
+import { datasetSummaries, retriedFlowsOf, trackFlowState, type DatasetSummary, type FlowStates } from './datasetStates.js';
 import { parsePipelineEvent, type PipelineRunEvent } from './pipelineEvents.js';
 import type { PipelineSpec } from './pipelineSpec.js';
 
@@ -54,6 +54,13 @@ export interface PipelineRunSummary {
   readonly errors: readonly DefinitionError[];
   /** Why the run failed, in Spark's words, when it did. */
   readonly message?: string;
+  /** Spark's error class of that failure, when Spark gave one. */
+  readonly errorClass?: string;
+  /**
+   * Flows that failed and were retried within a run that then completed (Spark 4.2.1 can retry a flow
+   * after "Race while writing batch 0" and complete without its rows), each with its first error.
+   */
+  readonly retriedFlows?: readonly { readonly flow: string; readonly firstError: string }[];
   readonly durationMs: number;
   readonly graph: PipelineGraph;
   /** The data-quality results of the datasets the run updated (expectations and the quality file). */
@@ -123,21 +130,28 @@ export async function runPipeline(env: PipelineEnvironment, request: PipelineRun
   let qualityPlan = planPipelineQuality(root, sources);
   let quality: DatasetQuality[] = [];
   let graph: PipelineGraph = { datasets: [], flows: [] };
+  let errorClass: string | undefined;
+  const failures = new Map<string, string>();
   const summary = (
     outcome: PipelineRunSummary['outcome'],
     message?: string,
     datasets = datasetSummaries(graph, states),
-  ): PipelineRunSummary => ({
-    outcome,
-    dry,
-    datasets,
-    errors,
-    message,
-    durationMs: Date.now() - started,
-    graph,
-    quality,
-    qualityPlan,
-  });
+  ): PipelineRunSummary => {
+    const retriedFlows = outcome === 'completed' ? retriedFlowsOf(failures, states) : [];
+    return {
+      outcome,
+      dry,
+      datasets,
+      errors,
+      message,
+      ...(errorClass ? { errorClass } : {}),
+      ...(retriedFlows.length ? { retriedFlows } : {}),
+      durationMs: Date.now() - started,
+      graph,
+      quality,
+      qualityPlan,
+    };
+  };
   const declarationProblems = qualityPlan.problems.length
     ? qualityPlan.problems
     : await conditionSyntaxProblems(client, qualityPlan, sources, root);
@@ -166,7 +180,6 @@ export async function runPipeline(env: PipelineEnvironment, request: PipelineRun
     [...sources].map(([file, text]) => sqlDefinitions(file, qualityPlan.definitions.get(file)?.unfiltered ?? text, tablesRead)),
   );
   sqlGraphs.catch(() => undefined);
-  const failures = new Map<string, string>();
   const checkQuality = async () => {
     if (dry || !qualityPlan.checks.length) return;
     quality = await evaluatePipelineQuality(client, {
@@ -234,6 +247,7 @@ export async function runPipeline(env: PipelineEnvironment, request: PipelineRun
           if (error.kind !== 'spark') throw error;
           errors.push(registrationError(file, sources.get(file)!, error, qualityPlan.definitions.get(file)?.insertions));
           graph = mergeGraphs(await sqlGraphs);
+          errorClass = error.errorClass;
           return summary('failed', `${file}: ${conciseSparkMessage(error.message, error.errorClass)}`);
         }
       }
@@ -315,7 +329,8 @@ export async function runPipeline(env: PipelineEnvironment, request: PipelineRun
         const error = asSparkError(thrown);
         if (error.kind === 'cancelled') return summary('cancelled', 'The run was stopped.');
         if (error.kind !== 'spark' && error.kind !== 'other') throw error;
-        errors.push(...graphErrors(graph, error.message));
+        errors.push(...graphErrors(graph, error));
+        errorClass = error.errorClass;
         await checkQuality().catch((thrown: unknown) =>
           request.onEvent?.({
             kind: 'other',
@@ -551,13 +566,15 @@ function atDefinition(flow: Pick<PipelineFlow, 'location'>, message: string, cod
   };
 }
 
-/** Graph-level failures that name datasets (a cycle between two of them) put at each definition named. */
-function graphErrors(graph: PipelineGraph, message: string): DefinitionError[] {
-  const cycle = /downstream table '([^']+)' is referenced when creating the upstream table or view '([^']+)'/.exec(message);
-  if (!cycle) return [];
-  const concise = message.split('\n')[0]!;
-  return [cycle[2]!, cycle[1]!]
-    .map((name) => graph.flows.find((f) => sameDataset(name, f.name)))
-    .filter((f): f is PipelineFlow => !!f)
-    .map((flow) => atDefinition(flow, concise));
+/**
+ * A failure of the whole graph put at each definition it names (a cycle, a table with several flows…):
+ * the names in Spark's message parameters and text are matched with the graph's flows.
+ */
+function graphErrors(graph: PipelineGraph, error: SparkError): DefinitionError[] {
+  const concise = conciseSparkMessage(error.message, error.errorClass);
+  const mentioned = new Set<string>();
+  for (const text of [...Object.values(error.messageParameters ?? {}), error.message.split('\n')[0]!])
+    for (const name of text.match(/(?:`[^`]+`|[\w$]+)(?:\.(?:`[^`]+`|[\w$]+))*/g) ?? []) mentioned.add(name);
+  const named = graph.flows.filter((flow) => [...mentioned].some((name) => name.includes('.') && sameDataset(name, flow.name)));
+  return named.map((flow) => atDefinition(flow, concise, error.errorClass));
 }

@@ -18,6 +18,8 @@ export class PipelineRunRecord implements Disposable {
   outcome: PipelineRunOutcome = 'running';
   /** Why it failed, in Spark's words. */
   message: string | undefined;
+  /** Flows that failed and were retried within a run that then completed. */
+  retriedFlows: readonly { readonly flow: string; readonly firstError: string }[] = [];
   graph: PipelineGraph | undefined;
   readonly events: PipelineRunEvent[] = [];
   private readonly flows: FlowStates = new Map();
@@ -52,7 +54,8 @@ export class PipelineRunRecord implements Disposable {
     this.graph = summary.graph;
     this.final = summary.datasets;
     this.outcome = summary.outcome;
-    this.message = summary.message;
+    this.message = summary.message && summary.errorClass ? `[${summary.errorClass}] ${summary.message}` : summary.message;
+    this.retriedFlows = summary.retriedFlows ?? [];
     this.finishedAt = Date.now();
     this.changed.fire();
   }

@@ -209,11 +209,15 @@ export class PipelineRunner implements Disposable {
     const name = record.pipelineName;
     if (record.outcome === 'completed') {
       const rows = datasets.reduce((sum, d) => sum + (d.rows ?? 0), 0);
+      const retried = record.retriedFlows.length
+        ? ` ${record.retriedFlows.map((r) => r.flow).join(', ')} failed and ${record.retriedFlows.length === 1 ? 'was' : 'were'} retried; rows may be missing (${record.retriedFlows[0]!.firstError}).`
+        : '';
       const text = record.dry
         ? `Dry run of ${name}: ${datasets.length} datasets resolved, nothing run (${seconds} s).`
-        : `Pipeline ${name} completed: ${datasets.filter((d) => d.state === 'completed').length} datasets, ${rows.toLocaleString('en-US')} rows, ${seconds} s.${qualityProblems ? ` ${qualityProblems} data-quality check${qualityProblems === 1 ? '' : 's'} did not pass.` : ''}`;
-      const actions = qualityProblems ? ['Show Problems', 'Show Graph'] : ['Show Graph'];
-      (qualityProblems ? host.showWarningMessage(text, ...actions) : host.showInformationMessage(text, ...actions))
+        : `Pipeline ${name} completed: ${datasets.filter((d) => d.state === 'completed').length} datasets, ${rows.toLocaleString('en-US')} rows, ${seconds} s.${qualityProblems ? ` ${qualityProblems} data-quality check${qualityProblems === 1 ? '' : 's'} did not pass.` : ''}${retried}`;
+      const warn = qualityProblems > 0 || retried !== '';
+      const actions = qualityProblems ? ['Show Problems', 'Show Graph'] : retried ? ['Show Run', 'Show Graph'] : ['Show Graph'];
+      (warn ? host.showWarningMessage(text, ...actions) : host.showInformationMessage(text, ...actions))
         .then(then)
         .catch(() => undefined);
     } else if (record.outcome === 'cancelled') {
