@@ -10,6 +10,7 @@ import { SparkUiJobs } from '../core/localSpark/sparkUiJobs.js';
 import { DEFAULT_CONNECT_PORT } from '../core/localSpark/pinnedVersions.js';
 import { SparkRuntimeInstaller } from '../core/localSpark/sparkRuntime.js';
 import { serversDir } from '../core/localSpark/runtimeHome.js';
+import { LOCAL_RUNTIME_PLATFORMS } from '../core/localSpark/platformSupport.js';
 import { describeError, EXIT } from './errorReport.js';
 import { runSqlScript, ScriptStatementError, type SqlScript } from './sqlScript.js';
 import { runQualityCheck } from './qualityCommand.js';
@@ -60,6 +61,10 @@ async function resolveConnection(
     const envToken = process.env.SPARK_CONNECT_AUTHENTICATE_TOKEN;
     return { options: options.token === undefined && envToken ? { ...options, token: envToken } : options };
   }
+  if (!LOCAL_RUNTIME_PLATFORMS.includes(process.platform))
+    throw new Error(
+      'No Spark server to talk to: pass --remote sc://host:port or set SPARK_REMOTE (a local server needs Linux, macOS or WSL).',
+    );
   const status = await localServer().status(port);
   if (status.state === 'running') return { options: parseConnectionString(status.url), local: status.server };
   throw new Error(

@@ -6,6 +6,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { Disposable } from '../util/events.js';
 import { DEFAULT_CONNECT_PORT } from './pinnedVersions.js';
+import { assertLocalRuntimeSupported } from './platformSupport.js';
 import { findJava } from './prerequisites.js';
 import { exitFromStatus, logSaysOutOfMemory, relevantLogLines, type LocalServerExit } from './serverExit.js';
 import type { SparkRuntime } from './sparkRuntime.js';
@@ -91,6 +92,7 @@ export class LocalSparkServer {
   constructor(
     private readonly stateDir: string,
     private readonly log: (line: string) => void = () => {},
+    private readonly platform: NodeJS.Platform = process.platform,
   ) {}
 
   private statePath(port: number): string {
@@ -174,6 +176,7 @@ export class LocalSparkServer {
   }
 
   async start(runtime: SparkRuntime, options: LocalServerOptions = {}): Promise<LocalServerState> {
+    assertLocalRuntimeSupported('Local Spark', this.platform);
     const port = options.port ?? DEFAULT_CONNECT_PORT;
     const startTimeoutMs = options.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS;
     const current = await this.status(port);

@@ -1,6 +1,7 @@
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { PINNED_PYSPARK_VERSION } from './pinnedVersions.js';
+import { assertLocalRuntimeSupported } from './platformSupport.js';
 import { findPython, PrerequisiteError } from './prerequisites.js';
 import { runProcess } from './processRunner.js';
 
@@ -26,6 +27,7 @@ export class SparkRuntimeInstaller {
     private readonly runtimeDir: string,
     private readonly log: (line: string) => void = () => {},
     private readonly pysparkVersion: string = PINNED_PYSPARK_VERSION,
+    private readonly platform: NodeJS.Platform = process.platform,
   ) {}
 
   private get venvDir(): string {
@@ -82,6 +84,7 @@ export class SparkRuntimeInstaller {
 
   /** `python`: the interpreter to build the venv with, instead of python3/python on the PATH. */
   async ensureInstalled(python?: string): Promise<SparkRuntime> {
+    assertLocalRuntimeSupported('The local Spark runtime', this.platform);
     return this.installed() ?? (await this.whileLocked(async () => this.installed() ?? (await this.install(python))));
   }
 

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createInterface } from 'node:readline';
+import { assertLocalRuntimeSupported } from '../localSpark/platformSupport.js';
 import type { Disposable } from '../util/events.js';
 
 /** A failure the helper reported: Python's message, and where in a user's file it happened. */
@@ -36,6 +37,8 @@ export interface PythonHelperOptions {
   readonly script: string;
   /** What the helper and the user code it runs print. */
   readonly log: (line: string) => void;
+  /** The platform it runs on (tests fake it). */
+  readonly platform?: NodeJS.Platform;
   /** How long a request may wait for its answer once sent, by method; `default` for the rest. */
   readonly timeoutsMs?: Partial<Record<string, number>>;
 }
@@ -215,6 +218,7 @@ export class PythonHelper implements Disposable {
 
   private start(): ChildProcessWithoutNullStreams {
     if (this.process) return this.process;
+    assertLocalRuntimeSupported('The Python helper (Python cells and definitions)', this.options.platform);
     const child = spawn(this.options.python, ['-u', this.options.script], {
       stdio: ['pipe', 'pipe', 'pipe'],
       env: { ...process.env, PYTHONIOENCODING: 'utf-8', PYSPARK_CONNECT_MODE_ENABLED: '1' },

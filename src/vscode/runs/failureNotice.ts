@@ -43,6 +43,10 @@ export function failureNotice(error: unknown, profile: ConnectionProfile | undef
     actions.push({ title: 'Edit Connection', command: COMMANDS.connection.edit, args: [] });
   } else if (error instanceof SparkError && error.kind === 'unauthenticated') {
     actions.push({ title: 'Set Token', command: COMMANDS.connection.setToken, args: profile ? [profile.name] : [] });
+  } else if (error instanceof Error && error.name === 'UnsupportedPlatformError') {
+    // Local Spark or Python on a platform they do not run on: a server elsewhere is the way on.
+    actions.push({ title: 'Switch Connection', command: COMMANDS.connection.switch, args: [] });
+    actions.push({ title: 'Edit Connections', command: COMMANDS.connection.edit, args: [] });
   } else if (error instanceof Error && error.name === 'PrerequisiteError') {
     // A missing or wrong Java or Python for the local server: its settings are where that is fixed.
     // (By name: the error class lives in the engine bundle, loaded apart from this one.)
