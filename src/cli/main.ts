@@ -166,7 +166,11 @@ export function buildProgram(): Command {
     .version(packageVersion())
     .showHelpAfterError();
 
-  const server = program.command('server').description('the managed local Spark Connect server (127.0.0.1)');
+  const server = program
+    .command('server')
+    .description(
+      `the managed local Spark Connect servers (127.0.0.1; Linux, macOS or WSL), kept in the runtime home the CLI shares with the editor: ${runtimeHomeHint()}`,
+    );
   server
     .command('start')
     .description('install the pinned pyspark if needed and start a local Spark Connect server')
