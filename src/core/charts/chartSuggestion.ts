@@ -9,6 +9,36 @@ export interface SuggestionOptions {
    * Spark can aggregate) instead of a scatter plot with a mark per row.
    */
   readonly large?: boolean;
+  /** What the loaded rows show of each column (distinct values among them), where the caller has rows. */
+  readonly profiles?: Readonly<Record<string, ColumnProfile>>;
+}
+
+export interface ColumnProfile {
+  readonly rows: number;
+  readonly distinct: number;
+}
+
+/** A name that says key, not measure: id, order_id, customerId, key, uuid… */
+const KEY_NAME = /^(?:id|key|uuid|guid|pk|idx|index|row_?id|row_?number)$|_(?:id|key|uuid|pk)$/i;
+const CAMEL_KEY_NAME = /[a-z0-9](?:Id|Key|Uuid)$/;
+/** Few enough distinct integers to be told apart by colour. */
+const MAX_CATEGORY_INTEGERS = 12;
+/** Fewer rows say too little about a column's values to judge it. */
+const MIN_PROFILED_ROWS = 20;
+
+/** A column named like a key, or integers that are all distinct: not something to sum. */
+function isKey(field: ChartField, profiles: SuggestionOptions['profiles']): boolean {
+  if (KEY_NAME.test(field.name) || CAMEL_KEY_NAME.test(field.name)) return true;
+  const profile = profiles?.[field.name];
+  return field.storage === 'integer' && !!profile && profile.rows >= MIN_PROFILED_ROWS && profile.distinct === profile.rows;
+}
+
+/** Integers with a handful of values (a category code, a bucket): a colour or a bar each, not a scale. */
+function isCategoryInteger(field: ChartField, profiles: SuggestionOptions['profiles']): boolean {
+  const profile = profiles?.[field.name];
+  return (
+    field.storage === 'integer' && !!profile && profile.rows >= MIN_PROFILED_ROWS && profile.distinct <= MAX_CATEGORY_INTEGERS
+  );
 }
 
 /**
@@ -17,9 +47,14 @@ export interface SuggestionOptions {
  * histogram. The spec names no data: the caller supplies the rows.
  */
 export function suggestChart(fields: readonly ChartField[], options: SuggestionOptions = {}): ChartSuggestion {
+  const { profiles } = options;
   const temporal = fields.filter((f) => f.type === 'temporal');
-  const numbers = fields.filter((f) => f.type === 'quantitative');
-  const categories = fields.filter((f) => f.type === 'nominal');
+  const quantitative = fields.filter((f) => f.type === 'quantitative');
+  const categoryIntegers = quantitative.filter((f) => isCategoryInteger(f, profiles) && !isKey(f, profiles));
+  // Measures first: keys and category codes are summed only when nothing else is a number.
+  const measures = quantitative.filter((f) => !isKey(f, profiles) && !categoryIntegers.includes(f));
+  const numbers = measures.length ? measures : quantitative;
+  const categories = [...fields.filter((f) => f.type === 'nominal'), ...(measures.length ? categoryIntegers : [])];
   const tooltip = true;
   if (temporal[0] && numbers[0]) {
     return {

@@ -2,9 +2,9 @@ import { tableFromIPC } from 'apache-arrow';
 import { loader as vegaLoader, type View } from 'vega';
 import embed, { type Result } from 'vega-embed';
 import { expressionInterpreter } from 'vega-interpreter';
-import { chartFieldsOf } from '../../core/charts/chartFields.js';
+import { chartFieldsOf, type ChartField } from '../../core/charts/chartFields.js';
 import { chartRowsOf, chartValue } from '../../core/charts/chartRows.js';
-import { suggestChart } from '../../core/charts/chartSuggestion.js';
+import { suggestChart, type ColumnProfile } from '../../core/charts/chartSuggestion.js';
 import { chartConfig, themeKind } from './chartTheme.js';
 import { append } from './grid.js';
 import type { ChartDataResult } from './protocol.js';
@@ -122,7 +122,8 @@ export class ChartView {
     if (!this.spec && this.store.schema) {
       // A result not loaded whole, or larger than the local limit, gets a chart Spark can aggregate.
       const large = !this.complete || this.store.loadedRows > this.localThreshold;
-      const suggestion = suggestChart(chartFieldsOf(this.store.schema), { large });
+      const fields = chartFieldsOf(this.store.schema);
+      const suggestion = suggestChart(fields, { large, profiles: integerProfiles(this.store, fields) });
       if ('reason' in suggestion) {
         this.setNote(`No chart suggested: ${suggestion.reason} Pick fields above or edit the spec.`);
         this.spec = { mark: 'bar', encoding: {} };
@@ -355,4 +356,20 @@ export function closedLoader(): ReturnType<typeof vegaLoader> {
   loader.load = refuse;
   loader.sanitize = refuse;
   return loader;
+}
+
+/** Rows looked at to tell keys and category codes from measures. */
+const PROFILED_ROWS = 5_000;
+
+/** Distinct values of each integer column among the first loaded rows. */
+function integerProfiles(store: ResultStore, fields: readonly ChartField[]): Record<string, ColumnProfile> {
+  const rows = Math.min(store.loadedRows, PROFILED_ROWS);
+  const profiles: Record<string, ColumnProfile> = {};
+  fields.forEach((field, column) => {
+    if (field.storage !== 'integer') return;
+    const seen = new Set<string>();
+    for (let row = 0; row < rows; row++) seen.add(store.text(row, column));
+    profiles[field.name] = { rows, distinct: seen.size };
+  });
+  return profiles;
 }

@@ -90,3 +90,52 @@ describe('chart suggestion for a large result', () => {
     });
   });
 });
+
+describe('chart suggestion: measures before keys', () => {
+  const int = (name: string): ChartField => ({ name, type: 'quantitative', storage: 'integer' });
+  const float = (name: string): ChartField => ({ name, type: 'quantitative', storage: 'float' });
+  const day: ChartField = { name: 'day', type: 'temporal', storage: 'date' };
+
+  it('SELECT id, id % 10 AS category, rand() * 100 AS value, … AS day: the value over days, coloured by category', () => {
+    const suggestion = suggestChart([int('id'), int('category'), float('value'), day], {
+      profiles: { id: { rows: 1000, distinct: 1000 }, category: { rows: 1000, distinct: 10 } },
+    });
+    assert.ok(suggestion.reason === undefined);
+    assert.deepEqual(suggestion.spec.encoding, {
+      x: { field: 'day', type: 'temporal' },
+      y: { field: 'value', type: 'quantitative', aggregate: 'sum' },
+      color: { field: 'category', type: 'nominal' },
+    });
+  });
+
+  it('a column named like a key is not summed, even without rows to look at', () => {
+    const suggestion = suggestChart([
+      int('order_id'),
+      int('customerId'),
+      float('amount'),
+      { name: 'region', type: 'nominal', storage: 'string' },
+    ]);
+    assert.ok(suggestion.reason === undefined);
+    assert.equal((suggestion.spec.encoding as { y: { field: string } }).y.field, 'amount');
+  });
+
+  it('integers that are all distinct are a key; a handful of integer values is a category', () => {
+    const suggestion = suggestChart([int('n'), int('bucket'), int('qty')], {
+      profiles: { n: { rows: 500, distinct: 500 }, bucket: { rows: 500, distinct: 4 }, qty: { rows: 500, distinct: 60 } },
+    });
+    assert.ok(suggestion.reason === undefined);
+    assert.deepEqual(suggestion.spec.encoding, {
+      x: { field: 'bucket', type: 'nominal', sort: '-y' },
+      y: { field: 'qty', type: 'quantitative', aggregate: 'sum' },
+    });
+  });
+
+  it('a result of keys only still gets a chart of them; a few rows say nothing about a column', () => {
+    const keysOnly = suggestChart([int('id')], { profiles: { id: { rows: 100, distinct: 100 } } });
+    assert.ok(keysOnly.reason === undefined);
+    assert.equal((keysOnly.spec.encoding as { x: { field: string; bin: boolean } }).x.field, 'id');
+    const few = suggestChart([int('a'), int('b')], { profiles: { a: { rows: 5, distinct: 5 }, b: { rows: 5, distinct: 2 } } });
+    assert.ok(few.reason === undefined);
+    assert.equal((few.spec.mark as { type: string }).type, 'point', 'two numbers as before');
+  });
+});
