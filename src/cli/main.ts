@@ -117,8 +117,11 @@ async function runQuery(
       )
     : undefined;
   const abort = new AbortController();
+  // Ctrl-C, and a scheduler's or CI's stop (SIGTERM), stop the work in Spark before the CLI exits:
+  // else its job runs on in the server for as long as it takes.
   const onSigint = () => abort.abort();
   process.once('SIGINT', onSigint);
+  process.once('SIGTERM', onSigint);
   try {
     await client.ping();
     await work(client, abort.signal);
@@ -126,6 +129,7 @@ async function runQuery(
     throw Object.assign(new Error('query failed'), { sqlError: error, sqlText: query });
   } finally {
     process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigint);
     watch?.dispose();
     await client.close();
   }

@@ -49,8 +49,12 @@ describe('the spark-workbench CLI against a real Spark server', function () {
     assert.equal(result.stdout, 'id,s\r\n0,"x,y"\r\n1,\r\n2,"x,y"\r\n');
   });
 
-  for (const how of ['--port', '--remote'] as const)
-    it(`Ctrl-C during a long query (${how}): Spark stops it and the CLI exits within 0.5 s of Spark being idle, with code 130`, async () => {
+  for (const [how, signal] of [
+    ['--port', 'SIGINT'],
+    ['--remote', 'SIGINT'],
+    ['--remote', 'SIGTERM'],
+  ] as const)
+    it(`${signal === 'SIGINT' ? 'Ctrl-C' : 'SIGTERM (a scheduler stopping it)'} during a long query (${how}): Spark stops it and the CLI exits within 0.5 s of Spark being idle, with code 130`, async () => {
       const target = how === '--port' ? String(testServer().port) : testServer().url;
       const { child, result } = startCli([
         'sql',
@@ -60,7 +64,7 @@ describe('the spark-workbench CLI against a real Spark server', function () {
       ]);
       await new Promise((resolve) => setTimeout(resolve, 4_000));
       const interruptedAt = Date.now();
-      child.kill('SIGINT');
+      child.kill(signal);
       let exitedAt = 0;
       const exited = result.then((r) => ((exitedAt = Date.now()), r));
       const [idle, ran] = await Promise.all([waitForSparkIdle(testServer().pid, interruptedAt, 10_000), exited]);
