@@ -115,6 +115,17 @@ describe('a pipeline run as the editor shows it', () => {
     assert.equal(record.dataset('daily')?.state, 'queued');
     assert.equal(record.progressText(), '1 of 2 datasets done');
     assert.equal(changes, 3);
+    // After the last flow the run still counts rows and checks quality: the progress says so.
+    record.eventArrived(parsePipelineEvent('Flow spark_catalog.retail.daily has COMPLETED.', t(6)));
+    record.eventArrived({ kind: 'other', time: t(7), message: 'Counting the rows of the datasets.', phase: 'counting rows' });
+    assert.equal(record.progressText(), '2 of 2 datasets done; counting rows');
+    record.eventArrived({
+      kind: 'other',
+      time: t(8),
+      message: 'Checking data quality: 13 checks.',
+      phase: 'checking data quality (13 checks)',
+    });
+    assert.equal(record.progressText(), '2 of 2 datasets done; checking data quality (13 checks)');
   });
 });
 

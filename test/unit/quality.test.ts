@@ -298,3 +298,29 @@ describe('quality reports', () => {
     assert.match(junit, /<failure message="m1" type="warn">/);
   });
 });
+
+describe('declaration mistakes, said once and with what was written', () => {
+  it('a bad ON VIOLATION is one problem naming what was written, and its clause never reaches Spark', () => {
+    const text = 'CREATE MATERIALIZED VIEW t (\n  CONSTRAINT c EXPECT (x > 0) ON VIOLATION DELETE ROW\n) AS SELECT 1 AS x;\n';
+    const stripped = stripExpectations(text);
+    assert.deepEqual(
+      stripped.problems.map((p) => [text.slice(p.start, p.end), p.message]),
+      [
+        [
+          'ON VIOLATION DELETE ROW',
+          "After EXPECT (…) only ON VIOLATION DROP ROW or ON VIOLATION FAIL UPDATE may follow, not 'ON VIOLATION DELETE ROW'.",
+        ],
+      ],
+    );
+    assert.doesNotMatch(stripped.text, /CONSTRAINT|EXPECT|VIOLATION/);
+    assert.equal(stripped.text.split('\n').length, text.split('\n').length, 'no line moved');
+  });
+
+  it('a bad severity names the value', () => {
+    const problems = parseQualityFile('datasets:\n  t:\n    - not_null: x\n      severity: critical\n', 'q.yml').problems;
+    assert.deepEqual(
+      problems.map((p) => p.message),
+      ["severity is 'warn' or 'error', not 'critical'."],
+    );
+  });
+});

@@ -22,7 +22,13 @@ export type PipelineRunEvent =
       readonly detail: string;
     }
   | { readonly kind: 'run'; readonly state: string; readonly time: Date | undefined; readonly message: string }
-  | { readonly kind: 'other'; readonly time: Date | undefined; readonly message: string };
+  | {
+      readonly kind: 'other';
+      readonly time: Date | undefined;
+      readonly message: string;
+      /** What the run does now that its flows are done (counting rows, checking quality). */
+      readonly phase?: string;
+    };
 
 const FLOW_STATES = new Set<string>([
   'queued',

@@ -182,6 +182,13 @@ export async function runPipeline(env: PipelineEnvironment, request: PipelineRun
   sqlGraphs.catch(() => undefined);
   const checkQuality = async () => {
     if (dry || !qualityPlan.checks.length) return;
+    const phase = `checking data quality (${qualityPlan.checks.length} check${qualityPlan.checks.length === 1 ? '' : 's'})`;
+    request.onEvent?.({
+      kind: 'other',
+      time: new Date(),
+      message: `Checking data quality: ${qualityPlan.checks.length} checks.`,
+      phase,
+    });
     quality = await evaluatePipelineQuality(client, {
       spec,
       graph,
@@ -343,6 +350,12 @@ export async function runPipeline(env: PipelineEnvironment, request: PipelineRun
       const finished = summary('completed');
       if (dry)
         return { ...finished, datasets: finished.datasets.map((d) => (d.state === 'not run' ? { ...d, state: 'resolved' } : d)) };
+      request.onEvent?.({
+        kind: 'other',
+        time: new Date(),
+        message: 'Counting the rows of the datasets.',
+        phase: 'counting rows',
+      });
       const datasets = await withRowCounts(client, spec, finished.datasets);
       await checkQuality();
       return { ...summary('completed'), datasets };

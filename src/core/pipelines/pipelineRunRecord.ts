@@ -18,6 +18,8 @@ export class PipelineRunRecord implements Disposable {
   outcome: PipelineRunOutcome = 'running';
   /** Why it failed, in Spark's words. */
   message: string | undefined;
+  /** What the run does after its flows (counting rows, checking quality), once it says so. */
+  private phase: string | undefined;
   /** Flows that failed and were retried within a run that then completed. */
   retriedFlows: readonly { readonly flow: string; readonly firstError: string }[] = [];
   graph: PipelineGraph | undefined;
@@ -46,6 +48,7 @@ export class PipelineRunRecord implements Disposable {
 
   eventArrived(event: PipelineRunEvent): void {
     this.events.push(event);
+    if (event.kind === 'other' && event.phase) this.phase = event.phase;
     trackFlowState(this.flows, event);
     this.changed.fire();
   }
@@ -84,7 +87,12 @@ export class PipelineRunRecord implements Disposable {
     if (!datasets.length) return this.graph ? '' : 'Reading the definitions…';
     const done = datasets.filter((d) => ['completed', 'failed', 'skipped', 'stopped', 'excluded'].includes(d.state)).length;
     const running = datasets.filter((d) => ['running', 'starting', 'planning'].includes(d.state)).map((d) => d.name);
-    return `${done} of ${datasets.length} datasets done${running.length ? `; running ${running.join(', ')}` : ''}`;
+    const now = running.length
+      ? `; running ${running.join(', ')}`
+      : done === datasets.length && this.phase
+        ? `; ${this.phase}`
+        : '';
+    return `${done} of ${datasets.length} datasets done${now}`;
   }
 
   dispose(): void {

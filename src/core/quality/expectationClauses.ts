@@ -116,11 +116,14 @@ export function stripExpectations(text: string): StrippedDefinitions {
       const rest = text.slice(close + 1, item.end);
       const violation = VIOLATION.exec(rest);
       if (rest.trim() && !(violation && !rest.slice(violation[0].length).trim())) {
+        const written = rest.trim().replace(/\s+/g, ' ');
         problems.push({
-          start: close + 1,
-          end: item.end,
-          message: 'After EXPECT (…) only ON VIOLATION DROP ROW or ON VIOLATION FAIL UPDATE may follow.',
+          start: close + 1 + (rest.length - rest.trimStart().length),
+          end: item.end - (rest.length - rest.trimEnd().length),
+          message: `After EXPECT (…) only ON VIOLATION DROP ROW or ON VIOLATION FAIL UPDATE may follow, not '${written.length > 60 ? `${written.slice(0, 57)}…` : written}'.`,
         });
+        // Taken out like a good clause, so nothing that reads the definition reports it a second time.
+        clauseItems.push(item);
         continue;
       }
       const action: ViolationAction = !violation ? 'keep' : /^DROP/i.test(violation[1]!) ? 'drop' : 'fail';
@@ -155,7 +158,7 @@ export function stripExpectations(text: string): StrippedDefinitions {
       });
       clauseItems.push(item);
     }
-    if (!clauses.length) continue;
+    if (!clauseItems.length) continue;
     expectations.push(...clauses);
     const onlyClauses = clauseItems.length === items.length;
     for (const target of [chars, unfilteredChars]) {

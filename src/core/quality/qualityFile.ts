@@ -191,7 +191,7 @@ function readCheck(
   }
   const severityText = scalarText(setting('severity')) ?? 'error';
   if (severityText !== 'warn' && severityText !== 'error') {
-    problem(setting('severity'), "severity is 'warn' or 'error'.");
+    problem(setting('severity'), `severity is 'warn' or 'error', not '${severityText}'.`);
     ok = false;
   }
   let mostly = 1;

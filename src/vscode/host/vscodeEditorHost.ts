@@ -167,6 +167,10 @@ export const vscodeEditorHost: EditorHost = {
           try {
             const items = await source.complete(snapshot(document), document.offsetAt(position), abort.signal);
             return items.map((item) => completionItem(document, item));
+          } catch (error) {
+            // A request VS Code cancelled (the person typed on) is no failure: nothing to show, nothing to log.
+            if (token.isCancellationRequested) return undefined;
+            throw error;
           } finally {
             cancelled.dispose();
           }
@@ -187,6 +191,9 @@ export const vscodeEditorHost: EditorHost = {
             new vscode.MarkdownString(info.markdown),
             new vscode.Range(document.positionAt(info.start), document.positionAt(info.end)),
           );
+        } catch (error) {
+          if (token.isCancellationRequested) return undefined;
+          throw error;
         } finally {
           cancelled.dispose();
         }
