@@ -12,10 +12,11 @@
  *   BENCH_ROUNDS=30 npm run bench:activation
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildExtension } from '../scripts/build.mjs';
+import { projectRoot } from '../scripts/runtimeDir.mjs';
 
 const rounds = Number(process.env.BENCH_ROUNDS ?? 15);
 const work = mkdtempSync(join(tmpdir(), 'sw-activation-'));
@@ -47,10 +48,7 @@ const stub = (name) => {
 };
 // A plain object of stubs: the bundle copies the module's own properties when it imports it.
 const vscode = {};
-for (const name of ['window', 'workspace', 'commands', 'env', 'extensions', 'l10n', 'Uri', 'EventEmitter', 'Disposable',
-  'ThemeIcon', 'ThemeColor', 'TreeItem', 'TreeItemCollapsibleState', 'StatusBarAlignment', 'ProgressLocation',
-  'MarkdownString', 'ViewColumn', 'languages', 'CompletionItemKind', 'DiagnosticSeverity', 'Range', 'CodeLens', 'CompletionItem',
-  'Hover', 'Diagnostic', 'CodeAction', 'CodeActionKind', 'Position', 'SnippetString', 'WorkspaceEdit']) vscode[name] = stub('vscode.' + name);
+for (const name of JSON.parse(process.env.VSCODE_NAMES)) vscode[name] = stub('vscode.' + name);
 const load = Module._load;
 Module._load = function (request, ...rest) { return request === 'vscode' ? vscode : load.call(this, request, ...rest); };
 const [bundle, storage] = process.argv.slice(2);
@@ -60,6 +58,9 @@ const context = {
   extensionUri: stub('extensionUri'),
   extensionPath: storage,
   secrets: stub('secrets'),
+  // Mementos as VS Code gives them: nothing stored yet.
+  workspaceState: { get: () => undefined, update: async () => undefined, keys: () => [] },
+  globalState: { get: () => undefined, update: async () => undefined, keys: () => [], setKeysForSync: () => undefined },
   extension: { packageJSON: { version: '0.0.0' } },
 };
 const started = performance.now();
@@ -73,8 +74,24 @@ process.stdout.write(JSON.stringify({ load: loaded - started, activate: activate
 const childFile = join(work, 'activate.cjs');
 writeFileSync(childFile, child);
 
+/** Every `vscode.X` the extension's code uses, so the stand-in has each (found in the sources, not listed by hand). */
+function vscodeNames(): string[] {
+  const names = new Set<string>();
+  const visit = (dir: string) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) visit(path);
+      else if (entry.name.endsWith('.ts'))
+        for (const match of readFileSync(path, 'utf8').matchAll(/\bvscode\.(\w+)/g)) names.add(match[1]!);
+    }
+  };
+  visit(join(projectRoot, 'src'));
+  return [...names].sort();
+}
+const standInEnv = { ...process.env, VSCODE_NAMES: JSON.stringify(vscodeNames()) };
+
 function measure(bundle: string): { load: number; activate: number } {
-  const result = spawnSync(process.execPath, [childFile, bundle, work], { encoding: 'utf8' });
+  const result = spawnSync(process.execPath, [childFile, bundle, work], { encoding: 'utf8', env: standInEnv });
   if (result.status !== 0) throw new Error(`activation failed:\n${result.stderr}`);
   return JSON.parse(result.stdout) as { load: number; activate: number };
 }
