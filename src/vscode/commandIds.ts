@@ -14,6 +14,7 @@ export const COMMANDS = {
     start: 'sparkWorkbench.localSpark.start',
     stop: 'sparkWorkbench.localSpark.stop',
     restart: 'sparkWorkbench.localSpark.restart',
+    useFreePort: 'sparkWorkbench.localSpark.useFreePort',
   },
   logs: {
     show: 'sparkWorkbench.logs.show',

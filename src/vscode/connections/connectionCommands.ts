@@ -1,3 +1,4 @@
+import { freeLoopbackPort } from '../../core/localSpark/localSparkServer.js';
 import { DisposableStore, type Disposable } from '../../core/util/events.js';
 import { LOCAL_PROFILE_NAME, type ConnectionManager, type ConnectionProfile } from '../../core/session/connectionManager.js';
 import type { WorkbenchHost } from '../host/workbenchHost.js';
@@ -27,6 +28,7 @@ export class ConnectionCommands implements Disposable {
     private readonly settings: ConnectionSettings,
     private readonly tokens: Pick<SecretTokenStore, 'set'>,
     private readonly log: OutputLog,
+    private readonly freePort: () => Promise<number> = freeLoopbackPort,
   ) {
     const register = (id: string, run: (...args: never[]) => unknown) => this.disposables.add(host.registerCommand(id, run));
     register(COMMANDS.connection.connect, (name?: string) => this.connect(name));
@@ -37,8 +39,18 @@ export class ConnectionCommands implements Disposable {
     register(COMMANDS.localSpark.start, () => this.connect(LOCAL_PROFILE_NAME));
     register(COMMANDS.localSpark.stop, () => this.stopLocal());
     register(COMMANDS.localSpark.restart, () => this.restartLocal());
+    register(COMMANDS.localSpark.useFreePort, () => this.useFreePort());
     register(COMMANDS.operations.interruptAll, () => this.interruptAll());
     register(COMMANDS.logs.show, () => this.log.show());
+  }
+
+  /** Local Spark on a free loopback port (the user's setting), started there: the way on when its port is taken. */
+  async useFreePort(): Promise<boolean> {
+    if (!this.host.isTrusted()) return this.connect(LOCAL_PROFILE_NAME);
+    const port = await this.freePort();
+    await this.host.updateUserSetting('sparkWorkbench', 'localSpark.port', port);
+    this.log.info(`Local Spark moves to port ${port} (sparkWorkbench.localSpark.port).`);
+    return this.connect(LOCAL_PROFILE_NAME);
   }
 
   /** Connects to the named profile, or asks which one; returns whether it worked. */

@@ -12,6 +12,9 @@ export const vscodeHost: WorkbenchHost = {
   ...vscodeNotebookHost,
   isTrusted: () => vscode.workspace.isTrusted,
   settings: (section) => vscode.workspace.getConfiguration(section),
+  updateUserSetting: async (section, key, value) => {
+    await vscode.workspace.getConfiguration(section).update(key, value, vscode.ConfigurationTarget.Global);
+  },
 
   showInformationMessage: (message, ...actions) => Promise.resolve(vscode.window.showInformationMessage(message, ...actions)),
   showWarningMessage: (message, ...actions) => Promise.resolve(vscode.window.showWarningMessage(message, ...actions)),

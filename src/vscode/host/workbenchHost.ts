@@ -110,6 +110,8 @@ export interface WorkbenchHost extends EditorHost, NotebookHost {
   /** Whether the workspace is trusted (false in Restricted Mode). */
   isTrusted(): boolean;
   settings(section: string): SettingsSection;
+  /** Writes a setting to the user's settings (not the workspace's). */
+  updateUserSetting(section: string, key: string, value: unknown): Promise<void>;
 
   /** Each message resolves to the action chosen, or undefined when dismissed. */
   showInformationMessage(message: string, ...actions: string[]): Promise<string | undefined>;

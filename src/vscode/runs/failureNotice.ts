@@ -43,6 +43,9 @@ export function failureNotice(error: unknown, profile: ConnectionProfile | undef
     actions.push({ title: 'Edit Connection', command: COMMANDS.connection.edit, args: [] });
   } else if (error instanceof SparkError && error.kind === 'unauthenticated') {
     actions.push({ title: 'Set Token', command: COMMANDS.connection.setToken, args: profile ? [profile.name] : [] });
+  } else if (error instanceof Error && error.name === 'PortInUseError') {
+    // Another program holds the local server's port: one click moves Local Spark to a free one.
+    actions.push({ title: 'Use a Free Port', command: COMMANDS.localSpark.useFreePort, args: [] });
   } else if (error instanceof Error && error.name === 'UnsupportedPlatformError') {
     // Local Spark or Python on a platform they do not run on: a server elsewhere is the way on.
     actions.push({ title: 'Switch Connection', command: COMMANDS.connection.switch, args: [] });

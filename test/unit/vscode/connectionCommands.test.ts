@@ -3,6 +3,7 @@ import { SparkError } from '../../../src/core/connect/sparkError.js';
 import { ConnectionCommands } from '../../../src/vscode/connections/connectionCommands.js';
 import { ConnectionSettings } from '../../../src/vscode/connections/connectionSettings.js';
 import { OutputLog } from '../../../src/vscode/outputLog.js';
+import { failureNotice } from '../../../src/vscode/runs/failureNotice.js';
 import { FakeHost, type FakeLogChannel } from './fakeHost.js';
 import { FakeConnections, LOCAL } from './fakeConnections.js';
 
@@ -33,6 +34,7 @@ describe('connection commands', () => {
       'sparkWorkbench.localSpark.restart',
       'sparkWorkbench.localSpark.start',
       'sparkWorkbench.localSpark.stop',
+      'sparkWorkbench.localSpark.useFreePort',
       'sparkWorkbench.logs.show',
       'sparkWorkbench.operations.interruptAll',
     ]);
@@ -308,5 +310,39 @@ describe('connection commands', () => {
     assert.deepEqual(host.executed, [{ id: 'workbench.action.openSettings', args: ['sparkWorkbench.connections'] }]);
     await host.run('sparkWorkbench.logs.show');
     assert.equal(host.logChannels.get('Spark Workbench')?.shownPreservingFocus, true);
+  });
+});
+
+describe('a port another program holds', () => {
+  it('Use a Free Port moves Local Spark to a free port in the user settings and starts it there', async () => {
+    const host = new FakeHost();
+    const manager = new FakeConnections();
+    const log = new OutputLog(host.createLogChannel('Spark Workbench'));
+    const commands = new ConnectionCommands(
+      host,
+      manager,
+      new ConnectionSettings(host),
+      { set: async () => undefined },
+      log,
+      async () => 41234,
+    );
+    await host.run('sparkWorkbench.localSpark.useFreePort');
+    assert.equal(host.settingValues.get('sparkWorkbench.localSpark.port')?.globalValue, 41234);
+    assert.deepEqual(manager.connects.at(-1), { kind: 'local', name: 'Local Spark', port: 41234 });
+    commands.dispose();
+  });
+
+  it('the failure notice offers it, at once', () => {
+    const notice = failureNotice(
+      Object.assign(new Error('Port 15002 on 127.0.0.1 is in use by another program.'), { name: 'PortInUseError' }),
+      LOCAL,
+    );
+    assert.deepEqual(
+      notice?.actions.map((a) => [a.title, a.command]),
+      [
+        ['Use a Free Port', 'sparkWorkbench.localSpark.useFreePort'],
+        ['Show Logs', 'sparkWorkbench.logs.show'],
+      ],
+    );
   });
 });

@@ -33,9 +33,41 @@ describe('connection view rows', () => {
     assert.ok(!JSON.stringify(rows).includes('local-secret'));
   });
 
-  it('an unresponsive local server says so', () => {
-    const rows = connectionRows(connectedState(TEST_SPARK), { state: 'unresponsive', server: SERVER });
-    assert.deepEqual(rows.at(-1), { label: 'Local Spark', value: 'unresponsive', icon: 'vm-outline' });
+  it('a local server not answering yet is starting; one that has not answered for minutes says so', () => {
+    const started = Date.parse(SERVER.startedAt);
+    const starting = connectionRows(connectedState(TEST_SPARK), { state: 'unresponsive', server: SERVER }, started + 5_000);
+    assert.deepEqual(starting.at(-1), {
+      label: 'Local Spark',
+      value: `starting on 127.0.0.1:${SERVER.port}`,
+      icon: 'vm-outline',
+    });
+    const hung = connectionRows(connectedState(TEST_SPARK), { state: 'unresponsive', server: SERVER }, started + 600_000);
+    assert.deepEqual(hung.at(-1), {
+      label: 'Local Spark',
+      value: `not answering on 127.0.0.1:${SERVER.port} (pid ${SERVER.pid})`,
+      icon: 'vm-outline',
+    });
+  });
+
+  it('a port taken by another program: the failure, and the ways on as rows to click (a free port, start, another connection)', () => {
+    const taken = Object.assign(new Error('Port 15002 on 127.0.0.1 is in use by another program.'), { name: 'PortInUseError' });
+    const rows = connectionRows({ kind: 'error', profile: LOCAL, error: taken }, STOPPED);
+    assert.deepEqual(
+      rows.map((r) => [r.label, r.value, r.command?.id]),
+      [
+        ['Connection', LOCAL.name, undefined],
+        ['Status', 'failed: Port 15002 on 127.0.0.1 is in use by another program.', undefined],
+        ['Use a free port', 'move Local Spark to a free port and start it', 'sparkWorkbench.localSpark.useFreePort'],
+        ['Start Local Spark', 'on 127.0.0.1:15002', 'sparkWorkbench.connection.connect'],
+        ['Switch connection', 'another server…', 'sparkWorkbench.connection.switch'],
+        ['Local Spark', 'stopped', undefined],
+      ],
+    );
+    assert.deepEqual(connectionRowItem(rows[2]!).command, {
+      id: 'sparkWorkbench.localSpark.useFreePort',
+      args: [],
+      title: 'Use a free port',
+    });
   });
 
   it('error: the error as status', () => {
@@ -45,9 +77,12 @@ describe('connection view rows', () => {
     );
     assert.deepEqual(rows.slice(0, 2), [
       { label: 'Connection', value: 'Test Spark', icon: 'plug' },
-      { label: 'Status', value: 'The Spark server rejected the token.', icon: 'error' },
+      { label: 'Status', value: 'failed: The Spark server rejected the token.', icon: 'error' },
     ]);
-    assert.equal(rows.length, 3);
+    assert.deepEqual(
+      rows.slice(2).map((r) => r.label),
+      ['Retry', 'Switch connection', 'Local Spark'],
+    );
   });
 
   it('starting and connecting: a spinner with the current step', () => {

@@ -222,6 +222,10 @@ export class FakeHost implements WorkbenchHost {
   /** Work started through the host that a test may wait for (see `settled`). */
   private readonly pending: Promise<unknown>[] = [];
 
+  async updateUserSetting(section: string, key: string, value: unknown): Promise<void> {
+    this.set(`${section}.${key}`, value, 'globalValue');
+  }
+
   /** Sets a setting's value in one scope (`workspaceValue` by default). */
   set(name: string, value: unknown, scope: keyof SettingScopes = 'workspaceValue'): void {
     this.settingValues.set(name, { ...this.settingValues.get(name), [scope]: value });
