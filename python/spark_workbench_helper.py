@@ -92,7 +92,7 @@ def _apply_expectations(df, dataset, expectations):
             df = df.filter(
                 F.expr(
                     f"CASE WHEN coalesce(({e['condition']}), false) THEN TRUE "
-                    f"ELSE raise_error(concat({_sql_text(marker)}, to_json(struct(*)))) END"
+                    f"ELSE raise_error(concat({_sql_text(marker)}, to_json(struct(*), map('ignoreNullFields', 'false')))) END"
                 )
             )
     return df

@@ -112,6 +112,13 @@ describe('data quality on real Spark', function () {
     assert.deepEqual(figures(r.not_null_customer!), ['failed', 20, 2]);
     assert.equal(r.not_null_customer!.samples.length, 2);
     assert.match(r.not_null_customer!.samples[0]!, /"id":11|"id":3/);
+    assert.match(r.not_null_customer!.samples[0]!, /"customer":null/, 'the NULL that failed the row is in the sample');
+    // The message: the check, its figures and one short sample (all samples stay in the result).
+    assert.match(
+      r.not_null_customer!.message,
+      /^not_null_customer: 2 of 20 rows failed \(10%\); e\.g\. \{"id":(3|11),"customer":null,.{0,60}$/,
+    );
+    assert.ok(r.not_null_customer!.message.length < 160, r.not_null_customer!.message);
     assert.deepEqual(figures(r.unique_id!), ['failed', 20, 4]);
     assert.deepEqual(r.unique_id!.samples, ['7', '8']);
     // 3 of 19 non-null amounts outside [0, 500]: 84% pass < mostly 0.9.

@@ -208,7 +208,7 @@ describe('quality query', () => {
     assert.match(sql, /coalesce\(sum\(IF\(\(_sw_m0 & 2L\) != 0, _sw_n, 0\)\), 0\) AS _sw_0_failing/);
     assert.match(
       sql,
-      /transform\(min_by\(_sw_0_v, _sw_0_v, 5\) FILTER \(WHERE \(_sw_m0 & 2L\) != 0\), _sw_row -> to_json\(_sw_row\)\) AS _sw_0_samples/,
+      /transform\(min_by\(_sw_0_v, _sw_0_v, 5\) FILTER \(WHERE \(_sw_m0 & 2L\) != 0\), _sw_row -> to_json\(_sw_row, map\('ignoreNullFields', 'false'\)\)\) AS _sw_0_samples/,
     );
     assert.match(sql, /min_by\(_sw_2_v, _sw_2_v, 5\) FILTER \(WHERE \(_sw_m0 & 8L\) != 0\) AS _sw_2_samples/);
     assert.match(sql, /CAST\(CAST\(max\(_sw_3_newest\) AS TIMESTAMP\) AS LONG\) AS _sw_3_value/);

@@ -1,4 +1,5 @@
 import { codeStart } from '../sql/statementAtCursor.js';
+import { ROW_JSON_OPTIONS } from './qualityQuery.js';
 import { nameParts, quoteIdentifier, stringLiteral } from '../sql/sqlText.js';
 import { splitSqlStatements } from '../sql/statementSplitter.js';
 import type { QualityCheck, ViolationAction } from './qualityChecks.js';
@@ -206,7 +207,7 @@ export function stripExpectations(text: string): StrippedDefinitions {
     const conditions = filtering.map((c) =>
       c.action === 'drop'
         ? `coalesce((${c.expression}), false)`
-        : `CASE WHEN coalesce((${c.expression}), false) THEN TRUE ELSE raise_error(concat(${stringLiteral(`${EXPECTATION_FAILED} dataset=${encodeURIComponent(dataset)} expectation=${encodeURIComponent(c.name)} row=`)}, to_json(struct(*)))) END`,
+        : `CASE WHEN coalesce((${c.expression}), false) THEN TRUE ELSE raise_error(concat(${stringLiteral(`${EXPECTATION_FAILED} dataset=${encodeURIComponent(dataset)} expectation=${encodeURIComponent(c.name)} row=`)}, to_json(struct(*), ${ROW_JSON_OPTIONS}))) END`,
     );
     suffixes.push({
       at: lastCodeEnd(text, statement.start, statement.end),

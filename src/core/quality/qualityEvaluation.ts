@@ -235,6 +235,9 @@ function sampleList(value: unknown): string[] {
   return seen;
 }
 
+/** How much of a sample a message shows. */
+const SHORT_SAMPLE = 80;
+
 function rowMessage(
   check: QualityCheck,
   checked: number,
@@ -246,9 +249,10 @@ function rowMessage(
   const figures = `${count(failing)} of ${count(checked)} rows failed (${percent(failing, checked)})`;
   const mostly = check.mostly < 1 ? `; mostly ${check.mostly} needs ≥ ${percent(check.mostly, 1)} passing` : '';
   const droppedText = dropped !== undefined && dropped > 0 ? `; ${count(dropped)} rows dropped` : '';
-  const sampleText = samples.length
-    ? `; e.g. ${samples.map((s) => (s.length > 200 ? `${s.slice(0, 199)}…` : s)).join(' | ')}`
-    : '';
+  // One short sample: the rest are in the result (Show Failing Rows, reports), not in a one-line message.
+  const first = samples[0];
+  const sampleText =
+    first === undefined ? '' : `; e.g. ${first.length > SHORT_SAMPLE ? `${first.slice(0, SHORT_SAMPLE - 1)}…` : first}`;
   return `${check.name}: ${figures}${mostly}${droppedText}${sampleText}`;
 }
 

@@ -36,6 +36,9 @@ export interface QualityQueryOptions {
   readonly sampleSize?: number;
 }
 
+/** A sample row as JSON with its NULL fields kept (to_json drops them): the NULL is often why it failed. */
+export const ROW_JSON_OPTIONS = "map('ignoreNullFields', 'false')";
+
 /** A Spark SQL literal of a value from a quality file. */
 export function sqlLiteral(value: string | number | boolean | null): string {
   if (value === null) return 'NULL';
@@ -111,7 +114,7 @@ export function compileQualityQuery(source: string, checks: readonly QualityChec
   const onKept = (predicate: string) => (kept ? `(_sw_kept AND ${predicate})` : predicate);
   const structOf = (names: readonly string[]) => `named_struct(${names.map((c) => `${sqlLiteral(c)}, ${q(c)}`).join(', ')})`;
   const rowStruct = structOf(options.sourceColumns);
-  const wholeRow = options.rowsAsJson ? { value: `to_json(${rowStruct})` } : { value: rowStruct, row: true };
+  const wholeRow = options.rowsAsJson ? { value: `to_json(${rowStruct}, ${ROW_JSON_OPTIONS})` } : { value: rowStruct, row: true };
   const joins: string[] = [];
   const windows: string[] = [];
   /** Flags known before any window (packed before the shuffle) and those that need one. */
@@ -147,7 +150,7 @@ export function compileQualityQuery(source: string, checks: readonly QualityChec
         sampleNames.push(`${id}_v`);
         // Only failing rows reach the heap; a row is kept as a struct and written as JSON only once chosen.
         const heap = `min_by(${id}_v, ${id}_v, ${sampleSize}) FILTER (WHERE ${failingBit})`;
-        const samples = sample.row ? `transform(${heap}, _sw_row -> to_json(_sw_row))` : heap;
+        const samples = sample.row ? `transform(${heap}, _sw_row -> to_json(_sw_row, ${ROW_JSON_OPTIONS}))` : heap;
         output(`${id}_samples`, samples, samples);
       }
       columns.set(check, {
