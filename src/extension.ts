@@ -177,9 +177,11 @@ export function activate(context: vscode.ExtensionContext): SparkWorkbenchApi {
     });
   };
   // One helper per window, for the Spark session's lifetime: it joins that session, and ends with it.
+  // Callers at the same moment (a pipeline's warm-up and its registration) share the one being made.
+  let startingHelper: Promise<PythonHelper> | undefined;
   const startPythonHelper = async () => {
-    if (!pythonHelper) {
-      const helper = await createPythonHelper();
+    if (pythonHelper) return pythonHelper;
+    const starting = (startingHelper ??= createPythonHelper().then((helper) => {
       pythonHelper = helper;
       connections.sessionScope.add({
         dispose: () => {
@@ -187,8 +189,13 @@ export function activate(context: vscode.ExtensionContext): SparkWorkbenchApi {
           if (pythonHelper === helper) pythonHelper = undefined;
         },
       });
+      return helper;
+    }));
+    try {
+      return await starting;
+    } finally {
+      if (startingHelper === starting) startingHelper = undefined;
     }
-    return pythonHelper;
   };
   const specPattern = { pattern: '**/spark-pipeline.{yml,yaml}' };
   const specDiagnostics = own(new SpecDiagnostics(host, projects, failures.catcher('Checking the pipeline spec')));

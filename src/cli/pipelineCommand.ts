@@ -1,4 +1,5 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { once } from '../core/util/once.js';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { SparkConnectClient } from '../core/connect/sparkConnectClient.js';
@@ -63,17 +64,17 @@ export async function runPipelineCommand(
   if (!check.spec) throw new Error(`${specPath} has errors; the pipeline did not run.`);
   const grammar = new SqlContextWorker(join(options.distDir, 'sqlContextWorker.js'));
   let helper: PythonHelper | undefined;
-  const startHelper = async () => {
-    if (!helper) {
-      const runtime = await new SparkRuntimeInstaller(runtimeHome(), log).ensureHelperPackages();
-      helper = new PythonHelper({
-        python: runtime.pythonExecutable,
-        script: join(options.distDir, '..', 'python', 'spark_workbench_helper.py'),
-        log,
-      });
-    }
+  // One helper however many ask at once (the warm-up and the registration do): a second would outlive
+  // the run, and its process would keep the CLI from exiting.
+  const startHelper = once(async () => {
+    const runtime = await new SparkRuntimeInstaller(runtimeHome(), log).ensureHelperPackages();
+    helper = new PythonHelper({
+      python: runtime.pythonExecutable,
+      script: join(options.distDir, '..', 'python', 'spark_workbench_helper.py'),
+      log,
+    });
     return helper;
-  };
+  });
   try {
     const summary = await runPipeline(
       pipelineEnvironment(client, (query) => grammar.tablesRead(query), startHelper),

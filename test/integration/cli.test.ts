@@ -5,7 +5,7 @@ import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { cli, startCli } from '../support/runCli.js';
-import { freePort, testServer, waitForSparkIdle } from '../support/sparkTestServer.js';
+import { freePort, runtimeDir, testServer, waitForSparkIdle } from '../support/sparkTestServer.js';
 
 describe('the spark-workbench CLI against a real Spark server', function () {
   this.timeout(120_000);
@@ -280,6 +280,40 @@ describe('the spark-workbench CLI against a real Spark server', function () {
       assert.ok(located.every((line) => line.includes('error [MATERIALIZED_VIEW_WITH_MULTIPLE_QUERIES] Invalid destination')));
       assert.match(result.stderr, /Run failed in [\d.]+ s: \[MATERIALIZED_VIEW_WITH_MULTIPLE_QUERIES\] Invalid destination/);
     } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
+
+  it('a pipeline run with Python definitions exits when done, even when its helper was still being installed as the run asked for it twice', async () => {
+    // A runtime home whose pyspark is installed but whose helper packages are not marked installed yet:
+    // the warm-up and the registration both wait for the helper's install, at the same time.
+    const home = mkdtempSync(join(tmpdir(), 'sw-cli-home-'));
+    const folder = mkdtempSync(join(tmpdir(), 'sw-cli-python-'));
+    try {
+      mkdirSync(join(home, 'pyspark-4.2.1'));
+      writeFileSync(
+        join(home, 'pyspark-4.2.1', 'installed.json'),
+        readFileSync(join(runtimeDir(), 'pyspark-4.2.1', 'installed.json')),
+      );
+      mkdirSync(join(folder, 'transformations'));
+      writeFileSync(
+        join(folder, 'spark-pipeline.yml'),
+        `name: python_run\nstorage: ${pathToFileURL(join(folder, 'storage')).href}\ndatabase: cli_python_${Date.now() % 100000}\nlibraries:\n  - glob:\n      include: transformations/**\n`,
+      );
+      writeFileSync(
+        join(folder, 'transformations', 'numbers.py'),
+        'from pyspark import pipelines as dp\n\n\n@dp.materialized_view\ndef numbers():\n    return spark.range(5)  # noqa: F821\n',
+      );
+      const started = Date.now();
+      const result = await Promise.race([
+        cli(['pipeline', 'run', folder, '--remote', testServer().url], { SPARK_WORKBENCH_HOME: home }),
+        new Promise<never>((_, reject) => setTimeout(() => reject(new Error('the CLI did not exit within 150 s')), 150_000)),
+      ]);
+      assert.equal(result.code, 0, result.stderr);
+      assert.match(result.stderr, /numbers\s+materializedView\s+completed\s+5/);
+      console.log(`      ran and exited in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    } finally {
+      rmSync(home, { recursive: true, force: true });
       rmSync(folder, { recursive: true, force: true });
     }
   });
