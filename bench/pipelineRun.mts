@@ -112,8 +112,12 @@ function timed(command: string, args: string[], env: NodeJS.ProcessEnv = process
   });
 }
 
+// Our CLI on the bench's own runtime (the project's), not the user's runtime home.
 const ours = (spec: string) =>
-  timed(process.execPath, [join(projectRoot, 'dist', 'cli.js'), 'pipeline', 'run', spec, '--full-refresh-all', '--remote', url]);
+  timed(process.execPath, [join(projectRoot, 'dist', 'cli.js'), 'pipeline', 'run', spec, '--full-refresh-all', '--remote', url], {
+    ...process.env,
+    SPARK_WORKBENCH_HOME: projectRuntimeDir,
+  });
 const bin = join(dirname(runtime.pythonExecutable));
 const theirs = (spec: string) =>
   timed(join(bin, 'spark-pipelines'), ['run', '--spec', spec, '--full-refresh-all', '--remote', url], {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { projectRoot } from '../support/sparkTestServer.js';
+import { projectRoot, runtimeDir } from '../support/sparkTestServer.js';
 
 /**
  * Every benchmark script runs to its end on a tiny size, so none can rot unseen: this checks that a
@@ -18,15 +18,16 @@ const TINY: NodeJS.ProcessEnv = {
   BENCH_GRID_ROUNDS: '1',
 };
 
-const scripts = Object.keys((JSON.parse(readFileSync(join(projectRoot(), 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts).filter(
-  (name) => name === 'bench' || name.startsWith('bench:'),
-);
+const scripts = Object.keys(
+  (JSON.parse(readFileSync(join(projectRoot(), 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts,
+).filter((name) => name === 'bench' || name.startsWith('bench:'));
 
 function npmRun(script: string): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve, reject) => {
     // Not the test run's server: each bench starts and stops its own, as when a person runs it.
-    const env = { ...process.env, ...TINY };
-    for (const key of ['SPARK_TEST_REMOTE', 'SPARK_TEST_TOKEN', 'SPARK_TEST_PORT', 'SPARK_TEST_PID', 'MOCHA_COUNTS_FILE']) delete env[key];
+    const env: NodeJS.ProcessEnv = { ...process.env, ...TINY, SPARK_WORKBENCH_HOME: runtimeDir() };
+    for (const key of ['SPARK_TEST_REMOTE', 'SPARK_TEST_TOKEN', 'SPARK_TEST_PORT', 'SPARK_TEST_PID', 'MOCHA_COUNTS_FILE'])
+      delete env[key];
     const child = spawn('npm', ['run', '--silent', script], { cwd: projectRoot(), env, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
