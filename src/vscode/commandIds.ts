@@ -24,6 +24,7 @@ export const COMMANDS = {
     runSelection: 'sparkWorkbench.sql.runSelection',
     runFile: 'sparkWorkbench.sql.runFile',
     explain: 'sparkWorkbench.sql.explain',
+    newFile: 'sparkWorkbench.sql.newFile',
   },
   catalog: {
     refresh: 'sparkWorkbench.catalog.refresh',

@@ -146,6 +146,10 @@ export interface EditorHost {
   registerReadOnlyDocuments(scheme: string, content: (uri: string) => string | undefined): Disposable;
   /** Opens a document (a file or a read-only one) in the editor beside the current one. */
   showDocument(uri: string, options: { readonly language?: string; readonly beside?: boolean }): Promise<void>;
+  /** Opens a new untitled editor in `language` holding `content`. */
+  openUntitled(language: string, content: string): Promise<void>;
+  /** Changes an open document's language (plain text to SQL). */
+  setDocumentLanguage(uri: string, language: string): Promise<void>;
   /** Opens a file of the disk with the cursor at a 1-based line and column. */
   showFileAt(path: string, line: number, column: number): Promise<void>;
 }

@@ -213,6 +213,14 @@ export const vscodeEditorHost: EditorHost = {
       preserveFocus: false,
     });
   },
+  openUntitled: async (language, content) => {
+    const document = await vscode.workspace.openTextDocument({ language, content });
+    await vscode.window.showTextDocument(document, { preview: false });
+  },
+  setDocumentLanguage: async (uri, language) => {
+    const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri);
+    if (document) await vscode.languages.setTextDocumentLanguage(document, language);
+  },
   showFileAt: async (path, line, column) => {
     const position = new vscode.Position(Math.max(0, line - 1), Math.max(0, column - 1));
     await vscode.window.showTextDocument(vscode.Uri.file(path), {

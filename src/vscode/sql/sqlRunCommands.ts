@@ -44,6 +44,11 @@ type Mode = 'statement' | 'selection' | 'file';
  * one in front. A failed statement's error goes to the Problems panel at the range Spark reports;
  * connection failures stay notifications. Explain opens Spark's formatted plan, read-only.
  */
+/** What Spark: New SQL File starts with. */
+const NEW_SQL_FILE = `-- Spark SQL. Ctrl+Enter (Cmd+Enter on macOS) runs the statement under the cursor; Ctrl+Shift+Enter the file.
+SELECT current_catalog(), current_database(), version();
+`;
+
 export class SqlRunCommands implements Disposable {
   private readonly disposables = new DisposableStore();
 
@@ -64,10 +69,28 @@ export class SqlRunCommands implements Disposable {
     register(COMMANDS.sql.runSelection, () => this.runSelection());
     register(COMMANDS.sql.runFile, (uri?: string) => this.runFile(uri));
     register(COMMANDS.sql.explain, (target?: StatementTarget) => this.explain(target));
+    register(COMMANDS.sql.newFile, () => this.newFile());
+  }
+
+  /** Spark: New SQL File: a SQL editor whose statements run on the window's Spark connection. */
+  async newFile(): Promise<void> {
+    await this.host.openUntitled('sql', NEW_SQL_FILE);
   }
 
   /** The statement at `target`, else the one under the active editor's cursor. */
   async runStatement(target?: StatementTarget): Promise<void> {
+    // Ctrl+Enter in an untitled plain-text editor: offer to make it SQL rather than do nothing.
+    const editor = this.host.activeEditor();
+    if (!target && editor && editor.document.languageId !== 'sql') {
+      const chosen = await this.host.showInformationMessage(
+        'This editor is plain text. Make it SQL to run its statements on Spark? (Spark SQL files use the language id "sql", which VS Code shows as MS SQL.)',
+        'Make It SQL',
+      );
+      if (chosen !== 'Make It SQL') return;
+      await this.host.setDocumentLanguage(editor.document.uri, 'sql');
+      const now = this.host.activeEditor();
+      if (now?.document.languageId !== 'sql') return;
+    }
     const found = this.locate(target);
     if (found) await this.run(found.document, [found.statement], 'statement');
   }

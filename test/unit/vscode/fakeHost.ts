@@ -462,6 +462,20 @@ export class FakeHost implements WorkbenchHost {
     this.shownDocuments.push({ uri, ...options });
   }
 
+  private untitled = 0;
+
+  async openUntitled(language: string, content: string): Promise<void> {
+    this.openEditor(`untitled:Untitled-${++this.untitled}`, content, 0, undefined, language);
+  }
+
+  async setDocumentLanguage(uri: string, language: string): Promise<void> {
+    const document = this.documents.get(uri);
+    if (!document) return;
+    const changed = { ...document, languageId: language };
+    this.documents.set(uri, changed);
+    if (this.editor?.document.uri === uri) this.editor = { ...this.editor, document: changed };
+  }
+
   createStatusBarItem(options: StatusBarItemOptions): FakeStatusBarItem {
     const item = new FakeStatusBarItem(options);
     this.statusBarItems.push(item);

@@ -61,6 +61,25 @@ const unresolved = (startIndex: number, fragment: string) =>
   });
 
 describe('running SQL from the editor', () => {
+  it('New SQL File opens a SQL editor that runs; Ctrl+Enter in plain text offers to make it SQL, and runs once it is', async () => {
+    const { host, ran } = setup();
+    await host.run('sparkWorkbench.sql.newFile');
+    assert.equal(host.editor?.document.languageId, 'sql');
+    assert.match(host.editor!.document.text, /^-- Spark SQL\. Ctrl\+Enter/);
+    host.editor = { ...host.editor!, cursor: host.editor!.document.text.indexOf('SELECT') };
+    await host.run('sparkWorkbench.sql.runStatement');
+    assert.match(ran.at(-1)!.sql, /SELECT current_catalog\(\), current_database\(\), version\(\)$/);
+
+    host.openEditor('untitled:Untitled-9', 'SELECT 42 AS answer', 3, undefined, 'plaintext');
+    await host.run('sparkWorkbench.sql.runStatement');
+    assert.match(host.messages.at(-1)!.text, /plain text\. Make it SQL/);
+    assert.equal(ran.length, 1, 'nothing ran while it was plain text');
+    host.answerMessage = (message) => (message.actions.includes('Make It SQL') ? 'Make It SQL' : undefined);
+    await host.run('sparkWorkbench.sql.runStatement');
+    assert.equal(host.documents.get('untitled:Untitled-9')?.languageId, 'sql');
+    assert.equal(ran.at(-1)?.sql, 'SELECT 42 AS answer');
+  });
+
   it('Ctrl/Cmd+Enter runs the statement under the cursor in a results panel named after the file and its first line', async () => {
     const { host, ran } = setup();
     const text = '-- totals\nSELECT 1 AS one;\n\nSELECT region,\n  sum(x) FROM t GROUP BY region;';
