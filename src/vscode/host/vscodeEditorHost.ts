@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { besideColumn } from './besideColumn.js';
 import type {
   CompletionItem,
   CompletionKind,
@@ -208,7 +209,7 @@ export const vscodeEditorHost: EditorHost = {
     if (options.language && document.languageId !== options.language)
       document = await vscode.languages.setTextDocumentLanguage(document, options.language);
     await vscode.window.showTextDocument(document, {
-      viewColumn: options.beside ? vscode.ViewColumn.Beside : undefined,
+      viewColumn: options.beside ? besideColumn() : undefined,
       preview: true,
       preserveFocus: false,
     });

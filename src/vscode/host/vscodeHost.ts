@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { besideColumn } from './besideColumn.js';
 import { vscodeEditorHost } from './vscodeEditorHost.js';
 import { vscodeNotebookHost } from './vscodeNotebookHost.js';
 import type { StatusBarEntry, TreeItemDescription, TreeSource, WebviewPanelHandle, WorkbenchHost } from './workbenchHost.js';
@@ -103,7 +104,7 @@ export const vscodeHost: WorkbenchHost = {
     const panel = vscode.window.createWebviewPanel(
       options.viewType,
       options.title,
-      { viewColumn: options.beside ? vscode.ViewColumn.Beside : vscode.ViewColumn.Active, preserveFocus: false },
+      { viewColumn: options.beside ? besideColumn() : vscode.ViewColumn.Active, preserveFocus: false },
       { enableScripts: true, retainContextWhenHidden: true, localResourceRoots: [assetRoot] },
     );
     if (options.icon) panel.iconPath = new vscode.ThemeIcon(options.icon);

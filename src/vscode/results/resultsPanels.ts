@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { PersistedResultsState } from '../../webview/results/protocol.js';
+import { besideColumn } from '../host/besideColumn.js';
 import type { RunSummary } from '../runs/queryRunner.js';
 import { ResultsPanel, RESULTS_VIEW_TYPE, type PanelQuery, type ResultsPanelServices } from './resultsPanel.js';
 
@@ -30,7 +31,7 @@ export class ResultsPanels implements vscode.Disposable {
       const webviewPanel = vscode.window.createWebviewPanel(
         RESULTS_VIEW_TYPE,
         `Results: ${query.title}`,
-        { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
+        { viewColumn: besideColumn(), preserveFocus: true },
         // The grid holds loaded rows in the webview; keeping it alive while hidden avoids refetching them.
         { enableScripts: true, retainContextWhenHidden: true, localResourceRoots: [this.services.bundleRoot] },
       );
