@@ -131,6 +131,20 @@ export class OperationTracker implements Disposable {
     }
   }
 
+  /** Sets what an operation made when its stream does not carry it (a pipeline's rows, counted after the run). */
+  setRows(operation: TrackedOperation, rows: number): void {
+    operation.rows = rows;
+    this.changed.fire(operation);
+  }
+
+  /** Drops a finished operation nobody asked for any more (an internal job a newer one replaced). */
+  forget(operation: TrackedOperation): void {
+    const index = this.operations.indexOf(operation);
+    if (index === -1 || operation.status === 'running') return;
+    this.operations.splice(index, 1);
+    this.changed.fire(undefined as never);
+  }
+
   /** Marks a running operation as held (its reader paused) or read again. */
   setHeld(operation: TrackedOperation, held: boolean): void {
     if (operation.status !== 'running' || operation.held === held) return;

@@ -1,7 +1,7 @@
 import { asSparkError } from '../../core/connect/sparkError.js';
 import type { TablesRead } from '../../core/pipelines/pipelineGraph.js';
 import { PipelineRunRecord, type PipelineRunMode } from '../../core/pipelines/pipelineRunRecord.js';
-import type { OperationTracker } from '../../core/operations/operationTracker.js';
+import type { OperationTracker, TrackedOperation } from '../../core/operations/operationTracker.js';
 import type { PythonHelper } from '../../core/python/pythonHelper.js';
 import { Emitter, type Disposable } from '../../core/util/events.js';
 import { BUILT_IN_COMMANDS, COMMANDS } from '../commandIds.js';
@@ -18,7 +18,7 @@ import type { PipelineProjects } from './pipelineProjects.js';
 
 export interface PipelineRunnerServices {
   readonly connections: RunConnections;
-  readonly operations: Pick<OperationTracker, 'follow'>;
+  readonly operations: Pick<OperationTracker, 'follow' | 'setRows'>;
   readonly engine: () => Promise<PipelineEngine>;
   readonly projects: Pick<PipelineProjects, 'load'>;
   readonly specDiagnostics: Pick<SpecDiagnostics, 'checkFile'>;
@@ -122,6 +122,7 @@ export class PipelineRunner implements Disposable {
       const client = await services.connections.client(services.connections.profile ?? undefined);
       const connectionName = services.connections.profile?.name ?? 'Spark';
       const engine = await services.engine();
+      let tracked: TrackedOperation | undefined;
       const summary = await host.withProgress({ title: `Spark: ${what}`, cancellable: true }, async (progress, cancellation) => {
         const cancelled = cancellation.onCancellationRequested(() => abort.abort());
         const reports = record.onDidRunChange(() => progress.report(record.progressText()));
@@ -131,7 +132,13 @@ export class PipelineRunner implements Disposable {
               client,
               tablesRead: services.tablesRead,
               pythonHelper: services.pythonHelper,
-              follow: (execution) => services.operations.follow(execution, `Pipeline ${spec.name}`, connectionName),
+              follow: (execution) =>
+                services.operations.follow(
+                  execution,
+                  `Pipeline ${spec.name}`,
+                  connectionName,
+                  (operation) => (tracked = operation),
+                ),
             },
             {
               specPath,
@@ -155,6 +162,12 @@ export class PipelineRunner implements Disposable {
         }
       });
       record.finished(summary);
+      // The run's stream carries events, not rows: the Operations view shows the rows its datasets hold.
+      if (tracked)
+        services.operations.setRows(
+          tracked,
+          summary.datasets.reduce((sum, d) => sum + (d.rows ?? 0), 0),
+        );
       services.definitionDiagnostics.show(specPath, project.folder, summary.errors);
       if (!summary.dry) services.qualityResults.show(specPath, project.folder, summary.quality, (name) => qualified(spec, name));
       services.log.info(

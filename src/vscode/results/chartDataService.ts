@@ -1,6 +1,6 @@
 import type { Table } from 'apache-arrow';
 import type { ChartField } from '../../core/charts/chartFields.js';
-import type { OperationTracker } from '../../core/operations/operationTracker.js';
+import type { OperationTracker, TrackedOperation } from '../../core/operations/operationTracker.js';
 import type { SqlParameterValue } from '../../core/sql/sqlParameters.js';
 import type { ConnectionManager } from '../../core/session/connectionManager.js';
 import type { ChartDataResult } from '../../webview/results/protocol.js';
@@ -68,16 +68,20 @@ export class ChartDataService {
     const execution = client.sql(sql, { signal, args });
     const batches = [];
     let schema;
+    let tracked: TrackedOperation | undefined;
     try {
       for await (const event of this.operations.follow(
         execution,
         'Chart: aggregate in Spark',
         this.connections.profile?.name ?? 'Spark',
+        (operation) => (tracked = operation),
       )) {
         if (event.type === 'schema') schema = event.schema;
         else if (event.type === 'batch') batches.push(event.batch);
       }
     } catch (error) {
+      // A chart job the panel cancelled (a newer chart replaced it) is no run of the user's: it leaves the view.
+      if (signal?.aborted && tracked) this.operations.forget(tracked);
       this.connections.reportFailure(error);
       throw error;
     }
