@@ -255,7 +255,11 @@ function receive(data: HostMessage): void {
       const summary = describeStats(data.stats, false, data.truncated);
       status.textContent = data.status === 'succeeded' ? summary : `${capitalize(data.status)} · ${summary}`;
       loadMoreButton.hidden = !data.truncated;
+      // A run that failed or was cancelled before any row shows why, not an empty grid with its tools.
+      main.hidden = data.status !== 'succeeded' && store.loadedRows === 0;
+      if (main.hidden) filterBar.hidden = true;
       if (data.message) showMessage(data.message, data.status === 'failed');
+      else if (data.status === 'cancelled') showMessage('Cancelled before any row arrived.', false);
       else if (data.status === 'succeeded' && !store.schema) showMessage('The statement ran and returned no result set.', false);
       chart.resultComplete(data.status === 'succeeded' && !data.truncated);
       return;
@@ -295,6 +299,10 @@ function showProgress(stats: RunStats): void {
 
 function setRunState(runState: string): void {
   running = runState === 'running';
+  if (running) {
+    main.hidden = false;
+    filterBar.hidden = gridPane.hidden;
+  }
   progressBar.hidden = !running;
   if (running) showProgress({ rows: 0, bytes: 0, elapsedMs: 0, progress: '' });
   document.body.dataset.runState = runState;
