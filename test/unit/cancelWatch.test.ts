@@ -150,3 +150,29 @@ describe('following a cancelled operation until Spark ends it', () => {
     assert.deepEqual(events, ['kill 9']);
   });
 });
+
+describe('a stopped pipeline run', () => {
+  it('has its jobs looked for as long as it asks, and one that starts later (a flow retried) is killed too', async () => {
+    const { session } = fakeSession([endsWith(cancelled)]);
+    const events: string[] = [];
+    const started = Date.now();
+    const killed = new Set<number>();
+    const jobs: JobControl = {
+      runningJobs: async () => {
+        const at = Date.now() - started;
+        return [...(at < 300 ? [1] : []), ...(at >= 700 ? [2] : [])].filter((job) => !killed.has(job));
+      },
+      kill: async (ids) => {
+        events.push(`kill ${ids.join(',')}`);
+        for (const id of ids) killed.add(id);
+      },
+    };
+    const outcome = await watchCancelledOperation(
+      session,
+      options({ events, jobs, interruptAgainAfterMs: 200, stalledAfterMs: 10_000, jobsWatchMs: 1_200 }),
+    );
+    assert.equal(outcome, 'killed');
+    assert.deepEqual(events, ['kill 1', 'kill 2']);
+    assert.ok(Date.now() - started >= 1_200);
+  });
+});

@@ -36,6 +36,8 @@ export interface CancelWatchTimings {
   readonly stalledAfterMs: number;
   /** How long to keep following an operation Spark does not stop. */
   readonly maxWatchMs: number;
+  /** How long after the cancel its jobs are looked for at least, however soon its operation ended. */
+  readonly jobsWatchMs?: number;
 }
 
 export const DEFAULT_CANCEL_WATCH: CancelWatchTimings = {
@@ -83,6 +85,7 @@ export async function watchCancelledOperation(session: SessionContext, options: 
   });
   let interruptedAgain = false;
   let killed = false;
+  const killedJobs = new Set<number>();
   let stalled = false;
   let jobs: number[] = [];
   let jobsSeenAt = 0;
@@ -95,7 +98,7 @@ export async function watchCancelledOperation(session: SessionContext, options: 
         jobsSeenAt = lookedAt;
       }
       const elapsed = Date.now() - started;
-      const settled = !options.jobs || jobsSeenAt >= settleLookAt;
+      const settled = !options.jobs || (jobsSeenAt >= settleLookAt && jobsSeenAt - started >= (options.jobsWatchMs ?? 0));
       if (operationEnd !== undefined && jobs.length === 0 && settled)
         return killed && operationEnd !== 'finished' ? 'killed' : operationEnd;
       if (operationEnd === 'running' || options.signal.aborted) return 'running';
@@ -103,11 +106,14 @@ export async function watchCancelledOperation(session: SessionContext, options: 
       if (!interruptedAgain && elapsed >= options.interruptAgainAfterMs) {
         interruptedAgain = true;
         if (operationEnd === undefined) options.interruptAgain().catch(() => undefined);
-        if (jobs.length > 0) {
-          killed = true;
-          await options.jobs?.kill(jobs).catch(() => undefined);
-          jobsSeenAt = 0;
-        }
+      }
+      // From then on every job of it still running is killed, one that started later too.
+      const unkilled = interruptedAgain ? jobs.filter((job) => !killedJobs.has(job)) : [];
+      if (unkilled.length > 0) {
+        killed = true;
+        for (const job of unkilled) killedJobs.add(job);
+        await options.jobs?.kill(unkilled).catch(() => undefined);
+        jobsSeenAt = 0;
       }
       if (!stalled && elapsed >= options.stalledAfterMs) {
         stalled = true;

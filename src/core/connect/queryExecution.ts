@@ -74,6 +74,11 @@ export interface ExecuteOptions {
   readonly arrowChunkSizeBytes?: number;
   /** Values of the statement's `:name` parameters, bound as typed literals (SQL only). */
   readonly args?: Readonly<Record<string, SqlParameterValue>>;
+  /**
+   * After a cancel, how long its jobs are still looked for, however soon the operation ends: a
+   * pipeline run's flows start jobs of their own (a retry among them) after StartRun has ended.
+   */
+  readonly cancelJobsWatchMs?: number;
 }
 
 export interface ExecutionEnvironment {
@@ -94,7 +99,12 @@ export interface ExecutionEnvironment {
    * Interrupts the run's tag, and follows its current operation (kept, not released) until Spark ends
    * it; `onStall` when Spark does not (see watchCancelledOperation).
    */
-  readonly cancel: (tag: string, operationId: string | undefined, onStall: () => void) => Promise<CancelOutcome>;
+  readonly cancel: (
+    tag: string,
+    operationId: string | undefined,
+    onStall: () => void,
+    jobsWatchMs?: number,
+  ) => Promise<CancelOutcome>;
   readonly enrichError: (error: SparkError) => Promise<SparkError>;
   /** Chunked Arrow batches exist from Spark 4.1; older servers reject the unknown request option. */
   readonly allowArrowChunking: () => Promise<boolean>;
@@ -167,7 +177,12 @@ export class QueryExecution implements AsyncIterable<ResultEvent> {
     if (this.abort.signal.aborted) return;
     this.watchedOperationId = this.currentOperationId;
     this.abort.abort();
-    this.cancelOutcome = this.env.cancel(this.tag, this.currentOperationId, () => this.stalled.fire());
+    this.cancelOutcome = this.env.cancel(
+      this.tag,
+      this.currentOperationId,
+      () => this.stalled.fire(),
+      this.options.cancelJobsWatchMs,
+    );
   }
 
   get cancelled(): boolean {

@@ -234,7 +234,7 @@ export class SparkConnectClient {
       onUnreachable: () => (this.unreachable = true),
       probe: (deadlineMs) => this.probe(deadlineMs),
       newOperationId: () => randomUUID(),
-      cancel: (tag, operationId, onStall) => this.cancelExecution(tag, operationId, onStall),
+      cancel: (tag, operationId, onStall, jobsWatchMs) => this.cancelExecution(tag, operationId, onStall, jobsWatchMs),
       enrichError: (error: SparkError) => this.enrichError(error),
       allowArrowChunking: async () => supports(await this.sparkVersion(), 'arrowBatchChunking'),
     };
@@ -362,7 +362,14 @@ export class SparkConnectClient {
       for (const at of FOLLOW_UP_INTERRUPTS_MS) {
         // Closing ends the follow-ups: by then the cancel watches have seen the operations end, and
         // the close interrupts everything of the session once more.
-        if (at > waited && !(await sleep(at - waited, this.watches.signal).then(() => true, () => false))) return;
+        if (
+          at > waited &&
+          !(await sleep(at - waited, this.watches.signal).then(
+            () => true,
+            () => false,
+          ))
+        )
+          return;
         waited = at;
         await this.interrupt(InterruptRequest_InterruptType.TAG, { case: 'operationTag', value: tag }, NO_RETRY_POLICY).catch(
           () => undefined,
@@ -379,12 +386,18 @@ export class SparkConnectClient {
    * operation until Spark ends it, interrupting it again by id and tag if it runs on (see
    * watchCancelledOperation). Resolves to how it ended.
    */
-  private cancelExecution(tag: string, operationId: string | undefined, onStall: () => void): Promise<CancelOutcome> {
+  private cancelExecution(
+    tag: string,
+    operationId: string | undefined,
+    onStall: () => void,
+    jobsWatchMs?: number,
+  ): Promise<CancelOutcome> {
     this.cancelTag(tag);
     if (!operationId || this.lifetime.signal.aborted) return Promise.resolve('gone');
     const watch = watchCancelledOperation(this.session, {
       ...DEFAULT_CANCEL_WATCH,
       ...this.cancelWatchTimings,
+      ...(jobsWatchMs === undefined ? {} : { jobsWatchMs }),
       operationId,
       tag,
       jobs: this.jobControl,

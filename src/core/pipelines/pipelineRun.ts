@@ -115,6 +115,9 @@ function pipelineCommand(command: { case: string; value: object }): Plan {
  * events stream back as they come. Every failure of a definition is located in its file. The graph is
  * dropped at the end, whatever happened.
  */
+/** How long a stopped run's jobs are looked for and killed (DEFAULT_CANCEL_WATCH interrupts again at 2 s). */
+const STOPPED_RUN_JOBS_WATCH_MS = 2_500;
+
 export async function runPipeline(env: PipelineEnvironment, request: PipelineRunRequest): Promise<PipelineRunSummary> {
   const started = Date.now();
   const { client, tablesRead } = env;
@@ -123,8 +126,10 @@ export async function runPipeline(env: PipelineEnvironment, request: PipelineRun
   const dry = request.dry ?? false;
   const errors: DefinitionError[] = [];
   const states: FlowStates = new Map();
+  // A stopped run's flows may start jobs after StartRun ended (Spark retries a flow): they are looked
+  // for, and killed, for as long as the cancel watch interrupts again.
   const execute = (command: { case: string; value: object }) =>
-    client.execute(pipelineCommand(command), { signal, tags: request.tags });
+    client.execute(pipelineCommand(command), { signal, tags: request.tags, cancelJobsWatchMs: STOPPED_RUN_JOBS_WATCH_MS });
   const sources = new Map<string, string>();
   for (const file of files.filter((f) => f.endsWith('.sql'))) sources.set(file, readFileSync(join(root, file), 'utf8'));
   let qualityPlan = planPipelineQuality(root, sources);
