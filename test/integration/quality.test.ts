@@ -196,7 +196,7 @@ describe('data quality on real Spark', function () {
     const result = quality.results[0]!;
     assert.deepEqual([result.status, result.checked, result.failing], ['failed', 20, 2]);
     assert.equal(result.samples.length, 2);
-    assert.match(result.samples[0]!, /^\{"id":\d+,"attributes":\{"amount":/);
+    assert.match(result.samples[0]!, /^\{"id":\d+,"customer":null,"attributes":\{"amount":/);
   });
 
   it('a mostly threshold met passes though some rows fail', async () => {
