@@ -4,10 +4,26 @@ import { tmpdir } from 'node:os';
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { SparkConnectClient } from '../../src/core/connect/sparkConnectClient.js';
 import { cli, startCli } from '../support/runCli.js';
 import { freePort, runtimeDir, testServer, waitForSparkIdle } from '../support/sparkTestServer.js';
 
 describe('the spark-workbench CLI against a real Spark server', function () {
+  // Schemas the pipeline tests make are dropped after: the e2e catalog test reads the same server.
+  const schemas: string[] = [];
+  const schemaOf = (prefix: string) => {
+    const schema = `${prefix}_${Date.now() % 100000}`;
+    schemas.push(schema);
+    return schema;
+  };
+  after(async () => {
+    const client = new SparkConnectClient(testServer().url);
+    try {
+      for (const schema of schemas) await client.sql(`DROP SCHEMA IF EXISTS ${schema} CASCADE`).toTable();
+    } finally {
+      await client.close();
+    }
+  });
   this.timeout(120_000);
 
   it('prints one JSON array of row objects with exact decimals and ISO timestamps', async () => {
@@ -262,7 +278,7 @@ describe('the spark-workbench CLI against a real Spark server', function () {
       mkdirSync(join(folder, 'transformations'));
       writeFileSync(
         join(folder, 'spark-pipeline.yml'),
-        `name: two_flows\nstorage: ${pathToFileURL(join(folder, 'storage')).href}\ndatabase: cli_graph_${Date.now() % 100000}\nlibraries:\n  - glob:\n      include: transformations/**\n`,
+        `name: two_flows\nstorage: ${pathToFileURL(join(folder, 'storage')).href}\ndatabase: ${schemaOf('cli_graph')}\nlibraries:\n  - glob:\n      include: transformations/**\n`,
       );
       writeFileSync(
         join(folder, 'transformations', 'flows.sql'),
@@ -298,7 +314,7 @@ describe('the spark-workbench CLI against a real Spark server', function () {
       mkdirSync(join(folder, 'transformations'));
       writeFileSync(
         join(folder, 'spark-pipeline.yml'),
-        `name: python_run\nstorage: ${pathToFileURL(join(folder, 'storage')).href}\ndatabase: cli_python_${Date.now() % 100000}\nlibraries:\n  - glob:\n      include: transformations/**\n`,
+        `name: python_run\nstorage: ${pathToFileURL(join(folder, 'storage')).href}\ndatabase: ${schemaOf('cli_python')}\nlibraries:\n  - glob:\n      include: transformations/**\n`,
       );
       writeFileSync(
         join(folder, 'transformations', 'numbers.py'),
