@@ -285,7 +285,10 @@ def kept():
     assert.deepEqual(await settings(), before);
   });
 
-  it('a long run is stopped, and Spark is idle within 5 s', async () => {
+  // Spark's own stop of a pipeline flow takes 3 s on a fresh server and past 5 s after the whole suite
+  // (measured; the JVM's CPU is what is watched): 10 s still tells a stopped run from one left running
+  // (this one would compute for minutes).
+  it('a long run is stopped, and Spark is idle within 10 s', async () => {
     const folder = mkdtempSync(join(tmpdir(), 'sw-pipeline-stop-'));
     folders.push(folder);
     mkdirSync(join(folder, 'transformations'));
@@ -310,7 +313,7 @@ def kept():
       },
     });
     assert.equal(summary.outcome, 'cancelled');
-    const { busyTicks, idleAfterMs } = await waitForSparkIdle(testServer().pid, stoppedAt, 5_000);
+    const { busyTicks, idleAfterMs } = await waitForSparkIdle(testServer().pid, stoppedAt, 10_000);
     console.log(`      Spark idle ${idleAfterMs} ms after Stop`);
     assert.ok(busyTicks <= 2, `Spark still busy ${idleAfterMs} ms after the run was stopped`);
   });
