@@ -34,6 +34,8 @@ rmSync(fileURLToPath(spec.storage), { recursive: true, force: true });
 const files = writeRetailData(raw, { rows });
 log(`Wrote ${rows.toLocaleString('en-US')} transactions (${files.length} files, with duplicates and missing values) to ${raw}`);
 
+// The example's CLI code (its Python helper among it) uses the project's runtime, not the user's home.
+process.env.SPARK_WORKBENCH_HOME ??= projectRuntimeDir;
 const runtime = await new SparkRuntimeInstaller(projectRuntimeDir, log).ensureInstalled();
 const servers = new LocalSparkServer(join(projectRuntimeDir, 'servers'), log);
 const port = DEFAULT_CONNECT_PORT;
