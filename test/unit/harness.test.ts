@@ -11,9 +11,12 @@ describe('the test harness', () => {
     this.timeout(60_000);
     const dir = mkdtempSync(join(tmpdir(), 'sw-only-'));
     const spec = join(dir, 'narrowed.test.ts');
+    // The focus call is spelled in pieces: this fixture exists to see a focused test refused, and no
+    // search for a committed focused test should take it for one.
+    const focused = ['it', 'only'].join('.');
     writeFileSync(
       spec,
-      "describe('s', () => {\n  it.only('only this', () => undefined);\n  it('and not this', () => undefined);\n});\n",
+      `describe('s', () => {\n  ${focused}('only this', () => undefined);\n  it('and not this', () => undefined);\n});\n`,
     );
     const ran = spawnSync(join(root, 'node_modules', '.bin', 'mocha'), [spec], { cwd: root, encoding: 'utf8' });
     assert.notEqual(ran.status, 0, ran.stdout);

@@ -129,7 +129,8 @@ describe('the Spark Connect notebook controller', () => {
     assert.match(host.messages.at(-1)?.text ?? '', /Restricted Mode/);
   });
 
-  it('New Notebook opens a Jupyter notebook with a SQL and a Python cell; a chart the renderer saves is added to its cell', async () => {
+  /** The notebook commands on the window's connection, with the statements sent to the results viewer. */
+  const commandsOpeningResults = () => {
     const opened: string[] = [];
     const commands = new NotebookCommands(host, {
       controller,
@@ -144,6 +145,11 @@ describe('the Spark Connect notebook controller', () => {
       openResult: async (sql) => void opened.push(sql),
       log: new OutputLog(host.createLogChannel('Spark Workbench')),
     });
+    return { opened, commands };
+  };
+
+  it('New Notebook opens a Jupyter notebook with a SQL and a Python cell; a chart the renderer saves is added to its cell', async () => {
+    const { opened, commands } = commandsOpeningResults();
     await host.run(COMMANDS.notebook.new);
     assert.deepEqual(
       host.openedNotebooks[0]?.cells.map((c) => c.languageId),
@@ -170,20 +176,7 @@ describe('the Spark Connect notebook controller', () => {
     commands.dispose();
   });
   it("Show all in Results runs an output's statement only as its cell reads now; another statement is shown and asked about first", async () => {
-    const opened: string[] = [];
-    const commands = new NotebookCommands(host, {
-      controller,
-      connections: { profile: undefined, connect: () => Promise.reject(new Error('not used')) },
-      notebookConnections: {
-        use: () => undefined,
-        restart: async () => false,
-        forget: () => undefined,
-        ownProfile: () => undefined,
-      },
-      profiles: () => [],
-      openResult: async (sql) => void opened.push(sql),
-      log: new OutputLog(host.createLogChannel('Spark Workbench')),
-    });
+    const { opened, commands } = commandsOpeningResults();
     const send = host.rendererListeners.get(NOTEBOOK_RENDERER_ID)!;
     // A shared notebook whose stored output names other SQL than its cell shows.
     host.cellsByOutput.set('crafted', {
