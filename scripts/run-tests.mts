@@ -16,6 +16,7 @@ interface Counts {
   failed: number;
   skipped?: number;
   skippedTitles?: string[];
+  failures?: string[];
 }
 
 const totals = { passed: 0, failed: 0, skipped: 0 };
@@ -23,12 +24,14 @@ const allowedSkips = (
   JSON.parse(readFileSync(join(projectRoot, 'test/allowedSkips.json'), 'utf8')) as { allowed: Record<string, string> }
 ).allowed;
 const unexpectedSkips: string[] = [];
+const failures: string[] = [];
 
 /** Adds a suite's counts to the totals; a skip nobody allowed counts as a failure. */
 function add(counts: Counts): void {
   totals.passed += counts.passed;
   totals.failed += counts.failed;
   totals.skipped += counts.skipped ?? 0;
+  failures.push(...(counts.failures ?? []));
   for (const title of counts.skippedTitles ?? []) {
     if (allowedSkips[title]) continue;
     unexpectedSkips.push(title);
@@ -140,6 +143,7 @@ if (unexpectedSkips.length)
   summary.push(
     `FAIL skipped without a reason in test/allowedSkips.json:\n${unexpectedSkips.map((t) => `       ${t}`).join('\n')}`,
   );
+if (failures.length) summary.push(`failed:\n${failures.map((f) => `       ${f}`).join('\n')}`);
 console.log(`\n${summary.join('\n')}\n`);
 console.log(`${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
 process.exit(totals.failed === 0 && totals.passed > 0 ? 0 : 1);

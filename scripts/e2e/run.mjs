@@ -138,6 +138,7 @@ export async function runE2e(env = process.env) {
       passed: counts.passed + host.passed,
       failed: counts.failed + host.failed,
       skipped: (counts.skipped ?? 0) + host.skipped,
+      failures: [...(counts.failures ?? []), ...(host.failed ? ['in-host tests: see the [host] lines above'] : [])],
       // In-host skips carry no titles here: each counts, and none is on the allowed list.
       skippedTitles: [
         ...(counts.skippedTitles ?? []),
