@@ -36,6 +36,7 @@ import { CatalogView } from './vscode/views/catalogView.js';
 import { PythonHelper } from './core/python/pythonHelper.js';
 import { COMMANDS } from './vscode/commandIds.js';
 import { DefinitionDiagnostics } from './vscode/pipelines/definitionDiagnostics.js';
+import { SuggestionFixes } from './vscode/problems/suggestionFixes.js';
 import { QualityDiagnostics } from './vscode/quality/qualityDiagnostics.js';
 import { DeclarationDiagnostics } from './vscode/quality/declarationDiagnostics.js';
 import { QualityCommands } from './vscode/quality/qualityCommands.js';
@@ -204,6 +205,8 @@ export function activate(context: vscode.ExtensionContext): SparkWorkbenchApi {
   own(host.registerCompletions(specPattern, specAssist, [' ', '/']));
   own(host.registerHovers(specPattern, specAssist));
   const qualityDiagnostics = own(new QualityDiagnostics(host));
+  const suggestionFixes = new SuggestionFixes();
+  for (const language of ['sql', 'yaml', 'python']) own(host.registerCodeActions(language, suggestionFixes));
   own(new DeclarationDiagnostics(host, engine, failures.catcher('Checking data-quality declarations')));
   const qualityResults = own(
     new QualityResults(qualityDiagnostics, {

@@ -67,9 +67,17 @@ export interface CodeActionItem {
   readonly command?: { readonly id: string; readonly args: readonly unknown[] };
 }
 
+/** A problem shown where fixes are asked for, as offsets into its document. */
+export interface ProblemAt {
+  readonly start: number;
+  readonly end: number;
+  readonly message: string;
+  readonly source?: string;
+}
+
 export interface CodeActionSource {
-  /** The fixes for the problems touching [start, end). */
-  actions(document: DocumentSnapshot, start: number, end: number): CodeActionItem[];
+  /** The fixes for the problems touching [start, end); `problems` are those the editor shows there. */
+  actions(document: DocumentSnapshot, start: number, end: number, problems: readonly ProblemAt[]): CodeActionItem[];
 }
 
 export interface LensItem {

@@ -115,22 +115,35 @@ export const vscodeEditorHost: EditorHost = {
     vscode.languages.registerCodeActionsProvider(
       selector(documents),
       {
-        provideCodeActions: (document, range) =>
-          source.actions(snapshot(document), document.offsetAt(range.start), document.offsetAt(range.end)).map((item) => {
-            const action = new vscode.CodeAction(item.title, vscode.CodeActionKind.QuickFix);
-            action.isPreferred = item.preferred;
-            if (item.edits.length) {
-              action.edit = new vscode.WorkspaceEdit();
-              for (const edit of item.edits)
-                action.edit.replace(
-                  document.uri,
-                  new vscode.Range(document.positionAt(edit.start), document.positionAt(edit.end)),
-                  edit.text,
-                );
-            }
-            if (item.command) action.command = { command: item.command.id, title: item.title, arguments: [...item.command.args] };
-            return action;
-          }),
+        provideCodeActions: (document, range, context) =>
+          source
+            .actions(
+              snapshot(document),
+              document.offsetAt(range.start),
+              document.offsetAt(range.end),
+              context.diagnostics.map((d) => ({
+                start: document.offsetAt(d.range.start),
+                end: document.offsetAt(d.range.end),
+                message: d.message,
+                source: d.source,
+              })),
+            )
+            .map((item) => {
+              const action = new vscode.CodeAction(item.title, vscode.CodeActionKind.QuickFix);
+              action.isPreferred = item.preferred;
+              if (item.edits.length) {
+                action.edit = new vscode.WorkspaceEdit();
+                for (const edit of item.edits)
+                  action.edit.replace(
+                    document.uri,
+                    new vscode.Range(document.positionAt(edit.start), document.positionAt(edit.end)),
+                    edit.text,
+                  );
+              }
+              if (item.command)
+                action.command = { command: item.command.id, title: item.title, arguments: [...item.command.args] };
+              return action;
+            }),
       },
       { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] },
     ),

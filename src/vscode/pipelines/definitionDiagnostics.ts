@@ -2,22 +2,37 @@ import { join } from 'node:path';
 import type { DefinitionError } from '../../core/pipelines/pipelineRun.js';
 import { errorClassDocumentation } from '../../core/sql/sqlErrorDiagnostic.js';
 import { rangeOf } from '../../core/sql/textPositions.js';
-import type { Disposable } from '../../core/util/events.js';
+import { DisposableStore, type Disposable } from '../../core/util/events.js';
 import type { DiagnosticItem, DiagnosticSink, TextRange } from '../host/editorHost.js';
 import { documentOnDisk } from '../host/documentOnDisk.js';
 import type { WorkbenchHost } from '../host/workbenchHost.js';
 
 /**
  * Failures of a pipeline's definitions (registration, analysis, run) at the line and column of the
- * statement or decorator in its file. Each run or dry run of a pipeline replaces what its last one showed.
+ * statement or decorator in its file. Each run or dry run of a pipeline replaces what its last one
+ * showed; an edit of a file takes its errors away (they speak of the text the run read, and the
+ * checks as you type speak of the new one).
  */
 export class DefinitionDiagnostics implements Disposable {
   private readonly sink: DiagnosticSink;
   /** The URIs each pipeline's last run put diagnostics on. */
   private readonly shown = new Map<string, string[]>();
+  private readonly disposables = new DisposableStore();
 
-  constructor(private readonly host: Pick<WorkbenchHost, 'createDiagnostics' | 'openDocuments'>) {
-    this.sink = host.createDiagnostics('Spark Pipelines');
+  constructor(private readonly host: Pick<WorkbenchHost, 'createDiagnostics' | 'openDocuments' | 'onDidChangeDocument'>) {
+    this.sink = this.disposables.add(host.createDiagnostics('Spark Pipelines'));
+    this.disposables.add(host.onDidChangeDocument(({ document, changes }) => changes.length && this.edited(document.uri)));
+  }
+
+  private edited(uri: string): void {
+    for (const [spec, uris] of this.shown)
+      if (uris.includes(uri)) {
+        this.sink.set(uri, []);
+        this.shown.set(
+          spec,
+          uris.filter((u) => u !== uri),
+        );
+      }
   }
 
   /** The errors of a run of the pipeline in `folder` (paths relative to it); none clears them. */
@@ -42,7 +57,7 @@ export class DefinitionDiagnostics implements Disposable {
   }
 
   dispose(): void {
-    this.sink.dispose();
+    this.disposables.dispose();
   }
 }
 

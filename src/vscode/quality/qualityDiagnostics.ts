@@ -19,16 +19,26 @@ export interface ShownFailure {
   readonly tableNames: Readonly<Record<string, string>>;
 }
 
+/** One failed check as Problems shows it. */
+interface ShownProblem {
+  readonly uri: string;
+  readonly item: DiagnosticItem;
+  readonly failure?: ShownFailure;
+}
+
 /**
  * Data-quality results in the Problems panel, on the range that declared each failed check (the
  * `CONSTRAINT` clause, the quality file's item): warn as a Warning, error and `FAIL UPDATE` as an
- * Error, a check that could not run as an Error of its own. Each run of a pipeline (or check of a
- * file) replaces what its last one showed, so checks that pass again clear. A failed row check offers
+ * Error, a check that could not run as an Error of its own. Problems change only when checks run: the
+ * results of a dataset replace what its last checks showed (so checks that pass again clear), and a
+ * run that checked nothing (a dry run, a failed or stopped run) leaves them. A failed row check offers
  * Show Failing Rows.
  */
 export class QualityDiagnostics implements Disposable {
   private readonly sink: DiagnosticSink;
-  private readonly shown = new Map<string, string[]>();
+  /** By source of checks (a pipeline's spec, a quality file), by dataset: its failed checks. */
+  private readonly shown = new Map<string, Map<string, ShownProblem[]>>();
+  private published = new Set<string>();
   private failures: ShownFailure[] = [];
   private readonly disposables = new DisposableStore();
 
@@ -45,29 +55,48 @@ export class QualityDiagnostics implements Disposable {
    * relative to `folder`; `tableName` gives the query name of a dataset for references.
    */
   show(key: string, folder: string, quality: readonly DatasetQuality[], tableName: (dataset: string) => string): void {
-    for (const uri of this.shown.get(key) ?? []) this.sink.set(uri, []);
-    this.failures = this.failures.filter((f) => !(this.shown.get(key) ?? []).includes(f.uri));
-    const byUri = new Map<string, DiagnosticItem[]>();
-    for (const dataset of quality)
-      for (const result of dataset.results) {
-        if (result.status === 'passed') continue;
+    if (!quality.length) return;
+    const datasets = this.shown.get(key) ?? new Map<string, ShownProblem[]>();
+    for (const dataset of quality) datasets.set(dataset.dataset, this.problemsOf(dataset, folder, tableName));
+    this.shown.set(key, datasets);
+    this.publish();
+  }
+
+  private problemsOf(dataset: DatasetQuality, folder: string, tableName: (dataset: string) => string): ShownProblem[] {
+    return dataset.results
+      .filter((result) => result.status !== 'passed')
+      .map((result) => {
         const path = join(folder, ...result.check.location.file.split('/'));
         const { uri, text } = documentOnDisk(this.host, path);
         const { start, end } = result.check.location;
-        const items = byUri.get(uri) ?? [];
-        items.push({
+        const item: DiagnosticItem = {
           range: rangeOf(text, Math.min(start, text.length), Math.min(end, text.length)),
           message: `${dataset.dataset}: ${result.message}`,
           severity: isErrorSeverity(result) ? 'error' : 'warning',
           code: { value: result.check.kind === 'expect' ? `expect (${result.check.action})` : result.check.kind },
           source: 'Spark data quality',
-        });
-        byUri.set(uri, items);
-        if (result.status === 'failed' && result.failing !== undefined)
-          this.failures.push({ uri, start, end, result, source: dataset.source, tableNames: tableNamesOf(result, tableName) });
-      }
+        };
+        const failure =
+          result.status === 'failed' && result.failing !== undefined
+            ? { uri, start, end, result, source: dataset.source, tableNames: tableNamesOf(result, tableName) }
+            : undefined;
+        return { uri, item, failure };
+      });
+  }
+
+  private publish(): void {
+    const byUri = new Map<string, DiagnosticItem[]>();
+    const failures: ShownFailure[] = [];
+    for (const datasets of this.shown.values())
+      for (const problems of datasets.values())
+        for (const problem of problems) {
+          byUri.set(problem.uri, [...(byUri.get(problem.uri) ?? []), problem.item]);
+          if (problem.failure) failures.push(problem.failure);
+        }
+    for (const uri of this.published) if (!byUri.has(uri)) this.sink.set(uri, []);
     for (const [uri, items] of byUri) this.sink.set(uri, items);
-    this.shown.set(key, [...byUri.keys()]);
+    this.published = new Set(byUri.keys());
+    this.failures = failures;
   }
 
   /** The failure shown at an index (the code action's argument). */

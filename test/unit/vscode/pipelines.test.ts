@@ -208,7 +208,7 @@ describe('pipelines in the editor', () => {
     assert.deepEqual(notice.actions, ['Show Graph']);
   });
 
-  it("puts a failed definition's error in Problems at its line, and the next good run clears it", async () => {
+  it("puts a failed definition's error in Problems at its line; the next good run or an edit of the file clears it", async () => {
     const { folder, specPath } = project();
     let fail = true;
     const start = readFileSync(join(folder, 'transformations', 'daily.sql'), 'utf8').indexOf('clean;');
@@ -246,6 +246,14 @@ describe('pipelines in the editor', () => {
     fail = false;
     await host.run(COMMANDS.pipelines.dryRun, specPath);
     await host.settled();
+    assert.deepEqual(host.diagnostics.get('Spark Pipelines')?.get(daily), []);
+    // An edit of the file takes its error away before any run: the error spoke of the old text.
+    fail = true;
+    await host.run(COMMANDS.pipelines.dryRun, specPath);
+    await host.settled();
+    assert.equal(host.diagnostics.get('Spark Pipelines')?.get(daily)?.length, 1);
+    host.openEditor(daily, readFileSync(join(folder, 'transformations', 'daily.sql'), 'utf8'), 0, undefined, 'sql');
+    host.editDocument(daily, start, start + 5, 'cleaned');
     assert.deepEqual(host.diagnostics.get('Spark Pipelines')?.get(daily), []);
   });
 

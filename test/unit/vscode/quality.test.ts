@@ -76,13 +76,19 @@ describe('data quality in the editor', () => {
         { uri, fileName: join(folder, 'defs.sql'), languageId: 'sql', version: 1, text: sql },
         sql.indexOf('has_id'),
         sql.indexOf('has_id'),
+        [],
       );
     assert.deepEqual(
       actions.map((a) => [a.title, a.command?.id]),
       [['Show Failing Rows of has_id', COMMANDS.quality.showFailingRows]],
     );
     assert.equal(diagnostics.failure(actions[0]!.command!.args[0] as number)?.result.check.name, 'has_id');
-    // The next run's results replace these: passing checks clear.
+    // A run that checked nothing (a dry run, a stopped run) leaves them, and so does one that checked
+    // another dataset only (a refresh of selected datasets).
+    diagnostics.show('spec', folder, [], (n) => n);
+    diagnostics.show('spec', folder, [{ ...quality('passed', 'passed')[0]!, dataset: 'other' }], (n) => n);
+    assert.equal(host.diagnostics.get('Spark Data Quality')!.get(uri)!.length, 2);
+    // The next checks of the dataset replace them: passing checks clear.
     diagnostics.show('spec', folder, quality('passed', 'passed'), (n) => n);
     assert.deepEqual(host.diagnostics.get('Spark Data Quality')!.get(uri), []);
     diagnostics.dispose();
