@@ -36,6 +36,7 @@ import { CatalogView } from './vscode/views/catalogView.js';
 import { PythonHelper } from './core/python/pythonHelper.js';
 import { COMMANDS } from './vscode/commandIds.js';
 import { DefinitionDiagnostics } from './vscode/pipelines/definitionDiagnostics.js';
+import { announceNewSessions } from './vscode/connections/sessionNotices.js';
 import { SuggestionFixes } from './vscode/problems/suggestionFixes.js';
 import { QualityDiagnostics } from './vscode/quality/qualityDiagnostics.js';
 import { DeclarationDiagnostics } from './vscode/quality/declarationDiagnostics.js';
@@ -153,7 +154,10 @@ export function activate(context: vscode.ExtensionContext): SparkWorkbenchApi {
       }),
       own(new PlanDocuments(host)),
       log,
-      () => catalogCache()?.invalidate(),
+      () => {
+        catalogCache()?.invalidate();
+        void connections.refreshNamespace();
+      },
       async (document) => {
         const spec = (await projects.projectOf(document.fileName))?.check.spec;
         if (spec) await usePipelineContext(await connections.client(), spec, log);
@@ -250,6 +254,7 @@ export function activate(context: vscode.ExtensionContext): SparkWorkbenchApi {
       log,
       onTablesChanged: () => {
         catalogCache()?.invalidate();
+        void connections.refreshNamespace();
         catalogView.refresh();
       },
     }),
@@ -328,7 +333,14 @@ export function activate(context: vscode.ExtensionContext): SparkWorkbenchApi {
     }),
   );
 
+  own(
+    notebookController.onDidCellsRun(() => {
+      catalogCache()?.invalidate();
+      void connections.refreshNamespace();
+    }),
+  );
   own(new ConnectionStatusBar(host, connections));
+  own(announceNewSessions(host, connections));
   own(new ConnectionCommands(host, connections, settings, tokens, log));
   own(
     new WorkbenchCommands(

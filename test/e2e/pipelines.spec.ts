@@ -6,7 +6,8 @@ import { Workbench } from './support/workbench.js';
 /**
  * Pipelines as a person uses them: the retail example created from the command palette, run from the
  * Run lens above its spec, its graph turning green with row counts, a dataset previewed from the
- * graph, and a mistake in the spec shown in Problems as it is typed.
+ * graph, a mistake in the spec and one in the quality file shown in Problems as they are typed and fixed
+ * from the quick fix, and Check Data Quality on the tables the quality file names.
  *
  * Depends on: no other spec. Its steps run in order (stepsInOrder); the notebook spec reads the tables
  * its first step makes.
@@ -108,6 +109,23 @@ describe('Spark Declarative Pipelines in a real VS Code workbench', function () 
   it('shows the failing rows of an expectation from Problems, and a run on fixed data clears the warning', async () => {
     await workbench.runCommand('View: Close All Editors');
     await workbench.openFile('curated_transactions.sql');
+    await workbench.applyQuickFix(6, 3, 'Show Failing Rows of customer_id_present');
+    const results = await workbench.webviewWith('body[data-run-state="succeeded"] .header-cell', 120_000);
+    const headers = await results.locator('.header-cell').allInnerTexts();
+    assert.deepEqual(
+      headers.map((h) => h.replace(/\s+/g, ' ').trim()),
+      ['date date', 'metric string', 'value double'],
+    );
+    await results
+      .locator('.cell', { hasText: /^transaction_count$/ })
+      .first()
+      .waitFor();
+    await workbench.screenshot('12-pipeline-dataset-preview');
+  });
+
+  it('shows the failing rows of an expectation from Problems, and a run on fixed data clears the warning', async () => {
+    await workbench.runCommand('View: Close All Editors');
+    await workbench.openFile('curated_transactions.sql');
     // The quick-fix menu is asked for again when it opened before the code actions were there.
     const action = workbench.page.locator('.action-widget', { hasText: 'Show Failing Rows of customer_id_present' });
     for (let attempt = 1; ; attempt++) {
@@ -171,11 +189,34 @@ describe('Spark Declarative Pipelines in a real VS Code workbench', function () 
     await workbench.page.locator('.editor-instance .squiggly-error').first().waitFor();
     await workbench.screenshot('13-pipeline-spec-problem');
     // The quick fix renames the field: the problem goes.
-    await workbench.goToLine(line, 2);
-    await workbench.page.keyboard.press('Control+.');
-    await workbench.page.locator('.action-widget', { hasText: "Rename to 'database'" }).waitFor();
-    await workbench.page.keyboard.press('Enter');
+    await workbench.applyQuickFix(line, 2, "Rename to 'database'");
     await problem.waitFor({ state: 'detached', timeout: 10_000 });
     await workbench.page.keyboard.press('Control+S');
+  });
+
+  it('shows a mistake in the quality file as it is typed, fixes it from the suggestion, and checks a table', async () => {
+    await workbench.runCommand('View: Close All Editors');
+    await workbench.openFile('spark-quality.yml');
+    const text = (await workbench.page.locator('.editor-instance .view-lines').first().innerText()).replace(/\u00a0/g, ' ');
+    const line = text.split('\n').findIndex((l) => l.trim() === '- unique: transaction_id') + 1;
+    assert.ok(line > 0, text);
+    await workbench.goToLine(line, 1);
+    await workbench.page.keyboard.press('End');
+    await workbench.page.keyboard.press('Shift+Home');
+    await workbench.page.keyboard.type('- uniqe: transaction_id');
+    const problem = await workbench.problem("Unknown check type 'uniqe'. Did you mean 'unique'?");
+    await problem.waitFor({ timeout: 30_000 });
+    await workbench.screenshot('13b-quality-file-problem');
+    await workbench.applyQuickFix(line, 8, "Change to 'unique'");
+    await problem.waitFor({ state: 'detached', timeout: 10_000 });
+    await workbench.page.keyboard.press('Control+S');
+
+    await workbench.runCommand('Spark: Check Data Quality…');
+    await workbench.pick('The tables it names');
+    const done = workbench.page.locator('.notifications-toasts', {
+      hasText: /Data quality of spark-quality\.yml: \d+ of \d+ checks passed\./,
+    });
+    await done.waitFor({ timeout: 120_000 });
+    await workbench.screenshot('13c-quality-file-checked');
   });
 });

@@ -105,6 +105,7 @@ describe('Spark Workbench in a real VS Code workbench', function () {
     const text = await connection.innerText();
     assert.match(text, /Spark 4\.\d+\.\d+ at 127\.0\.0\.1:\d+/);
     assert.ok(!text.includes(testServer().token), 'the token is never shown');
+    await connection.locator('.monaco-list-row', { hasText: 'spark_catalog.default' }).waitFor();
     await workbench.screenshot('02-connected');
   });
 
@@ -189,12 +190,17 @@ describe('Spark Workbench in a real VS Code workbench', function () {
     assert.equal(await results.locator('body[data-pwned]').count(), 0, 'no script ran');
   });
 
-  it('runs the statement under the cursor with Ctrl+Enter; a failing one shows its error at its place until fixed; completion knows the columns', async () => {
+  it('runs the statement under the cursor with Ctrl+Enter (connecting again after Disconnect, with a word); a failing one shows its error at its place until fixed from the suggestion; completion knows the columns', async () => {
     await workbench.runCommand('View: Close All Editors');
     await workbench.openFile('editing.sql');
+    // After Disconnect, a run connects again on its own, and says that the earlier session is gone.
+    await workbench.runCommand('Spark: Disconnect');
     // Line 1 makes a temporary view, line 3 reads it: the same Spark session.
     await workbench.goToLine(1, 1);
     await workbench.page.keyboard.press('Control+Enter');
+    await workbench.page
+      .locator('.notifications-toasts', { hasText: 'A new Spark session on Test Spark' })
+      .waitFor({ timeout: 60_000 });
     await workbench.resultsFinished('succeeded');
     await workbench.goToLine(3, 8);
     await workbench.page.keyboard.press('Control+Enter');
@@ -213,10 +219,9 @@ describe('Spark Workbench in a real VS Code workbench', function () {
     assert.match(problemText, /\[Ln 5, Col 12\]/);
     await workbench.screenshot('05a-sql-error-in-problems');
 
-    // The fix: the misspelt name replaced; the diagnostic goes at once, and the statement runs.
-    await workbench.goToLine(5, 12);
-    await workbench.page.keyboard.press('Shift+End');
-    await workbench.page.keyboard.type('full_name FROM e2e_people;');
+    // The fix from Spark's suggestion: the misspelt name replaced; the diagnostic goes at once, and the
+    // statement runs.
+    await workbench.applyQuickFix(5, 13, "Change to 'full_name'");
     await problem.waitFor({ state: 'detached', timeout: 10_000 });
     await workbench.page.keyboard.press('Control+Enter');
     const fixed = await workbench.resultsFinished('succeeded');

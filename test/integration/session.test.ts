@@ -45,6 +45,36 @@ describe('connection manager and operations against a real Spark server', functi
     }
   });
 
+  it('shows the current schema as the session moves, and announces a new session after a disconnect', async () => {
+    const { port, token } = testServer();
+    const connections = manager({ dev: token });
+    const namespace = () => (connections.state.kind === 'connected' ? connections.state.namespace : undefined);
+    const starts: string[] = [];
+    connections.onDidSessionStart((start) => starts.push(start.previousSessionId));
+    const schema = `session_ns_${process.pid}`;
+    try {
+      const profile: ConnectionProfile = { kind: 'remote', name: 'dev', url: `sc://127.0.0.1:${port}` };
+      const client = await connections.client(profile);
+      await connections.refreshNamespace();
+      assert.deepEqual(namespace(), { catalog: 'spark_catalog', schema: 'default' });
+      await client.sql(`CREATE SCHEMA IF NOT EXISTS ${schema}`).toTable();
+      await client.sql(`USE ${schema}`).toTable();
+      await connections.refreshNamespace();
+      assert.deepEqual(namespace(), { catalog: 'spark_catalog', schema });
+      assert.deepEqual(starts, [], 'the first session replaces nothing');
+      const first = client.sessionId;
+      connections.disconnect();
+      const again = await connections.client();
+      assert.notEqual(again.sessionId, first);
+      assert.deepEqual(starts, [first]);
+      await connections.refreshNamespace();
+      assert.deepEqual(namespace(), { catalog: 'spark_catalog', schema: 'default' }, 'a new session starts in default');
+      await again.sql(`DROP SCHEMA IF EXISTS ${schema}`).toTable();
+    } finally {
+      connections.dispose();
+    }
+  });
+
   it('connects to the default connection when a query runs before anything was chosen', async () => {
     const { port, token } = testServer();
     const profile: ConnectionProfile = { kind: 'remote', name: 'dev', url: `sc://127.0.0.1:${port}` };

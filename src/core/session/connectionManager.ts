@@ -34,8 +34,22 @@ export type ConnectionState =
       readonly endpoint: string;
       /** Set while a call waits to retry an unanswering server; cleared when it answers again. */
       readonly retry?: RetryNotice;
+      /** The session's current catalog and schema, as last read (unqualified names resolve there). */
+      readonly namespace?: SessionNamespace;
     }
   | { readonly kind: 'error'; readonly profile: ConnectionProfile; readonly error: Error };
+
+export interface SessionNamespace {
+  readonly catalog: string;
+  readonly schema: string;
+}
+
+/** A session began where this window had one before: what the earlier one held is gone. */
+export interface SessionStart {
+  readonly profile: ConnectionProfile;
+  readonly sessionId: string;
+  readonly previousSessionId: string;
+}
 
 /** Tokens live outside settings (SecretStorage in VS Code, the environment in the CLI). */
 export interface TokenStore {
@@ -78,6 +92,13 @@ export class ConnectionManager implements Disposable {
   private readonly localServerExited = new Emitter<LocalServerExit>();
   /** The local server this window was connected to ended (not by this window's own stop). */
   readonly onDidLocalServerExit = this.localServerExited.event;
+  private readonly sessionStarted = new Emitter<SessionStart>();
+  /**
+   * A new Spark session replaced the window's earlier one (a connect after a disconnect or a failure,
+   * a server that lost the session): its temporary views, variables and current schema are gone.
+   */
+  readonly onDidSessionStart = this.sessionStarted.event;
+  private lastSessionId: string | undefined;
 
   constructor(private readonly options: ConnectionManagerOptions) {}
 
@@ -146,7 +167,11 @@ export class ConnectionManager implements Disposable {
         if (this.clientValue === connectedClient && this.stateValue.kind === 'connected') this.setState(update(this.stateValue));
       };
       this.sessionScopeValue.add(
-        client.onDidSessionChange(() => whileCurrent((state) => ({ ...state, sessionId: connectedClient.sessionId }))),
+        client.onDidSessionChange(() => {
+          whileCurrent((state) => ({ ...state, sessionId: connectedClient.sessionId, namespace: undefined }));
+          this.sessionBegan(profile, connectedClient.sessionId);
+          void this.refreshNamespace();
+        }),
       );
       this.sessionScopeValue.add(client.onDidRetry((retry) => whileCurrent((state) => ({ ...state, retry }))));
       this.sessionScopeValue.add(client.onDidRecover(() => whileCurrent((state) => ({ ...state, retry: undefined }))));
@@ -159,6 +184,8 @@ export class ConnectionManager implements Disposable {
       }
       this.setState({ kind: 'connected', profile, sparkVersion, sessionId: client.sessionId, endpoint: client.endpoint });
       this.options.log?.(`Connected to Spark ${sparkVersion.text} at ${client.endpoint} (${profile.name}).`);
+      this.sessionBegan(profile, client.sessionId);
+      void this.refreshNamespace();
       return client;
     } catch (error) {
       closeQuietly(client);
@@ -185,6 +212,34 @@ export class ConnectionManager implements Disposable {
     if (options.token !== undefined) return { options };
     const token = await this.options.tokens.get(profile.name);
     return { options: token === undefined ? options : { ...options, token } };
+  }
+
+  private sessionBegan(profile: ConnectionProfile, sessionId: string): void {
+    const previousSessionId = this.lastSessionId;
+    this.lastSessionId = sessionId;
+    if (previousSessionId && previousSessionId !== sessionId) this.sessionStarted.fire({ profile, sessionId, previousSessionId });
+  }
+
+  /**
+   * Reads the session's current catalog and schema into the state: after connecting, and after anything
+   * that may have changed them (USE, a notebook cell, a pipeline run). Never throws; a failed read keeps
+   * what was known.
+   */
+  async refreshNamespace(): Promise<void> {
+    const client = this.connectedClient;
+    if (!client) return;
+    try {
+      const table = await client.sql('SELECT current_catalog(), current_database()').toTable();
+      const namespace = { catalog: String(table.getChildAt(0)?.get(0) ?? ''), schema: String(table.getChildAt(1)?.get(0) ?? '') };
+      const state = this.stateValue;
+      if (this.clientValue !== client || state.kind !== 'connected') return;
+      if (state.namespace?.catalog === namespace.catalog && state.namespace.schema === namespace.schema) return;
+      this.setState({ ...state, namespace });
+    } catch (error) {
+      this.options.log?.(
+        `Could not read the session's current schema: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
   }
 
   /** The local server's process ended under a connected window: fail its runs now, and say so. */
@@ -267,6 +322,7 @@ export class ConnectionManager implements Disposable {
     this.endSession();
     this.stateChanged.dispose();
     this.localServerExited.dispose();
+    this.sessionStarted.dispose();
   }
 }
 

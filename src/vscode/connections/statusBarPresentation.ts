@@ -35,7 +35,7 @@ export function statusBarPresentation(state: ConnectionState): StatusBarPresenta
       return {
         text: `$(zap) Spark ${state.sparkVersion.text}: ${state.profile.name}`,
         tooltip: {
-          markdown: `Connected to **${state.profile.name}** at \`${state.endpoint}\`\n\nSpark ${state.sparkVersion.text}, session \`${state.sessionId}\`\n\nClick to switch connection.`,
+          markdown: `Connected to **${state.profile.name}** at \`${state.endpoint}\`\n\nSpark ${state.sparkVersion.text}, session \`${state.sessionId}\`${state.namespace ? `\n\nCurrent schema \`${state.namespace.catalog}.${state.namespace.schema}\`` : ''}\n\nClick to switch connection.`,
         },
         command: COMMANDS.connection.switch,
         isError: false,

@@ -34,6 +34,9 @@ export class SparkNotebookController implements Disposable, CellStatusSource {
   private readonly notebookOfCell = new Map<string, string>();
   private readonly changed = new Emitter<void>();
   readonly onDidChange = this.changed.event;
+  private readonly cellsRan = new Emitter<void>();
+  /** Cells ran (they may have changed tables or the session's current schema). */
+  readonly onDidCellsRun = this.cellsRan.event;
   private readonly disposables = new DisposableStore();
 
   constructor(
@@ -62,6 +65,7 @@ export class SparkNotebookController implements Disposable, CellStatusSource {
       }),
     );
     this.disposables.add(this.changed);
+    this.disposables.add(this.cellsRan);
   }
 
   items(cellUri: string): readonly CellStatusItem[] {
@@ -126,6 +130,7 @@ export class SparkNotebookController implements Disposable, CellStatusSource {
       const result = await this.runCell(cell, notebookUri, execution);
       stopped = result.status !== 'ok';
     }
+    this.cellsRan.fire();
   }
 
   private async runCell(cell: NotebookCellInfo, notebookUri: string, execution: CellExecution): Promise<CellRunResult> {

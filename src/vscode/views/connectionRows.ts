@@ -35,6 +35,12 @@ export function connectionRows(state: ConnectionState, local: LocalServerStatus,
     );
     rows.push({ label: 'Server', value: `Spark ${state.sparkVersion.text} at ${state.endpoint}`, icon: 'server' });
     rows.push({ label: 'Session', value: state.sessionId, icon: 'key' });
+    if (state.namespace)
+      rows.push({
+        label: 'Current schema',
+        value: `${state.namespace.catalog}.${state.namespace.schema}`,
+        icon: 'database',
+      });
   } else if (state.kind === 'error') {
     const stopped = state.error instanceof SparkError && state.error.kind === 'serverStopped';
     rows.push({

@@ -129,6 +129,32 @@ export class Workbench {
     await input.waitFor({ state: 'hidden' });
   }
 
+  /**
+   * Ctrl+. at a line and column, then Enter on the quick fix of that title. The menu is asked for again
+   * when it opened before the code actions were there.
+   */
+  async applyQuickFix(line: number, column: number, title: string): Promise<void> {
+    const action = this.page.locator('.action-widget', { hasText: title });
+    for (let attempt = 1; ; attempt++) {
+      await this.goToLine(line, column);
+      await this.page.keyboard.press('Control+.');
+      const shown = await action.waitFor({ timeout: 10_000 }).then(
+        () => true,
+        () => false,
+      );
+      if (shown) break;
+      if (attempt === 4) throw new Error(`The quick-fix menu at Ln ${line}, Col ${column} never offered ${title}.`);
+      await this.page.keyboard.press('Escape');
+    }
+    await this.page.keyboard.press('Enter');
+  }
+
+  /** The Problems panel's row holding a text, the panel opened first when it is not in sight. */
+  async problem(text: string | RegExp): Promise<Locator> {
+    if (!(await this.page.locator('.markers-panel').isVisible())) await this.page.keyboard.press('Control+Shift+M');
+    return this.page.locator('.markers-panel .monaco-list-row', { hasText: text });
+  }
+
   /** Sets a connection's token through Spark: Set Token…, as a user does (the sidebar opened first). */
   async setToken(connection: string, token: string): Promise<void> {
     await this.openSparkSidebar();

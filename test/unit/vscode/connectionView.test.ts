@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
 import type { LocalServerState, LocalServerStatus } from '../../../src/core/localSpark/localSparkServer.js';
+import type { SessionStart } from '../../../src/core/session/connectionManager.js';
+import { Emitter } from '../../../src/core/util/events.js';
+import { announceNewSessions } from '../../../src/vscode/connections/sessionNotices.js';
 import { connectionRowItem, connectionRows } from '../../../src/vscode/views/connectionRows.js';
 import { ConnectionView } from '../../../src/vscode/views/connectionView.js';
 import { FakeHost } from './fakeHost.js';
@@ -25,6 +28,11 @@ describe('connection view rows', () => {
       { label: 'Session', value: '0b7c8a52-54d1-4c4d-9f0e-3e1e5a6f7d10', icon: 'key' },
       { label: 'Local Spark', value: 'stopped', icon: 'vm-outline' },
     ]);
+  });
+
+  it("connected: the session's current catalog and schema once read", () => {
+    const rows = connectionRows(connectedState(TEST_SPARK, { catalog: 'spark_catalog', schema: 'retail' }), STOPPED);
+    assert.deepEqual(rows[4], { label: 'Current schema', value: 'spark_catalog.retail', icon: 'database' });
   });
 
   it('a running local server shows its port and pid, never its token', () => {
@@ -154,5 +162,20 @@ describe('connection view', () => {
       ['Connection', 'Status', 'Server', 'Session', 'Local Spark'],
     );
     view.dispose();
+  });
+});
+
+describe('new sessions', () => {
+  it('are announced with what the earlier session held', async () => {
+    const host = new FakeHost();
+    const started = new Emitter<SessionStart>();
+    const subscription = announceNewSessions(host, { onDidSessionStart: started.event });
+    started.fire({ profile: TEST_SPARK, sessionId: 'b', previousSessionId: 'a' });
+    await Promise.resolve();
+    assert.equal(
+      host.messagesOf('information').at(-1)?.text,
+      'A new Spark session on Test Spark: the temporary views, variables and current schema of the earlier session are gone.',
+    );
+    subscription.dispose();
   });
 });

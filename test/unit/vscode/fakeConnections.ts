@@ -1,19 +1,20 @@
 // A stand-in for ConnectionManager that changes state the way the real one does, without Spark: connect
 // reports the given steps, then fails with the next scripted failure or connects.
 import { SparkVersion } from '../../../src/core/connect/version.js';
-import type { ConnectionProfile, ConnectionState } from '../../../src/core/session/connectionManager.js';
+import type { ConnectionProfile, ConnectionState, SessionNamespace } from '../../../src/core/session/connectionManager.js';
 import { Emitter } from '../../../src/core/util/events.js';
 
 export const LOCAL: ConnectionProfile = { kind: 'local', name: 'Local Spark', port: 15002 };
 export const TEST_SPARK: ConnectionProfile = { kind: 'remote', name: 'Test Spark', url: 'sc://127.0.0.1:15003' };
 
-export function connectedState(profile: ConnectionProfile): ConnectionState {
+export function connectedState(profile: ConnectionProfile, namespace?: SessionNamespace): ConnectionState {
   return {
     kind: 'connected',
     profile,
     sparkVersion: SparkVersion.parse('4.1.1'),
     sessionId: '0b7c8a52-54d1-4c4d-9f0e-3e1e5a6f7d10',
     endpoint: '127.0.0.1:15003',
+    ...(namespace && { namespace }),
   };
 }
 

@@ -63,6 +63,8 @@ describe('status bar presentation', () => {
       command: 'sparkWorkbench.connection.switch',
       isError: false,
     });
+    const inSchema = statusBarPresentation(connectedState(TEST_SPARK, { catalog: 'spark_catalog', schema: 'retail' }));
+    assert.match((inSchema.tooltip as { markdown: string }).markdown, /\n\nCurrent schema `spark_catalog\.retail`\n\nClick/);
   });
 
   it('error: on the error background, the error as tooltip, and clicking reconnects', () => {
