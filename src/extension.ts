@@ -156,7 +156,7 @@ export function activate(context: vscode.ExtensionContext): SparkWorkbenchApi {
       log,
       () => {
         catalogCache()?.invalidate();
-        void connections.refreshNamespace();
+        connections.refreshNamespace().catch(() => undefined);
       },
       async (document) => {
         const spec = (await projects.projectOf(document.fileName))?.check.spec;
@@ -254,7 +254,7 @@ export function activate(context: vscode.ExtensionContext): SparkWorkbenchApi {
       log,
       onTablesChanged: () => {
         catalogCache()?.invalidate();
-        void connections.refreshNamespace();
+        connections.refreshNamespace().catch(() => undefined);
         catalogView.refresh();
       },
     }),
@@ -336,7 +336,7 @@ export function activate(context: vscode.ExtensionContext): SparkWorkbenchApi {
   own(
     notebookController.onDidCellsRun(() => {
       catalogCache()?.invalidate();
-      void connections.refreshNamespace();
+      connections.refreshNamespace().catch(() => undefined);
     }),
   );
   own(new ConnectionStatusBar(host, connections));

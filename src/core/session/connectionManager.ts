@@ -170,7 +170,7 @@ export class ConnectionManager implements Disposable {
         client.onDidSessionChange(() => {
           whileCurrent((state) => ({ ...state, sessionId: connectedClient.sessionId, namespace: undefined }));
           this.sessionBegan(profile, connectedClient.sessionId);
-          void this.refreshNamespace();
+          this.refreshNamespace().catch(() => undefined);
         }),
       );
       this.sessionScopeValue.add(client.onDidRetry((retry) => whileCurrent((state) => ({ ...state, retry }))));
@@ -185,7 +185,7 @@ export class ConnectionManager implements Disposable {
       this.setState({ kind: 'connected', profile, sparkVersion, sessionId: client.sessionId, endpoint: client.endpoint });
       this.options.log?.(`Connected to Spark ${sparkVersion.text} at ${client.endpoint} (${profile.name}).`);
       this.sessionBegan(profile, client.sessionId);
-      void this.refreshNamespace();
+      this.refreshNamespace().catch(() => undefined);
       return client;
     } catch (error) {
       closeQuietly(client);
