@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { testServer } from '../support/sparkTestServer.js';
 import { stepsInOrder } from './support/steps.js';
 import { Workbench } from './support/workbench.js';
@@ -30,6 +32,9 @@ describe('Spark Declarative Pipelines in a real VS Code workbench', function () 
   it('creates the retail example, runs it from the Run lens, and the graph turns green with row counts', async () => {
     await workbench.runCommand('Spark: Create the Retail Example Pipeline');
     await workbench.page.locator('.tab.active', { hasText: 'spark-pipeline.yml' }).waitFor({ timeout: 30_000 });
+    // The whole example: its quality checks and its notebook beside the spec.
+    const created = join(process.env.E2E_WORKSPACE!, 'retail-pipeline');
+    for (const file of ['spark-quality.yml', 'exploration.ipynb']) assert.ok(existsSync(join(created, file)), file);
     const pipelines = await workbench.expandView('Pipelines');
     await workbench.treeRow(pipelines, 'retail').waitFor({ timeout: 30_000 });
     await workbench.treeRow(pipelines, 'curated_transactions').waitFor({ timeout: 30_000 });

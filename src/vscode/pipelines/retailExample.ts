@@ -1,5 +1,5 @@
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { WorkbenchHost } from '../host/workbenchHost.js';
 
@@ -7,11 +7,13 @@ import type { WorkbenchHost } from '../host/workbenchHost.js';
 export type RetailDataWriter = (raw: string, options: { rows: number }) => string[];
 
 const EXAMPLE_ROWS = 2_000;
+const NOTEBOOK = 'exploration.ipynb';
 
 /**
  * The retail example in a new folder of the workspace (`retail-pipeline`, or `retail-pipeline-2`…):
- * the spec and definitions shipped with the extension, its storage and raw files inside that folder,
- * and 2,000 generated transactions (with duplicates and missing values) to ingest. Resolves to the
+ * the spec, definitions, quality checks and exploration notebook shipped with the extension, its
+ * storage and raw files inside that folder, and 2,000 generated transactions (with duplicates and
+ * missing values) to ingest. Resolves to the
  * spec's path, or undefined when no folder is open.
  */
 export async function createRetailExample(
@@ -40,6 +42,22 @@ export async function createRetailExample(
   for (const file of readdirSync(join(exampleRoot, 'transformations')))
     copyFileSync(join(exampleRoot, 'transformations', file), join(target, 'transformations', file));
   copyFileSync(join(exampleRoot, 'spark-quality.yml'), join(target, 'spark-quality.yml'));
+  writeFileSync(join(target, NOTEBOOK), notebookFor(readFileSync(join(exampleRoot, NOTEBOOK), 'utf8'), basename(target)));
   (await writeData())(raw, { rows: EXAMPLE_ROWS });
   return specPath;
+}
+
+/** The example's notebook, its first cell saying how to run it from the folder the command made. */
+function notebookFor(text: string, folder: string): string {
+  const notebook = JSON.parse(text) as { cells: { cell_type: string; source: string[] | string }[] };
+  const intro = [
+    '# Retail: exploring the curated zone\n',
+    '\n',
+    `The exploration and analysis that follows the pipeline in this folder (\`${folder}/spark-pipeline.yml\`):\n`,
+    'run it first with the **Run** lens above that file, then pick the **Spark Connect** kernel and **Run All**.\n',
+  ];
+  const first = notebook.cells[0]!;
+  const rest = (Array.isArray(first.source) ? first.source.join('') : first.source).split(/\n\n/).slice(2).join('\n\n');
+  first.source = [...intro, ...(rest ? ['\n', ...rest.split(/(?<=\n)/)] : [])];
+  return `${JSON.stringify(notebook, null, 1)}\n`;
 }

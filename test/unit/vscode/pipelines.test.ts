@@ -393,7 +393,7 @@ describe('pipelines in the editor', () => {
     assert.equal(panel.posted.length, before);
   });
 
-  it('creates the retail example in the workspace with its own storage and raw files', async () => {
+  it('creates the retail example in the workspace with its own storage, raw files, quality checks and notebook', async () => {
     const workspace = mkdtempSync(join(tmpdir(), 'workspace-'));
     const host = new FakeHost();
     host.folders = [workspace];
@@ -413,6 +413,16 @@ describe('pipelines in the editor', () => {
     assert.deepEqual(written, [join(workspace, 'retail-pipeline', 'data', 'raw')]);
     assert.ok(existsSync(join(workspace, 'retail-pipeline', 'transformations', 'raw_transactions_csv.py')));
     assert.deepEqual(checkPipelineSpec(spec, specPath!).problems, []);
+    assert.ok(existsSync(join(workspace, 'retail-pipeline', 'spark-quality.yml')));
+    // The notebook comes with it, its first cell naming the folder made, not the repository.
+    const notebook = JSON.parse(readFileSync(join(workspace, 'retail-pipeline', 'exploration.ipynb'), 'utf8')) as {
+      cells: { cell_type: string; source: string[] }[];
+    };
+    const intro = notebook.cells[0]!.source.join('');
+    assert.match(intro, /^# Retail: exploring the curated zone\n\n.*`retail-pipeline\/spark-pipeline\.yml`/);
+    assert.match(intro, /\n\nSQL cells and Python cells share one Spark session/);
+    assert.doesNotMatch(intro, /npm run example|examples\/retail/);
+    assert.equal(notebook.cells.length, JSON.parse(readFileSync('examples/retail/exploration.ipynb', 'utf8')).cells.length);
     const second = await createRetailExample(host, join(process.cwd(), 'examples', 'retail'), async () => () => []);
     assert.equal(second, join(workspace, 'retail-pipeline-2', 'spark-pipeline.yml'));
   });
