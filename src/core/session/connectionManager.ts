@@ -282,6 +282,17 @@ export class ConnectionManager implements Disposable {
     return this.clientValue.interruptAll();
   }
 
+  /**
+   * The settings changed a profile. A failed or closed connection of that name takes the new one (the
+   * failure was about the old port or URL; the next use connects to the new); a live one keeps its
+   * server until it is connected again.
+   */
+  updateProfile(profile: ConnectionProfile): void {
+    const state = this.stateValue;
+    if (!state.profile || state.profile.name !== profile.name || sameProfile(state.profile, profile)) return;
+    if (state.kind === 'error' || state.kind === 'disconnected') this.setState({ kind: 'disconnected', profile });
+  }
+
   /** Closes the connection (the local server keeps running). */
   disconnect(): void {
     const profile = this.stateValue.profile;

@@ -12,7 +12,7 @@ import { BUILT_IN_COMMANDS, COMMANDS } from '../commandIds.js';
 /** What the commands need of the connection manager. */
 export type ConnectionControl = Pick<
   ConnectionManager,
-  'profile' | 'onDidConnectionStateChange' | 'disconnect' | 'stopLocal' | 'interruptAll'
+  'profile' | 'onDidConnectionStateChange' | 'disconnect' | 'stopLocal' | 'interruptAll' | 'updateProfile'
 > & {
   connect(profile: ConnectionProfile): Promise<unknown>;
   restartLocal(profile: Extract<ConnectionProfile, { kind: 'local' }>): Promise<unknown>;
@@ -39,6 +39,15 @@ export class ConnectionCommands implements Disposable {
     register(COMMANDS.localSpark.start, () => this.connect(LOCAL_PROFILE_NAME));
     register(COMMANDS.localSpark.stop, () => this.stopLocal());
     register(COMMANDS.localSpark.restart, () => this.restartLocal());
+    // A failed connection's profile follows the settings: a new port or URL clears the old failure.
+    this.disposables.add(
+      host.onDidChangeSettings((change) => {
+        if (!change.affects('sparkWorkbench')) return;
+        const current = this.connections.profile;
+        const updated = current && this.settings.profiles().profiles.find((p) => p.name === current.name);
+        if (updated) this.connections.updateProfile(updated);
+      }),
+    );
     register(COMMANDS.localSpark.useFreePort, () => this.useFreePort());
     register(COMMANDS.operations.interruptAll, () => this.interruptAll());
     register(COMMANDS.logs.show, () => this.log.show());

@@ -13,6 +13,8 @@ export const vscodeHost: WorkbenchHost = {
   ...vscodeNotebookHost,
   isTrusted: () => vscode.workspace.isTrusted,
   settings: (section) => vscode.workspace.getConfiguration(section),
+  onDidChangeSettings: (listener) =>
+    vscode.workspace.onDidChangeConfiguration((event) => listener({ affects: (key) => event.affectsConfiguration(key) })),
   updateUserSetting: async (section, key, value) => {
     await vscode.workspace.getConfiguration(section).update(key, value, vscode.ConfigurationTarget.Global);
   },

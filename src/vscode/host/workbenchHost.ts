@@ -110,6 +110,8 @@ export interface WorkbenchHost extends EditorHost, NotebookHost {
   /** Whether the workspace is trusted (false in Restricted Mode). */
   isTrusted(): boolean;
   settings(section: string): SettingsSection;
+  /** Settings changed; `affects('sparkWorkbench.localSpark.port')` says whether a key (or section) did. */
+  readonly onDidChangeSettings: Event<{ affects(key: string): boolean }>;
   /** Writes a setting to the user's settings (not the workspace's). */
   updateUserSetting(section: string, key: string, value: unknown): Promise<void>;
 

@@ -332,6 +332,27 @@ describe('a port another program holds', () => {
     commands.dispose();
   });
 
+  it('a changed port in the settings takes the failed connection to it', async () => {
+    const host = new FakeHost();
+    const manager = new FakeConnections();
+    const commands = new ConnectionCommands(
+      host,
+      manager,
+      new ConnectionSettings(host),
+      { set: async () => undefined },
+      new OutputLog(host.createLogChannel('Spark Workbench')),
+    );
+    manager.setState({
+      kind: 'error',
+      profile: LOCAL,
+      error: new Error('Port 15002 on 127.0.0.1 is in use by another program.'),
+    });
+    host.set('sparkWorkbench.localSpark.port', 15010, 'globalValue');
+    assert.deepEqual(manager.updatedProfiles.at(-1), { kind: 'local', name: 'Local Spark', port: 15010 });
+    assert.equal(manager.state.kind, 'disconnected');
+    commands.dispose();
+  });
+
   it('the failure notice offers it, at once', () => {
     const notice = failureNotice(
       Object.assign(new Error('Port 15002 on 127.0.0.1 is in use by another program.'), { name: 'PortInUseError' }),

@@ -57,6 +57,14 @@ export class FakeConnections {
     this.setState(connectedState(profile));
   }
 
+  /** Every profile the settings changed, in order. */
+  readonly updatedProfiles: ConnectionProfile[] = [];
+
+  updateProfile(profile: ConnectionProfile): void {
+    this.updatedProfiles.push(profile);
+    if (this.current.kind === 'error') this.setState({ kind: 'disconnected', profile });
+  }
+
   disconnect(): void {
     this.disconnects++;
     this.setState({ kind: 'disconnected', profile: this.current.profile });

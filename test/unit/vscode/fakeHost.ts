@@ -222,13 +222,17 @@ export class FakeHost implements WorkbenchHost {
   /** Work started through the host that a test may wait for (see `settled`). */
   private readonly pending: Promise<unknown>[] = [];
 
+  private readonly settingsChanged = new Emitter<{ affects(key: string): boolean }>();
+  readonly onDidChangeSettings = this.settingsChanged.event;
+
   async updateUserSetting(section: string, key: string, value: unknown): Promise<void> {
     this.set(`${section}.${key}`, value, 'globalValue');
   }
 
-  /** Sets a setting's value in one scope (`workspaceValue` by default). */
+  /** Sets a setting's value in one scope (`workspaceValue` by default), and tells the listeners. */
   set(name: string, value: unknown, scope: keyof SettingScopes = 'workspaceValue'): void {
     this.settingValues.set(name, { ...this.settingValues.get(name), [scope]: value });
+    this.settingsChanged.fire({ affects: (key) => name === key || name.startsWith(`${key}.`) });
   }
 
   /** Runs a registered command the way VS Code would. */
