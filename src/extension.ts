@@ -38,11 +38,11 @@ import { COMMANDS } from './vscode/commandIds.js';
 import { DefinitionDiagnostics } from './vscode/pipelines/definitionDiagnostics.js';
 import { announceNewSessions } from './vscode/connections/sessionNotices.js';
 import { SuggestionFixes } from './vscode/problems/suggestionFixes.js';
+import { registerFailingRowsCommand } from './vscode/quality/failingRowsCommand.js';
 import { QualityDiagnostics } from './vscode/quality/qualityDiagnostics.js';
 import { DeclarationDiagnostics } from './vscode/quality/declarationDiagnostics.js';
 import { QualityCommands } from './vscode/quality/qualityCommands.js';
 import { QualityResults } from './vscode/quality/qualityView.js';
-import { failingRowsQuery } from './core/quality/qualityQuery.js';
 import { PipelineCodeLenses } from './vscode/pipelines/pipelineCodeLenses.js';
 import { PipelineCommands } from './vscode/pipelines/pipelineCommands.js';
 import { loadPipelineEngine, type PipelineEngine } from './vscode/pipelines/pipelineEngine.js';
@@ -228,18 +228,7 @@ export function activate(context: vscode.ExtensionContext): SparkWorkbenchApi {
       log,
     }),
   );
-  own(
-    host.registerCommand(COMMANDS.quality.showFailingRows, async (index: unknown) => {
-      const failure = typeof index === 'number' ? qualityDiagnostics.failure(index) : undefined;
-      if (!failure) return;
-      const limit = host.settings('sparkWorkbench').get<number>('results.previewRows', 100);
-      const sql = failingRowsQuery(failure.source, failure.result.check, {
-        tableName: (name) => failure.tableNames[name] ?? name,
-        limit,
-      });
-      if (sql) await results.show({ sql, title: `Failing rows: ${failure.result.check.name}` });
-    }),
-  );
+  own(registerFailingRowsCommand(host, qualityDiagnostics, (query) => results.show(query)));
   const pipelineRunner = own(
     new PipelineRunner(host, {
       connections,

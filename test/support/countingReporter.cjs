@@ -9,10 +9,10 @@ class CountingReporter extends Mocha.reporters.Spec {
   constructor(runner, options) {
     super(runner, options);
     const skippedTitles = [];
-    const failures = [];
+    const failedTests = [];
     runner.on('pending', (test) => skippedTitles.push(test.fullTitle()));
     runner.on('fail', (test, error) =>
-      failures.push(
+      failedTests.push(
         `${test.fullTitle()}: ${String(error?.message ?? error)
           .split('\n')[0]
           .slice(0, 300)}`,
@@ -24,7 +24,13 @@ class CountingReporter extends Mocha.reporters.Spec {
       const { passes, failures, pending } = runner.stats ?? {};
       writeFileSync(
         file,
-        JSON.stringify({ passed: passes ?? 0, failed: failures ?? 0, skipped: pending ?? 0, skippedTitles, failures }),
+        JSON.stringify({
+          passed: passes ?? 0,
+          failed: failures ?? 0,
+          skipped: pending ?? 0,
+          skippedTitles,
+          failures: failedTests,
+        }),
       );
     });
   }

@@ -1,10 +1,11 @@
 import { join } from 'node:path';
 import type { CheckResult, DatasetQuality } from '../../core/quality/qualityEvaluation.js';
 import { isErrorSeverity } from '../../core/quality/qualityReports.js';
+import { samplesMarkdown } from '../../core/quality/qualitySamples.js';
 import { rangeOf } from '../../core/sql/textPositions.js';
 import { DisposableStore, type Disposable } from '../../core/util/events.js';
 import { COMMANDS } from '../commandIds.js';
-import type { CodeActionItem, DiagnosticItem, DiagnosticSink, DocumentSnapshot } from '../host/editorHost.js';
+import type { CodeActionItem, DiagnosticItem, DiagnosticSink, DocumentSnapshot, HoverInfo } from '../host/editorHost.js';
 import { documentOnDisk } from '../host/documentOnDisk.js';
 import type { WorkbenchHost } from '../host/workbenchHost.js';
 
@@ -14,6 +15,9 @@ export interface ShownFailure {
   readonly start: number;
   readonly end: number;
   readonly result: CheckResult;
+  /** Where the checks came from (a pipeline's spec, a quality file) and the dataset checked. */
+  readonly key: string;
+  readonly dataset: string;
   readonly source: string;
   /** How the query names another dataset (a pipeline's schema). */
   readonly tableNames: Readonly<Record<string, string>>;
@@ -29,7 +33,8 @@ interface ShownProblem {
 /**
  * Data-quality results in the Problems panel, on the range that declared each failed check (the
  * `CONSTRAINT` clause, the quality file's item): warn as a Warning, error and `FAIL UPDATE` as an
- * Error, a check that could not run as an Error of its own. Problems change only when checks run: the
+ * Error, a check that could not run as an Error of its own; the hover there shows its sample rows.
+ * Problems change only when checks run: the
  * results of a dataset replace what its last checks showed (so checks that pass again clear), and a
  * run that checked nothing (a dry run, a failed or stopped run) leaves them. A failed row check offers
  * Show Failing Rows.
@@ -42,12 +47,16 @@ export class QualityDiagnostics implements Disposable {
   private failures: ShownFailure[] = [];
   private readonly disposables = new DisposableStore();
 
-  constructor(private readonly host: Pick<WorkbenchHost, 'createDiagnostics' | 'openDocuments' | 'registerCodeActions'>) {
+  constructor(
+    private readonly host: Pick<WorkbenchHost, 'createDiagnostics' | 'openDocuments' | 'registerCodeActions' | 'registerHovers'>,
+  ) {
     this.sink = this.disposables.add(host.createDiagnostics('Spark Data Quality'));
-    for (const language of ['sql', 'yaml', 'python'])
+    for (const language of ['sql', 'yaml', 'python']) {
       this.disposables.add(
         host.registerCodeActions(language, { actions: (document, start, end) => this.actions(document, start, end) }),
       );
+      this.disposables.add(host.registerHovers(language, { hover: async (document, offset) => this.hover(document, offset) }));
+    }
   }
 
   /**
@@ -57,12 +66,17 @@ export class QualityDiagnostics implements Disposable {
   show(key: string, folder: string, quality: readonly DatasetQuality[], tableName: (dataset: string) => string): void {
     if (!quality.length) return;
     const datasets = this.shown.get(key) ?? new Map<string, ShownProblem[]>();
-    for (const dataset of quality) datasets.set(dataset.dataset, this.problemsOf(dataset, folder, tableName));
+    for (const dataset of quality) datasets.set(dataset.dataset, this.problemsOf(key, dataset, folder, tableName));
     this.shown.set(key, datasets);
     this.publish();
   }
 
-  private problemsOf(dataset: DatasetQuality, folder: string, tableName: (dataset: string) => string): ShownProblem[] {
+  private problemsOf(
+    key: string,
+    dataset: DatasetQuality,
+    folder: string,
+    tableName: (dataset: string) => string,
+  ): ShownProblem[] {
     return dataset.results
       .filter((result) => result.status !== 'passed')
       .map((result) => {
@@ -78,7 +92,16 @@ export class QualityDiagnostics implements Disposable {
         };
         const failure =
           result.status === 'failed' && result.failing !== undefined
-            ? { uri, start, end, result, source: dataset.source, tableNames: tableNamesOf(result, tableName) }
+            ? {
+                uri,
+                start,
+                end,
+                result,
+                key,
+                dataset: dataset.dataset,
+                source: dataset.source,
+                tableNames: tableNamesOf(result, tableName),
+              }
             : undefined;
         return { uri, item, failure };
       });
@@ -102,6 +125,22 @@ export class QualityDiagnostics implements Disposable {
   /** The failure shown at an index (the code action's argument). */
   failure(index: number): ShownFailure | undefined {
     return this.failures[index];
+  }
+
+  /** The failure of a check as its last checks left it, if its rows can be shown. */
+  failureOf(key: string, dataset: string, check: string): ShownFailure | undefined {
+    return this.failures.find((f) => f.key === key && f.dataset === dataset && f.result.check.name === check);
+  }
+
+  /** The sample rows of the failed checks declared where the pointer rests. */
+  private hover(document: DocumentSnapshot, offset: number): HoverInfo | undefined {
+    const here = this.failures.filter((f) => f.uri === document.uri && f.start <= offset && offset <= f.end);
+    if (!here.length) return undefined;
+    return {
+      markdown: here.map((f) => samplesMarkdown(f.result)).join('\n\n---\n\n'),
+      start: Math.min(...here.map((f) => f.start)),
+      end: Math.max(...here.map((f) => f.end)),
+    };
   }
 
   private actions(document: DocumentSnapshot, start: number, end: number): CodeActionItem[] {

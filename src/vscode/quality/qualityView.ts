@@ -40,7 +40,7 @@ export class QualityResults implements TreeSource<QualityNode>, Disposable {
   readonly onDidQualityChange = this.resultsChanged.event;
 
   constructor(
-    private readonly diagnostics: Pick<QualityDiagnostics, 'show'>,
+    private readonly diagnostics: Pick<QualityDiagnostics, 'show' | 'failureOf'>,
     private readonly store: QualityStore,
   ) {
     this.history = new QualityHistory(store.get(STORE_KEY) as QualityHistoryState | undefined);
@@ -117,6 +117,8 @@ export class QualityResults implements TreeSource<QualityNode>, Disposable {
       label: check.name,
       description: [figures, trend].filter(Boolean).join(' · '),
       tooltip: `${check.kind}: ${check.message}\nLast runs, oldest first: ${trend}`,
+      // A check whose failing rows can be queried again offers Show Failing Rows.
+      contextValue: this.diagnostics.failureOf(node.run.source, node.dataset, check.name) ? 'failedRowCheck' : 'check',
       icon: icon([check]),
       command: {
         id: COMMANDS.quality.openCheck,

@@ -8,6 +8,7 @@ import type { CheckResult, DatasetQuality } from '../../../src/core/quality/qual
 import { parseQualityFile } from '../../../src/core/quality/qualityFile.js';
 import { COMMANDS } from '../../../src/vscode/commandIds.js';
 import { DeclarationDiagnostics } from '../../../src/vscode/quality/declarationDiagnostics.js';
+import { registerFailingRowsCommand } from '../../../src/vscode/quality/failingRowsCommand.js';
 import { QualityDiagnostics } from '../../../src/vscode/quality/qualityDiagnostics.js';
 import { QualityResults, type QualityNode } from '../../../src/vscode/quality/qualityView.js';
 import { FakeHost } from './fakeHost.js';
@@ -83,6 +84,15 @@ describe('data quality in the editor', () => {
       [['Show Failing Rows of has_id', COMMANDS.quality.showFailingRows]],
     );
     assert.equal(diagnostics.failure(actions[0]!.command!.args[0] as number)?.result.check.name, 'has_id');
+    // The hover on the clause tells the check and its sample.
+    const hover = await host.hoverSources
+      .get('sql')!
+      .hover(
+        { uri, fileName: join(folder, 'defs.sql'), languageId: 'sql', version: 1, text: sql },
+        sql.indexOf('has_id'),
+        new AbortController().signal,
+      );
+    assert.equal(hover?.markdown, '**has\\_id**: m0');
     // A run that checked nothing (a dry run, a stopped run) leaves them, and so does one that checked
     // another dataset only (a refresh of selected datasets).
     diagnostics.show('spec', folder, [], (n) => n);
@@ -92,6 +102,46 @@ describe('data quality in the editor', () => {
     diagnostics.show('spec', folder, quality('passed', 'passed'), (n) => n);
     assert.deepEqual(host.diagnostics.get('Spark Data Quality')!.get(uri), []);
     diagnostics.dispose();
+  });
+
+  it('offers Show Failing Rows on a failed check of the Data Quality view, and queries its rows', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'quality-rows-'));
+    const text = 'datasets:\n  orders:\n    - not_null: id\n    - unique: id\n';
+    writeFileSync(join(folder, 'spark-quality.yml'), text);
+    const { checks } = parseQualityFile(text, 'spark-quality.yml');
+    const host = new FakeHost();
+    const diagnostics = new QualityDiagnostics(host);
+    const view = new QualityResults(diagnostics, { get: () => undefined, update: async () => undefined });
+    const shown: { sql: string; title: string }[] = [];
+    const command = registerFailingRowsCommand(host, diagnostics, async (query) => shown.push(query));
+    const source = join(folder, 'spark-quality.yml');
+    view.show(
+      source,
+      folder,
+      [
+        {
+          dataset: 'orders',
+          source: 'SELECT * FROM shop.orders',
+          rows: 10,
+          durationMs: 1,
+          results: [
+            { check: checks[0]!, status: 'failed', checked: 10, failing: 2, samples: [], message: 'a' },
+            { check: checks[1]!, status: 'passed', checked: 10, failing: 0, samples: [], message: 'b' },
+          ],
+        },
+      ],
+      (n) => n,
+    );
+    const [root] = view.getChildren();
+    const [dataset] = view.getChildren(root);
+    const [failed, passed] = view.getChildren(dataset);
+    assert.equal(view.treeItem(failed!).contextValue, 'failedRowCheck');
+    assert.equal(view.treeItem(passed!).contextValue, 'check');
+    await host.run(COMMANDS.quality.showFailingRows, failed);
+    assert.equal(shown.length, 1);
+    assert.equal(shown[0]!.title, 'Failing rows: not_null_id');
+    assert.equal(shown[0]!.sql, 'SELECT * FROM (SELECT * FROM shop.orders) AS _sw_input WHERE `id` IS NULL LIMIT 100');
+    command.dispose();
   });
 
   it("lists each source's datasets and checks with pass/fail and the trend of the last runs, kept between sessions", async () => {
