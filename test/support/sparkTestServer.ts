@@ -124,3 +124,29 @@ export async function waitForSparkIdle(
   } while (Date.now() - since < limitMs && busyTicks > 2);
   return { busyTicks, idleAfterMs: Date.now() - since };
 }
+
+/**
+ * Waits until no task of the test server runs — the executors' active tasks, from Spark's own status
+ * API — and none has started for a second (a stopped pipeline's flow may start its next job), or until
+ * `limitMs` after `since`. This is what "Spark stopped computing" means to a user; the JVM's CPU after
+ * a cancel also counts its JIT compiler and GC, which go on without any task. Returns the active tasks
+ * last seen and when the last task ended.
+ */
+export async function waitForTasksEnded(since: number, limitMs: number): Promise<{ activeTasks: number; endedAfterMs: number }> {
+  const { uiPort } = JSON.parse(readFileSync(join(runtimeDir(), 'servers', `server-${testServer().port}.json`), 'utf8')) as {
+    uiPort: number;
+  };
+  const base = `http://127.0.0.1:${uiPort}/api/v1/applications`;
+  const [app] = (await (await fetch(base)).json()) as { id: string }[];
+  let activeTasks = 0;
+  let endedAt = since;
+  for (;;) {
+    const executors = (await (await fetch(`${base}/${app!.id}/executors`)).json()) as { activeTasks: number }[];
+    activeTasks = executors.reduce((sum, e) => sum + e.activeTasks, 0);
+    if (activeTasks > 0) endedAt = Date.now();
+    if (activeTasks === 0 && Date.now() - endedAt >= 1_000) break;
+    if (Date.now() - since >= limitMs) break;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return { activeTasks, endedAfterMs: endedAt - since };
+}

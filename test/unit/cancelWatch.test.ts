@@ -175,4 +175,25 @@ describe('a stopped pipeline run', () => {
     assert.deepEqual(events, ['kill 1', 'kill 2']);
     assert.ok(Date.now() - started >= 1_200);
   });
+
+  it('kills a job that starts after the cancel at once, without waiting for the second interrupt', async () => {
+    const { session } = fakeSession([endsWith(cancelled)]);
+    const events: string[] = [];
+    const started = Date.now();
+    const killed = new Map<number, number>();
+    const jobs: JobControl = {
+      runningJobs: async () => (Date.now() - started >= 200 && !killed.has(2) ? [2] : []),
+      kill: async (ids) => {
+        events.push(`kill ${ids.join(',')}`);
+        for (const id of ids) killed.set(id, Date.now() - started);
+      },
+    };
+    const outcome = await watchCancelledOperation(
+      session,
+      options({ events, jobs, interruptAgainAfterMs: 5_000, stalledAfterMs: 10_000, jobsWatchMs: 1_000 }),
+    );
+    assert.equal(outcome, 'killed');
+    assert.deepEqual(events, ['kill 2']);
+    assert.ok(killed.get(2)! < 1_000, `killed after ${killed.get(2)} ms`);
+  });
 });

@@ -89,6 +89,8 @@ export async function watchCancelledOperation(session: SessionContext, options: 
   let stalled = false;
   let jobs: number[] = [];
   let jobsSeenAt = 0;
+  /** The jobs running when the cancel was first looked at. */
+  let firstJobs: Set<number> | undefined;
   try {
     for (;;) {
       const settleLookAt = endedAt ? endedAt + JOBS_SETTLE_AFTER_END_MS : Infinity;
@@ -107,8 +109,12 @@ export async function watchCancelledOperation(session: SessionContext, options: 
         interruptedAgain = true;
         if (operationEnd === undefined) options.interruptAgain().catch(() => undefined);
       }
-      // From then on every job of it still running is killed, one that started later too.
-      const unkilled = interruptedAgain ? jobs.filter((job) => !killedJobs.has(job)) : [];
+      // A job running at the cancel gets the interrupt's grace; one that started after the cancel, or
+      // runs after its operation ended, is killed at once (a stopped pipeline's flow goes on to its next
+      // job); from the second interrupt on, every job of it is.
+      if (firstJobs === undefined && jobsSeenAt > 0) firstJobs = new Set(jobs);
+      const graceOver = interruptedAgain || operationEnd !== undefined;
+      const unkilled = jobs.filter((job) => !killedJobs.has(job) && (graceOver || !firstJobs?.has(job)));
       if (unkilled.length > 0) {
         killed = true;
         for (const job of unkilled) killedJobs.add(job);
