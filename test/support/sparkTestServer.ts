@@ -138,7 +138,7 @@ export async function waitForTasksEnded(since: number, limitMs: number): Promise
   };
   const base = `http://127.0.0.1:${uiPort}/api/v1/applications`;
   const [app] = (await (await fetch(base)).json()) as { id: string }[];
-  let activeTasks = 0;
+  let activeTasks: number;
   let endedAt = since;
   for (;;) {
     const executors = (await (await fetch(`${base}/${app!.id}/executors`)).json()) as { activeTasks: number }[];
