@@ -162,6 +162,14 @@ describe('notebooks in a real VS Code workbench', function () {
     await trend.locator('button', { hasText: 'Save chart to notebook' }).click();
     await outputs.locator('.sw-saved-chart canvas').first().waitFor({ timeout: 30_000 });
     await toolbar.getByText('Run All', { exact: true }).waitFor({ timeout: 30_000 });
+    // The result output keeps its height above the saved chart: its grid is in sight, not folded to 0.
+    await trend.locator('.grid .row').first().waitFor({ timeout: 30_000 });
+    const result = await trend.boundingBox();
+    const savedChart = await outputs.locator('.sw-saved-chart').first().boundingBox();
+    assert.ok(
+      result && savedChart && result.height > 100 && savedChart.y >= result.y + result.height - 2,
+      `the saved chart (top ${savedChart?.y}) is drawn below the result output (top ${result?.y}, ${result?.height} px high)`,
+    );
     await workbench.screenshot('32-notebook-chart-saved');
 
     // Saved from the notebook's own editor (a key pressed inside an output's webview stays there).

@@ -66,7 +66,9 @@ export const vscodeNotebookHost: NotebookHost = {
     if (!cell || output.kind === 'clear') return false;
     // The cell again with one more output, as an edit of the notebook: saved, and undone with Undo.
     const data = new vscode.NotebookCellData(cell.kind, cell.document.getText(), cell.document.languageId);
-    data.outputs = [...cell.outputs, toVscodeOutput(output)];
+    // Each kept output as a new one: the replaced cell's outputs are cleared in the notebook's webview by
+    // id, and outputs passed on with the same ids were cleared after their new rendering (height 0).
+    data.outputs = [...cell.outputs.map((o) => new vscode.NotebookCellOutput(o.items, o.metadata)), toVscodeOutput(output)];
     data.metadata = cell.metadata;
     data.executionSummary = cell.executionSummary;
     const edit = new vscode.WorkspaceEdit();

@@ -149,6 +149,17 @@ export class Workbench {
     await this.page.keyboard.press('Enter');
   }
 
+  /**
+   * Waits for a notification holding a text, in the notification center (a toast is not shown while
+   * the center is open, and may have hidden again): the center is opened first.
+   */
+  async notification(text: string | RegExp, timeout = 60_000): Promise<Locator> {
+    await this.runCommand('Notifications: Show Notifications');
+    const item = this.page.locator('.notifications-center .notification-list-item', { hasText: text }).first();
+    await item.waitFor({ timeout });
+    return item;
+  }
+
   /** The Problems panel's row holding a text, the panel opened first when it is not in sight. */
   async problem(text: string | RegExp): Promise<Locator> {
     if (!(await this.page.locator('.markers-panel').isVisible())) await this.page.keyboard.press('Control+Shift+M');
