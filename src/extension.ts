@@ -224,7 +224,7 @@ export function activate(context: vscode.ExtensionContext): SparkWorkbenchApi {
       connections,
       engine,
       results: qualityResults,
-      specOf: async (path) => (await projects.projectOf(path))?.check.spec,
+      specOf: async (path) => (await projects.projectBeside(path))?.check.spec,
       log,
     }),
   );

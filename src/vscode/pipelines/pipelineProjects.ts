@@ -77,6 +77,17 @@ export class PipelineProjects implements Disposable {
     return projects.find((p) => p.check.files.some((file) => join(p.folder, ...file.split('/')) === path));
   }
 
+  /**
+   * The project a file belongs to: one whose libraries list it, else the one whose spec sits in the
+   * same folder (its `spark-quality.yml`, a notebook beside it).
+   */
+  async projectBeside(path: string): Promise<PipelineProject | undefined> {
+    const listed = await this.projectOf(path);
+    if (listed) return listed;
+    const projects = await this.list();
+    return projects.find((p) => p.folder === dirname(path));
+  }
+
   /** A file's path relative to the project's folder, as the spec's libraries name it. */
   static relativePath(project: PipelineProject, path: string): string {
     return relative(project.folder, path).split(sep).join('/');

@@ -121,7 +121,7 @@ function setup(run: (request: PipelineRunRequest) => Promise<PipelineRunSummary>
     refreshView: () => view.refresh(),
     createExample: async () => undefined,
   });
-  return { host, runs, runner, view, previews, failures, specDiagnostics };
+  return { host, runs, runner, view, previews, failures, specDiagnostics, projects };
 }
 
 function summary(
@@ -320,6 +320,15 @@ describe('pipelines in the editor', () => {
         [false, undefined, ['daily']],
       ],
     );
+  });
+
+  it("finds the project of a file its libraries list, and of one beside its spec (its quality file: Check Data Quality names tables in the pipeline's schema)", async () => {
+    const { folder, specPath } = project();
+    const { host, projects } = setup(async (r) => summary(r, 'completed'));
+    host.workspaceFiles.push(specPath);
+    assert.equal((await projects.projectBeside(join(folder, 'transformations', 'clean.sql')))?.specPath, specPath);
+    assert.equal((await projects.projectBeside(join(folder, 'spark-quality.yml')))?.check.spec?.database, 'shop');
+    assert.equal(await projects.projectBeside(join(tmpdir(), 'elsewhere', 'spark-quality.yml')), undefined);
   });
 
   it('lists datasets from the SQL files before any run, and opens and previews them', async () => {
