@@ -73,6 +73,24 @@ describe('pipeline graph layout', () => {
     );
   });
 
+  it("shows a source's ${variables} resolved from the spec's configuration, and keeps how it is written", () => {
+    const layout = layoutPipeline(
+      {
+        datasets: [{ name: 'raw', kind: 'materializedView', location: at('a.sql', 1) }],
+        flows: [
+          { name: 'raw', target: 'raw', reads: ['json.`${retail.raw}/json`', 'csv.`${other}/x`'], location: at('a.sql', 1) },
+        ],
+      },
+      'wide',
+      { 'retail.raw': 'file:///data/raw' },
+    );
+    const sources = layout.nodes.filter((n) => n.kind === 'source').map((n) => [n.label, n.written]);
+    assert.deepEqual(sources, [
+      ['json.`file:///data/raw/json`', 'json.`${retail.raw}/json`'],
+      ['csv.`${other}/x`', undefined],
+    ]);
+  });
+
   it('orders datasets upstream first, whatever the order of the files', () => {
     const graph = mergeGraphs([
       {

@@ -10,9 +10,9 @@ import { SqlLanguageFeatures } from '../../src/vscode/sql/sqlLanguageFeatures.js
 /** A catalog: spark_catalog.sales.{orders, customers}, a temporary view, and a few functions. */
 function fakeCatalog(): { names: CatalogNames; calls: string[] } {
   const calls: string[] = [];
-  const tables: Record<string, { name: string; type: string; temporary: boolean }[]> = {
+  const tables: Record<string, { name: string; type: string; temporary: boolean; comment?: string }[]> = {
     'spark_catalog.sales': [
-      { name: 'orders', type: 'MANAGED', temporary: false },
+      { name: 'orders', type: 'MANAGED', temporary: false, comment: 'One row per order: *paid* or not' },
       { name: 'customers', type: 'VIEW', temporary: false },
       { name: 'recent', type: 'TEMPORARY', temporary: true },
     ],
@@ -156,6 +156,7 @@ describe('completion and hover in SQL files', function () {
     const signal = new AbortController().signal;
     const table = await features.hover(document(text), at('orders'), signal);
     assert.equal(table?.markdown.split('\n')[0], '**spark\\_catalog\\.sales\\.orders** · managed');
+    assert.equal(table?.markdown.split('\n')[2], 'One row per order: \\*paid\\* or not', 'its COMMENT, as text');
     assert.match(table!.markdown, /\| customer id \| string \|/);
     assert.deepEqual(
       [table!.start, table!.end],

@@ -5,6 +5,8 @@ import { sameName, type DatasetKind, type PipelineGraph } from './pipelineGraph.
 export interface LaidOutNode {
   readonly id: string;
   readonly label: string;
+  /** A source as its definition writes it, when that differs from the label (`${var}` resolved). */
+  readonly written?: string;
   readonly kind: DatasetKind | 'source';
   /** Centre and size, in the layout's units (CSS pixels at zoom 1). */
   readonly x: number;
@@ -35,13 +37,18 @@ const CHAR_WIDTH = 7.4;
 /**
  * Lays the pipeline out in ranks (dagre's layered layout): left to right (`wide`, sources on the left,
  * each dataset right of what it reads) or top to bottom (`tall`), edges routed between ranks so they
- * do not cross boxes.
+ * do not cross boxes. A source reading `${name}` shows the spec's value of it (`variables`, its
+ * configuration), as Spark reads it.
  */
-export function layoutPipeline(graph: PipelineGraph, direction: 'wide' | 'tall' = 'wide'): PipelineLayout {
+export function layoutPipeline(
+  graph: PipelineGraph,
+  direction: 'wide' | 'tall' = 'wide',
+  variables: Readonly<Record<string, string>> = {},
+): PipelineLayout {
   const layout = new dagre.graphlib.Graph<{ width: number; height: number }>({ multigraph: false });
   layout.setGraph({ rankdir: direction === 'wide' ? 'LR' : 'TB', nodesep: 16, ranksep: 48, marginx: 16, marginy: 16 });
   layout.setDefaultEdgeLabel(() => ({}));
-  const nodes = new Map<string, { label: string; kind: DatasetKind | 'source' }>();
+  const nodes = new Map<string, { label: string; written?: string; kind: DatasetKind | 'source' }>();
   const idOf = (name: string) => graph.datasets.find((d) => sameName(d.name, name))?.name;
   for (const dataset of graph.datasets) nodes.set(dataset.name, { label: dataset.name, kind: dataset.kind });
   const edges = new Map<string, { from: string; to: string; flows: string[] }>();
@@ -50,7 +57,10 @@ export function layoutPipeline(graph: PipelineGraph, direction: 'wide' | 'tall' 
     if (!nodes.has(to)) nodes.set(to, { label: to, kind: 'materializedView' });
     for (const read of flow.reads) {
       const from = idOf(read) ?? read;
-      if (!nodes.has(from)) nodes.set(from, { label: read, kind: 'source' });
+      if (!nodes.has(from)) {
+        const label = withVariables(read, variables);
+        nodes.set(from, { label, ...(label === read ? {} : { written: read }), kind: 'source' });
+      }
       if (from === to) continue;
       const key = `${from}\u0000${to}`;
       const edge = edges.get(key) ?? { from, to, flows: [] };
@@ -65,7 +75,7 @@ export function layoutPipeline(graph: PipelineGraph, direction: 'wide' | 'tall' 
   return {
     nodes: [...nodes].map(([id, node]) => {
       const box = layout.node(id) as { x: number; y: number; width: number; height: number };
-      return { id, label: node.label, kind: node.kind, x: box.x, y: box.y, width: box.width, height: box.height };
+      return { id, ...node, x: box.x, y: box.y, width: box.width, height: box.height };
     }),
     edges: [...edges.values()].map((edge) => ({
       ...edge,
@@ -81,4 +91,9 @@ export function layoutPipeline(graph: PipelineGraph, direction: 'wide' | 'tall' 
 function nodeWidth(label: string): number {
   // Wide enough for the state line too: "completed · 2,000,000 rows · 12.3 s".
   return Math.round(Math.min(340, Math.max(236, label.length * CHAR_WIDTH + 32)));
+}
+
+/** `${name}` replaced by its value where the spec's configuration has one; others are left as written. */
+function withVariables(text: string, variables: Readonly<Record<string, string>>): string {
+  return text.replace(/\$\{([^}]+)\}/g, (whole, name: string) => variables[name.trim()] ?? whole);
 }

@@ -22,7 +22,7 @@ export interface PipelineRunContext {
 export interface PipelineEngine extends QualityEngine {
   checkSpec(text: string, specPath: string): SpecCheck;
   sqlDefinitions(file: string, text: string, tablesRead: TablesRead): Promise<PipelineGraph>;
-  layout(graph: PipelineGraph, direction: 'wide' | 'tall'): PipelineLayout;
+  layout(graph: PipelineGraph, direction: 'wide' | 'tall', variables?: Readonly<Record<string, string>>): PipelineLayout;
   run(context: PipelineRunContext, request: PipelineRunRequest): Promise<PipelineRunSummary>;
   /** Problems of a quality file, and of the expectation clauses of a SQL definition file, as written. */
   qualityFileProblems(

@@ -129,8 +129,13 @@ export class PipelineGraphPanels implements Disposable {
     const project = await projects.load(specPath);
     if (!graph && project) graph = (await readDefinitionsGraph(project, engine, tablesRead)).graph;
     graph ??= { datasets: [], flows: [] };
-    if (shown.laidOut?.graph !== graph)
-      shown.laidOut = { graph, layouts: { wide: engine.layout(graph, 'wide'), tall: engine.layout(graph, 'tall') } };
+    if (shown.laidOut?.graph !== graph) {
+      const variables = project?.check.spec?.configuration ?? {};
+      shown.laidOut = {
+        graph,
+        layouts: { wide: engine.layout(graph, 'wide', variables), tall: engine.layout(graph, 'tall', variables) },
+      };
+    }
     const message: GraphMessage = {
       type: 'graph',
       pipelineName: record?.pipelineName ?? project?.name ?? specPath,

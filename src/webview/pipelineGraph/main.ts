@@ -178,7 +178,7 @@ function draw(message: GraphMessage): void {
     const checks = quality
       ? `\n${quality.failed} data-quality check${quality.failed === 1 ? '' : 's'} did not pass (Problems, Data Quality view)`
       : '';
-    tip.textContent = `${node.label}\n${kind}${state ? `\n${describe(state)}` : ''}${checks}${node.kind === 'source' ? '' : '\nClick: open the definition · right-click: more'}`;
+    tip.textContent = `${node.label}${node.written ? `\nwritten as ${node.written}` : ''}\n${kind}${state ? `\n${describe(state)}` : ''}${checks}${node.kind === 'source' ? '' : '\nClick: open the definition · right-click: more'}`;
     group.append(tip);
     group.append(svgElement('rect', { width: node.width, height: node.height, rx: 6, class: 'box' }));
     group.append(svgElement('rect', { width: 5, height: node.height, rx: 2, class: 'bar' }));

@@ -17,6 +17,8 @@ export interface TableName {
   readonly name: string;
   readonly type: string;
   readonly temporary: boolean;
+  /** Its COMMENT, when it has one. */
+  readonly comment?: string;
 }
 
 export interface ColumnName {

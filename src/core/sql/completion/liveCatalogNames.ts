@@ -35,6 +35,7 @@ export class LiveCatalogNames implements CatalogNames {
       name: t.name,
       type: t.tableType,
       temporary: t.isTemporary,
+      ...(t.description ? { comment: t.description } : {}),
     }));
   }
 

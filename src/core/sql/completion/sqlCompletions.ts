@@ -144,11 +144,19 @@ export function markdownText(text: string): string {
   return text.replace(/[\\`*_{}[\]()#+\-.!|<>~&]/g, (char) => `\\${char}`);
 }
 
-/** The hover of a table: its full name and type, and its columns with their types. */
+/** The hover of a table: its full name and type, its COMMENT, and its columns with their types. */
 export async function tableHover(catalog: CatalogCache, table: ResolvedTable): Promise<string> {
   const columns = await catalog.columns(table.catalog, table.schema, table.table.name).catch(() => []);
   const name = [table.catalog, table.schema, table.table.name].filter(Boolean).join('.');
   const kind = table.table.temporary ? 'temporary view' : table.table.type.toLowerCase();
   const rows = columns.map((c) => `| ${markdownText(c.name)} | ${markdownText(c.dataType)} |`);
-  return [`**${markdownText(name)}** · ${markdownText(kind)}`, '', '| column | type |', '| --- | --- |', ...rows].join('\n');
+  const comment = table.table.comment ? ['', markdownText(table.table.comment)] : [];
+  return [
+    `**${markdownText(name)}** · ${markdownText(kind)}`,
+    ...comment,
+    '',
+    '| column | type |',
+    '| --- | --- |',
+    ...rows,
+  ].join('\n');
 }
