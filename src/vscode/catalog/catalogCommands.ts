@@ -2,6 +2,7 @@ import { DisposableStore, type Disposable } from '../../core/util/events.js';
 import type { WorkbenchHost } from '../host/workbenchHost.js';
 import { nodeName, type CatalogNode } from '../views/catalogNodes.js';
 import { COMMANDS } from '../commandIds.js';
+import { SETTING_DEFAULTS } from '../settings/workbenchSettings.js';
 
 /** Opens a run of `sql` in a results panel titled `title`. */
 export interface ResultsOpener {
@@ -29,7 +30,7 @@ export class WorkbenchCommands implements Disposable {
   }
 
   private async preview(node: CatalogNode): Promise<void> {
-    const rows = this.host.settings('sparkWorkbench').get<number>('results.previewRows', 100);
+    const rows = this.host.settings('sparkWorkbench').get<number>('results.previewRows', SETTING_DEFAULTS['results.previewRows']);
     const name = nodeName(node);
     await this.results.show({ sql: `SELECT * FROM ${name} LIMIT ${rows}`, title: `Preview ${name}` });
   }

@@ -12,6 +12,7 @@ import type { PipelineEngine } from './pipelineEngine.js';
 import type { PipelineGraphPanels } from './pipelineGraphPanels.js';
 import { isSpecFile, type PipelineProject, type PipelineProjects } from './pipelineProjects.js';
 import type { PipelineRunner } from './pipelineRunner.js';
+import { SETTING_DEFAULTS } from '../settings/workbenchSettings.js';
 
 export interface PipelineCommandServices {
   readonly projects: Pick<PipelineProjects, 'list' | 'load' | 'projectOf'>;
@@ -184,7 +185,7 @@ export class PipelineCommands implements Disposable {
     }
     const project = await this.services.projects.load(ref.specPath);
     const name = qualified(project?.check.spec ?? {}, ref.name);
-    const rows = this.host.settings('sparkWorkbench').get<number>('results.previewRows', 100);
+    const rows = this.host.settings('sparkWorkbench').get<number>('results.previewRows', SETTING_DEFAULTS['results.previewRows']);
     await this.services.results.show({ sql: `SELECT * FROM ${name} LIMIT ${rows}`, title: `Preview ${ref.name}` });
   }
 

@@ -4,6 +4,7 @@ import { COMMANDS } from '../commandIds.js';
 import type { WorkbenchHost } from '../host/workbenchHost.js';
 import type { QualityDiagnostics, ShownFailure } from './qualityDiagnostics.js';
 import type { QualityNode } from './qualityView.js';
+import { SETTING_DEFAULTS } from '../settings/workbenchSettings.js';
 
 /**
  * Show Failing Rows: the rows of a failed check in the results viewer, from the quick fix on its
@@ -17,7 +18,7 @@ export function registerFailingRowsCommand(
   return host.registerCommand(COMMANDS.quality.showFailingRows, async (argument: unknown) => {
     const failure = failureOf(argument, diagnostics);
     if (!failure) return;
-    const limit = host.settings('sparkWorkbench').get<number>('results.previewRows', 100);
+    const limit = host.settings('sparkWorkbench').get<number>('results.previewRows', SETTING_DEFAULTS['results.previewRows']);
     const sql = failingRowsQuery(failure.source, failure.result.check, {
       tableName: (name) => failure.tableNames[name] ?? name,
       limit,
