@@ -163,7 +163,7 @@ describe('connection manager and operations against a real Spark server', functi
           'dev',
         )) {
           // Not at the very first progress: an interrupt landing as the join's main stage starts can leave
-          // a job running (README, "When Spark fails"). Only the managed local server's UI lets the cancel
+          // a job running (docs/troubleshooting.md). Only the managed local server's UI lets the cancel
           // kill such a job, and this test talks to the shared server as a remote one; failures.test.ts
           // covers that moment on fresh local servers.
           if (event.type === 'progress' && slow && slow.tasks.total > 0 && !cancelTimer) {

@@ -5,7 +5,7 @@ import type { WorkbenchHost } from '../host/workbenchHost.js';
 import { connectionProfiles, type ConfiguredProfiles } from './connectionProfiles.js';
 
 export const DEFAULT_DRIVER_MEMORY = '2g';
-/** A person at an editor waits a minute at most before being told; see README, "When Spark fails". */
+/** A person at an editor waits a minute at most before being told; see docs/troubleshooting.md. */
 export const DEFAULT_RETRY_TIMEOUT_SECONDS = 60;
 
 /**
