@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { projectRoot, runtimeDir } from '../support/sparkTestServer.js';
@@ -57,9 +57,18 @@ describe('the documented commands on a fresh clone', function () {
         'extension/dist/extension.js',
         'extension/dist/engine.js',
         'extension/dist/webview/results.js',
+        'extension/CHANGELOG.md',
+        'extension/media/icon.png',
+        // The images README shows resolve inside the package.
+        ...[...readFileSync(join(clone, 'README.md'), 'utf8').matchAll(/!\[[^\]]*\]\(([^)]+)\)/g)].map(
+          (m) => `extension/${m[1]}`,
+        ),
       ])
         assert.ok(listing.includes(entry), `${entry} is in the package`);
       assert.ok(!/\.map\b/.test(listing), 'no source maps ship');
+      const megabytes = statSync(vsix).size / 1e6;
+      console.log(`      spark-workbench.vsix: ${megabytes.toFixed(1)} MB`);
+      assert.ok(megabytes < 10, `the package stays lean (${megabytes.toFixed(1)} MB)`);
     } finally {
       rmSync(clone, { recursive: true, force: true });
     }

@@ -1,9 +1,15 @@
-import type * as vscode from 'vscode';
 import type { TokenStore } from '../../core/session/connectionManager.js';
+
+/** The part of VS Code's SecretStorage used here (the extension context's `secrets`). */
+export interface SecretStorage {
+  get(key: string): PromiseLike<string | undefined>;
+  store(key: string, value: string): PromiseLike<void>;
+  delete(key: string): PromiseLike<void>;
+}
 
 /** Tokens per connection name in VS Code's SecretStorage (the OS keychain); never in settings. */
 export class SecretTokenStore implements TokenStore {
-  constructor(private readonly secrets: Pick<vscode.SecretStorage, 'get' | 'store' | 'delete'>) {}
+  constructor(private readonly secrets: SecretStorage) {}
 
   private key(profileName: string): string {
     return `sparkWorkbench.token.${profileName}`;

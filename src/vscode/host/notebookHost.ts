@@ -69,6 +69,14 @@ export interface NotebookHost {
   cellOfOutput(outputId: string): NotebookCellInfo | undefined;
   /** Adds an output to the cell that holds output `outputId` (an edit of its notebook); false when no open cell holds it. */
   addOutputToCellOf(outputId: string, output: CellOutput): Promise<boolean>;
-  /** Saves content where the person picks in a save dialog; the path, or undefined when cancelled. */
-  saveWithDialog(suggestedName: string, content: Uint8Array, filters: Record<string, string[]>): Promise<string | undefined>;
+  /**
+   * Saves content where the person picks in a save dialog (its button says `saveLabel`, "Save" when
+   * omitted); the path, or undefined when cancelled.
+   */
+  saveWithDialog(
+    suggestedName: string,
+    content: Uint8Array,
+    filters: Record<string, string[]>,
+    saveLabel?: string,
+  ): Promise<string | undefined>;
 }

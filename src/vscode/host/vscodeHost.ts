@@ -1,8 +1,16 @@
 import * as vscode from 'vscode';
 import { besideColumn } from './besideColumn.js';
+import { saveDialog } from './saveDialog.js';
 import { vscodeEditorHost } from './vscodeEditorHost.js';
 import { vscodeNotebookHost } from './vscodeNotebookHost.js';
-import type { StatusBarEntry, TreeItemDescription, TreeSource, WebviewPanelHandle, WorkbenchHost } from './workbenchHost.js';
+import type {
+  StatusBarEntry,
+  TreeItemDescription,
+  TreeSource,
+  WebviewPanelHandle,
+  WebviewPanelOptions,
+  WorkbenchHost,
+} from './workbenchHost.js';
 
 /**
  * The seam over the real `vscode` module: each member forwards to one API call and converts plain
@@ -102,27 +110,45 @@ export const vscodeHost: WorkbenchHost = {
     return { dispose: () => [...subscriptions, watcher].forEach((d) => d.dispose()) };
   },
   createWebviewPanel: (options): WebviewPanelHandle => {
-    const assetRoot = vscode.Uri.file(options.assetRoot);
     const panel = vscode.window.createWebviewPanel(
       options.viewType,
       options.title,
-      { viewColumn: options.beside ? besideColumn() : vscode.ViewColumn.Active, preserveFocus: false },
-      { enableScripts: true, retainContextWhenHidden: true, localResourceRoots: [assetRoot] },
+      { viewColumn: options.beside ? besideColumn() : vscode.ViewColumn.Active, preserveFocus: options.preserveFocus ?? false },
+      { enableScripts: true, retainContextWhenHidden: true, localResourceRoots: [vscode.Uri.file(options.assetRoot)] },
     );
-    if (options.icon) panel.iconPath = new vscode.ThemeIcon(options.icon);
-    return {
-      cspSource: panel.webview.cspSource,
-      assetUri: (name) => panel.webview.asWebviewUri(vscode.Uri.joinPath(assetRoot, name)).toString(),
-      setHtml: (html) => (panel.webview.html = html),
-      setTitle: (title) => (panel.title = title),
-      postMessage: (message) => Promise.resolve(panel.webview.postMessage(message)),
-      onDidReceiveMessage: (listener) => panel.webview.onDidReceiveMessage(listener),
-      onDidDispose: (listener) => panel.onDidDispose(() => listener()),
-      reveal: () => panel.reveal(undefined, false),
-      dispose: () => panel.dispose(),
-    };
+    return panelHandle(panel, options);
+  },
+  registerWebviewSerializer: (options, restore) =>
+    vscode.window.registerWebviewPanelSerializer(options.viewType, {
+      deserializeWebviewPanel: async (panel, state: unknown) => {
+        panel.webview.options = { enableScripts: true, localResourceRoots: [vscode.Uri.file(options.assetRoot)] };
+        restore(panelHandle(panel, options), state);
+      },
+    }),
+  setStatusBarMessage: (text, timeoutMs) => void vscode.window.setStatusBarMessage(text, timeoutMs),
+  chooseSaveTarget: async (suggestedName, filters, saveLabel) => (await saveDialog(suggestedName, filters, saveLabel))?.fsPath,
+  relativePath: (path) => vscode.workspace.asRelativePath(vscode.Uri.file(path)),
+  revealFileInOS: async (path) => {
+    await vscode.commands.executeCommand('revealFileInOS', vscode.Uri.file(path));
   },
 };
+
+/** A VS Code webview panel in the seam's plain terms. */
+function panelHandle(panel: vscode.WebviewPanel, options: Omit<WebviewPanelOptions, 'title' | 'beside'>): WebviewPanelHandle {
+  const assetRoot = vscode.Uri.file(options.assetRoot);
+  if (options.icon) panel.iconPath = new vscode.ThemeIcon(options.icon);
+  return {
+    cspSource: panel.webview.cspSource,
+    assetUri: (name) => panel.webview.asWebviewUri(vscode.Uri.joinPath(assetRoot, name)).toString(),
+    setHtml: (html) => (panel.webview.html = html),
+    setTitle: (title) => (panel.title = title),
+    postMessage: (message) => Promise.resolve(panel.webview.postMessage(message)),
+    onDidReceiveMessage: (listener) => panel.webview.onDidReceiveMessage(listener),
+    onDidDispose: (listener) => panel.onDidDispose(() => listener()),
+    reveal: () => panel.reveal(undefined, options.preserveFocus ?? false),
+    dispose: () => panel.dispose(),
+  };
+}
 
 function treeItem(description: TreeItemDescription): vscode.TreeItem {
   const collapsible = description.expandable ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None;

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { CellOutput } from '../../core/notebooks/notebookKernel.js';
 import type { CellExecution, NotebookCellInfo, NotebookHost } from './notebookHost.js';
+import { saveDialog } from './saveDialog.js';
 
 /** The notebook part of the seam over the real `vscode` module. */
 export const vscodeNotebookHost: NotebookHost = {
@@ -76,13 +77,8 @@ export const vscodeNotebookHost: NotebookHost = {
     return vscode.workspace.applyEdit(edit);
   },
 
-  saveWithDialog: async (suggestedName, content, filters) => {
-    const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
-    const target = await vscode.window.showSaveDialog({
-      defaultUri: folder ? vscode.Uri.joinPath(folder, suggestedName) : undefined,
-      filters,
-      saveLabel: 'Save',
-    });
+  saveWithDialog: async (suggestedName, content, filters, saveLabel = 'Save') => {
+    const target = await saveDialog(suggestedName, filters, saveLabel);
     if (!target) return undefined;
     await vscode.workspace.fs.writeFile(target, content);
     return target.fsPath;

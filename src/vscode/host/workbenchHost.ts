@@ -149,6 +149,22 @@ export interface WorkbenchHost extends EditorHost, NotebookHost {
   /** Calls `listener` whenever a file matching the glob is created, changed or deleted. */
   watchFiles(glob: string, listener: (path: string) => void): Disposable;
   createWebviewPanel(options: WebviewPanelOptions): WebviewPanelHandle;
+  /**
+   * Brings panels of `viewType` back after a window reload: `restore` gets each one with the state its
+   * page kept (unvalidated).
+   */
+  registerWebviewSerializer(
+    options: Omit<WebviewPanelOptions, 'title' | 'beside'>,
+    restore: (panel: WebviewPanelHandle, state: unknown) => void,
+  ): Disposable;
+  /** A short message in the status bar, gone after `timeoutMs`. */
+  setStatusBarMessage(text: string, timeoutMs: number): void;
+  /** Where the person picks to save a file (the dialog's button says `saveLabel`); undefined when cancelled. */
+  chooseSaveTarget(suggestedName: string, filters: Record<string, string[]>, saveLabel: string): Promise<string | undefined>;
+  /** A path as the workspace names it (relative to its folder when inside one). */
+  relativePath(path: string): string;
+  /** Shows a file in the system's file manager. */
+  revealFileInOS(path: string): Promise<void>;
 }
 
 export interface WebviewPanelOptions {
@@ -160,6 +176,8 @@ export interface WebviewPanelOptions {
   /** The folder the page's scripts and stylesheets load from (the only one it may read). */
   readonly assetRoot: string;
   readonly beside?: boolean;
+  /** Keep the keyboard where it is when the panel opens or is revealed (a results panel beside the editor). */
+  readonly preserveFocus?: boolean;
 }
 
 /** A webview panel, in plain terms; its messages arrive unvalidated (`unknown`). */

@@ -1,5 +1,4 @@
 import { join } from 'node:path';
-import * as vscode from 'vscode';
 import { CancelStallNotices } from '../runs/cancelStallNotice.js';
 import { QueryRunner } from '../runs/queryRunner.js';
 import { OperationsView } from '../views/operationsView.js';
@@ -17,13 +16,13 @@ export function registerResults(ctx: WorkbenchContext): { readonly results: Resu
   const { host, log, connections, operations, settings, own } = ctx;
   own(new CancelStallNotices(host, operations, () => connections.profile, log));
   const runner = new QueryRunner(host, connections, operations, log);
-  const exporter = new ResultExporter(runner, log, join(ctx.extensionPath, 'dist'));
+  const exporter = new ResultExporter(host, runner, log, join(ctx.extensionPath, 'dist'));
   const charts = new ChartDataService(connections, operations, () => settings.get('results.chartPushdownThreshold'));
   const results = own(
-    new ResultsPanels({
+    new ResultsPanels(host, join(ctx.extensionPath, 'dist', 'webview'), {
+      host,
       runner,
       log,
-      bundleRoot: vscode.Uri.file(join(ctx.extensionPath, 'dist', 'webview')),
       rowLimit: () => settings.get('results.rowLimit'),
       chartPushdownThreshold: () => settings.get('results.chartPushdownThreshold'),
       exportResult: (sql, title, format, args) => exporter.export(sql, title, format, args),

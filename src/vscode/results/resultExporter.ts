@@ -1,6 +1,6 @@
 import type { Schema } from 'apache-arrow';
 import { join } from 'node:path';
-import * as vscode from 'vscode';
+import type { WorkbenchHost } from '../host/workbenchHost.js';
 import type { ExportFormat } from '../../webview/results/protocol.js';
 import type { SqlParameterValue } from '../../core/sql/sqlParameters.js';
 import type { OutputLog } from '../outputLog.js';
@@ -19,7 +19,8 @@ const FILTERS: Record<ExportFormat, Record<string, string[]>> = {
  */
 export class ResultExporter {
   constructor(
-    private readonly runner: QueryRunner,
+    private readonly host: Pick<WorkbenchHost, 'chooseSaveTarget' | 'showInformationMessage' | 'relativePath' | 'revealFileInOS'>,
+    private readonly runner: Pick<QueryRunner, 'stream'>,
     private readonly log: OutputLog,
     /** dist/ of the installed extension: parquet-wasm's Node build is shipped there, unbundled. */
     private readonly distPath: string,
@@ -31,16 +32,11 @@ export class ResultExporter {
     format: ExportFormat,
     args?: Readonly<Record<string, SqlParameterValue>>,
   ): Promise<void> {
-    const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
     const name = `${title.replace(/[^\w.-]+/g, '_').slice(0, 40) || 'result'}.${format === 'arrow' ? 'arrow' : format}`;
-    const target = await vscode.window.showSaveDialog({
-      defaultUri: folder ? vscode.Uri.joinPath(folder, name) : undefined,
-      filters: FILTERS[format],
-      saveLabel: 'Export',
-    });
+    const target = await this.host.chooseSaveTarget(name, FILTERS[format], 'Export');
     if (!target) return;
     const { openResultFile } = await import('../../core/results/resultFileWriter.js');
-    const writer = await openResultFile(target.fsPath, format, async () =>
+    const writer = await openResultFile(target, format, async () =>
       require(join(this.distPath, 'vendor', 'parquet-wasm', 'parquet_wasm.js')),
     );
     let schema: Schema | undefined;
@@ -53,7 +49,8 @@ export class ResultExporter {
     });
     if (summary.status !== 'succeeded') {
       await writer.abort();
-      if (summary.status === 'cancelled') void vscode.window.showInformationMessage(`Export cancelled; no file was written.`);
+      if (summary.status === 'cancelled')
+        this.host.showInformationMessage('Export cancelled; no file was written.').catch(() => undefined);
       return;
     }
     try {
@@ -62,11 +59,11 @@ export class ResultExporter {
       await writer.abort();
       throw error;
     }
-    this.log.info(`Exported ${summary.rows} rows to ${target.fsPath}`);
-    const choice = await vscode.window.showInformationMessage(
-      `Exported ${summary.rows.toLocaleString('en-US')} rows to ${vscode.workspace.asRelativePath(target)}.`,
+    this.log.info(`Exported ${summary.rows} rows to ${target}`);
+    const choice = await this.host.showInformationMessage(
+      `Exported ${summary.rows.toLocaleString('en-US')} rows to ${this.host.relativePath(target)}.`,
       'Reveal in Explorer',
     );
-    if (choice) await vscode.commands.executeCommand('revealFileInOS', target);
+    if (choice) await this.host.revealFileInOS(target);
   }
 }

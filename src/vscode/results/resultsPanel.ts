@@ -1,6 +1,6 @@
 import type { RecordBatch, Schema } from 'apache-arrow';
-import * as vscode from 'vscode';
-import { DisposableStore } from '../../core/util/events.js';
+import { DisposableStore, Emitter, type Disposable } from '../../core/util/events.js';
+import type { WebviewPanelHandle, WorkbenchHost } from '../host/workbenchHost.js';
 import type { OutputLog } from '../outputLog.js';
 import { describeProgress, type TrackedOperation } from '../../core/operations/operationTracker.js';
 import type { SqlParameterValue } from '../../core/sql/sqlParameters.js';
@@ -15,7 +15,7 @@ import type {
   WebviewMessage,
 } from '../../webview/results/protocol.js';
 import type { ChartDataRequest } from './chartDataService.js';
-import { resultsHtml } from './resultsHtml.js';
+import { webviewPage } from '../webviews/webviewPage.js';
 
 export const RESULTS_VIEW_TYPE = 'sparkWorkbench.results';
 
@@ -26,9 +26,12 @@ function describeMessage(value: unknown): string {
 
 /** What a results panel needs from the rest of the extension. */
 export interface ResultsPanelServices {
+  readonly host: Pick<
+    WorkbenchHost,
+    'showInformationMessage' | 'showErrorMessage' | 'writeClipboard' | 'setStatusBarMessage' | 'saveWithDialog' | 'relativePath'
+  >;
   readonly runner: QueryRunner;
   readonly log: OutputLog;
-  readonly bundleRoot: vscode.Uri;
   readonly rowLimit: () => number;
   readonly chartPushdownThreshold: () => number;
   readonly exportResult: (
@@ -81,7 +84,7 @@ interface CurrentRun {
  * first batch while Spark still works), and answers the webview's requests: load more, cancel, re-run
  * with a sort or filter in Spark, export, copy, chart data.
  */
-export class ResultsPanel implements vscode.Disposable {
+export class ResultsPanel implements Disposable {
   private readonly disposables = new DisposableStore();
   private readonly pending: HostMessage[] = [];
   private ready = false;
@@ -89,19 +92,17 @@ export class ResultsPanel implements vscode.Disposable {
   private current: CurrentRun | undefined;
   private chartAbort: AbortController | undefined;
   private disposed = false;
-  private readonly onDidDisposeEmitter = new vscode.EventEmitter<void>();
+  private readonly onDidDisposeEmitter = new Emitter<void>();
   readonly onDidPanelDispose = this.onDidDisposeEmitter.event;
 
   constructor(
-    private readonly panel: vscode.WebviewPanel,
+    private readonly panel: WebviewPanelHandle,
     private readonly services: ResultsPanelServices,
     restored?: PersistedResultsState,
   ) {
-    panel.webview.options = { enableScripts: true, localResourceRoots: [services.bundleRoot] };
-    panel.webview.html = resultsHtml(panel.webview, services.bundleRoot, panel.title);
-    panel.iconPath = new vscode.ThemeIcon('table');
+    panel.setHtml(webviewPage(panel, 'results', restored?.title ?? 'Spark results'));
     this.disposables.add(
-      panel.webview.onDidReceiveMessage((posted: unknown) => {
+      panel.onDidReceiveMessage((posted: unknown) => {
         const message = parseWebviewMessage(posted);
         if (!message) {
           services.log.error(`Results panel: ignored a malformed message from the webview (${describeMessage(posted)})`);
@@ -124,7 +125,7 @@ export class ResultsPanel implements vscode.Disposable {
   }
 
   reveal(): void {
-    this.panel.reveal(undefined, true);
+    this.panel.reveal();
   }
 
   /** Runs a query in this panel, replacing what it showed; a run still going here is cancelled first. */
@@ -148,7 +149,7 @@ export class ResultsPanel implements vscode.Disposable {
     };
     this.current = run;
     this.restoredQuery = undefined;
-    this.panel.title = `Results: ${title}`;
+    this.panel.setTitle(`Results: ${title}`);
     this.post({
       type: 'runStarted',
       run: {
@@ -275,7 +276,7 @@ export class ResultsPanel implements vscode.Disposable {
   }
 
   private async askToRunAgain(run: CurrentRun, why: string): Promise<boolean> {
-    const choice = await vscode.window.showInformationMessage(
+    const choice = await this.services.host.showInformationMessage(
       `${why} Run the query again? A query that is not deterministic (rand(), a changing table) may then show other rows.`,
       'Run Again',
     );
@@ -315,7 +316,7 @@ export class ResultsPanel implements vscode.Disposable {
       await this.handle(message);
     } catch (error) {
       this.services.log.error(`Results panel: ${message.type}`, error);
-      void vscode.window.showErrorMessage(error instanceof Error ? error.message : String(error));
+      this.services.host.showErrorMessage(error instanceof Error ? error.message : String(error)).catch(() => undefined);
     }
   }
 
@@ -324,7 +325,7 @@ export class ResultsPanel implements vscode.Disposable {
     switch (message.type) {
       case 'ready':
         this.ready = true;
-        for (const queued of this.pending.splice(0)) void this.panel.webview.postMessage(queued);
+        for (const queued of this.pending.splice(0)) this.panel.postMessage(queued).catch(() => undefined);
         return;
       case 'cancel':
         run?.abort.abort();
@@ -357,8 +358,8 @@ export class ResultsPanel implements vscode.Disposable {
         return;
       }
       case 'copy':
-        await vscode.env.clipboard.writeText(message.text);
-        vscode.window.setStatusBarMessage(`$(copy) Copied ${message.what}`, 3000);
+        await this.services.host.writeClipboard(message.text);
+        this.services.host.setStatusBarMessage(`$(copy) Copied ${message.what}`, 3000);
         return;
       case 'chartRequest': {
         if (!run) return;
@@ -392,21 +393,15 @@ export class ResultsPanel implements vscode.Disposable {
   }
 
   private async saveFile(suggestedName: string, content: string | Uint8Array, filters: Record<string, string[]>): Promise<void> {
-    const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
-    const target = await vscode.window.showSaveDialog({
-      defaultUri: folder ? vscode.Uri.joinPath(folder, suggestedName) : undefined,
-      filters,
-      saveLabel: 'Export',
-    });
-    if (!target) return;
+    const { host } = this.services;
     const bytes = typeof content === 'string' ? new TextEncoder().encode(content) : content;
-    await vscode.workspace.fs.writeFile(target, bytes);
-    vscode.window.setStatusBarMessage(`$(check) Saved ${vscode.workspace.asRelativePath(target)}`, 5000);
+    const saved = await host.saveWithDialog(suggestedName, bytes, filters, 'Export');
+    if (saved) host.setStatusBarMessage(`$(check) Saved ${host.relativePath(saved)}`, 5000);
   }
 
   private post(message: HostMessage): void {
     if (this.disposed) return;
-    if (this.ready) void this.panel.webview.postMessage(message);
+    if (this.ready) this.panel.postMessage(message).catch(() => undefined);
     else this.pending.push(message);
   }
 

@@ -1,6 +1,6 @@
-import * as vscode from 'vscode';
+import type { Disposable } from '../../core/util/events.js';
 import type { PersistedResultsState } from '../../webview/results/protocol.js';
-import { besideColumn } from '../host/besideColumn.js';
+import type { WorkbenchHost } from '../host/workbenchHost.js';
 import type { RunSummary } from '../runs/queryRunner.js';
 import { ResultsPanel, RESULTS_VIEW_TYPE, type PanelQuery, type ResultsPanelServices } from './resultsPanel.js';
 
@@ -8,15 +8,24 @@ import { ResultsPanel, RESULTS_VIEW_TYPE, type PanelQuery, type ResultsPanelServ
  * Opens a results panel per query (running the same query again reuses its panel) and brings panels
  * back after a window reload, showing their query without running it.
  */
-export class ResultsPanels implements vscode.Disposable {
+export class ResultsPanels implements Disposable {
   private readonly panels = new Set<ResultsPanel>();
-  private readonly serializer: vscode.Disposable;
+  private readonly serializer: Disposable;
+  private readonly panelOptions: { viewType: string; assetRoot: string; icon: string; preserveFocus: boolean };
 
-  constructor(private readonly services: ResultsPanelServices) {
-    this.serializer = vscode.window.registerWebviewPanelSerializer(RESULTS_VIEW_TYPE, {
-      deserializeWebviewPanel: async (panel, state: PersistedResultsState | undefined) => {
-        this.track(new ResultsPanel(panel, services, state?.sql ? state : { title: 'Spark results', sql: '' }));
-      },
+  constructor(
+    private readonly host: Pick<WorkbenchHost, 'createWebviewPanel' | 'registerWebviewSerializer'>,
+    /** The folder of the results webview's bundle (its scripts and styles, the only files it may load). */
+    assetRoot: string,
+    private readonly services: ResultsPanelServices,
+  ) {
+    // The grid holds loaded rows in the webview, kept while hidden; the keyboard stays in the editor.
+    this.panelOptions = { viewType: RESULTS_VIEW_TYPE, assetRoot, icon: 'table', preserveFocus: true };
+    this.serializer = host.registerWebviewSerializer(this.panelOptions, (panel, state) => {
+      const kept = state as Partial<PersistedResultsState> | undefined;
+      const restored =
+        typeof kept?.sql === 'string' && kept.sql ? { title: String(kept.title ?? 'Spark results'), sql: kept.sql } : undefined;
+      this.track(new ResultsPanel(panel, services, restored ?? { title: 'Spark results', sql: '' }));
     });
   }
 
@@ -27,16 +36,13 @@ export class ResultsPanels implements vscode.Disposable {
   async show(query: PanelQuery): Promise<RunSummary> {
     let panel = [...this.panels].find((candidate) => candidate.sql === query.sql);
     if (panel) panel.reveal();
-    else {
-      const webviewPanel = vscode.window.createWebviewPanel(
-        RESULTS_VIEW_TYPE,
-        `Results: ${query.title}`,
-        { viewColumn: besideColumn(), preserveFocus: true },
-        // The grid holds loaded rows in the webview; keeping it alive while hidden avoids refetching them.
-        { enableScripts: true, retainContextWhenHidden: true, localResourceRoots: [this.services.bundleRoot] },
+    else
+      panel = this.track(
+        new ResultsPanel(
+          this.host.createWebviewPanel({ ...this.panelOptions, title: `Results: ${query.title}`, beside: true }),
+          this.services,
+        ),
       );
-      panel = this.track(new ResultsPanel(webviewPanel, this.services));
-    }
     return panel.run(query);
   }
 

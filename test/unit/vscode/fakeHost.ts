@@ -457,6 +457,54 @@ export class FakeHost implements WorkbenchHost {
     return panel;
   }
 
+  /** The serializers registered, by view type: `restorePanel` plays a window reload. */
+  readonly webviewSerializers = new Map<string, (panel: WebviewPanelHandle, state: unknown) => void>();
+
+  registerWebviewSerializer(
+    options: Omit<WebviewPanelOptions, 'title' | 'beside'>,
+    restore: (panel: WebviewPanelHandle, state: unknown) => void,
+  ): Disposable {
+    this.webviewSerializers.set(options.viewType, restore);
+    return { dispose: () => this.webviewSerializers.delete(options.viewType) };
+  }
+
+  /** A window reload bringing back a panel of `viewType` whose page kept `state`. */
+  restorePanel(viewType: string, state: unknown): FakeWebviewPanel {
+    const panel = new FakeWebviewPanel({ viewType, title: 'restored', assetRoot: '/ext' });
+    this.webviewPanels.push(panel);
+    this.webviewSerializers.get(viewType)!(panel, state);
+    return panel;
+  }
+
+  readonly statusBarMessages: string[] = [];
+
+  setStatusBarMessage(text: string): void {
+    this.statusBarMessages.push(text);
+  }
+
+  /** What the save dialog answers next (undefined: the person cancels), and what it was asked. */
+  saveTarget: string | undefined = '/work/out/result.csv';
+  readonly saveDialogs: { suggestedName: string; filters: Record<string, string[]>; saveLabel: string }[] = [];
+
+  async chooseSaveTarget(
+    suggestedName: string,
+    filters: Record<string, string[]>,
+    saveLabel: string,
+  ): Promise<string | undefined> {
+    this.saveDialogs.push({ suggestedName, filters, saveLabel });
+    return this.saveTarget;
+  }
+
+  relativePath(path: string): string {
+    return path.replace(/^\/work\//, '');
+  }
+
+  readonly revealedInOS: string[] = [];
+
+  async revealFileInOS(path: string): Promise<void> {
+    this.revealedInOS.push(path);
+  }
+
   registerReadOnlyDocuments(scheme: string, content: (uri: string) => string | undefined): Disposable {
     this.readOnlyDocuments.set(scheme, content);
     return { dispose: () => this.readOnlyDocuments.delete(scheme) };
@@ -566,7 +614,13 @@ export class FakeHost implements WorkbenchHost {
     return true;
   }
 
-  async saveWithDialog(suggestedName: string, content: Uint8Array): Promise<string | undefined> {
+  async saveWithDialog(
+    suggestedName: string,
+    content: Uint8Array,
+    filters: Record<string, string[]> = {},
+    saveLabel = 'Save',
+  ): Promise<string | undefined> {
+    this.saveDialogs.push({ suggestedName, filters, saveLabel });
     this.savedFiles.push({ suggestedName, content });
     return `/saved/${suggestedName}`;
   }
