@@ -1,0 +1,114 @@
+import { parseConnectionString, type ConnectionOptions } from '../core/connect/connectionString.js';
+import { SparkConnectClient } from '../core/connect/sparkConnectClient.js';
+import { describeRetry } from '../core/connect/retryWait.js';
+import { SparkError } from '../core/connect/sparkError.js';
+import { LocalSparkServer, type LocalServerState } from '../core/localSpark/localSparkServer.js';
+import { LOCAL_RUNTIME_PLATFORMS } from '../core/localSpark/platformSupport.js';
+import { serversDir } from '../core/localSpark/runtimeHome.js';
+import { describeServerExitWithLog } from '../core/localSpark/serverExit.js';
+import { SparkUiJobs } from '../core/localSpark/sparkUiJobs.js';
+import { packageVersion, runtimeHome } from './runtimeHome.js';
+
+/** How the CLI reaches Spark: the server a command names (or the local one), and one client per command. */
+
+export const log = (line: string) => process.stderr.write(`${line}\n`);
+
+export function localServer(): LocalSparkServer {
+  return new LocalSparkServer(serversDir(runtimeHome()), log);
+}
+
+/** The runtime home as help texts say it: the override when set, else the platform's folder. */
+export function runtimeHomeHint(): string {
+  return process.env.SPARK_WORKBENCH_HOME ? '$SPARK_WORKBENCH_HOME' : runtimeHome();
+}
+
+/** How `server list` and the port messages name who started a server. */
+export const CLI_OWNER = 'the spark-workbench CLI';
+
+/**
+ * --remote, else SPARK_REMOTE, else the running local server (then with its state, to watch its process);
+ * the token may come from the environment.
+ */
+async function resolveConnection(
+  remote: string | undefined,
+  port: number,
+): Promise<{ options: ConnectionOptions; local?: LocalServerState }> {
+  const url = remote ?? process.env.SPARK_REMOTE;
+  if (url) {
+    const options = parseConnectionString(url);
+    const envToken = process.env.SPARK_CONNECT_AUTHENTICATE_TOKEN;
+    return { options: options.token === undefined && envToken ? { ...options, token: envToken } : options };
+  }
+  if (!LOCAL_RUNTIME_PLATFORMS.includes(process.platform))
+    throw new Error(
+      'No Spark server to talk to: pass --remote sc://host:port or set SPARK_REMOTE (a local server needs Linux, macOS or WSL).',
+    );
+  const status = await localServer().status(port);
+  if (status.state === 'running') return { options: parseConnectionString(status.url), local: status.server };
+  throw new Error(
+    `No Spark server to talk to: no local server is running on port ${port} (runtime home ${runtimeHome()}). ` +
+      `Start it with 'spark-workbench server start', see the running ones with 'spark-workbench server list', or pass --remote sc://host:port.`,
+  );
+}
+
+/** Options every command that talks to Spark shares. */
+export interface ConnectionFlags {
+  readonly remote?: string;
+  readonly port: number;
+  /** Seconds; 0 for no limit of our own. Undefined: the default for where the command runs. */
+  readonly retryTimeout?: number;
+}
+
+/**
+ * The retry time limit: the flag, else a minute when a person watches the terminal, else PySpark's
+ * own budget (about ten minutes: an unattended job rides out a server restart).
+ */
+export function retryTimeoutMs(flag: number | undefined, interactive: boolean): number | undefined {
+  const seconds = flag ?? (interactive ? DEFAULT_INTERACTIVE_RETRY_TIMEOUT_SECONDS : 0);
+  return seconds === 0 ? undefined : seconds * 1000;
+}
+
+export const DEFAULT_INTERACTIVE_RETRY_TIMEOUT_SECONDS = 60;
+
+/**
+ * Connects for one command and runs `work` with a signal that Ctrl-C aborts (cancelling the Spark job).
+ * Fails in about a second when nothing answers; the run itself then retries like PySpark does, saying
+ * so on stderr at every retry, within the retry time limit. When the server is the managed local one,
+ * its process is watched: if it dies, the run fails at once with how it died. Errors carry the query
+ * text, so the report can point into it.
+ */
+export async function runQuery(
+  options: ConnectionFlags,
+  query: string,
+  work: (client: SparkConnectClient, signal: AbortSignal) => Promise<void>,
+): Promise<void> {
+  const { options: connection, local } = await resolveConnection(options.remote, options.port);
+  const client = new SparkConnectClient(connection, {
+    clientVersion: packageVersion(),
+    retryTimeoutMs: retryTimeoutMs(options.retryTimeout, Boolean(process.stderr.isTTY)),
+    jobControl: local?.uiPort ? new SparkUiJobs(local.uiPort) : undefined,
+  });
+  client.onDidRetry((notice) => log(`${describeRetry(notice)}, Ctrl-C stops`));
+  const watch = local
+    ? localServer().watch(local, (exit) =>
+        client.fail(new SparkError({ kind: 'serverStopped', message: describeServerExitWithLog(exit) })),
+      )
+    : undefined;
+  const abort = new AbortController();
+  // Ctrl-C, and a scheduler's or CI's stop (SIGTERM), stop the work in Spark before the CLI exits:
+  // else its job runs on in the server for as long as it takes.
+  const onSigint = () => abort.abort();
+  process.once('SIGINT', onSigint);
+  process.once('SIGTERM', onSigint);
+  try {
+    await client.ping();
+    await work(client, abort.signal);
+  } catch (error) {
+    throw Object.assign(new Error('query failed'), { sqlError: error, sqlText: query });
+  } finally {
+    process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigint);
+    watch?.dispose();
+    await client.close();
+  }
+}

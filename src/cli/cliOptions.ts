@@ -1,0 +1,53 @@
+import { InvalidArgumentError, Option } from 'commander';
+import { DEFAULT_CONNECT_PORT } from '../core/localSpark/pinnedVersions.js';
+import { parseParameterValue, type SqlParameterValue } from '../core/sql/sqlParameters.js';
+
+/** The options several commands share, and the parsers of their values. */
+
+export function portOption(): Option {
+  return new Option('--port <port>', 'port of the local server on 127.0.0.1')
+    .default(DEFAULT_CONNECT_PORT)
+    .argParser(parsePositiveInt);
+}
+
+export function parsePositiveInt(value: string): number {
+  const parsed = Number(value);
+  if (!/^\d+$/.test(value) || parsed <= 0) throw new InvalidArgumentError('expected a positive whole number');
+  return parsed;
+}
+
+export function retryTimeoutOption(): Option {
+  return new Option(
+    '--retry-timeout <seconds>',
+    "give up on a server that does not answer after this long, retries included; 0: no limit of our own (default: 60 in a terminal, PySpark's ten-minute budget otherwise)",
+  ).argParser(parseNonNegativeInt);
+}
+
+export function reportOption(): Option {
+  return new Option(
+    '--report <format>',
+    'also write the data-quality results as SARIF 2.1.0 (code scanning), JUnit XML or JSON (needs --out)',
+  ).choices(['sarif', 'junit', 'json']);
+}
+
+export function collectParam(value: string, previous: Record<string, SqlParameterValue>): Record<string, SqlParameterValue> {
+  const match = /^([A-Za-z_]\w*)=(.*)$/s.exec(value);
+  if (!match) throw new InvalidArgumentError('expected name=value');
+  try {
+    return { ...previous, [match[1]!]: parseParameterValue(match[2]!) };
+  } catch (error) {
+    throw new InvalidArgumentError(error instanceof Error ? error.message : String(error));
+  }
+}
+
+export function parseNonNegativeInt(value: string): number {
+  if (!/^\d+$/.test(value)) throw new InvalidArgumentError('expected a whole number of seconds');
+  return Number(value);
+}
+
+export function remoteOption(): Option {
+  return new Option(
+    '--remote <url>',
+    'Spark Connect URL, sc://host:port/;token=… (default: $SPARK_REMOTE, else the local server)',
+  );
+}
