@@ -287,8 +287,10 @@ def kept():
 
   // What is watched is Spark's tasks (its status API), not the JVM's CPU: after a stop the JIT compiler
   // and GC go on for seconds without any task (measured: 3-7 s, past 10 s on a loaded machine). A flow
-  // of a stopped run starts its next job after the run ended; the cancel watch kills it at once.
-  it("a long run is stopped, and Spark's tasks end within 2 s (a job the flow starts after the stop too)", async () => {
+  // of a stopped run starts its next job after the run ended; the cancel watch, which looks for jobs
+  // every half second, kills it at once (measured: its tasks end 0.4-1.5 s after the stop, 2.2 s on a
+  // loaded machine).
+  it("a long run is stopped, and Spark's tasks end within 3 s (a job the flow starts after the stop too)", async () => {
     const folder = mkdtempSync(join(tmpdir(), 'sw-pipeline-stop-'));
     folders.push(folder);
     mkdirSync(join(folder, 'transformations'));
@@ -313,7 +315,7 @@ def kept():
       },
     });
     assert.equal(summary.outcome, 'cancelled');
-    const { activeTasks, endedAfterMs } = await waitForTasksEnded(stoppedAt, 2_000);
+    const { activeTasks, endedAfterMs } = await waitForTasksEnded(stoppedAt, 3_000);
     const { busyTicks, idleAfterMs } = await waitForSparkIdle(testServer().pid, stoppedAt, 10_000);
     console.log(
       `      Spark's tasks ended ${endedAfterMs} ms after Stop; its JVM idle (${busyTicks} ticks) after ${idleAfterMs} ms`,
