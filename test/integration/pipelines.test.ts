@@ -286,10 +286,9 @@ def kept():
   });
 
   // What is watched is Spark's tasks (its status API), not the JVM's CPU: after a stop the JIT compiler
-  // and GC go on for seconds without any task (measured: 3-7 s, past 10 s on a loaded machine). A flow
+  // and GC go on for seconds without any task. A flow
   // of a stopped run starts its next job after the run ended; the cancel watch, which looks for jobs
-  // every half second, kills it at once (measured: its tasks end 0.4-1.5 s after the stop, 2.2 s on a
-  // loaded machine).
+  // every half second, kills it at once.
   it("a long run is stopped, and Spark's tasks end within 3 s (a job the flow starts after the stop too)", async () => {
     const folder = mkdtempSync(join(tmpdir(), 'sw-pipeline-stop-'));
     folders.push(folder);
