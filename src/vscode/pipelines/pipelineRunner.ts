@@ -21,7 +21,7 @@ export interface PipelineRunnerServices {
   readonly operations: Pick<OperationTracker, 'follow' | 'setRows'>;
   readonly engine: () => Promise<PipelineEngine>;
   readonly projects: Pick<PipelineProjects, 'load'>;
-  readonly specDiagnostics: Pick<SpecDiagnostics, 'checkFile'>;
+  readonly specDiagnostics: Pick<SpecDiagnostics, 'showProject'>;
   readonly definitionDiagnostics: Pick<DefinitionDiagnostics, 'show'>;
   /** Where a run's data-quality results go (Problems, the Quality view). */
   readonly qualityResults: Pick<QualityResults, 'show'>;
@@ -98,8 +98,9 @@ export class PipelineRunner implements Disposable {
       this.offerStop(current.record);
       return undefined;
     }
+    // The spec is read and checked once; the run goes on with what this check found.
     const project = await services.projects.load(specPath);
-    const runnable = await services.specDiagnostics.checkFile(specPath);
+    const runnable = project ? services.specDiagnostics.showProject(project) : false;
     if (!project?.check.spec || !runnable) {
       host
         .showErrorMessage(`The pipeline spec ${specPath} has problems; fix them to run it.`, 'Show Problems')

@@ -1,12 +1,12 @@
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { existsSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, sep } from 'node:path';
 import type { SpecProblem } from '../../core/pipelines/pipelineSpec.js';
 import { rangeOf } from '../../core/sql/textPositions.js';
 import { DisposableStore, type Disposable } from '../../core/util/events.js';
 import type { CodeActionItem, CodeActionSource, DiagnosticSink, DocumentSnapshot } from '../host/editorHost.js';
 import type { WorkbenchHost } from '../host/workbenchHost.js';
-import { isSpecFile, type PipelineProjects } from './pipelineProjects.js';
+import { isSpecFile, type PipelineProject, type PipelineProjects } from './pipelineProjects.js';
 
 const DEBOUNCE_MS = 250;
 
@@ -38,14 +38,20 @@ export class SpecDiagnostics implements CodeActionSource, Disposable {
       }),
     );
     // A library matches files on disk: creating or deleting one changes what the spec's globs find.
-    this.disposables.add(host.watchFiles('**/*', () => this.checkOpenSpecs(DEBOUNCE_MS)));
+    // What a run writes under a spec's storage (tables, checkpoints) changes nothing.
+    this.disposables.add(
+      host.watchFiles('**/*', (path) => {
+        if (![...this.storageFolders.values()].some((folder) => path.startsWith(`${folder}${sep}`)))
+          this.checkOpenSpecs(DEBOUNCE_MS);
+      }),
+    );
     this.checkOpenSpecs(0);
   }
 
-  /** Checks the spec at `path` now, open or not; resolves to whether it can run. */
-  async checkFile(path: string): Promise<boolean> {
-    const project = await this.projects.load(path);
-    if (!project) return false;
+  /** Shows the problems of a project as just read and checked (a run's); returns whether it can run. */
+  showProject(project: PipelineProject): boolean {
+    const path = project.specPath;
+    this.rememberStorage(project);
     const uri = this.host.openDocuments().find((d) => d.fileName === path)?.uri ?? pathToFileURL(path).href;
     this.publish(uri, path, project.text, -1, project.check.problems);
     return !!project.check.spec && !twinOf(path);
@@ -71,7 +77,18 @@ export class SpecDiagnostics implements CodeActionSource, Disposable {
     const project = await this.projects.load(path);
     const document = this.host.openDocuments().find((d) => d.uri === uri);
     if (!project || !document) return;
+    this.rememberStorage(project);
     this.publish(uri, path, project.text, document.version, project.check.problems);
+  }
+
+  /** The local storage folder of each spec checked, by spec path. */
+  private readonly storageFolders = new Map<string, string>();
+
+  private rememberStorage(project: PipelineProject): void {
+    // Read from the text too: a spec with a mistake elsewhere still names where its runs write.
+    const storage = project.check.spec?.storage ?? /^storage\s*:\s*["']?(file:[^"'\s#]+)/m.exec(project.text)?.[1];
+    if (storage?.startsWith('file:')) this.storageFolders.set(project.specPath, fileURLToPath(storage));
+    else this.storageFolders.delete(project.specPath);
   }
 
   private publish(uri: string, path: string, text: string, version: number, found: readonly SpecProblem[]): void {

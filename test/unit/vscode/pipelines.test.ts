@@ -57,8 +57,9 @@ function project(spec?: string) {
 function setup(run: (request: PipelineRunRequest) => Promise<PipelineRunSummary>) {
   const host = new FakeHost();
   const runs: PipelineRunRequest[] = [];
+  let specChecks = 0;
   const engine: PipelineEngine = {
-    checkSpec: checkPipelineSpec,
+    checkSpec: (...args) => (specChecks++, checkPipelineSpec(...args)),
     sqlDefinitions,
     layout: layoutPipeline,
     run: async (_context, request) => (runs.push(request), run(request)),
@@ -121,7 +122,7 @@ function setup(run: (request: PipelineRunRequest) => Promise<PipelineRunSummary>
     refreshView: () => view.refresh(),
     createExample: async () => undefined,
   });
-  return { host, runs, runner, view, previews, failures, specDiagnostics, projects };
+  return { host, runs, runner, view, previews, failures, specDiagnostics, projects, specChecks: () => specChecks };
 }
 
 function summary(
@@ -151,7 +152,7 @@ function summary(
 describe('pipelines in the editor', () => {
   it('checks a spec as it is typed: a misspelled field at its range, with the rename as a quick fix', async () => {
     const { folder, specPath } = project();
-    const { host, specDiagnostics } = setup(async (r) => summary(r, 'completed'));
+    const { host, specDiagnostics, specChecks: loadsOf } = setup(async (r) => summary(r, 'completed'));
     const text = readFileSync(specPath, 'utf8').replace('libraries:', 'libraris:');
     const uri = pathToFileURL(specPath).href;
     const document = host.openEditor(uri, text, 0, undefined, 'yaml');
@@ -179,6 +180,11 @@ describe('pipelines in the editor', () => {
     host.fileChanged(join(folder, 'transformations', 'extra.txt'));
     await sleep(400);
     assert.match(shown()[0]!.message, /'transformations\/extra\.txt' is neither a \.py nor a \.sql file/);
+    // What a run writes under the spec's storage is not looked at: the spec is not read again for it.
+    const loads = loadsOf();
+    host.fileChanged(join(folder, 'storage', '_checkpoints', 'x', 'offsets', '0'));
+    await sleep(400);
+    assert.equal(loadsOf(), loads);
   });
 
   it('runs a pipeline from its lens: progress, the run record, rows, and a notice with Show Graph', async () => {
