@@ -108,17 +108,76 @@ const SUPPORTED_MARKS = new Set([
   'trail',
 ]);
 
+type Def = Record<string, unknown>;
+type Resolve = (field: unknown) => ResolvedColumn;
+
+/** A field definition of the encoding, with where it sits, so the rewrite can put its replacement back. */
+interface Entry {
+  readonly channel: string;
+  readonly index?: number;
+  readonly def: Def;
+}
+
+/** What the plan derives from each field definition: its measure, its dimension, its sort key. */
+interface Derived {
+  readonly names: OutputNames;
+  readonly dimensions: Dimension[];
+  readonly dimensionOf: Map<Def, Dimension>;
+  readonly measures: Measure[];
+  readonly measureOf: Map<Def, Measure>;
+  readonly sortKeys: SortKey[];
+  readonly sortOf: Map<Def, { key: SortKey; order: unknown }>;
+}
+
+const isMeasure = (def: Def) => def.aggregate !== undefined;
+
+/**
+ * How a single-view Vega-Lite chart is computed in Spark: its filters, dimensions (plain columns, bins,
+ * time units), measures and sort keys, and how to rewrite its encoding over the aggregated columns.
+ * Anything it cannot push down exactly is refused (`unsupported`), and the chart is drawn from rows.
+ */
 export function planChart(spec: Record<string, unknown>, context: PlanContext): ChartPlan {
+  const { mark, encoding } = singleView(spec);
+  const titleConfig = (isRecord(spec.config) ? spec.config : {}) as TitleConfig;
+  const resolve = columnResolver(context);
+  const filters = pushedFilters(spec, resolve, context.timeZone);
+  const entries = fieldEntries(encoding);
+  const derived: Derived = {
+    names: new OutputNames(),
+    dimensions: [],
+    dimensionOf: new Map(),
+    measures: [],
+    measureOf: new Map(),
+    sortKeys: [],
+    sortOf: new Map(),
+  };
+  // Plain dimensions keep their column names, so they are named first; derived columns then avoid them.
+  addPlainDimensions(entries, resolve, derived);
+  addMeasuresAndDerivedDimensions(entries, encoding, resolve, derived);
+  addSortKeys(entries, encoding, mark, resolve, derived);
+  return {
+    dimensions: derived.dimensions,
+    measures: derived.measures,
+    sortKeys: derived.sortKeys,
+    filter: filters.length ? filters.map((f) => `(${f})`).join(' AND ') : undefined,
+    sourceRows: derived.names.take('source_rows'),
+    encode: (bins) => encodeOver(entries, encoding, bins, derived, titleConfig),
+  };
+}
+
+/** The mark and encoding of a single-view chart with a mark Spark can aggregate for. */
+function singleView(spec: Record<string, unknown>): { mark: string; encoding: Record<string, unknown> } {
   for (const composite of ['layer', 'hconcat', 'vconcat', 'concat', 'repeat', 'facet', 'spec'])
     if (composite in spec) unsupported(`only single-view charts are pushed down (this one has '${composite}')`);
   const mark = typeof spec.mark === 'string' ? spec.mark : isRecord(spec.mark) ? spec.mark.type : undefined;
   if (typeof mark !== 'string' || !SUPPORTED_MARKS.has(mark)) unsupported(`the mark ${JSON.stringify(mark)}`);
   if (!isRecord(spec.encoding)) unsupported('the chart has no encoding');
-  const encoding = spec.encoding;
-  const titleConfig = (isRecord(spec.config) ? spec.config : {}) as TitleConfig;
+  return { mark, encoding: spec.encoding };
+}
 
-  const names = new OutputNames();
-  const resolve = (field: unknown): ResolvedColumn => {
+/** A field of the spec as a column of the result (exactly one, by name). */
+function columnResolver(context: PlanContext): Resolve {
+  return (field) => {
     if (typeof field !== 'string') unsupported(`the field ${JSON.stringify(field)} is not a column name`);
     const name = columnOfField(field);
     if (name === undefined) unsupported(`the field '${field}' is a nested path`);
@@ -127,19 +186,24 @@ export function planChart(spec: Record<string, unknown>, context: PlanContext): 
     if (matches.length > 1) unsupported(`the result has ${matches.length} columns named '${name}'`);
     return { field: matches[0]!, sql: quoteIdentifier(name) };
   };
+}
 
+/** The spec's filter transforms as SQL conditions (no other transform is pushed down). */
+function pushedFilters(spec: Record<string, unknown>, resolve: Resolve, timeZone: PlanContext['timeZone']): string[] {
   const filters: string[] = [];
-  if (spec.transform !== undefined) {
-    if (!Array.isArray(spec.transform)) unsupported('transform must be an array');
-    for (const transform of spec.transform) {
-      if (!isRecord(transform) || Object.keys(transform).length !== 1 || !('filter' in transform))
-        unsupported(`only filter transforms are pushed down, not ${JSON.stringify(transform)}`);
-      filters.push(filterConditionSql(transform.filter, { resolve, timeZone: context.timeZone }));
-    }
+  if (spec.transform === undefined) return filters;
+  if (!Array.isArray(spec.transform)) unsupported('transform must be an array');
+  for (const transform of spec.transform) {
+    if (!isRecord(transform) || Object.keys(transform).length !== 1 || !('filter' in transform))
+      unsupported(`only filter transforms are pushed down, not ${JSON.stringify(transform)}`);
+    filters.push(filterConditionSql(transform.filter, { resolve, timeZone }));
   }
+  return filters;
+}
 
-  // Every field definition, with where it sits, so the rewrite can put its replacement back.
-  const entries: { channel: string; index?: number; def: Record<string, unknown> }[] = [];
+/** Every field definition of the encoding; at least one must aggregate. */
+function fieldEntries(encoding: Record<string, unknown>): Entry[] {
+  const entries: Entry[] = [];
   for (const [channel, value] of Object.entries(encoding)) {
     if (!CHANNELS.has(channel)) unsupported(`the ${channel} channel`);
     if (Array.isArray(value)) {
@@ -149,22 +213,28 @@ export function planChart(spec: Record<string, unknown>, context: PlanContext): 
       entries.push({ channel, def: asDef(value, channel) });
     }
   }
-  const isMeasure = (def: Record<string, unknown>) => def.aggregate !== undefined;
   if (!entries.some((e) => isMeasure(e.def)))
     unsupported('the chart draws one mark per row (no aggregate): there is nothing for Spark to aggregate');
+  return entries;
+}
 
-  // Plain dimensions keep their column names, so they are named first; derived columns then avoid them.
-  const dimensions: Dimension[] = [];
-  const dimensionOf = new Map<Record<string, unknown>, Dimension>();
+function addPlainDimensions(entries: readonly Entry[], resolve: Resolve, derived: Derived): void {
   for (const { def } of entries)
     if (def.field !== undefined && !isMeasure(def) && !isBinning(def.bin) && !isTimeUnitToApply(def.timeUnit)) {
       const column = resolve(def.field);
-      let dim = dimensions.find((d) => d.kind === 'plain' && d.column.field === column.field);
-      if (!dim) dimensions.push((dim = { kind: 'plain', column, out: names.keep(column.field.name) }));
-      dimensionOf.set(def, dim);
+      let dim = derived.dimensions.find((d) => d.kind === 'plain' && d.column.field === column.field);
+      if (!dim) derived.dimensions.push((dim = { kind: 'plain', column, out: derived.names.keep(column.field.name) }));
+      derived.dimensionOf.set(def, dim);
     }
-  const measures: Measure[] = [];
-  const measureOf = new Map<Record<string, unknown>, Measure>();
+}
+
+function addMeasuresAndDerivedDimensions(
+  entries: readonly Entry[],
+  encoding: Record<string, unknown>,
+  resolve: Resolve,
+  derived: Derived,
+): void {
+  const { names, dimensions, dimensionOf, measures, measureOf } = derived;
   for (const { channel, def } of entries) {
     if (isMeasure(def)) {
       const op = def.aggregate;
@@ -199,11 +269,18 @@ export function planChart(spec: Record<string, unknown>, context: PlanContext): 
       dimensionOf.set(def, dim);
     }
   }
+}
 
-  const sortKeys: SortKey[] = [];
-  const sortOf = new Map<Record<string, unknown>, { key: SortKey; order: unknown }>();
+/** A discrete axis sorted by an aggregate ("by the largest total"): computed in Spark per dimension. */
+function addSortKeys(
+  entries: readonly Entry[],
+  encoding: Record<string, unknown>,
+  mark: string,
+  resolve: Resolve,
+  derived: Derived,
+): void {
   for (const { channel, def } of entries) {
-    const dim = dimensionOf.get(def);
+    const dim = derived.dimensionOf.get(def);
     const sort = def.sort;
     if (!dim || sort === undefined || sort === null || typeof sort === 'boolean' || Array.isArray(sort)) continue;
     if (sort === 'ascending' || sort === 'descending') continue;
@@ -211,75 +288,73 @@ export function planChart(spec: Record<string, unknown>, context: PlanContext): 
     const { op, field, order } = sortTarget(sort, encoding, STACKING_MARKS.has(mark) || hasExplicitStack(encoding));
     if (!isSupportedAggregate(op)) unsupported(`sorting ${channel} by the aggregate ${op}`);
     const column = field === undefined || op === 'count' ? undefined : resolve(field);
-    const key: SortKey = { op, column, partition: [dim], out: names.take(`sort_${channel}`) };
-    sortKeys.push(key);
-    sortOf.set(def, { key, order });
+    const key: SortKey = { op, column, partition: [dim], out: derived.names.take(`sort_${channel}`) };
+    derived.sortKeys.push(key);
+    derived.sortOf.set(def, { key, order });
   }
+}
 
-  const encode = (bins: ReadonlyMap<Dimension, Bins>): Record<string, unknown> => {
-    const result: Record<string, unknown> = { ...encoding };
-    const put = (channel: string, index: number | undefined, def: Record<string, unknown>) => {
-      if (index === undefined) result[channel] = def;
-      else {
-        const list = [...(result[channel] as unknown[])];
-        list[index] = def;
-        result[channel] = list;
-      }
-    };
-    for (const { channel, index, def } of entries) {
-      const measure = measureOf.get(def);
-      const dim = dimensionOf.get(def);
-      const sorted = sortOf.get(def);
-      const sort = sorted ? { sort: { field: sorted.key.out, op: 'max', ...(sorted.order ? { order: sorted.order } : {}) } } : {};
-      if (measure) {
-        const { aggregate: _aggregate, field: _field, ...rest } = def;
-        put(channel, index, {
-          ...rest,
-          field: measure.out,
-          ...(SECONDARY_CHANNELS.has(channel) ? {} : { type: def.type ?? 'quantitative' }),
-          title: def.title ?? defaultFieldTitle(titleOf(def), titleConfig),
-          ...sort,
-        });
-      } else if (dim?.kind === 'bin') {
-        const { bin: _bin, field: _field, ...rest } = def;
-        const range = bins.get(dim)!;
-        const scale = isRecord(def.scale) ? def.scale : {};
-        put(channel, index, {
-          ...rest,
-          field: dim.out,
-          type: 'quantitative',
-          bin: { binned: true, step: range.step },
-          title: def.title ?? defaultFieldTitle(titleOf(def), titleConfig),
-          // Vega-Lite's own domain for a bin is [start, stop] of the bins, not the extent of the data.
-          scale: { ...scale, domain: scale.domain ?? [range.start, range.stop] },
-        });
-        result[POSITION_PAIRS[channel]!] = { field: dim.outEnd };
-      } else if (dim?.kind === 'time') {
-        const { timeUnit, field: _field, ...rest } = def;
-        const params = isRecord(timeUnit) ? timeUnit : { unit: timeUnit };
-        put(channel, index, {
-          ...rest,
-          field: dim.out,
-          type: def.type ?? 'temporal',
-          timeUnit: { ...params, binned: true },
-          title: def.title ?? defaultFieldTitle(titleOf(def), titleConfig),
-          ...sort,
-        });
-      } else if (dim) {
-        put(channel, index, { ...def, ...sort });
-      }
+/** The encoding over the aggregated columns: measures, bins and time units as Vega-Lite reads them pre-computed. */
+function encodeOver(
+  entries: readonly Entry[],
+  encoding: Record<string, unknown>,
+  bins: ReadonlyMap<Dimension, Bins>,
+  derived: Derived,
+  titleConfig: TitleConfig,
+): Record<string, unknown> {
+  const result: Record<string, unknown> = { ...encoding };
+  const put = (channel: string, index: number | undefined, def: Def) => {
+    if (index === undefined) result[channel] = def;
+    else {
+      const list = [...(result[channel] as unknown[])];
+      list[index] = def;
+      result[channel] = list;
     }
-    return result;
   };
-
-  return {
-    dimensions,
-    measures,
-    sortKeys,
-    filter: filters.length ? filters.map((f) => `(${f})`).join(' AND ') : undefined,
-    sourceRows: names.take('source_rows'),
-    encode,
-  };
+  for (const { channel, index, def } of entries) {
+    const measure = derived.measureOf.get(def);
+    const dim = derived.dimensionOf.get(def);
+    const sorted = derived.sortOf.get(def);
+    const sort = sorted ? { sort: { field: sorted.key.out, op: 'max', ...(sorted.order ? { order: sorted.order } : {}) } } : {};
+    if (measure) {
+      const { aggregate: _aggregate, field: _field, ...rest } = def;
+      put(channel, index, {
+        ...rest,
+        field: measure.out,
+        ...(SECONDARY_CHANNELS.has(channel) ? {} : { type: def.type ?? 'quantitative' }),
+        title: def.title ?? defaultFieldTitle(titleOf(def), titleConfig),
+        ...sort,
+      });
+    } else if (dim?.kind === 'bin') {
+      const { bin: _bin, field: _field, ...rest } = def;
+      const range = bins.get(dim)!;
+      const scale = isRecord(def.scale) ? def.scale : {};
+      put(channel, index, {
+        ...rest,
+        field: dim.out,
+        type: 'quantitative',
+        bin: { binned: true, step: range.step },
+        title: def.title ?? defaultFieldTitle(titleOf(def), titleConfig),
+        // Vega-Lite's own domain for a bin is [start, stop] of the bins, not the extent of the data.
+        scale: { ...scale, domain: scale.domain ?? [range.start, range.stop] },
+      });
+      result[POSITION_PAIRS[channel]!] = { field: dim.outEnd };
+    } else if (dim?.kind === 'time') {
+      const { timeUnit, field: _field, ...rest } = def;
+      const params = isRecord(timeUnit) ? timeUnit : { unit: timeUnit };
+      put(channel, index, {
+        ...rest,
+        field: dim.out,
+        type: def.type ?? 'temporal',
+        timeUnit: { ...params, binned: true },
+        title: def.title ?? defaultFieldTitle(titleOf(def), titleConfig),
+        ...sort,
+      });
+    } else if (dim) {
+      put(channel, index, { ...def, ...sort });
+    }
+  }
+  return result;
 }
 
 function asDef(value: unknown, channel: string): Record<string, unknown> {
