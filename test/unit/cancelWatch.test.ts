@@ -196,4 +196,16 @@ describe('a stopped pipeline run', () => {
     assert.deepEqual(events, ['kill 2']);
     assert.ok(killed.get(2)! < 1_000, `killed after ${killed.get(2)} ms`);
   });
+
+  it('looks on for late jobs past the stall time without calling it a stall', async () => {
+    const { session } = fakeSession([endsWith(cancelled)]);
+    const events: string[] = [];
+    const jobs: JobControl = { runningJobs: async () => [], kill: async () => undefined };
+    const outcome = await watchCancelledOperation(
+      session,
+      options({ events, jobs, interruptAgainAfterMs: 200, stalledAfterMs: 300, jobsWatchMs: 800 }),
+    );
+    assert.equal(outcome, 'stopped');
+    assert.ok(!events.includes('stall'), events.join(', '));
+  });
 });

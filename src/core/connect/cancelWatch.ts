@@ -121,7 +121,8 @@ export async function watchCancelledOperation(session: SessionContext, options: 
         await options.jobs?.kill(unkilled).catch(() => undefined);
         jobsSeenAt = 0;
       }
-      if (!stalled && elapsed >= options.stalledAfterMs) {
+      // Stalled means Spark still runs it: not a watch that only looks on for late jobs.
+      if (!stalled && elapsed >= options.stalledAfterMs && (operationEnd === undefined || jobs.length > 0)) {
         stalled = true;
         options.onStall();
       }

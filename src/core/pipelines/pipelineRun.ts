@@ -115,8 +115,12 @@ function pipelineCommand(command: { case: string; value: object }): Plan {
  * events stream back as they come. Every failure of a definition is located in its file. The graph is
  * dropped at the end, whatever happened.
  */
-/** How long a stopped run's jobs are looked for and killed (DEFAULT_CANCEL_WATCH interrupts again at 2 s). */
-const STOPPED_RUN_JOBS_WATCH_MS = 2_500;
+/**
+ * How long a stopped run's jobs are looked for and killed as they appear: Spark ends the run's
+ * operation at once but stops its flows on its own time (longer on a busy server), and a flow can start
+ * its next job after the run ended.
+ */
+const STOPPED_RUN_JOBS_WATCH_MS = 10_000;
 
 export async function runPipeline(env: PipelineEnvironment, request: PipelineRunRequest): Promise<PipelineRunSummary> {
   const started = Date.now();
