@@ -1,6 +1,7 @@
-import { InvalidArgumentError, Option } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 import { DEFAULT_CONNECT_PORT } from '../core/localSpark/pinnedVersions.js';
 import { parseParameterValue, type SqlParameterValue } from '../core/sql/sqlParameters.js';
+import { EXIT } from './errorReport.js';
 
 /** The options several commands share, and the parsers of their values. */
 
@@ -50,4 +51,10 @@ export function remoteOption(): Option {
     '--remote <url>',
     'Spark Connect URL, sc://host:port/;token=… (default: $SPARK_REMOTE, else the local server)',
   );
+}
+
+/** A data-quality report is written to a file: --report and --out come together or not at all. */
+export function requireReportWithOut(options: { readonly report?: string; readonly out?: string }, command: Command): void {
+  if (Boolean(options.report) !== Boolean(options.out))
+    command.error('error: --report and --out go together', { exitCode: EXIT.usage });
 }

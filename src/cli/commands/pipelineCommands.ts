@@ -1,7 +1,7 @@
 import { Option, type Command } from 'commander';
 import { qualityExitCode, type QualityReportFormat } from '../../core/quality/qualityReports.js';
 import { log, runQuery, type ConnectionFlags } from '../cliConnection.js';
-import { portOption, remoteOption, reportOption, retryTimeoutOption } from '../cliOptions.js';
+import { portOption, remoteOption, reportOption, requireReportWithOut, retryTimeoutOption } from '../cliOptions.js';
 import { EXIT } from '../errorReport.js';
 import { initPipeline, locateSpec, runPipelineCommand, validateSpec } from '../pipelineCommand.js';
 import { packageVersion } from '../runtimeHome.js';
@@ -39,8 +39,7 @@ export function addPipelineCommands(program: Command): void {
       },
       command: Command,
     ) => {
-      if (Boolean(options.report) !== Boolean(options.out))
-        command.error('error: --report and --out go together', { exitCode: EXIT.usage });
+      requireReportWithOut(options, command);
       const specPath = locateSpec(spec);
       await runQuery(options, '', async (client, signal) => {
         const summary = await runPipelineCommand(

@@ -2,8 +2,7 @@ import { InvalidArgumentError, Option, type Command } from 'commander';
 import { MAX_SAMPLE_SIZE } from '../../core/quality/qualityFile.js';
 import type { QualityReportFormat } from '../../core/quality/qualityReports.js';
 import { log, runQuery, type ConnectionFlags } from '../cliConnection.js';
-import { portOption, remoteOption, reportOption, retryTimeoutOption } from '../cliOptions.js';
-import { EXIT } from '../errorReport.js';
+import { portOption, remoteOption, reportOption, requireReportWithOut, retryTimeoutOption } from '../cliOptions.js';
 import { runQualityCheck } from '../qualityCommand.js';
 import { packageVersion } from '../runtimeHome.js';
 
@@ -43,8 +42,7 @@ export function addQualityCommands(program: Command): void {
         },
         command: Command,
       ) => {
-        if (Boolean(options.report) !== Boolean(options.out))
-          command.error('error: --report and --out go together', { exitCode: EXIT.usage });
+        requireReportWithOut(options, command);
         await runQuery(options, options.query ?? '', async (client, signal) => {
           const { exitCode } = await runQualityCheck(client, file, { ...options, toolVersion: packageVersion() }, signal, log);
           process.exitCode = exitCode;

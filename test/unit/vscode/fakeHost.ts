@@ -483,7 +483,7 @@ export class FakeHost implements WorkbenchHost {
   }
 
   /** What the save dialog answers next (undefined: the person cancels), and what it was asked. */
-  saveTarget: string | undefined = '/work/out/result.csv';
+  saveTarget: string | undefined = '/ws/out/result.csv';
   readonly saveDialogs: { suggestedName: string; filters: Record<string, string[]>; saveLabel: string }[] = [];
 
   async chooseSaveTarget(
@@ -496,7 +496,7 @@ export class FakeHost implements WorkbenchHost {
   }
 
   relativePath(path: string): string {
-    return path.replace(/^\/work\//, '');
+    return path.replace(/^\/ws\//, '');
   }
 
   readonly revealedInOS: string[] = [];
