@@ -179,6 +179,18 @@ export class LocalSparkServer {
     assertLocalRuntimeSupported('Local Spark', this.platform);
     const port = options.port ?? DEFAULT_CONNECT_PORT;
     const startTimeoutMs = options.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS;
+    const joined = await this.joinRunning(port, startTimeoutMs);
+    if (joined) return joined;
+    await this.assertPortFree(port);
+    this.removeGoneServerFiles();
+    const java = await findJava(process.env, options.javaHome);
+    mkdirSync(this.stateDir, { recursive: true, mode: 0o700 });
+    const launched = await this.launch(runtime, port, java.javaHome, options);
+    return this.waitUntilReady(launched, startTimeoutMs);
+  }
+
+  /** A server of ours already on the port: running, or being started by another process of ours (waited for). */
+  private async joinRunning(port: number, startTimeoutMs: number): Promise<LocalServerState | undefined> {
     const current = await this.status(port);
     if (current.state === 'running') return current.server;
     if (current.state === 'unresponsive') {
@@ -188,20 +200,21 @@ export class LocalSparkServer {
         return current.server;
       await this.stop(port);
     }
-    if (await isPortOpen(port)) {
+    return undefined;
+  }
+
+  private async assertPortFree(port: number): Promise<void> {
+    if (await isPortOpen(port))
       throw new PortInUseError(
         port,
         'other',
         `Port ${port} on 127.0.0.1 is in use by another program (no Spark Workbench server of ${this.stateDir} holds it). Choose another port.`,
       );
-    }
-    this.removeGoneServerFiles();
-    const java = await findJava(process.env, options.javaHome);
-    mkdirSync(this.stateDir, { recursive: true, mode: 0o700 });
-    const logFile = join(this.stateDir, `server-${port}.log`);
-    const token = options.token === undefined ? randomUUID() : options.token;
-    const uiPort = await freeLoopbackPort();
-    const conf: Record<string, string> = {
+  }
+
+  /** The server's configuration: every listener on loopback, the UI on a port of its own, small shuffles. */
+  private serverConf(port: number, uiPort: number, options: LocalServerOptions): Record<string, string> {
+    return {
       'spark.connect.grpc.binding.address': '127.0.0.1',
       'spark.connect.grpc.binding.port': String(port),
       // Keep every listener of the driver on loopback, not only the gRPC one.
@@ -213,15 +226,27 @@ export class LocalSparkServer {
       'spark.ui.port': String(uiPort),
       'spark.ui.showConsoleProgress': 'false',
       'spark.sql.shuffle.partitions': '4',
-      // Spark Connect sends a partition's rows only once the whole partition is computed. With one
-      // partition per core, the first rows of range(10M) came after 4-5 s on 2 cores; four per core
-      // bring them after ~1.4 s, and later partitions compute while earlier ones stream.
+      // Spark Connect sends a partition's rows only once the whole partition is computed: smaller
+      // partitions bring the first rows sooner, and later ones compute while earlier ones stream.
       'spark.default.parallelism': String(4 * availableParallelism()),
       'spark.log.level': 'WARN',
       // Each port has its own warehouse, so servers for tests and benchmarks keep their tables apart.
       'spark.sql.warehouse.dir': this.warehouseDir(port),
       ...options.conf,
     };
+  }
+
+  /** Spawns spark-submit for the server and records its state (0600) once its JVM wrote its pid. */
+  private async launch(
+    runtime: SparkRuntime,
+    port: number,
+    javaHome: string | undefined,
+    options: LocalServerOptions,
+  ): Promise<{ state: LocalServerState; exitCode: () => number | undefined }> {
+    const logFile = join(this.stateDir, `server-${port}.log`);
+    const token = options.token === undefined ? randomUUID() : options.token;
+    const uiPort = await freeLoopbackPort();
+    const conf = this.serverConf(port, uiPort, options);
     const args = [
       '--class',
       'org.apache.spark.sql.connect.service.SparkConnectServer',
@@ -246,7 +271,7 @@ export class LocalSparkServer {
       SPARK_LOCAL_IP: '127.0.0.1',
       SPARK_WORKBENCH_PID_FILE: this.pidPath(port),
       SPARK_WORKBENCH_EXIT_FILE: this.exitPath(port),
-      ...(java.javaHome ? { JAVA_HOME: java.javaHome } : {}),
+      ...(javaHome ? { JAVA_HOME: javaHome } : {}),
     };
     delete env.SPARK_CONNECT_AUTHENTICATE_TOKEN;
     if (token) env.SPARK_CONNECT_AUTHENTICATE_TOKEN = token;
@@ -265,7 +290,7 @@ export class LocalSparkServer {
     closeSync(out);
     const processGroup = child.pid;
     if (processGroup === undefined) throw new Error('Could not start spark-submit.');
-    let exitCode: number | null | undefined;
+    let exitCode: number | undefined;
     child.on('exit', (code) => (exitCode = code ?? -1));
     child.unref();
     const pid = await this.waitForPidFile(port, () => exitCode !== undefined);
@@ -283,9 +308,19 @@ export class LocalSparkServer {
     writeFileSync(this.statePath(port), JSON.stringify(state, null, 2), {
       mode: 0o600,
     });
+    return { state, exitCode: () => exitCode };
+  }
 
+  /** Waits until the server answers on its port; one that exits or never answers is reported with its log. */
+  private async waitUntilReady(
+    launched: { state: LocalServerState; exitCode: () => number | undefined },
+    startTimeoutMs: number,
+  ): Promise<LocalServerState> {
+    const { state } = launched;
+    const { port, logFile } = state;
     const deadline = Date.now() + startTimeoutMs;
     while (Date.now() < deadline) {
+      const exitCode = launched.exitCode();
       if (exitCode !== undefined) {
         rmSync(this.statePath(port), { force: true });
         throw new Error(`The Spark server exited during start-up (exit ${exitCode}). Last log lines:\n${tail(logFile)}`);
