@@ -1,3 +1,4 @@
+import { markdownText } from '../util/markdownText.js';
 import type { CheckResult } from './qualityEvaluation.js';
 
 const MAX_COLUMNS = 12;
@@ -48,7 +49,7 @@ function cellText(value: unknown): string {
   return escapeMarkdown(short.replace(/\r?\n/g, ' '));
 }
 
-/** Backslash before every character Markdown or its HTML could read as syntax. */
+/** Values as text: Markdown's syntax escaped, and quotes too (a value may hold any character). */
 export function escapeMarkdown(text: string): string {
-  return text.replace(/[\\`*_{}[\]()#+\-.!|<>~&"']/g, '\\$&');
+  return markdownText(text).replace(/["']/g, '\\$&');
 }

@@ -1,5 +1,6 @@
 import type { CatalogCache, ResolvedTable } from './catalogCache.js';
 import type { SqlContext } from './sqlContext.js';
+import { markdownText } from '../../util/markdownText.js';
 
 export type SuggestionKind = 'keyword' | 'function' | 'table' | 'view' | 'column' | 'schema' | 'catalog';
 
@@ -139,10 +140,7 @@ function dedupe(items: Suggestion[]): Suggestion[] {
   });
 }
 
-/** Markdown that shows `text` as written: no formatting, links or HTML from names Spark returns. */
-export function markdownText(text: string): string {
-  return text.replace(/[\\`*_{}[\]()#+\-.!|<>~&]/g, (char) => `\\${char}`);
-}
+export { markdownText } from '../../util/markdownText.js';
 
 /** The hover of a table: its full name and type, its COMMENT, and its columns with their types. */
 export async function tableHover(catalog: CatalogCache, table: ResolvedTable): Promise<string> {
