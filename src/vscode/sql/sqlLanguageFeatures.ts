@@ -1,6 +1,7 @@
 import type { CatalogCache } from '../../core/sql/completion/catalogCache.js';
 import { nameAt, type SqlContext } from '../../core/sql/completion/sqlContext.js';
-import { markdownText, suggestionsAt, tableHover } from '../../core/sql/completion/sqlCompletions.js';
+import { suggestionsAt, tableHover } from '../../core/sql/completion/sqlCompletions.js';
+import { markdownText } from '../../core/util/markdownText.js';
 import { completionStatement, statementAt } from '../../core/sql/statementAtCursor.js';
 import { splitSqlStatements } from '../../core/sql/statementSplitter.js';
 import type { CompletionItem, CompletionSource, DocumentSnapshot, HoverInfo, HoverSource } from '../host/editorHost.js';

@@ -140,7 +140,6 @@ function dedupe(items: Suggestion[]): Suggestion[] {
   });
 }
 
-export { markdownText } from '../../util/markdownText.js';
 
 /** The hover of a table: its full name and type, its COMMENT, and its columns with their types. */
 export async function tableHover(catalog: CatalogCache, table: ResolvedTable): Promise<string> {
