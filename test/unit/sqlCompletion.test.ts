@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { CatalogCache, type CatalogNames } from '../../src/core/sql/completion/catalogCache.js';
 import { SqlContextWorker } from '../../src/core/sql/completion/contextWorkerClient.js';
 import { nameAt, typedName } from '../../src/core/sql/completion/sqlContext.js';
-import { markdownText, sqlName } from '../../src/core/sql/completion/sqlCompletions.js';
+import { sqlName } from '../../src/core/sql/completion/sqlCompletions.js';
+import { markdownText } from '../../src/core/util/markdownText.js';
 import { SqlLanguageFeatures } from '../../src/vscode/sql/sqlLanguageFeatures.js';
 
 /** A catalog: spark_catalog.sales.{orders, customers}, a temporary view, and a few functions. */

@@ -140,7 +140,6 @@ function dedupe(items: Suggestion[]): Suggestion[] {
   });
 }
 
-
 /** The hover of a table: its full name and type, its COMMENT, and its columns with their types. */
 export async function tableHover(catalog: CatalogCache, table: ResolvedTable): Promise<string> {
   const columns = await catalog.columns(table.catalog, table.schema, table.table.name).catch(() => []);
