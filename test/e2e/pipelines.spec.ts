@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { testServer } from '../support/sparkTestServer.js';
 import { stepsInOrder } from './support/steps.js';
@@ -147,9 +147,7 @@ describe('Spark Declarative Pipelines in a real VS Code workbench', function () 
   it('shows a mistake in the spec in Problems as it is typed, and takes it away when fixed', async () => {
     await workbench.runCommand('View: Close All Editors');
     await workbench.openFile('spark-pipeline.yml');
-    const text = await workbench.page.locator('.editor-instance .view-lines').first().innerText();
-    const line = text.split('\n').findIndex((l) => l.startsWith('database:')) + 1;
-    assert.ok(line > 0, text);
+    const line = lineOfExample('spark-pipeline.yml', (l) => l.startsWith('database:'));
     await workbench.goToLine(line, 1);
     await workbench.page.keyboard.press('Home');
     await workbench.page.keyboard.press('Shift+End');
@@ -171,9 +169,7 @@ describe('Spark Declarative Pipelines in a real VS Code workbench', function () 
   it('shows a mistake in the quality file as it is typed, fixes it from the suggestion, and checks a table', async () => {
     await workbench.runCommand('View: Close All Editors');
     await workbench.openFile('spark-quality.yml');
-    const text = (await workbench.page.locator('.editor-instance .view-lines').first().innerText()).replace(/\u00a0/g, ' ');
-    const line = text.split('\n').findIndex((l) => l.trim() === '- unique: transaction_id') + 1;
-    assert.ok(line > 0, text);
+    const line = lineOfExample('spark-quality.yml', (l) => l.trim() === '- unique: transaction_id');
     await workbench.goToLine(line, 1);
     await workbench.page.keyboard.press('End');
     await workbench.page.keyboard.press('Shift+Home');
@@ -195,3 +191,14 @@ describe('Spark Declarative Pipelines in a real VS Code workbench', function () 
     await workbench.screenshot('13c-quality-file-checked');
   });
 });
+
+/**
+ * The line (1-based) of a file of the example, read from disk: the editor's DOM holds only the lines
+ * in view, and not in their order.
+ */
+function lineOfExample(file: string, matches: (line: string) => boolean): number {
+  const lines = readFileSync(join(process.env.E2E_WORKSPACE!, 'retail-pipeline', file), 'utf8').split('\n');
+  const line = lines.findIndex(matches) + 1;
+  assert.ok(line > 0, `no such line in ${file}`);
+  return line;
+}
