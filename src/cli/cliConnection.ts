@@ -86,7 +86,7 @@ export async function runQuery(
   const client = new SparkConnectClient(connection, {
     clientVersion: packageVersion(),
     retryTimeoutMs: retryTimeoutMs(options.retryTimeout, Boolean(process.stderr.isTTY)),
-    jobControl: local?.uiPort ? new SparkUiJobs(local.uiPort) : undefined,
+    jobControl: local?.uiPort ? primedJobControl(local.uiPort) : undefined,
   });
   client.onDidRetry((notice) => log(`${describeRetry(notice)}, Ctrl-C stops`));
   const watch = local
@@ -111,4 +111,11 @@ export async function runQuery(
     watch?.dispose();
     await client.close();
   }
+}
+
+/** A cancel looks at the server's jobs at once: the UI's slow first answer is asked for now. */
+function primedJobControl(uiPort: number): SparkUiJobs {
+  const jobs = new SparkUiJobs(uiPort);
+  jobs.prime();
+  return jobs;
 }

@@ -1,5 +1,10 @@
 import assert from 'node:assert/strict';
-import { watchCancelledOperation, type CancelWatchOptions, type JobControl } from '../../src/core/connect/cancelWatch.js';
+import {
+  watchCancelledOperation,
+  type CancelWatchOptions,
+  type JobControl,
+  type RunningJob,
+} from '../../src/core/connect/cancelWatch.js';
 import { SessionContext } from '../../src/core/connect/sessionContext.js';
 import { SparkError } from '../../src/core/connect/sparkError.js';
 import type { SparkConnectTransport } from '../../src/core/connect/transport.js';
@@ -36,6 +41,8 @@ function endsWith(error: SparkError): Reattach {
     throw error;
   };
 }
+
+const tagged = (...ids: number[]): RunningJob[] => ids.map((id) => ({ id, tagged: true }));
 
 const cancelled = new SparkError({
   kind: 'spark',
@@ -98,10 +105,9 @@ describe('following a cancelled operation until Spark ends it', () => {
     const events: string[] = [];
     let running = [7];
     const jobs: JobControl = {
-      runningJobs: async (operationId, tag) => {
-        assert.equal(operationId, 'op-1');
-        assert.equal(tag, 'spark-workbench-tag');
-        return running;
+      runningJobs: async (owner) => {
+        assert.deepEqual(owner, { operationId: 'op-1', tag: 'spark-workbench-tag', writes: ['`retail`.`curated`'] });
+        return tagged(...running);
       },
       kill: async (ids) => {
         events.push(`kill ${ids.join(',')}`);
@@ -109,7 +115,8 @@ describe('following a cancelled operation until Spark ends it', () => {
       },
     };
     const started = Date.now();
-    assert.equal(await watchCancelledOperation(session, options({ events, jobs, stalledAfterMs: 10_000 })), 'killed');
+    const watched = options({ events, jobs, stalledAfterMs: 10_000, writes: ['`retail`.`curated`'] });
+    assert.equal(await watchCancelledOperation(session, watched), 'killed');
     assert.deepEqual(events, ['kill 7'], 'the operation had ended: no second interrupt, only the kill');
     assert.ok(Date.now() - started < 3_000);
   });
@@ -137,7 +144,7 @@ describe('following a cancelled operation until Spark ends it', () => {
     const started = Date.now();
     let killed = false;
     const jobs: JobControl = {
-      runningJobs: async () => (!killed && Date.now() - started >= 200 ? [9] : []),
+      runningJobs: async () => (!killed && Date.now() - started >= 200 ? tagged(9) : []),
       kill: async (ids) => {
         events.push(`kill ${ids.join(',')}`);
         killed = true;
@@ -160,7 +167,7 @@ describe('a stopped pipeline run', () => {
     const jobs: JobControl = {
       runningJobs: async () => {
         const at = Date.now() - started;
-        return [...(at < 300 ? [1] : []), ...(at >= 700 ? [2] : [])].filter((job) => !killed.has(job));
+        return tagged(...[...(at < 300 ? [1] : []), ...(at >= 700 ? [2] : [])].filter((job) => !killed.has(job)));
       },
       kill: async (ids) => {
         events.push(`kill ${ids.join(',')}`);
@@ -182,7 +189,7 @@ describe('a stopped pipeline run', () => {
     const started = Date.now();
     const killed = new Map<number, number>();
     const jobs: JobControl = {
-      runningJobs: async () => (Date.now() - started >= 200 && !killed.has(2) ? [2] : []),
+      runningJobs: async () => (Date.now() - started >= 200 && !killed.has(2) ? tagged(2) : []),
       kill: async (ids) => {
         events.push(`kill ${ids.join(',')}`);
         for (const id of ids) killed.set(id, Date.now() - started);
@@ -195,6 +202,35 @@ describe('a stopped pipeline run', () => {
     assert.equal(outcome, 'killed');
     assert.deepEqual(events, ['kill 2']);
     assert.ok(killed.get(2)! < 1_000, `killed after ${killed.get(2)} ms`);
+  });
+
+  it("kills at once a job running at the cancel that Spark's interrupt cannot reach (known by its table, not its tags)", async () => {
+    const { session } = fakeSession([]);
+    const events: string[] = [];
+    const started = Date.now();
+    const killed = new Map<number, number>();
+    const stop = new AbortController();
+    const jobs: JobControl = {
+      runningJobs: async () =>
+        [
+          { id: 1, tagged: true },
+          { id: 2, tagged: false },
+        ].filter((job) => !killed.has(job.id)),
+      kill: async (ids) => {
+        events.push(`kill ${ids.join(',')}`);
+        for (const id of ids) killed.set(id, Date.now() - started);
+      },
+    };
+    const watching = watchCancelledOperation(
+      session,
+      options({ events, jobs, interruptAgainAfterMs: 600, stalledAfterMs: 10_000, signal: stop.signal }),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 900));
+    stop.abort();
+    await watching;
+    assert.deepEqual(events, ['kill 2', 'interrupt again', 'kill 1']);
+    assert.ok(killed.get(2)! < 300, `the untagged job killed after ${killed.get(2)} ms`);
+    assert.ok(killed.get(1)! >= 600, `the tagged one had the interrupt's grace: killed after ${killed.get(1)} ms`);
   });
 
   it('looks on for late jobs past the stall time without calling it a stall', async () => {

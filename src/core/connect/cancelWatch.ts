@@ -24,9 +24,36 @@ export type CancelOutcome = 'stopped' | 'finished' | 'gone' | 'killed' | 'runnin
  * UI): which jobs still run for an operation, and cancelling a job by id.
  */
 export interface JobControl {
-  /** Ids of running jobs tagged with this operation (its id, or its own execution tag). */
-  runningJobs(operationId: string, tag: string): Promise<number[]>;
+  /** The running jobs of an operation: tagged with it, or writing a table it writes. */
+  runningJobs(owner: JobOwner): Promise<RunningJob[]>;
   kill(jobIds: readonly number[]): Promise<void>;
+}
+
+/**
+ * Whose jobs to look for: an operation's, by its id and execution tag; for a pipeline run, also the
+ * jobs writing its datasets, whatever their tags (Spark's pipeline threads outlive a run, and a flow's
+ * job carries the tags of the run that started the thread, often an earlier one).
+ */
+export interface JobOwner {
+  readonly operationId: string;
+  readonly tag: string;
+  /** Tables, as qualified as known (`schema.table`, `catalog.schema.table` or `table`). */
+  readonly writes?: readonly string[];
+}
+
+export interface RunningJob {
+  readonly id: number;
+  /** Tagged with the operation, so Spark's interrupt reaches it; else known only by the table it writes. */
+  readonly tagged: boolean;
+}
+
+/**
+ * A pipeline run's flows go on starting jobs after its StartRun operation ended: after a cancel they
+ * are looked for this long, and known by the tables they write.
+ */
+export interface FlowJobsAfterCancel {
+  readonly watchMs: number;
+  readonly writes: readonly string[];
 }
 
 export interface CancelWatchTimings {
@@ -46,9 +73,7 @@ export const DEFAULT_CANCEL_WATCH: CancelWatchTimings = {
   maxWatchMs: 30 * 60_000,
 };
 
-export interface CancelWatchOptions extends CancelWatchTimings {
-  readonly operationId: string;
-  readonly tag: string;
+export interface CancelWatchOptions extends CancelWatchTimings, JobOwner {
   readonly interruptAgain: () => Promise<void>;
   readonly jobs?: JobControl;
   readonly onStall: () => void;
@@ -87,7 +112,7 @@ export async function watchCancelledOperation(session: SessionContext, options: 
   let killed = false;
   const killedJobs = new Set<number>();
   let stalled = false;
-  let jobs: number[] = [];
+  let jobs: RunningJob[] = [];
   let jobsSeenAt = 0;
   /** The jobs running when the cancel was first looked at. */
   let firstJobs: Set<number> | undefined;
@@ -96,7 +121,8 @@ export async function watchCancelledOperation(session: SessionContext, options: 
       const settleLookAt = endedAt ? endedAt + JOBS_SETTLE_AFTER_END_MS : Infinity;
       if (options.jobs && (Date.now() - jobsSeenAt >= JOB_POLL_MS || (jobsSeenAt < settleLookAt && Date.now() >= settleLookAt))) {
         const lookedAt = Date.now();
-        jobs = await options.jobs.runningJobs(options.operationId, options.tag).catch(() => []);
+        const { operationId, tag, writes } = options;
+        jobs = await options.jobs.runningJobs({ operationId, tag, writes }).catch(() => []);
         jobsSeenAt = lookedAt;
       }
       const elapsed = Date.now() - started;
@@ -109,15 +135,17 @@ export async function watchCancelledOperation(session: SessionContext, options: 
         interruptedAgain = true;
         if (operationEnd === undefined) options.interruptAgain().catch(() => undefined);
       }
-      // A job running at the cancel gets the interrupt's grace; one that started after the cancel, or
-      // runs after its operation ended, is killed at once (a stopped pipeline's flow goes on to its next
-      // job); from the second interrupt on, every job of it is.
-      if (firstJobs === undefined && jobsSeenAt > 0) firstJobs = new Set(jobs);
+      // A job running at the cancel, tagged with the operation, gets the interrupt's grace; one that
+      // started after the cancel, runs after its operation ended, or that the interrupt cannot reach
+      // (another operation's tags) is killed at once; from the second interrupt on, every job of it is.
+      if (firstJobs === undefined && jobsSeenAt > 0) firstJobs = new Set(jobs.map((job) => job.id));
       const graceOver = interruptedAgain || operationEnd !== undefined;
-      const unkilled = jobs.filter((job) => !killedJobs.has(job) && (graceOver || !firstJobs?.has(job)));
+      const unkilled = jobs
+        .filter((job) => !killedJobs.has(job.id) && (graceOver || !job.tagged || !firstJobs?.has(job.id)))
+        .map((job) => job.id);
       if (unkilled.length > 0) {
         killed = true;
-        for (const job of unkilled) killedJobs.add(job);
+        for (const id of unkilled) killedJobs.add(id);
         await options.jobs?.kill(unkilled).catch(() => undefined);
         jobsSeenAt = 0;
       }

@@ -12,7 +12,7 @@ import { ArrowBatchAssembler } from './arrowBatchAssembler.js';
 import { executeReattachable, type ExecutionCounters } from './reattachableExecution.js';
 import type { RetryPolicy } from './retryPolicy.js';
 import type { RetryNotice } from './retryWait.js';
-import type { CancelOutcome } from './cancelWatch.js';
+import type { CancelOutcome, FlowJobsAfterCancel } from './cancelWatch.js';
 import type { SessionContext } from './sessionContext.js';
 import { asSparkError, cancelledError, SparkError } from './sparkError.js';
 import { Emitter } from '../util/events.js';
@@ -74,11 +74,8 @@ export interface ExecuteOptions {
   readonly arrowChunkSizeBytes?: number;
   /** Values of the statement's `:name` parameters, bound as typed literals (SQL only). */
   readonly args?: Readonly<Record<string, SqlParameterValue>>;
-  /**
-   * After a cancel, how long its jobs are still looked for, however soon the operation ends: a
-   * pipeline run's flows start jobs of their own (a retry among them) after StartRun has ended.
-   */
-  readonly cancelJobsWatchMs?: number;
+  /** A pipeline run's: after a cancel, its flows' jobs are looked for too (see FlowJobsAfterCancel). */
+  readonly cancelFlowJobs?: FlowJobsAfterCancel;
 }
 
 export interface ExecutionEnvironment {
@@ -103,7 +100,7 @@ export interface ExecutionEnvironment {
     tag: string,
     operationId: string | undefined,
     onStall: () => void,
-    jobsWatchMs?: number,
+    flowJobs?: FlowJobsAfterCancel,
   ) => Promise<CancelOutcome>;
   readonly enrichError: (error: SparkError) => Promise<SparkError>;
   /** Chunked Arrow batches exist from Spark 4.1; older servers reject the unknown request option. */
@@ -181,7 +178,7 @@ export class QueryExecution implements AsyncIterable<ResultEvent> {
       this.tag,
       this.currentOperationId,
       () => this.stalled.fire(),
-      this.options.cancelJobsWatchMs,
+      this.options.cancelFlowJobs,
     );
   }
 

@@ -31,6 +31,7 @@ import {
   watchCancelledOperation,
   type CancelOutcome,
   type CancelWatchTimings,
+  type FlowJobsAfterCancel,
   type JobControl,
 } from './cancelWatch.js';
 import { asSparkError, isRetryable, SparkError } from './sparkError.js';
@@ -234,7 +235,7 @@ export class SparkConnectClient {
       onUnreachable: () => (this.unreachable = true),
       probe: (deadlineMs) => this.probe(deadlineMs),
       newOperationId: () => randomUUID(),
-      cancel: (tag, operationId, onStall, jobsWatchMs) => this.cancelExecution(tag, operationId, onStall, jobsWatchMs),
+      cancel: (tag, operationId, onStall, flowJobs) => this.cancelExecution(tag, operationId, onStall, flowJobs),
       enrichError: (error: SparkError) => this.enrichError(error),
       allowArrowChunking: async () => supports(await this.sparkVersion(), 'arrowBatchChunking'),
     };
@@ -390,14 +391,14 @@ export class SparkConnectClient {
     tag: string,
     operationId: string | undefined,
     onStall: () => void,
-    jobsWatchMs?: number,
+    flowJobs?: FlowJobsAfterCancel,
   ): Promise<CancelOutcome> {
     this.cancelTag(tag);
     if (!operationId || this.lifetime.signal.aborted) return Promise.resolve('gone');
     const watch = watchCancelledOperation(this.session, {
       ...DEFAULT_CANCEL_WATCH,
       ...this.cancelWatchTimings,
-      ...(jobsWatchMs === undefined ? {} : { jobsWatchMs }),
+      ...(flowJobs ? { jobsWatchMs: flowJobs.watchMs, writes: flowJobs.writes } : {}),
       operationId,
       tag,
       jobs: this.jobControl,

@@ -1,4 +1,5 @@
-import type { JobControl } from '../connect/cancelWatch.js';
+import type { JobControl, JobOwner, RunningJob } from '../connect/cancelWatch.js';
+import { planWritesOneOf } from './planWrites.js';
 
 interface RestJob {
   readonly jobId: number;
@@ -36,6 +37,8 @@ export interface TaggedWork {
 export class SparkUiJobs implements JobControl {
   private appId: Promise<string> | undefined;
   private csrfToken: Promise<string | undefined> | undefined;
+  /** The plans of SQL executions looked at, by id: an execution's plan does not change. */
+  private readonly plans = new Map<string, string>();
 
   constructor(
     private readonly port: number,
@@ -68,13 +71,37 @@ export class SparkUiJobs implements JobControl {
     this.application().catch(() => undefined);
   }
 
-  async runningJobs(operationId: string, tag: string): Promise<number[]> {
+  async runningJobs({ operationId, tag, writes = [] }: JobOwner): Promise<RunningJob[]> {
     const app = await this.application();
     const jobs = (await (await this.get(`/api/v1/applications/${app}/jobs?status=running`)).json()) as RestJob[];
     // Spark Connect tags a job with SparkConnect_OperationTag_…_Operation_<id> and, per execution tag,
     // SparkConnect_SessionTag_…_Tag_<tag>.
     const ours = (jobTag: string) => jobTag.endsWith(`_Operation_${operationId}`) || jobTag.endsWith(`_Tag_${tag}`);
-    return jobs.filter((job) => job.status === 'RUNNING' && (job.jobTags ?? []).some(ours)).map((job) => job.jobId);
+    const found: RunningJob[] = [];
+    for (const job of jobs.filter((j) => j.status === 'RUNNING')) {
+      const tags = job.jobTags ?? [];
+      if (tags.some(ours)) found.push({ id: job.jobId, tagged: true });
+      else if (writes.length > 0 && (await this.writesOneOf(app, tags, writes))) found.push({ id: job.jobId, tagged: false });
+    }
+    return found;
+  }
+
+  /** Whether the SQL execution a job belongs to (its root, named by a tag Spark 4 adds) writes one of these tables. */
+  private async writesOneOf(app: string, jobTags: readonly string[], tables: readonly string[]): Promise<boolean> {
+    const root = jobTags.map((t) => /-execution-root-id-(\d+)$/.exec(t)?.[1]).find((id) => id !== undefined);
+    if (root === undefined) return false;
+    let plan = this.plans.get(root);
+    if (plan === undefined) {
+      const execution = (await (
+        await this.get(`/api/v1/applications/${app}/sql/${root}?details=true&planDescription=true`)
+      ).json()) as {
+        planDescription?: string;
+      };
+      plan = execution.planDescription ?? '';
+      if (this.plans.size >= 100) this.plans.clear();
+      this.plans.set(root, plan);
+    }
+    return planWritesOneOf(plan, tables);
   }
 
   /**

@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Plan } from '../../generated/spark/connect/base_pb.js';
 import type { Table } from 'apache-arrow';
-import type { QueryExecution, ResultEvent } from '../connect/queryExecution.js';
+import type { ExecuteOptions, QueryExecution, ResultEvent } from '../connect/queryExecution.js';
 import type { SparkConnectClient } from '../connect/sparkConnectClient.js';
 import { asSparkError, SparkError } from '../connect/sparkError.js';
 import { PythonHelperError } from '../python/pythonHelper.js';
@@ -130,10 +130,8 @@ export async function runPipeline(env: PipelineEnvironment, request: PipelineRun
   const dry = request.dry ?? false;
   const errors: DefinitionError[] = [];
   const states: FlowStates = new Map();
-  // A stopped run's flows may start jobs after StartRun ended (Spark retries a flow): they are looked
-  // for, and killed, for as long as the cancel watch interrupts again.
-  const execute = (command: { case: string; value: object }) =>
-    client.execute(pipelineCommand(command), { signal, tags: request.tags, cancelJobsWatchMs: STOPPED_RUN_JOBS_WATCH_MS });
+  const execute = (command: { case: string; value: object }, options: ExecuteOptions = {}) =>
+    client.execute(pipelineCommand(command), { signal, tags: request.tags, ...options });
   const sources = new Map<string, string>();
   for (const file of files.filter((f) => f.endsWith('.sql'))) sources.set(file, readFileSync(join(root, file), 'utf8'));
   let qualityPlan = planPipelineQuality(root, sources);
@@ -318,17 +316,26 @@ export async function runPipeline(env: PipelineEnvironment, request: PipelineRun
         }
       }
       try {
-        const execution = execute({
-          case: 'startRun',
-          value: {
-            dataflowGraphId: graphId,
-            dry,
-            storage,
-            fullRefreshAll: request.fullRefreshAll ?? false,
-            fullRefreshSelection: fullRefresh,
-            refreshSelection: refresh,
+        const execution = execute(
+          {
+            case: 'startRun',
+            value: {
+              dataflowGraphId: graphId,
+              dry,
+              storage,
+              fullRefreshAll: request.fullRefreshAll ?? false,
+              fullRefreshSelection: fullRefresh,
+              refreshSelection: refresh,
+            },
           },
-        });
+          // A stopped run's flows may start jobs after StartRun ended: they are looked for and killed.
+          {
+            cancelFlowJobs: {
+              watchMs: STOPPED_RUN_JOBS_WATCH_MS,
+              writes: graph.datasets.map((dataset) => qualified(spec, dataset.name)),
+            },
+          },
+        );
         for await (const event of env.follow ? env.follow(execution) : execution) {
           if (event.type !== 'pipelineEvent') continue;
           const parsed = parsePipelineEvent(event.message, event.timestamp);
