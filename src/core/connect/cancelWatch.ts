@@ -92,7 +92,7 @@ const JOBS_SETTLE_AFTER_END_MS = 300;
 
 /**
  * A cancel is done when Spark has ended the operation and its jobs, not when our stream closes.
- * Measured on Spark 4.2.1: an operation can end on an interrupt while a job it had just started runs
+ * On Spark 4.2, an operation can end on an interrupt while a job it had just started runs
  * on (GetStatus then says "cancelled" although the JVM keeps computing), and GetStatus can also go on
  * saying "running" for an operation that ended; every later Interrupt answers "nothing to interrupt".
  * So the operation is kept after a cancel (not released) and followed by reattaching to it (its stream

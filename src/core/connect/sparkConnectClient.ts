@@ -67,10 +67,9 @@ const NO_RETRY_POLICY = new RetryPolicy({ ...DEFAULT_RETRY_POLICY, maxRetries: 0
 
 /**
  * When to interrupt a cancelled execution's tag: at once, then four more times. Spark cancels only the
- * jobs running when an interrupt arrives, and an operation can submit a job a moment later (a cancel at
- * job start left Spark busy 1.5-2.3 s with one interrupt, ~1 s with follow-ups). They do not rescue a
- * cancel Spark loses while it prepares the main stage: there every follow-up finds no operation (docs/troubleshooting.md,
- * "Known limits"). The tag is the execution's own, so a late interrupt costs one small RPC.
+ * jobs running when an interrupt arrives, and an operation can submit a job a moment later. A job whose
+ * operation already ended is beyond any interrupt: the cancel watch kills it by id where it can. The tag
+ * is the execution's own, so a late interrupt costs one small RPC.
  */
 export const FOLLOW_UP_INTERRUPTS_MS = [0, 250, 750, 1500, 3000];
 /** How long close() lets cancel watches finish before it ends them. */
