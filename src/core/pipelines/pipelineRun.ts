@@ -15,6 +15,7 @@ import {
   planPipelineQuality,
   withPythonExpectations,
   type PipelineQualityPlan,
+  type QualityDeclarationProblem,
 } from '../quality/pipelineQuality.js';
 import { conciseSparkMessage } from '../sql/conciseMessage.js';
 import { offsetOf, utf16OffsetOfCodePoint } from '../sql/errorLocation.js';
@@ -109,62 +110,116 @@ function pipelineCommand(command: { case: string; value: object }): Plan {
 }
 
 /**
- * Runs (or dry-runs) a Spark Declarative Pipelines project over Spark Connect, the way pyspark's
- * `spark-pipelines` does: a dataflow graph in this client's session, the SQL files registered from
- * here, the Python files through the helper (which joins the same session), then StartRun, whose
- * events stream back as they come. Every failure of a definition is located in its file. The graph is
- * dropped at the end, whatever happened.
- */
-/**
  * How long a stopped run's jobs are looked for and killed as they appear: Spark ends the run's
  * operation at once but stops its flows on its own time (longer on a busy server), and a flow can start
  * its next job after the run ended.
  */
 const STOPPED_RUN_JOBS_WATCH_MS = 10_000;
 
+/**
+ * Runs (or dry-runs) a Spark Declarative Pipelines project over Spark Connect, the way pyspark's
+ * `spark-pipelines` does: a dataflow graph in this client's session, the SQL files registered from
+ * here, the Python files through the helper (which joins the same session), then StartRun, whose
+ * events stream back as they come. Every failure of a definition is located in its file. The graph is
+ * dropped at the end, whatever happened.
+ */
 export async function runPipeline(env: PipelineEnvironment, request: PipelineRunRequest): Promise<PipelineRunSummary> {
-  const started = Date.now();
-  const { client, tablesRead } = env;
-  const { spec, files, signal } = request;
-  const root = dirname(request.specPath);
-  const dry = request.dry ?? false;
-  const errors: DefinitionError[] = [];
-  const states: FlowStates = new Map();
-  const execute = (command: { case: string; value: object }, options: ExecuteOptions = {}) =>
-    client.execute(pipelineCommand(command), { signal, tags: request.tags, ...options });
-  const sources = new Map<string, string>();
-  for (const file of files.filter((f) => f.endsWith('.sql'))) sources.set(file, readFileSync(join(root, file), 'utf8'));
-  let qualityPlan = planPipelineQuality(root, sources);
-  let quality: DatasetQuality[] = [];
-  let graph: PipelineGraph = { datasets: [], flows: [] };
-  let errorClass: string | undefined;
-  const failures = new Map<string, string>();
-  const summary = (
+  const run = new PipelineRun(env, request);
+  const problems = await run.declarationProblems();
+  if (problems.length) return run.failedOnDeclarations(problems);
+  run.startReadingDefinitions();
+  return run.inRunSession(async () => {
+    await run.ensureSchema();
+    const graphId = await run.createGraph();
+    try {
+      const failed = (await run.registerSqlDefinitions(graphId)) ?? (await run.registerPythonDefinitions(graphId));
+      if (failed) return failed;
+      request.onGraph?.(run.graph);
+      const ended = await run.start(graphId, await run.selection());
+      return ended ?? (await run.completed());
+    } finally {
+      // Without the run's signal: a stopped run's graph is dropped too.
+      await dropGraph(env.client, graphId);
+    }
+  });
+}
+
+/** Which datasets StartRun updates: in full, and as usual. */
+interface RunSelection {
+  readonly fullRefresh: readonly string[];
+  readonly refresh: readonly string[];
+}
+
+/** One run's state, and its steps in the order runPipeline takes them. */
+class PipelineRun {
+  private readonly started = Date.now();
+  private readonly client: SparkConnectClient;
+  private readonly root: string;
+  private readonly dry: boolean;
+  private readonly errors: DefinitionError[] = [];
+  private readonly states: FlowStates = new Map();
+  /** Each failed flow's errors, as Spark reported them (a retried flow fails more than once). */
+  private readonly failures = new Map<string, string>();
+  /** The SQL definition files' text. */
+  private readonly sources = new Map<string, string>();
+  private qualityPlan: PipelineQualityPlan;
+  private quality: DatasetQuality[] = [];
+  graph: PipelineGraph = { datasets: [], flows: [] };
+  private errorClass: string | undefined;
+  /** The SQL files' datasets and flows, read while Spark registers them (the grammar's first parse takes a second). */
+  private sqlGraphs: Promise<PipelineGraph[]> = Promise.resolve([]);
+
+  constructor(
+    private readonly env: PipelineEnvironment,
+    private readonly request: PipelineRunRequest,
+  ) {
+    this.client = env.client;
+    this.root = dirname(request.specPath);
+    this.dry = request.dry ?? false;
+    for (const file of request.files.filter((f) => f.endsWith('.sql')))
+      this.sources.set(file, readFileSync(join(this.root, file), 'utf8'));
+    this.qualityPlan = planPipelineQuality(this.root, this.sources);
+  }
+
+  private execute(command: { case: string; value: object }, options: ExecuteOptions = {}): QueryExecution {
+    return this.client.execute(pipelineCommand(command), { signal: this.request.signal, tags: this.request.tags, ...options });
+  }
+
+  private note(message: string, phase?: string): void {
+    this.request.onEvent?.({ kind: 'other', time: new Date(), message, ...(phase ? { phase } : {}) });
+  }
+
+  summary(
     outcome: PipelineRunSummary['outcome'],
     message?: string,
-    datasets = datasetSummaries(graph, states),
-  ): PipelineRunSummary => {
-    const retriedFlows = outcome === 'completed' ? retriedFlowsOf(failures, states) : [];
+    datasets = datasetSummaries(this.graph, this.states),
+  ): PipelineRunSummary {
+    const retriedFlows = outcome === 'completed' ? retriedFlowsOf(this.failures, this.states) : [];
     return {
       outcome,
-      dry,
+      dry: this.dry,
       datasets,
-      errors,
+      errors: this.errors,
       message,
-      ...(errorClass ? { errorClass } : {}),
+      ...(this.errorClass ? { errorClass: this.errorClass } : {}),
       ...(retriedFlows.length ? { retriedFlows } : {}),
-      durationMs: Date.now() - started,
-      graph,
-      quality,
-      qualityPlan,
+      durationMs: Date.now() - this.started,
+      graph: this.graph,
+      quality: this.quality,
+      qualityPlan: this.qualityPlan,
     };
-  };
-  const declarationProblems = qualityPlan.problems.length
-    ? qualityPlan.problems
-    : await conditionSyntaxProblems(client, qualityPlan, sources, root);
-  if (declarationProblems.length) {
-    errors.push(
-      ...declarationProblems.map(({ file, line, column, start, end, message }) => ({
+  }
+
+  /** Mistakes in the expectations and quality checks, Spark's parser reading each condition: any one stops the run before it starts. */
+  async declarationProblems(): Promise<readonly QualityDeclarationProblem[]> {
+    return this.qualityPlan.problems.length
+      ? this.qualityPlan.problems
+      : await conditionSyntaxProblems(this.client, this.qualityPlan, this.sources, this.root);
+  }
+
+  failedOnDeclarations(problems: readonly QualityDeclarationProblem[]): PipelineRunSummary {
+    this.errors.push(
+      ...problems.map(({ file, line, column, start, end, message }) => ({
         file,
         line,
         column,
@@ -174,72 +229,59 @@ export async function runPipeline(env: PipelineEnvironment, request: PipelineRun
         code: 'DATA_QUALITY_DECLARATION',
       })),
     );
-    return summary(
+    return this.summary(
       'failed',
-      `The data-quality declarations have ${declarationProblems.length} problem${declarationProblems.length === 1 ? '' : 's'}; nothing ran.`,
-    );
-  }
-  // Spark registers the definitions without their expectation clauses (same lines, same columns).
-  const registered = (file: string) => qualityPlan.definitions.get(file)?.text ?? sources.get(file)!;
-  if (files.some((f) => f.endsWith('.py'))) env.warmUpPython?.();
-  // Read while Spark registers them: the grammar's first parse takes a second.
-  const sqlGraphs = Promise.all(
-    [...sources].map(([file, text]) => sqlDefinitions(file, qualityPlan.definitions.get(file)?.unfiltered ?? text, tablesRead)),
-  );
-  sqlGraphs.catch(() => undefined);
-  const checkQuality = async () => {
-    if (dry || !qualityPlan.checks.length) return;
-    const phase = `checking data quality (${qualityPlan.checks.length} check${qualityPlan.checks.length === 1 ? '' : 's'})`;
-    request.onEvent?.({
-      kind: 'other',
-      time: new Date(),
-      message: `Checking data quality: ${qualityPlan.checks.length} checks.`,
-      phase,
-    });
-    quality = await evaluatePipelineQuality(client, {
-      spec,
-      graph,
-      plan: qualityPlan,
-      datasets: datasetSummaries(graph, states),
-      failures,
-      signal,
-      tags: request.tags,
-      onEvent: (message) => request.onEvent?.({ kind: 'other', time: new Date(), message }),
-    });
-  };
-
-  // As spark-pipelines does: the spec's configuration on the session (SQL definitions read ${…}
-  // values from it), and errors without the server's stack traces. The session may be the editor's:
-  // what the run changes in it is put back when the run ends.
-  const runConfiguration = { 'spark.sql.connect.serverStacktrace.enabled': 'false', ...spec.configuration };
-  const restoreSession = await sessionRestorer(client, Object.keys(runConfiguration));
-  try {
-    await client.setConfig(runConfiguration);
-    return await runInSession();
-  } finally {
-    await restoreSession(qualityPlan.unfilteredViews ? [...qualityPlan.unfilteredViews.values()] : []).catch((thrown: unknown) =>
-      request.onEvent?.({
-        kind: 'other',
-        time: new Date(),
-        message: `The session's settings could not be put back as they were before the run: ${asSparkError(thrown).message}`,
-      }),
+      `The data-quality declarations have ${problems.length} problem${problems.length === 1 ? '' : 's'}; nothing ran.`,
     );
   }
 
-  async function runInSession(): Promise<PipelineRunSummary> {
-    // Spark refuses a graph whose default schema does not exist; the datasets need somewhere to live.
-    if (spec.database) {
-      const schema = qualified({ catalog: spec.catalog, database: undefined }, spec.database);
-      // Listed and compared here: a LIKE pattern would take `_`, `%` or `*` in the name as wildcards.
-      const schemas = await client.sql(`SHOW SCHEMAS${spec.catalog ? ` IN ${qualified({}, spec.catalog)}` : ''}`).toTable();
-      const wanted = nameParts(spec.database).at(-1)!.toLowerCase();
-      if (!columnValues(schemas, 0).some((name) => name.toLowerCase() === wanted)) {
-        await client.sql(`CREATE SCHEMA IF NOT EXISTS ${schema}`).toTable();
-        request.onEvent?.({ kind: 'other', time: new Date(), message: `Created the schema ${schema}, the pipeline's default.` });
-      }
+  /** Reads the SQL files' graph and starts the Python helper, both while Spark registers the definitions. */
+  startReadingDefinitions(): void {
+    if (this.request.files.some((f) => f.endsWith('.py'))) this.env.warmUpPython?.();
+    this.sqlGraphs = Promise.all(
+      [...this.sources].map(([file, text]) =>
+        sqlDefinitions(file, this.qualityPlan.definitions.get(file)?.unfiltered ?? text, this.env.tablesRead),
+      ),
+    );
+    this.sqlGraphs.catch(() => undefined);
+  }
+
+  /**
+   * As spark-pipelines does: the spec's configuration on the session (SQL definitions read ${…}
+   * values from it), and errors without the server's stack traces. The session may be the editor's:
+   * what the run changes in it is put back when the run ends.
+   */
+  async inRunSession(run: () => Promise<PipelineRunSummary>): Promise<PipelineRunSummary> {
+    const configuration = { 'spark.sql.connect.serverStacktrace.enabled': 'false', ...this.request.spec.configuration };
+    const restoreSession = await sessionRestorer(this.client, Object.keys(configuration));
+    try {
+      await this.client.setConfig(configuration);
+      return await run();
+    } finally {
+      const views = this.qualityPlan.unfilteredViews ? [...this.qualityPlan.unfilteredViews.values()] : [];
+      await restoreSession(views).catch((thrown: unknown) =>
+        this.note(`The session's settings could not be put back as they were before the run: ${asSparkError(thrown).message}`),
+      );
     }
+  }
+
+  /** Spark refuses a graph whose default schema does not exist; the datasets need somewhere to live. */
+  async ensureSchema(): Promise<void> {
+    const { spec } = this.request;
+    if (!spec.database) return;
+    const schema = qualified({ catalog: spec.catalog, database: undefined }, spec.database);
+    // Listed and compared here: a LIKE pattern would take `_`, `%` or `*` in the name as wildcards.
+    const schemas = await this.client.sql(`SHOW SCHEMAS${spec.catalog ? ` IN ${qualified({}, spec.catalog)}` : ''}`).toTable();
+    const wanted = nameParts(spec.database).at(-1)!.toLowerCase();
+    if (columnValues(schemas, 0).some((name) => name.toLowerCase() === wanted)) return;
+    await this.client.sql(`CREATE SCHEMA IF NOT EXISTS ${schema}`).toTable();
+    this.note(`Created the schema ${schema}, the pipeline's default.`);
+  }
+
+  async createGraph(): Promise<string> {
+    const { spec } = this.request;
     let graphId = '';
-    for await (const event of execute({
+    for await (const event of this.execute({
       case: 'createDataflowGraph',
       value: { defaultCatalog: spec.catalog, defaultDatabase: spec.database, sqlConf: spec.configuration },
     }))
@@ -247,138 +289,175 @@ export async function runPipeline(env: PipelineEnvironment, request: PipelineRun
         graphId = event.result.resultType.value.dataflowGraphId ?? '';
     if (!graphId)
       throw new SparkError({ kind: 'other', message: 'The Spark server created no dataflow graph for the pipeline.' });
-    try {
-      for (const file of files) {
-        if (!file.endsWith('.sql')) continue;
-        try {
-          for await (const _ of execute({
-            case: 'defineSqlGraphElements',
-            value: { dataflowGraphId: graphId, sqlFilePath: file, sqlText: registered(file) },
-          }))
-            void _;
-        } catch (thrown) {
-          const error = asSparkError(thrown);
-          if (error.kind !== 'spark') throw error;
-          errors.push(registrationError(file, sources.get(file)!, error, qualityPlan.definitions.get(file)?.insertions));
-          graph = mergeGraphs(await sqlGraphs);
-          errorClass = error.errorClass;
-          return summary('failed', `${file}: ${conciseSparkMessage(error.message, error.errorClass)}`);
-        }
-      }
-      graph = mergeGraphs(await sqlGraphs);
-      const pythonFiles = files.filter((f) => f.endsWith('.py'));
-      if (pythonFiles.length) {
-        if (!env.python)
-          throw new Error(
-            `This pipeline has Python definitions (${pythonFiles.join(', ')}), and no Python helper is available to run them.`,
-          );
-        try {
-          const report = await env.python({ graphId, root, files: pythonFiles, signal });
-          graph = mergeGraphs([graph, pythonDefinitions(report)]);
-          qualityPlan = withPythonExpectations(qualityPlan, report, root);
-        } catch (thrown) {
-          if (!(thrown instanceof PythonHelperError)) throw thrown;
-          errors.push({
-            file: thrown.file ?? pythonFiles[0]!,
-            line: thrown.line ?? 1,
-            column: 1,
-            message: `${thrown.pythonType}: ${thrown.message.split('\n')[0]}`,
-            code: thrown.errorClass,
-          });
-          return summary('failed', `${thrown.file ?? pythonFiles[0]}: ${thrown.message.split('\n')[0]}`);
-        }
-      }
-      request.onGraph?.(graph);
+    return graphId;
+  }
 
-      const storage = spec.storage;
-      const fullRefresh = [...(request.fullRefresh ?? [])];
-      let refresh = [...(request.refresh ?? [])];
-      if (!dry && !request.fullRefreshAll) {
-        const selectedBefore = fullRefresh.length + refresh.length > 0;
-        for (const name of await tablesWithOrphanedCheckpoints(client, spec, graph, request.refresh)) {
-          if (fullRefresh.some((n) => sameDataset(n, name))) continue;
-          fullRefresh.push(name);
-          request.onEvent?.({
-            kind: 'other',
-            time: new Date(),
-            message: `The streaming table ${name} is gone but its checkpoint remains (a local server forgets its tables when it stops): refreshing it in full, so it reads all its input again.`,
-          });
-          // A selection runs only what it names: without one, the rest of the pipeline still runs as asked.
-          if (!selectedBefore)
-            refresh = graph.datasets
-              .filter(
-                (d) =>
-                  (d.kind === 'materializedView' || d.kind === 'streamingTable') &&
-                  !fullRefresh.some((n) => sameDataset(n, d.name)),
-              )
-              .map((d) => d.name);
-          else refresh = refresh.filter((n) => !sameDataset(n, name));
-        }
-      }
+  /**
+   * Registers the SQL files, in order, without their expectation clauses (same lines, same columns).
+   * Resolves to the failed run's summary when Spark refuses one.
+   */
+  async registerSqlDefinitions(graphId: string): Promise<PipelineRunSummary | undefined> {
+    for (const file of this.request.files.filter((f) => f.endsWith('.sql'))) {
       try {
-        const execution = execute(
-          {
-            case: 'startRun',
-            value: {
-              dataflowGraphId: graphId,
-              dry,
-              storage,
-              fullRefreshAll: request.fullRefreshAll ?? false,
-              fullRefreshSelection: fullRefresh,
-              refreshSelection: refresh,
-            },
-          },
-          // A stopped run's flows may start jobs after StartRun ended: they are looked for and killed.
-          {
-            cancelFlowJobs: {
-              watchMs: STOPPED_RUN_JOBS_WATCH_MS,
-              writes: graph.datasets.map((dataset) => qualified(spec, dataset.name)),
-            },
-          },
-        );
-        for await (const event of env.follow ? env.follow(execution) : execution) {
-          if (event.type !== 'pipelineEvent') continue;
-          const parsed = parsePipelineEvent(event.message, event.timestamp);
-          trackFlowState(states, parsed);
-          if ((parsed.kind === 'flow' && parsed.state === 'failed') || parsed.kind === 'unresolved')
-            failures.set(parsed.flow, `${failures.get(parsed.flow) ?? ''}${parsed.message}\n`);
-          if (parsed.kind === 'unresolved' && !parsed.upstream) {
-            const located = flowError(graph, sources, parsed.flow, parsed.detail, qualityPlan.definitions);
-            if (located) errors.push(located);
-          }
-          request.onEvent?.(parsed);
-        }
+        const sqlText = this.qualityPlan.definitions.get(file)?.text ?? this.sources.get(file)!;
+        for await (const _ of this.execute({
+          case: 'defineSqlGraphElements',
+          value: { dataflowGraphId: graphId, sqlFilePath: file, sqlText },
+        }))
+          void _;
       } catch (thrown) {
         const error = asSparkError(thrown);
-        if (error.kind === 'cancelled') return summary('cancelled', 'The run was stopped.');
-        if (error.kind !== 'spark' && error.kind !== 'other') throw error;
-        errors.push(...graphErrors(graph, error));
-        errorClass = error.errorClass;
-        await checkQuality().catch((thrown: unknown) =>
-          request.onEvent?.({
-            kind: 'other',
-            time: new Date(),
-            message: `The data-quality checks could not run: ${asSparkError(thrown).message}`,
-          }),
+        if (error.kind !== 'spark') throw error;
+        this.errors.push(
+          registrationError(file, this.sources.get(file)!, error, this.qualityPlan.definitions.get(file)?.insertions),
         );
-        return summary('failed', conciseSparkMessage(error.message, error.errorClass));
+        this.graph = mergeGraphs(await this.sqlGraphs);
+        this.errorClass = error.errorClass;
+        return this.summary('failed', `${file}: ${conciseSparkMessage(error.message, error.errorClass)}`);
       }
-      const finished = summary('completed');
-      if (dry)
-        return { ...finished, datasets: finished.datasets.map((d) => (d.state === 'not run' ? { ...d, state: 'resolved' } : d)) };
-      request.onEvent?.({
-        kind: 'other',
-        time: new Date(),
-        message: 'Counting the rows of the datasets.',
-        phase: 'counting rows',
-      });
-      const datasets = await withRowCounts(client, spec, finished.datasets);
-      await checkQuality();
-      return { ...summary('completed'), datasets };
-    } finally {
-      // Without the run's signal: a stopped run's graph is dropped too.
-      await dropGraph(client, graphId);
     }
+    this.graph = mergeGraphs(await this.sqlGraphs);
+    return undefined;
+  }
+
+  /** Registers the Python files through the helper. Resolves to the failed run's summary when one fails. */
+  async registerPythonDefinitions(graphId: string): Promise<PipelineRunSummary | undefined> {
+    const pythonFiles = this.request.files.filter((f) => f.endsWith('.py'));
+    if (!pythonFiles.length) return undefined;
+    if (!this.env.python)
+      throw new Error(
+        `This pipeline has Python definitions (${pythonFiles.join(', ')}), and no Python helper is available to run them.`,
+      );
+    try {
+      const report = await this.env.python({ graphId, root: this.root, files: pythonFiles, signal: this.request.signal });
+      this.graph = mergeGraphs([this.graph, pythonDefinitions(report)]);
+      this.qualityPlan = withPythonExpectations(this.qualityPlan, report, this.root);
+      return undefined;
+    } catch (thrown) {
+      if (!(thrown instanceof PythonHelperError)) throw thrown;
+      const file = thrown.file ?? pythonFiles[0]!;
+      const firstLine = thrown.message.split('\n')[0];
+      this.errors.push({
+        file,
+        line: thrown.line ?? 1,
+        column: 1,
+        message: `${thrown.pythonType}: ${firstLine}`,
+        code: thrown.errorClass,
+      });
+      return this.summary('failed', `${file}: ${firstLine}`);
+    }
+  }
+
+  /**
+   * The datasets asked for, plus each streaming table whose checkpoint outlived it (a local server
+   * forgets its tables when it stops), refreshed in full so it reads all its input again.
+   */
+  async selection(): Promise<RunSelection> {
+    const { request, graph } = this;
+    const fullRefresh = [...(request.fullRefresh ?? [])];
+    let refresh = [...(request.refresh ?? [])];
+    if (this.dry || request.fullRefreshAll) return { fullRefresh, refresh };
+    const selectedBefore = fullRefresh.length + refresh.length > 0;
+    for (const name of await tablesWithOrphanedCheckpoints(this.client, request.spec, graph, request.refresh)) {
+      if (fullRefresh.some((n) => sameDataset(n, name))) continue;
+      fullRefresh.push(name);
+      this.note(
+        `The streaming table ${name} is gone but its checkpoint remains (a local server forgets its tables when it stops): refreshing it in full, so it reads all its input again.`,
+      );
+      // A selection runs only what it names: without one, the rest of the pipeline still runs as asked.
+      if (!selectedBefore)
+        refresh = graph.datasets
+          .filter(
+            (d) =>
+              (d.kind === 'materializedView' || d.kind === 'streamingTable') && !fullRefresh.some((n) => sameDataset(n, d.name)),
+          )
+          .map((d) => d.name);
+      else refresh = refresh.filter((n) => !sameDataset(n, name));
+    }
+    return { fullRefresh, refresh };
+  }
+
+  /**
+   * StartRun, following its events until it ends. Resolves to the summary of a run that failed or was
+   * stopped; to nothing when it completed.
+   */
+  async start(graphId: string, selection: RunSelection): Promise<PipelineRunSummary | undefined> {
+    const { request, graph } = this;
+    try {
+      const execution = this.execute(
+        {
+          case: 'startRun',
+          value: {
+            dataflowGraphId: graphId,
+            dry: this.dry,
+            storage: request.spec.storage,
+            fullRefreshAll: request.fullRefreshAll ?? false,
+            fullRefreshSelection: selection.fullRefresh,
+            refreshSelection: selection.refresh,
+          },
+        },
+        // A stopped run's flows may start jobs after StartRun ended: they are looked for and killed.
+        {
+          cancelFlowJobs: {
+            watchMs: STOPPED_RUN_JOBS_WATCH_MS,
+            writes: graph.datasets.map((d) => qualified(request.spec, d.name)),
+          },
+        },
+      );
+      for await (const event of this.env.follow ? this.env.follow(execution) : execution) {
+        if (event.type !== 'pipelineEvent') continue;
+        const parsed = parsePipelineEvent(event.message, event.timestamp);
+        trackFlowState(this.states, parsed);
+        if ((parsed.kind === 'flow' && parsed.state === 'failed') || parsed.kind === 'unresolved')
+          this.failures.set(parsed.flow, `${this.failures.get(parsed.flow) ?? ''}${parsed.message}\n`);
+        if (parsed.kind === 'unresolved' && !parsed.upstream) {
+          const located = flowError(graph, this.sources, parsed.flow, parsed.detail, this.qualityPlan.definitions);
+          if (located) this.errors.push(located);
+        }
+        request.onEvent?.(parsed);
+      }
+      return undefined;
+    } catch (thrown) {
+      const error = asSparkError(thrown);
+      if (error.kind === 'cancelled') return this.summary('cancelled', 'The run was stopped.');
+      if (error.kind !== 'spark' && error.kind !== 'other') throw error;
+      this.errors.push(...graphErrors(graph, error));
+      this.errorClass = error.errorClass;
+      await this.checkQuality().catch((thrown: unknown) =>
+        this.note(`The data-quality checks could not run: ${asSparkError(thrown).message}`),
+      );
+      return this.summary('failed', conciseSparkMessage(error.message, error.errorClass));
+    }
+  }
+
+  /** A completed run: its datasets' rows counted and their quality checked (a dry run: resolved). */
+  async completed(): Promise<PipelineRunSummary> {
+    const finished = this.summary('completed');
+    if (this.dry)
+      return { ...finished, datasets: finished.datasets.map((d) => (d.state === 'not run' ? { ...d, state: 'resolved' } : d)) };
+    this.note('Counting the rows of the datasets.', 'counting rows');
+    const datasets = await withRowCounts(this.client, this.request.spec, finished.datasets);
+    await this.checkQuality();
+    return { ...this.summary('completed'), datasets };
+  }
+
+  private async checkQuality(): Promise<void> {
+    const { checks } = this.qualityPlan;
+    if (this.dry || !checks.length) return;
+    this.note(
+      `Checking data quality: ${checks.length} checks.`,
+      `checking data quality (${checks.length} check${checks.length === 1 ? '' : 's'})`,
+    );
+    this.quality = await evaluatePipelineQuality(this.client, {
+      spec: this.request.spec,
+      graph: this.graph,
+      plan: this.qualityPlan,
+      datasets: datasetSummaries(this.graph, this.states),
+      failures: this.failures,
+      signal: this.request.signal,
+      tags: this.request.tags,
+      onEvent: (message) => this.note(message),
+    });
   }
 }
 

@@ -58,38 +58,68 @@ const ALLOWED_FIELDS = ['name', 'storage', 'catalog', 'database', 'schema', 'con
  * not an absolute URI. Every problem has the range of the text it is about.
  */
 export function checkPipelineSpec(text: string, specPath: string): SpecCheck {
-  const problems: SpecProblem[] = [];
-  const problem = (
+  const check = new SpecChecker(text, specPath);
+  const pairs = check.fields();
+  if (!pairs) return { problems: check.problems, files: [] };
+  const name = check.stringField(pairs, 'name', true);
+  const storage = check.storage(pairs);
+  const catalog = check.stringField(pairs, 'catalog', false);
+  const database = check.schemaField(pairs);
+  const configuration = check.configuration(pairs.get('configuration')?.value);
+  const libraries = check.libraries(pairs.get('libraries')?.value);
+  const files = check.definitionFiles(libraries);
+  const { problems } = check;
+  if (name === undefined || storage === undefined || problems.some((p) => p.severity === 'error'))
+    return { problems, files, spec: undefined };
+  return { problems, files, spec: { name, storage, catalog, database, configuration, libraries } };
+}
+
+type SpecFields = ReadonlyMap<string, Pair<Node, Node>>;
+
+/** The checks of a spec's text, one field at a time, collecting the problems found. */
+class SpecChecker {
+  readonly problems: SpecProblem[] = [];
+
+  constructor(
+    private readonly text: string,
+    private readonly specPath: string,
+  ) {}
+
+  /** A problem at a node's range, or on the first line when the node has none. */
+  private problem(
     node: { range?: [number, number, number?] | null } | undefined,
     message: string,
     extra: Partial<SpecProblem> = {},
-  ) => {
-    const [start, end] = node?.range ?? [0, Math.max(1, text.indexOf('\n') === -1 ? text.length : text.indexOf('\n'))];
-    problems.push({ start, end: Math.max(end, start + 1), severity: 'error', message, ...extra });
-  };
-  const document = parseDocument(text, { prettyErrors: false });
-  for (const error of document.errors)
-    problems.push({
-      start: error.pos[0],
-      end: Math.max(error.pos[1], error.pos[0] + 1),
-      severity: 'error',
-      message: `YAML: ${error.message.split('\n')[0]}`,
-    });
-  if (document.errors.length) return { problems, files: [] };
-  const root = document.contents;
-  if (!isMap(root)) {
-    problem(root ?? undefined, 'A pipeline spec is a map of fields: name, storage, libraries…', {
-      code: 'PIPELINE_SPEC_INVALID',
-    });
-    return { problems, files: [] };
+  ) {
+    const [start, end] = node?.range ?? [0, Math.max(1, firstLineLength(this.text))];
+    this.problems.push({ start, end: Math.max(end, start + 1), severity: 'error', message, ...extra });
   }
-  const pairs = new Map<string, Pair<Node, Node>>();
-  for (const pair of (root as YAMLMap<Node, Node>).items) {
-    const key = isScalar(pair.key) ? String(pair.key.value) : '';
-    pairs.set(key, pair);
-    if (!ALLOWED_FIELDS.includes(key)) {
+
+  /** The spec's top-level fields, each unknown one a problem; none when the text is not a YAML map. */
+  fields(): SpecFields | undefined {
+    const document = parseDocument(this.text, { prettyErrors: false });
+    for (const error of document.errors)
+      this.problems.push({
+        start: error.pos[0],
+        end: Math.max(error.pos[1], error.pos[0] + 1),
+        severity: 'error',
+        message: `YAML: ${error.message.split('\n')[0]}`,
+      });
+    if (document.errors.length) return undefined;
+    const root = document.contents;
+    if (!isMap(root)) {
+      this.problem(root ?? undefined, 'A pipeline spec is a map of fields: name, storage, libraries…', {
+        code: 'PIPELINE_SPEC_INVALID',
+      });
+      return undefined;
+    }
+    const pairs = new Map<string, Pair<Node, Node>>();
+    for (const pair of (root as YAMLMap<Node, Node>).items) {
+      const key = isScalar(pair.key) ? String(pair.key.value) : '';
+      pairs.set(key, pair);
+      if (ALLOWED_FIELDS.includes(key)) continue;
       const closest = closestField(key);
-      problem(
+      this.problem(
         pair.key ?? undefined,
         `Spark does not know the field '${key}'.${closest ? ` Did you mean '${closest}'?` : ''} Fields: ${ALLOWED_FIELDS.join(', ')}.`,
         {
@@ -101,14 +131,16 @@ export function checkPipelineSpec(text: string, specPath: string): SpecCheck {
         },
       );
     }
+    return pairs;
   }
-  const stringField = (name: string, required: boolean): string | undefined => {
+
+  stringField(pairs: SpecFields, name: string, required: boolean): string | undefined {
     const pair = pairs.get(name);
     if (!pair) {
       if (required)
-        problems.push({
+        this.problems.push({
           start: 0,
-          end: Math.max(1, firstLineLength(text)),
+          end: Math.max(1, firstLineLength(this.text)),
           severity: 'error',
           message: `The spec needs a '${name}' field.`,
           code: 'PIPELINE_SPEC_MISSING_REQUIRED_FIELD',
@@ -117,124 +149,141 @@ export function checkPipelineSpec(text: string, specPath: string): SpecCheck {
     }
     const value = pair.value;
     if (!isScalar(value) || typeof value.value !== 'string' || value.value.trim() === '') {
-      problem(value ?? pair.key ?? undefined, `'${name}' must be a non-empty text.`);
+      this.problem(value ?? pair.key ?? undefined, `'${name}' must be a non-empty text.`);
       return undefined;
     }
     return value.value;
-  };
-  const name = stringField('name', true);
-  const storage = stringField('storage', true);
-  const storageNode = pairs.get('storage')?.value;
-  if (storage !== undefined && !/^[A-Za-z][A-Za-z0-9+.-]*:\//.test(storage)) {
-    const absolute = pathToFileURL(resolve(dirname(specPath), storage)).href;
-    problem(
-      storageNode ?? undefined,
-      `'storage' must be an absolute URI with a scheme (file:///…, s3a://…, hdfs://…); Spark refuses '${storage}'.`,
-      {
-        code: 'PIPELINE_STORAGE_ROOT_INVALID',
-        fix: storageNode?.range
-          ? { title: `Use ${absolute}`, start: storageNode.range[0], end: storageNode.range[1], text: absolute }
-          : undefined,
-      },
-    );
   }
-  const catalog = stringField('catalog', false);
-  const database = stringField('database', false);
-  const schema = stringField('schema', false);
-  if (database !== undefined && schema !== undefined)
-    problem(
-      pairs.get('schema')!.key ?? undefined,
-      "Both 'database' and 'schema' are set: Spark uses 'database' and ignores 'schema'.",
-      { severity: 'warning' },
-    );
-  const configuration: Record<string, string> = {};
-  const configurationNode = pairs.get('configuration')?.value;
-  if (configurationNode) {
-    if (!isMap(configurationNode))
-      problem(configurationNode, "'configuration' must be a map of Spark settings to text values.", {
+
+  /** `storage`, which Spark needs as an absolute URI: a relative path gets the fix to its file:// URI. */
+  storage(pairs: SpecFields): string | undefined {
+    const storage = this.stringField(pairs, 'storage', true);
+    const node = pairs.get('storage')?.value;
+    if (storage !== undefined && !/^[A-Za-z][A-Za-z0-9+.-]*:\//.test(storage)) {
+      const absolute = pathToFileURL(resolve(dirname(this.specPath), storage)).href;
+      this.problem(
+        node ?? undefined,
+        `'storage' must be an absolute URI with a scheme (file:///…, s3a://…, hdfs://…); Spark refuses '${storage}'.`,
+        {
+          code: 'PIPELINE_STORAGE_ROOT_INVALID',
+          fix: node?.range ? { title: `Use ${absolute}`, start: node.range[0], end: node.range[1], text: absolute } : undefined,
+        },
+      );
+    }
+    return storage;
+  }
+
+  /** `database`, or its alias `schema` (Spark takes `database` when both are set). */
+  schemaField(pairs: SpecFields): string | undefined {
+    const database = this.stringField(pairs, 'database', false);
+    const schema = this.stringField(pairs, 'schema', false);
+    if (database !== undefined && schema !== undefined)
+      this.problem(
+        pairs.get('schema')!.key ?? undefined,
+        "Both 'database' and 'schema' are set: Spark uses 'database' and ignores 'schema'.",
+        {
+          severity: 'warning',
+        },
+      );
+    return database ?? schema;
+  }
+
+  /** `configuration`: Spark settings to text values (a value that is not text gets the fix to quote it). */
+  configuration(node: Node | null | undefined): Record<string, string> {
+    const configuration: Record<string, string> = {};
+    if (!node) return configuration;
+    if (!isMap(node)) {
+      this.problem(node, "'configuration' must be a map of Spark settings to text values.", {
         code: 'PIPELINE_SPEC_FIELD_NOT_DICT',
       });
-    else
-      for (const pair of (configurationNode as YAMLMap<Node, Node>).items) {
-        const key = isScalar(pair.key) ? pair.key.value : undefined;
-        const value = isScalar(pair.value) ? pair.value.value : undefined;
-        if (typeof key !== 'string')
-          problem(pair.key ?? undefined, 'Configuration keys must be text.', { code: 'PIPELINE_SPEC_DICT_KEY_NOT_STRING' });
-        else if (typeof value !== 'string') {
-          const node = pair.value;
-          problem(node ?? pair.key ?? undefined, `The value of '${key}' must be text: quote it.`, {
-            code: 'PIPELINE_SPEC_DICT_VALUE_NOT_STRING',
-            fix:
-              node?.range && value !== undefined && value !== null
-                ? {
-                    title: `Quote it: "${String(value)}"`,
-                    start: node.range[0],
-                    end: node.range[1],
-                    text: JSON.stringify(String(value)),
-                  }
-                : undefined,
-          });
-        } else configuration[key] = value;
-      }
-  }
-  const libraries: LibraryGlob[] = [];
-  const librariesNode = pairs.get('libraries')?.value;
-  if (librariesNode) {
-    if (!isSeq(librariesNode)) problem(librariesNode, "'libraries' must be a list of `- glob: {include: …}` entries.");
-    else
-      for (const entry of librariesNode.items as Node[]) {
-        const include = isMap(entry) ? (entry.get('glob', true) as Node | undefined) : undefined;
-        const pattern = include && isMap(include) ? (include.get('include', true) as Node | undefined) : undefined;
-        if (!pattern || !isScalar(pattern) || typeof pattern.value !== 'string') {
-          problem(pattern ?? include ?? entry, 'Each library is `- glob:` with `include: <file, or folder/**>`.');
-          continue;
-        }
-        libraries.push({ include: pattern.value, start: pattern.range![0], end: pattern.range![1] });
-      }
-  }
-  const files: string[] = [];
-  const specFolder = dirname(specPath);
-  for (const library of libraries) {
-    const matched = matchLibrary(specFolder, library.include);
-    if (matched.kind === 'invalid') {
-      problems.push({
-        start: library.start,
-        end: library.end,
-        severity: 'error',
-        message: `Spark takes a file path or a folder ending in /**, not '${library.include}'.`,
-        code: 'PIPELINE_SPEC_INVALID_GLOB_PATTERN',
-      });
-      continue;
+      return configuration;
     }
-    if (matched.files.length === 0) {
-      problems.push({
-        start: library.start,
-        end: library.end,
-        severity: matched.kind === 'file' ? 'error' : 'warning',
-        message:
-          matched.kind === 'file'
-            ? `There is no file '${library.include}' next to the spec.`
-            : `No file matches '${library.include}'.`,
-      });
-      continue;
+    for (const pair of (node as YAMLMap<Node, Node>).items) {
+      const key = isScalar(pair.key) ? pair.key.value : undefined;
+      const value = isScalar(pair.value) ? pair.value.value : undefined;
+      if (typeof key !== 'string')
+        this.problem(pair.key ?? undefined, 'Configuration keys must be text.', { code: 'PIPELINE_SPEC_DICT_KEY_NOT_STRING' });
+      else if (typeof value !== 'string') {
+        const valueNode = pair.value;
+        this.problem(valueNode ?? pair.key ?? undefined, `The value of '${key}' must be text: quote it.`, {
+          code: 'PIPELINE_SPEC_DICT_VALUE_NOT_STRING',
+          fix:
+            valueNode?.range && value !== undefined && value !== null
+              ? {
+                  title: `Quote it: "${String(value)}"`,
+                  start: valueNode.range[0],
+                  end: valueNode.range[1],
+                  text: JSON.stringify(String(value)),
+                }
+              : undefined,
+        });
+      } else configuration[key] = value;
     }
-    for (const file of matched.files) {
-      if (!/\.(py|sql)$/.test(file)) {
-        problems.push({
-          start: library.start,
-          end: library.end,
+    return configuration;
+  }
+
+  /** `libraries`: the `- glob: {include: …}` entries, with the range of each pattern. */
+  libraries(node: Node | null | undefined): LibraryGlob[] {
+    const libraries: LibraryGlob[] = [];
+    if (!node) return libraries;
+    if (!isSeq(node)) {
+      this.problem(node, "'libraries' must be a list of `- glob: {include: …}` entries.");
+      return libraries;
+    }
+    for (const entry of node.items as Node[]) {
+      const include = isMap(entry) ? (entry.get('glob', true) as Node | undefined) : undefined;
+      const pattern = include && isMap(include) ? (include.get('include', true) as Node | undefined) : undefined;
+      if (!pattern || !isScalar(pattern) || typeof pattern.value !== 'string') {
+        this.problem(pattern ?? include ?? entry, 'Each library is `- glob:` with `include: <file, or folder/**>`.');
+        continue;
+      }
+      libraries.push({ include: pattern.value, start: pattern.range![0], end: pattern.range![1] });
+    }
+    return libraries;
+  }
+
+  /** The definition files the libraries match beside the spec, each once, in order; what Spark would refuse is a problem. */
+  definitionFiles(libraries: readonly LibraryGlob[]): string[] {
+    const files: string[] = [];
+    const specFolder = dirname(this.specPath);
+    for (const library of libraries) {
+      const at = { start: library.start, end: library.end };
+      const matched = matchLibrary(specFolder, library.include);
+      if (matched.kind === 'invalid') {
+        this.problems.push({
+          ...at,
           severity: 'error',
-          message: `'${file}' is neither a .py nor a .sql file; Spark refuses it.`,
-          code: 'PIPELINE_UNSUPPORTED_DEFINITIONS_FILE_EXTENSION',
+          message: `Spark takes a file path or a folder ending in /**, not '${library.include}'.`,
+          code: 'PIPELINE_SPEC_INVALID_GLOB_PATTERN',
         });
         continue;
       }
-      if (!files.includes(file)) files.push(file);
+      if (matched.files.length === 0) {
+        this.problems.push({
+          ...at,
+          severity: matched.kind === 'file' ? 'error' : 'warning',
+          message:
+            matched.kind === 'file'
+              ? `There is no file '${library.include}' next to the spec.`
+              : `No file matches '${library.include}'.`,
+        });
+        continue;
+      }
+      for (const file of matched.files) {
+        if (!/\.(py|sql)$/.test(file)) {
+          this.problems.push({
+            ...at,
+            severity: 'error',
+            message: `'${file}' is neither a .py nor a .sql file; Spark refuses it.`,
+            code: 'PIPELINE_UNSUPPORTED_DEFINITIONS_FILE_EXTENSION',
+          });
+          continue;
+        }
+        if (!files.includes(file)) files.push(file);
+      }
     }
+    return files;
   }
-  if (name === undefined || storage === undefined || problems.some((p) => p.severity === 'error'))
-    return { problems, files, spec: undefined };
-  return { problems, files, spec: { name, storage, catalog, database: database ?? schema, configuration, libraries } };
 }
 
 function firstLineLength(text: string): number {
