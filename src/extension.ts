@@ -11,6 +11,9 @@ import type { Disposable } from './core/util/events.js';
 import { registerCatalog } from './vscode/catalog/registerCatalog.js';
 import { removeLegacyRuntime } from './vscode/connections/legacyRuntime.js';
 import { registerConnections } from './vscode/connections/registerConnections.js';
+import { DatabasePasswordStore } from './vscode/databases/databasePasswords.js';
+import { attachWorkspaceDatabases, registerDatabases } from './vscode/databases/registerDatabases.js';
+import { WorkspaceDatabases } from './vscode/databases/workspaceDatabases.js';
 import { SecretTokenStore } from './vscode/connections/secretTokenStore.js';
 import { vscodeHost } from './vscode/host/vscodeHost.js';
 import { registerNotebooks } from './vscode/notebooks/registerNotebooks.js';
@@ -35,6 +38,7 @@ export function activate(context: vscode.ExtensionContext): SparkWorkbenchApi {
   const started = performance.now();
   const tokens = new SecretTokenStore(context.secrets);
   const ctx = workbenchContext(context, tokens);
+  registerDatabases(ctx, ctx.databases, ctx.databasePasswords);
   const { results, runner } = registerResults(ctx);
   const catalog = registerCatalog(ctx, results);
   const python = registerPythonHelper(ctx);
@@ -80,6 +84,8 @@ function workbenchContext(context: vscode.ExtensionContext, tokens: SecretTokenS
   const owner = `an editor window (pid ${process.pid})`;
   removeLegacyRuntime(join(context.globalStorageUri.fsPath, 'spark'), runtimeDir, (line) => log.info(line));
   const local = settings.connection;
+  const databases = new WorkspaceDatabases(host);
+  const databasePasswords = new DatabasePasswordStore(context.secrets);
   const connectionOptions: ConnectionManagerOptions = {
     tokens,
     clientVersion: String(context.extension.packageJSON.version),
@@ -91,9 +97,18 @@ function workbenchContext(context: vscode.ExtensionContext, tokens: SecretTokenS
         new SparkRuntimeInstaller(runtimeDir, (line) => (log.info(line), report(line))).ensureInstalled(
           local.localRuntime().pythonPath,
         ),
-      startOptions: () => ({ javaHome: local.localRuntime().javaHome, driverMemory: local.localDriverMemory(), owner }),
+      startOptions: async () => ({
+        javaHome: local.localRuntime().javaHome,
+        driverMemory: local.localDriverMemory(),
+        owner,
+        ...(await databases.drivers()),
+      }),
     },
     retryTimeoutMs: () => local.retryTimeoutMs(),
+    sessionSetup: (client, localServer) =>
+      attachWorkspaceDatabases({ host, log }, databases, databasePasswords, client, localServer).catch(
+        failures.catcher('Adding the databases of spark-workbench.yml to the Spark session'),
+      ),
   };
   return {
     host,
@@ -111,6 +126,8 @@ function workbenchContext(context: vscode.ExtensionContext, tokens: SecretTokenS
     connections: own(new ConnectionManager(connectionOptions)),
     connectionOptions,
     operations: own(new OperationTracker()),
+    databases,
+    databasePasswords,
     own,
   };
 }

@@ -7,6 +7,8 @@ import { LOCAL_RUNTIME_PLATFORMS } from '../core/localSpark/platformSupport.js';
 import { serversDir } from '../core/localSpark/runtimeHome.js';
 import { describeServerExitWithLog } from '../core/localSpark/serverExit.js';
 import { SparkUiJobs } from '../core/localSpark/sparkUiJobs.js';
+import { attachDatabases, driversMissingFrom } from '../core/databases/databaseCatalogs.js';
+import { environmentPassword, workspaceDatabases } from './cliDatabases.js';
 import { packageVersion, runtimeHome } from './runtimeHome.js';
 
 /** How the CLI reaches Spark: the server a command names (or the local one), and one client per command. */
@@ -102,6 +104,7 @@ export async function runQuery(
   process.once('SIGTERM', onSigint);
   try {
     await client.ping();
+    await attachWorkspaceDatabases(client, local);
     await work(client, abort.signal);
   } catch (error) {
     throw Object.assign(new Error('query failed'), { sqlError: error, sqlText: query });
@@ -111,6 +114,22 @@ export async function runQuery(
     watch?.dispose();
     await client.close();
   }
+}
+
+/**
+ * The databases of the nearest spark-workbench.yml become catalogs of the session. A local server
+ * started without their drivers is named, with how to restart it.
+ */
+async function attachWorkspaceDatabases(client: SparkConnectClient, local: LocalServerState | undefined): Promise<void> {
+  const databases = workspaceDatabases(log);
+  if (!databases.length) return;
+  const missing = local ? driversMissingFrom(local, databases) : [];
+  if (missing.length)
+    log(
+      `The local server on port ${local!.port} was started without the JDBC driver ${missing.join(', ')} of spark-workbench.yml's databases: ` +
+        `restart it ('spark-workbench server stop --port ${local!.port}', then 'server start') to read them.`,
+    );
+  await attachDatabases(client, databases, environmentPassword);
 }
 
 /** A cancel looks at the server's jobs at once: the UI's slow first answer is asked for now. */

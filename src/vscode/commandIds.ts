@@ -10,6 +10,9 @@ export const COMMANDS = {
     setToken: 'sparkWorkbench.connection.setToken',
     edit: 'sparkWorkbench.connection.edit',
   },
+  databases: {
+    setPassword: 'sparkWorkbench.databases.setPassword',
+  },
   localSpark: {
     start: 'sparkWorkbench.localSpark.start',
     stop: 'sparkWorkbench.localSpark.stop',

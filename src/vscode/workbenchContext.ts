@@ -5,6 +5,8 @@ import type { Disposable } from '../core/util/events.js';
 import type { KeyValueStore } from './host/editorHost.js';
 import type { WorkbenchHost } from './host/workbenchHost.js';
 import type { OutputLog } from './outputLog.js';
+import type { DatabasePasswordStore } from './databases/databasePasswords.js';
+import type { WorkspaceDatabases } from './databases/workspaceDatabases.js';
 import type { FeatureFailures } from './runs/featureFailures.js';
 import type { WorkbenchSettings } from './settings/workbenchSettings.js';
 
@@ -31,5 +33,8 @@ export interface WorkbenchContext {
   /** How the window's connection was made: a notebook with a connection of its own makes another. */
   readonly connectionOptions: ConnectionManagerOptions;
   readonly operations: OperationTracker;
+  /** The databases of the workspace's spark-workbench.yml, and their passwords (SecretStorage). */
+  readonly databases: WorkspaceDatabases;
+  readonly databasePasswords: DatabasePasswordStore;
   own<T extends Disposable>(resource: T): T;
 }

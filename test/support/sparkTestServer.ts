@@ -3,6 +3,7 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { freeLoopbackPort, LocalSparkServer, localServerUrl } from '../../src/core/localSpark/localSparkServer.js';
 import { SparkRuntimeInstaller } from '../../src/core/localSpark/sparkRuntime.js';
+import { KNOWN_JDBC_DRIVERS } from '../../src/core/databases/databaseSources.js';
 
 /** Where the test run's server is: set by the top-level runner, or by startTestServer(). */
 export interface TestServerInfo {
@@ -55,7 +56,9 @@ export async function startTestServer(
   const servers = new LocalSparkServer(join(runtimeDir(), 'servers'), log);
   const port = await freePort();
   const token = randomUUID();
-  const state = await servers.start(runtime, { port, token, conf: TEST_SERVER_CONF, driverMemory: '2g' });
+  // With PostgreSQL's JDBC driver, as a workspace declaring a PostgreSQL database gets it: the database tests use this server.
+  const packages = [KNOWN_JDBC_DRIVERS.postgresql!.coordinates];
+  const state = await servers.start(runtime, { port, token, conf: TEST_SERVER_CONF, driverMemory: '2g', packages });
   return {
     info: { url: localServerUrl(state), port, token, pid: state.pid },
     stop: async () => {
@@ -126,16 +129,18 @@ export async function waitForSparkIdle(
 }
 
 /**
- * Waits until no task of the test server runs — the executors' active tasks, from Spark's own status
- * API — and none has started for a second (a stopped pipeline's flow may start its next job), or until
- * `limitMs` after `since`. This is what "Spark stopped computing" means to a user; the JVM's CPU after
- * a cancel also counts its JIT compiler and GC, which go on without any task. Returns the active tasks
+ * Waits until no task of a server (the test server by default) runs — the executors' active tasks,
+ * from Spark's own status API — and none has started for a second (a stopped pipeline's flow may start
+ * its next job), or until `limitMs` after `since`. This is what "Spark stopped computing" means to a
+ * user; the JVM's CPU after a cancel also counts its JIT compiler and GC, which go on without any task
+ * (for seconds on a fresh server, or when another process takes the cores). Returns the active tasks
  * last seen and when the last task ended.
  */
-export async function waitForTasksEnded(since: number, limitMs: number): Promise<{ activeTasks: number; endedAfterMs: number }> {
-  const { uiPort } = JSON.parse(readFileSync(join(runtimeDir(), 'servers', `server-${testServer().port}.json`), 'utf8')) as {
-    uiPort: number;
-  };
+export async function waitForTasksEnded(
+  since: number,
+  limitMs: number,
+  uiPort: number = testServerUiPort(),
+): Promise<{ activeTasks: number; endedAfterMs: number }> {
   const base = `http://127.0.0.1:${uiPort}/api/v1/applications`;
   const [app] = (await (await fetch(base)).json()) as { id: string }[];
   let activeTasks: number;
@@ -149,4 +154,11 @@ export async function waitForTasksEnded(since: number, limitMs: number): Promise
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   return { activeTasks, endedAfterMs: endedAt - since };
+}
+
+function testServerUiPort(): number {
+  const state = JSON.parse(readFileSync(join(runtimeDir(), 'servers', `server-${testServer().port}.json`), 'utf8')) as {
+    uiPort: number;
+  };
+  return state.uiPort;
 }

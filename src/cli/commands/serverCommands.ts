@@ -4,6 +4,8 @@ import { localServerUrl } from '../../core/localSpark/localSparkServer.js';
 import { SparkRuntimeInstaller } from '../../core/localSpark/sparkRuntime.js';
 import { CLI_OWNER, localServer, log, runtimeHomeHint } from '../cliConnection.js';
 import { portOption } from '../cliOptions.js';
+import { workspaceDatabases } from '../cliDatabases.js';
+import { serverDrivers } from '../../core/databases/databaseSources.js';
 import { EXIT } from '../errorReport.js';
 import { runtimeHome } from '../runtimeHome.js';
 
@@ -27,6 +29,8 @@ export function addServerCommands(program: Command): void {
         token: options.token ? undefined : null,
         driverMemory: options.driverMemory,
         owner: CLI_OWNER,
+        // The JDBC drivers of the databases spark-workbench.yml declares, fetched once into the runtime home.
+        ...serverDrivers(workspaceDatabases(log)),
       });
       process.stdout.write(`${redactConnectionString(localServerUrl(state))}\n`);
     });

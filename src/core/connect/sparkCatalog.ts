@@ -29,9 +29,21 @@ export interface CatalogColumn {
 export class SparkCatalog {
   constructor(private readonly client: SparkConnectClient) {}
 
+  /**
+   * The session's catalogs: those Spark lists (SHOW CATALOGS names only the ones loaded so far) and
+   * those configured in the session but not used yet (a database's JDBC catalog before its first query).
+   */
   async listCatalogs(signal?: AbortSignal): Promise<string[]> {
-    const table = await this.client.sql('SHOW CATALOGS', { signal }).toTable();
-    return column(table, 0).map(String);
+    const [table, configured] = await Promise.all([
+      this.client.sql('SHOW CATALOGS', { signal }).toTable(),
+      this.client.getAllConfig('spark.sql.catalog.'),
+    ]);
+    const names = new Set(column(table, 0).map(String));
+    for (const key of configured.keys()) {
+      const name = /^spark\.sql\.catalog\.([^.]+)$/.exec(key)?.[1];
+      if (name && name !== 'spark_catalog') names.add(name);
+    }
+    return [...names];
   }
 
   async listNamespaces(catalog: string, signal?: AbortSignal): Promise<string[]> {

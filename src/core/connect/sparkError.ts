@@ -105,9 +105,11 @@ export class SparkError extends Error {
     const root = details.errors[details.rootErrorIdx ?? 0];
     if (!root) return this;
     const throwable = root.sparkThrowable;
+    const message = (root.message || this.message).trim();
+    const cause = GENERIC_ERROR_CLASSES.test(throwable?.errorClass ?? '') ? directCause(details, root) : undefined;
     return new SparkError({
       kind: this.kind,
-      message: (root.message || this.message).trim(),
+      message: cause && !message.includes(cause) ? `${message} Cause: ${cause}` : message,
       errorClass: throwable?.errorClass ?? this.errorClass,
       sqlState: throwable?.sqlState ?? this.sqlState,
       messageParameters:
@@ -128,6 +130,22 @@ export class SparkError extends Error {
       cause: this.cause,
     });
   }
+}
+
+/**
+ * Error classes whose message says only that something failed (a JDBC connection: "Couldn't connect
+ * to the database"): what the person needs is in the cause (the database's own words).
+ */
+const GENERIC_ERROR_CLASSES = /^FAILED_JDBC\./;
+
+/**
+ * The message of the error that caused the root: the driver's own words ("FATAL: password
+ * authentication failed for user …", "Connection to host:port refused. Check that …"), where the
+ * errors under it say less ("Connection refused").
+ */
+function directCause(details: FetchErrorDetailsResponse, root: FetchErrorDetailsResponse['errors'][number]): string | undefined {
+  const cause = root.causeIdx === undefined ? undefined : details.errors[root.causeIdx];
+  return cause?.message.trim() || undefined;
 }
 
 export function parseErrorPosition(message: string): SqlParsePosition | undefined {

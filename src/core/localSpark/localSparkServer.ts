@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { availableParallelism } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Disposable } from '../util/events.js';
 import { DEFAULT_CONNECT_PORT } from './pinnedVersions.js';
 import { assertLocalRuntimeSupported } from './platformSupport.js';
@@ -33,6 +33,10 @@ export interface LocalServerOptions {
   readonly startTimeoutMs?: number;
   /** Who starts it, as `server list` shows it (the CLI, an editor window). */
   readonly owner?: string;
+  /** Maven coordinates of jars it needs (JDBC drivers), fetched once into the runtime home. */
+  readonly packages?: readonly string[];
+  /** Paths of jars it needs. */
+  readonly jars?: readonly string[];
 }
 
 /** How long a server may take to answer after it was started. */
@@ -67,6 +71,9 @@ export interface LocalServerState {
   readonly uiPort?: number;
   /** Who started it (older state files say nothing). */
   readonly owner?: string;
+  /** The Maven packages and jars it was started with (JDBC drivers). */
+  readonly packages?: readonly string[];
+  readonly jars?: readonly string[];
 }
 
 export type LocalServerStatus =
@@ -114,6 +121,11 @@ export class LocalSparkServer {
 
   warehouseDir(port: number): string {
     return join(this.stateDir, `warehouse-${port}`);
+  }
+
+  /** Where Spark's Ivy keeps the packages servers are started with (JDBC drivers): once per runtime home. */
+  private ivyDir(): string {
+    return join(dirname(this.stateDir), 'ivy');
   }
 
   readState(port: number = DEFAULT_CONNECT_PORT): LocalServerState | undefined {
@@ -257,6 +269,10 @@ export class LocalSparkServer {
       '--driver-memory',
       options.driverMemory ?? '2g',
       ...Object.entries(conf).flatMap(([key, value]) => ['--conf', `${key}=${value}`]),
+      ...(options.packages?.length
+        ? ['--packages', options.packages.join(','), '--conf', `spark.jars.ivy=${this.ivyDir()}`]
+        : []),
+      ...(options.jars?.length ? ['--jars', options.jars.join(',')] : []),
     ];
     const out = openSync(logFile, 'w');
     for (const stale of [this.exitPath(port), this.pidPath(port), this.stopRequestPath(port)]) rmSync(stale, { force: true });
@@ -304,6 +320,8 @@ export class LocalSparkServer {
       pysparkVersion: runtime.pysparkVersion,
       uiPort,
       ...(options.owner ? { owner: options.owner } : {}),
+      ...(options.packages?.length ? { packages: options.packages } : {}),
+      ...(options.jars?.length ? { jars: options.jars } : {}),
     };
     writeFileSync(this.statePath(port), JSON.stringify(state, null, 2), {
       mode: 0o600,

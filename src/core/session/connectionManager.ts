@@ -56,11 +56,13 @@ export interface TokenStore {
   get(profileName: string): Promise<string | undefined>;
 }
 
+export type LocalStartOptions = Pick<LocalServerOptions, 'javaHome' | 'driverMemory' | 'owner' | 'packages' | 'jars'>;
+
 export interface LocalSparkControl {
   ensureRuntime(onProgress: (detail: string) => void): Promise<SparkRuntime>;
   readonly server: LocalSparkServer;
-  /** Read at each start, so a changed setting applies to the next server (the JDK, driver memory). */
-  readonly startOptions?: () => Pick<LocalServerOptions, 'javaHome' | 'driverMemory' | 'owner'>;
+  /** Read at each start, so a changed setting applies to the next server (the JDK, driver memory, JDBC drivers). */
+  readonly startOptions?: () => LocalStartOptions | Promise<LocalStartOptions>;
 }
 
 export interface ConnectionManagerOptions {
@@ -74,6 +76,11 @@ export interface ConnectionManagerOptions {
   readonly retryTimeoutMs?: () => number | undefined;
   /** The connection a first run uses when none was chosen yet (the settings' default connection). */
   readonly defaultProfile?: () => ConnectionProfile | undefined;
+  /**
+   * Prepares each new Spark session before its first use (the workspace's databases as catalogs):
+   * after connecting, and again when the server replaced the session. It reports its own failures.
+   */
+  readonly sessionSetup?: (client: SparkConnectClient, localServer: LocalServerState | undefined) => Promise<void>;
 }
 
 /**
@@ -170,6 +177,7 @@ export class ConnectionManager implements Disposable {
         client.onDidSessionChange(() => {
           whileCurrent((state) => ({ ...state, sessionId: connectedClient.sessionId, namespace: undefined }));
           this.sessionBegan(profile, connectedClient.sessionId);
+          this.setUpSession(connectedClient, localServer).catch(() => undefined);
           this.refreshNamespace().catch(() => undefined);
         }),
       );
@@ -182,6 +190,7 @@ export class ConnectionManager implements Disposable {
           this.options.localSpark.server.watch(localServer, (exit) => this.onLocalServerExit(profile, connectedClient, exit)),
         );
       }
+      await this.setUpSession(client, localServer);
       this.setState({ kind: 'connected', profile, sparkVersion, sessionId: client.sessionId, endpoint: client.endpoint });
       this.options.log?.(`Connected to Spark ${sparkVersion.text} at ${client.endpoint} (${profile.name}).`);
       this.sessionBegan(profile, client.sessionId);
@@ -196,6 +205,14 @@ export class ConnectionManager implements Disposable {
     }
   }
 
+  private async setUpSession(client: SparkConnectClient, localServer: LocalServerState | undefined): Promise<void> {
+    await this.options
+      .sessionSetup?.(client, localServer)
+      .catch((error: unknown) =>
+        this.options.log?.(`Could not prepare the Spark session: ${error instanceof Error ? error.message : String(error)}`),
+      );
+  }
+
   private async resolve(profile: ConnectionProfile): Promise<{ options: ConnectionOptions; localServer?: LocalServerState }> {
     if (profile.kind === 'local') {
       const report = (detail: string) => this.setState({ kind: 'starting', profile, detail });
@@ -203,7 +220,7 @@ export class ConnectionManager implements Disposable {
       const runtime = await this.options.localSpark.ensureRuntime(report);
       report(`Starting Spark ${runtime.pysparkVersion} on 127.0.0.1:${profile.port}…`);
       const server = await this.options.localSpark.server.start(runtime, {
-        ...this.options.localSpark.startOptions?.(),
+        ...(await this.options.localSpark.startOptions?.()),
         port: profile.port,
       });
       return { options: parseConnectionString(localServerUrl(server)), localServer: server };

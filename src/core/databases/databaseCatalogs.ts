@@ -1,0 +1,30 @@
+import type { SparkConnectClient } from '../connect/sparkConnectClient.js';
+import type { LocalServerState } from '../localSpark/localSparkServer.js';
+import { catalogSettings, serverDrivers, type DatabaseSource } from './databaseSources.js';
+
+/** Where a database's password comes from: SecretStorage in the editor, the environment in the CLI. */
+export type DatabasePassword = (name: string) => Promise<string | undefined>;
+
+/**
+ * Makes each database a catalog of the client's Spark session (Spark's `JDBCTableCatalog`), its
+ * password sent with the Config RPC only. A new session needs this again.
+ */
+export async function attachDatabases(
+  client: SparkConnectClient,
+  sources: readonly DatabaseSource[],
+  password: DatabasePassword,
+): Promise<void> {
+  if (!sources.length) return;
+  const settings: Record<string, string> = {};
+  for (const source of sources) Object.assign(settings, catalogSettings(source, await password(source.name)));
+  await client.setConfig(settings);
+}
+
+/**
+ * The drivers these sources need that a running local server was not started with: it must be
+ * restarted to load them (a JVM's classpath is fixed at its start).
+ */
+export function driversMissingFrom(server: LocalServerState, sources: readonly DatabaseSource[]): string[] {
+  const { packages, jars } = serverDrivers(sources);
+  return [...packages.filter((p) => !server.packages?.includes(p)), ...jars.filter((j) => !server.jars?.includes(j))];
+}

@@ -1,0 +1,167 @@
+import assert from 'node:assert/strict';
+import type { Table } from 'apache-arrow';
+import { rowsOf, toDisplayText } from '../../src/core/arrow/sparkValues.js';
+import { SparkConnectClient } from '../../src/core/connect/sparkConnectClient.js';
+import { SparkCatalog } from '../../src/core/connect/sparkCatalog.js';
+import { SparkError } from '../../src/core/connect/sparkError.js';
+import { attachDatabases } from '../../src/core/databases/databaseCatalogs.js';
+import { readWorkbenchFile } from '../../src/core/databases/databaseSources.js';
+import { startPostgres, type PostgresServer } from '../support/postgresServer.js';
+import { testServer } from '../support/sparkTestServer.js';
+
+const ORDERS = 1_000_000;
+
+/** Each row as display text by column name, as the results grid shows it. */
+function shown(table: Table): Record<string, string>[] {
+  const names = table.schema.fields.map((f) => f.name);
+  return [...rowsOf(table)].map((row) => Object.fromEntries(names.map((name, i) => [name, toDisplayText(row[i]!)])));
+}
+
+describe("databases through Spark's JDBC catalog (a real PostgreSQL)", function () {
+  this.timeout(300_000);
+  let pg: PostgresServer;
+  let client: SparkConnectClient;
+
+  before(async () => {
+    pg = await startPostgres();
+    pg.psql('postgres', 'CREATE DATABASE crm');
+    pg.psql(
+      'crm',
+      `CREATE TABLE customers (
+         id int PRIMARY KEY, name text, signup date, balance numeric(38,10), last_seen timestamptz,
+         profile jsonb, tags text[], scores int[], ext_id uuid, avatar bytea);
+       INSERT INTO customers VALUES
+         (1, 'Ada', '2024-01-31', 12345678901234567890.0123456789, '2024-03-01 12:30:00.123456+00',
+          '{"tier": "gold", "since": 2019}', ARRAY['a','b'], ARRAY[1,2,3], 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', '\\x00ff10'),
+         (2, 'Zoë "quoted"', NULL, -0.0000000001, NULL, NULL, ARRAY[]::text[], NULL, NULL, NULL);
+       CREATE TABLE orders AS
+         SELECT g AS id, (g % 1000) + 1 AS customer_id, ((g % 9973) / 100.0)::numeric(12,2) AS amount
+         FROM generate_series(1, ${ORDERS}) g;
+       ALTER TABLE orders ADD PRIMARY KEY (id);
+       ANALYZE;`,
+    );
+    client = new SparkConnectClient(testServer().url);
+    const { databases, problems } = readWorkbenchFile(
+      `databases:\n  crm:\n    url: ${pg.jdbcUrl('crm')}\n    user: ${pg.user}\n  crm_locked:\n    url: ${pg.jdbcUrl('crm')}\n    user: ${pg.user}\n`,
+    );
+    assert.deepEqual(problems, []);
+    await attachDatabases(client, databases, async (name) => (name === 'crm' ? pg.password : 'not-the-password'));
+  });
+
+  after(async () => {
+    await client?.close();
+    await pg?.stop();
+  });
+
+  it('lists the database, its schemas, tables and column types as the Catalog view reads them, before any query', async () => {
+    const catalog = new SparkCatalog(client);
+    const catalogs = await catalog.listCatalogs();
+    assert.ok(catalogs.includes('crm') && catalogs.includes('crm_locked'), catalogs.join(', '));
+    assert.ok((await catalog.listNamespaces('crm')).includes('public'));
+    assert.deepEqual((await catalog.listTables('crm', 'public')).map((t) => t.name).sort(), ['customers', 'orders']);
+    assert.deepEqual(
+      (await catalog.listColumns('crm', 'public', 'customers')).map((c) => `${c.name} ${c.dataType}`),
+      [
+        'id int',
+        'name string',
+        'signup date',
+        'balance decimal(38,10)',
+        'last_seen timestamp',
+        'profile string',
+        'tags array<string>',
+        'scores array<int>',
+        'ext_id string',
+        'avatar binary',
+      ],
+    );
+  });
+
+  it('reads its types exactly, NULLs included', async () => {
+    const rows = shown(await client.sql('SELECT * FROM crm.public.customers ORDER BY id').toTable());
+    assert.deepEqual(rows[0], {
+      id: '1',
+      name: 'Ada',
+      signup: '2024-01-31',
+      balance: '12345678901234567890.0123456789',
+      last_seen: rows[0]!.last_seen,
+      profile: '{"tier": "gold", "since": 2019}',
+      tags: '["a", "b"]',
+      scores: '[1, 2, 3]',
+      ext_id: 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11',
+      avatar: "X'00FF10'",
+    });
+    // The instant, whatever the session's time zone: 2024-03-01 12:30:00.123456 UTC.
+    const instant = await client.sql('SELECT unix_micros(last_seen) AS us FROM crm.public.customers WHERE id = 1').toTable();
+    assert.equal(String(instant.get(0)!.toJSON().us), String(Date.UTC(2024, 2, 1, 12, 30, 0) * 1000 + 123_456));
+    assert.deepEqual(rows[1], {
+      id: '2',
+      name: 'Zoë "quoted"',
+      signup: 'NULL',
+      balance: '-0.0000000001',
+      last_seen: 'NULL',
+      profile: 'NULL',
+      tags: '[]',
+      scores: 'NULL',
+      ext_id: 'NULL',
+      avatar: 'NULL',
+    });
+  });
+
+  it('reads a million rows in four partitions, with the count and sum PostgreSQL gives', async () => {
+    const [expectedCount, expectedSum] = pg.psql('crm', 'SELECT count(*), sum(amount) FROM orders').split('|');
+    const parts = shown(
+      await client
+        .sql(
+          `SELECT spark_partition_id() AS part, count(*) AS n, sum(amount) AS total
+           FROM crm.public.orders WITH ('partitionColumn' = 'id', 'lowerBound' = '1', 'upperBound' = '${ORDERS}', 'numPartitions' = '4')
+           GROUP BY 1 ORDER BY 1`,
+        )
+        .toTable(),
+    );
+    assert.equal(parts.length, 4, JSON.stringify(parts));
+    assert.equal(String(parts.reduce((sum, p) => sum + Number(p.n), 0)), expectedCount);
+    const total = parts.reduce((sum, p) => sum + BigInt(p.total!.replace('.', '')), 0n);
+    assert.equal(`${total / 100n}.${String(total % 100n).padStart(2, '0')}`, expectedSum);
+  });
+
+  it('pushes filters, limits and aggregates down to the database, as Explain shows', async () => {
+    const plan = async (sql: string) => (await client.explain(sql, 'formatted')).replace(/\s+/g, ' ');
+    assert.match(await plan('SELECT id FROM crm.public.orders WHERE amount > 50 LIMIT 5'), /PushedFilters: \[.*amount > 50/);
+    assert.match(await plan('SELECT id FROM crm.public.orders WHERE amount > 50 LIMIT 5'), /PushedLimit: LIMIT 5/);
+    assert.match(
+      await plan('SELECT customer_id, count(*) FROM crm.public.orders GROUP BY customer_id'),
+      /PushedAggregates: \[COUNT\(\*\)\]/,
+    );
+  });
+
+  it('a wrong password fails with a clear error that never shows the password', async () => {
+    const failure = await client
+      .sql('SELECT count(*) FROM crm_locked.public.orders')
+      .toTable()
+      .then(
+        () => assert.fail('the query ran'),
+        (error: unknown) => error as SparkError,
+      );
+    assert.ok(failure instanceof SparkError);
+    assert.equal(failure.errorClass, 'FAILED_JDBC.CONNECTION');
+    // Spark says only "Couldn't connect to the database"; the database's own reason comes with it.
+    assert.match(failure.message, /Cause: .*password authentication failed for user "workbench"/);
+    assert.doesNotMatch(JSON.stringify(failure), /not-the-password/);
+    assert.doesNotMatch(JSON.stringify(failure), new RegExp(pg.password));
+  });
+
+  it('a database that is down fails the query at once, with the reason', async () => {
+    await pg.stop();
+    const started = Date.now();
+    const failure = await client
+      .sql('SELECT count(*) FROM crm.public.orders')
+      .toTable()
+      .then(
+        () => assert.fail('the query ran'),
+        (error: unknown) => error as SparkError,
+      );
+    assert.equal(failure.errorClass, 'FAILED_JDBC.CONNECTION');
+    assert.match(failure.message, /Cause: Connection to 127\.0\.0\.1:\d+ refused/);
+    assert.ok(Date.now() - started < 10_000, `failed after ${Date.now() - started} ms`);
+  });
+});
