@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Table } from 'apache-arrow';
 import { rowsOf, toDisplayText } from '../../src/core/arrow/sparkValues.js';
 import { SparkConnectClient } from '../../src/core/connect/sparkConnectClient.js';
@@ -7,6 +10,7 @@ import { SparkError } from '../../src/core/connect/sparkError.js';
 import { attachDatabases } from '../../src/core/databases/databaseCatalogs.js';
 import { readWorkbenchFile } from '../../src/core/databases/databaseSources.js';
 import { startPostgres, type PostgresServer } from '../support/postgresServer.js';
+import { cli } from '../support/runCli.js';
 import { testServer } from '../support/sparkTestServer.js';
 
 const ORDERS = 1_000_000;
@@ -148,6 +152,27 @@ describe("databases through Spark's JDBC catalog (a real PostgreSQL)", function 
     assert.match(failure.message, /Cause: .*password authentication failed for user "workbench"/);
     assert.doesNotMatch(JSON.stringify(failure), /not-the-password/);
     assert.doesNotMatch(JSON.stringify(failure), new RegExp(pg.password));
+  });
+
+  it('the CLI reads the databases of the nearest spark-workbench.yml, the password from the environment', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'sw-databases-cli-'));
+    try {
+      writeFileSync(
+        join(folder, 'spark-workbench.yml'),
+        `databases:\n  crm:\n    url: ${pg.jdbcUrl('crm')}\n    user: ${pg.user}\n`,
+      );
+      mkdirSync(join(folder, 'reports'));
+      const args = ['sql', 'SELECT count(*) AS n FROM crm.public.orders', '--remote', testServer().url, '--format', 'csv'];
+      const counted = await cli(args, { SPARK_WORKBENCH_DB_CRM_PASSWORD: pg.password }, join(folder, 'reports'));
+      assert.equal(counted.code, 0, counted.stderr);
+      assert.equal(counted.stdout.trim().split('\n').at(-1), String(ORDERS));
+      const denied = await cli(args, { SPARK_WORKBENCH_DB_CRM_PASSWORD: 'zz-not-it-zz' }, join(folder, 'reports'));
+      assert.equal(denied.code, 1);
+      assert.match(denied.stderr, /FAILED_JDBC\.CONNECTION.*password authentication failed/s);
+      assert.doesNotMatch(denied.stderr + denied.stdout, /zz-not-it-zz/);
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 
   it('a database that is down fails the query at once, with the reason', async () => {

@@ -9,13 +9,18 @@ export interface CliResult {
 }
 
 /** Runs the built CLI (dist/cli.js through bin/), as a user would. */
-export function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
-  return startCli(args, env).result;
+export function cli(args: string[], env: NodeJS.ProcessEnv = {}, cwd?: string): Promise<CliResult> {
+  return startCli(args, env, cwd).result;
 }
 
 /** Starts the built CLI and hands back its process (to signal it) and its result. */
-export function startCli(args: string[], env: NodeJS.ProcessEnv = {}): { child: ChildProcess; result: Promise<CliResult> } {
+export function startCli(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+  cwd?: string,
+): { child: ChildProcess; result: Promise<CliResult> } {
   const child = spawn(process.execPath, [join(projectRoot(), 'bin', 'spark-workbench.js'), ...args], {
+    cwd,
     env: { ...process.env, SPARK_REMOTE: '', SPARK_CONNECT_AUTHENTICATE_TOKEN: '', SPARK_WORKBENCH_HOME: runtimeDir(), ...env },
   });
   const result = new Promise<CliResult>((resolve, reject) => {
