@@ -103,7 +103,16 @@ def _session(remote):
     if remote not in _sessions:
         from pyspark.sql import SparkSession
 
-        _sessions[remote] = SparkSession.builder.remote(remote).create()
+        spark = SparkSession.builder.remote(remote).create()
+        import spark_workbench_http
+
+        # spark.read.format("http") in notebooks and Python definitions (per session, so here). A server
+        # that refuses Python data sources still serves everything else.
+        try:
+            spark_workbench_http.register(spark)
+        except Exception as error:  # noqa: BLE001 - reported, never fatal to the session
+            print(f"The http data source could not be registered: {error}", file=sys.stderr, flush=True)
+        _sessions[remote] = spark
     return _sessions[remote]
 
 

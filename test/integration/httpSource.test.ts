@@ -1,0 +1,132 @@
+import assert from 'node:assert/strict';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { SparkConnectClient } from '../../src/core/connect/sparkConnectClient.js';
+import { NotebookKernel, type CellOutput } from '../../src/core/notebooks/notebookKernel.js';
+import { helperConnectionString } from '../../src/core/python/helperConnection.js';
+import { PythonHelper } from '../../src/core/python/pythonHelper.js';
+import { SparkRuntimeInstaller } from '../../src/core/localSpark/sparkRuntime.js';
+import { projectRoot, runtimeDir, testServer } from '../support/sparkTestServer.js';
+
+const PAGES = 1_000;
+const PER_PAGE = 100;
+
+/** Record r (0-based) of the API: its amount in cents makes the sum exact to check. */
+const record = (r: number) => ({ id: r, name: `customer-${r}`, amount: (r % 997) / 100, tags: ['a', r % 2 ? 'odd' : 'even'] });
+
+/**
+ * A loopback API: numbered pages of 100 records (`/records?page=N`, 1-based; past the last, an empty
+ * page), a 429 with Retry-After on page 7 and a 503 on page 13 the first time each is asked for, a page
+ * that answers HTML (`/broken?page=3`), and next-link paging (`/linked?cursor=N`, 10 pages).
+ */
+function startApi(): Promise<{ server: Server; url: string; requests: Map<string, number> }> {
+  const requests = new Map<string, number>();
+  const server = createServer((request, response) => {
+    const url = new URL(request.url!, 'http://127.0.0.1');
+    const key = `${url.pathname}?${url.searchParams.toString()}`;
+    const seen = (requests.get(key) ?? 0) + 1;
+    requests.set(key, seen);
+    const json = (status: number, body: unknown, headers: Record<string, string> = {}) => {
+      response.writeHead(status, { 'Content-Type': 'application/json', ...headers });
+      response.end(JSON.stringify(body));
+    };
+    const page = Number(url.searchParams.get('page') ?? url.searchParams.get('cursor') ?? 1);
+    const records = (p: number, last: number) =>
+      p >= 1 && p <= last ? Array.from({ length: PER_PAGE }, (_, i) => record((p - 1) * PER_PAGE + i)) : [];
+    if (url.pathname === '/records') {
+      if (page === 7 && seen === 1) return json(429, { error: 'slow down' }, { 'Retry-After': '1' });
+      if (page === 13 && seen === 1) return json(503, { error: 'try again' });
+      return json(200, { data: records(page, PAGES), page });
+    }
+    if (url.pathname === '/broken') {
+      if (page === 3) {
+        response.writeHead(200, { 'Content-Type': 'text/html' });
+        return response.end('<html><body>Service unavailable</body></html>');
+      }
+      return json(200, { data: records(page, 5) });
+    }
+    if (url.pathname === '/linked') {
+      const next = page < 10 ? `http://127.0.0.1:${(server.address() as AddressInfo).port}/linked?cursor=${page + 1}` : null;
+      return json(200, { items: records(page, 10), links: { next } });
+    }
+    json(404, { error: 'no such path' });
+  });
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () =>
+      resolve({ server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, requests }),
+    ),
+  );
+}
+
+describe('HTTP APIs as a Python data source (spark.read.format("http"))', function () {
+  this.timeout(300_000);
+  let api: Awaited<ReturnType<typeof startApi>>;
+  let client: SparkConnectClient;
+  let helper: PythonHelper;
+  let kernel: NotebookKernel;
+
+  before(async () => {
+    api = await startApi();
+    client = new SparkConnectClient(testServer().url);
+    const runtime = await new SparkRuntimeInstaller(runtimeDir()).ensureHelperPackages();
+    helper = new PythonHelper({
+      python: runtime.pythonExecutable,
+      script: join(projectRoot(), 'python', 'spark_workbench_helper.py'),
+      log: () => undefined,
+    });
+    kernel = new NotebookKernel('http-notebook', {
+      client: () => Promise.resolve(client),
+      python: (c) => Promise.resolve({ helper, remote: helperConnectionString(c.connection, c.sessionId, c.userId) }),
+      storedRows: () => 1000,
+    });
+  });
+  after(async () => {
+    helper?.dispose();
+    await client?.close();
+    api?.server.close();
+  });
+
+  /** Runs a Python cell and returns what it printed. */
+  async function python(code: string): Promise<{ status: string; text: string }> {
+    const outputs: CellOutput[] = [];
+    const result = await kernel.run('python', code, { output: (o) => outputs.push(o), progress: () => undefined });
+    const printed = outputs.map((o) => (o.kind === 'stream' ? o.text : JSON.stringify(o))).join('');
+    return { status: result.status, text: printed };
+  }
+
+  it('reads 1,000 numbered pages in four partitions: every record exactly once, through a 429 and a 503', async () => {
+    const ran = await python(
+      `df = spark.read.format("http").option("url", "${api.url}/records").option("paging", "page").option("records", "data").option("partitions", "4").load()
+rows = df.selectExpr("*", "spark_partition_id() AS part").selectExpr("count(*) AS n", "count(DISTINCT id) AS ids", "CAST(sum(round(amount * 100)) AS BIGINT) AS cents", "min(id)", "max(id)", "count(DISTINCT part)").collect()[0]
+print("RESULT", rows[0], rows[1], rows[2], rows[3], rows[4], rows[5], df.schema.simpleString())`,
+    );
+    assert.equal(ran.status, 'ok', ran.text);
+    const expectedCents = Array.from({ length: PAGES * PER_PAGE }, (_, r) => r % 997).reduce((a, b) => a + b, 0);
+    assert.match(
+      ran.text,
+      new RegExp(
+        `RESULT ${PAGES * PER_PAGE} ${PAGES * PER_PAGE} ${expectedCents} 0 ${PAGES * PER_PAGE - 1} 4 struct<id:bigint,name:string,amount:double,tags:string>`,
+      ),
+    );
+    assert.equal(api.requests.get('/records?page=7'), 2, 'the 429 was retried once');
+    assert.equal(api.requests.get('/records?page=13'), 2, 'the 503 was retried once');
+  });
+
+  it('follows next links in the body', async () => {
+    const ran = await python(
+      `df = spark.read.format("http").option("url", "${api.url}/linked?cursor=1").option("paging", "next").option("nextPath", "links.next").load()
+print("RESULT", df.count(), df.selectExpr("max(id)").collect()[0][0])`,
+    );
+    assert.equal(ran.status, 'ok', ran.text);
+    assert.match(ran.text, /RESULT 1000 999/);
+  });
+
+  it('a page that is not JSON fails the read, naming the URL and what came', async () => {
+    const ran = await python(
+      `spark.read.format("http").option("url", "${api.url}/broken").option("paging", "page").option("records", "data").load().count()`,
+    );
+    assert.equal(ran.status, 'error', ran.text);
+    assert.match(ran.text, /broken\?page=3: the answer is not JSON \(text\/html\)/);
+  });
+});
