@@ -46,6 +46,11 @@ function startApi(): Promise<{ server: Server; url: string; requests: Map<string
       }
       return json(200, { data: records(page, 5) });
     }
+    if (url.pathname === '/slow') {
+      // 100 ms a page, 2,000 pages: a read that runs for minutes unless it is stopped.
+      setTimeout(() => json(200, { data: records(page, 2_000) }), 100);
+      return;
+    }
     if (url.pathname === '/linked') {
       const next = page < 10 ? `http://127.0.0.1:${(server.address() as AddressInfo).port}/linked?cursor=${page + 1}` : null;
       return json(200, { items: records(page, 10), links: { next } });
@@ -128,5 +133,26 @@ print("RESULT", df.count(), df.selectExpr("max(id)").collect()[0][0])`,
     );
     assert.equal(ran.status, 'error', ran.text);
     assert.match(ran.text, /broken\?page=3: the answer is not JSON \(text\/html\)/);
+  });
+
+  it('an interrupted read stops fetching pages within 2 s, and the next cell runs', async () => {
+    const slowRequests = () =>
+      [...api.requests].filter(([key]) => key.startsWith('/slow')).reduce((n, [, count]) => n + count, 0);
+    const running = python(
+      `spark.read.format("http").option("url", "${api.url}/slow").option("paging", "page").option("records", "data").option("schema", "id BIGINT").load().count()`,
+    );
+    // Once the partitions are reading pages (the first use of a Python data source starts Spark's workers).
+    for (const until = Date.now() + 60_000; slowRequests() < 8 && Date.now() < until;)
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    assert.ok(slowRequests() >= 8, 'pages were being read');
+    const interruptedAt = Date.now();
+    kernel.interrupt();
+    const ran = await running;
+    assert.equal(ran.status, 'interrupted', ran.text);
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, interruptedAt + 2_000 - Date.now())));
+    const atTwoSeconds = slowRequests();
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    assert.equal(slowRequests(), atTwoSeconds, 'no page was asked for later than 2 s after the interrupt');
+    assert.equal((await python('print("next", 1 + 1)')).text.trim(), 'next 2');
   });
 });
