@@ -17,6 +17,7 @@ Options:
                             link:   the Link header's rel="next"
   partitions              page and offset paging read pages in this many partitions at once (4):
                           partition i reads pages i, i + n, i + 2n… until one comes back empty
+  concurrency             requests each of those partitions keeps in flight (4)
   maxPages                stop after this many pages (safety bound; default 100000)
   timeout                 seconds per request (30)
   retries                 attempts after a failure: 429, 5xx, a timeout or a reset (5), waiting as
@@ -27,6 +28,7 @@ Options:
 
 import json
 import os
+import threading
 import time
 
 from pyspark.sql.datasource import DataSource, DataSourceReader, InputPartition
@@ -80,6 +82,14 @@ class _Client:
         for name, value in _prefixed(options, "header.").items():
             self.headers[name] = os.environ.get(value[4:], "") if value.startswith("env:") else value
         self.last_request = 0.0
+        self.pacing = threading.Lock()
+
+    def _pace(self):
+        with self.pacing:
+            wait = self.min_interval - (time.monotonic() - self.last_request)
+            if wait > 0:
+                time.sleep(wait)
+            self.last_request = time.monotonic()
 
     def get(self, url):
         """The JSON body and the headers of a page."""
@@ -88,10 +98,7 @@ class _Client:
 
         delay = 0.5
         for attempt in range(self.retries + 1):
-            wait = self.min_interval - (time.monotonic() - self.last_request)
-            if wait > 0:
-                time.sleep(wait)
-            self.last_request = time.monotonic()
+            self._pace()
             try:
                 with urllib.request.urlopen(urllib.request.Request(url, headers=self.headers), timeout=self.timeout) as response:
                     raw = response.read()
@@ -220,19 +227,38 @@ class HttpReader(DataSourceReader):
         body, _ = _Client(self.options).get(self._page_url(0))
         return _records_of(body, _option(self.options, "records"), self.url)
 
+    def _numbered_pages(self, partition, client, path):
+        """Numbered pages, `concurrency` requests in flight, yielded in order until an empty one."""
+        from collections import deque
+        from concurrent.futures import ThreadPoolExecutor
+        from itertools import islice
+
+        ahead = max(1, int(_option(self.options, "concurrency", "4")))
+        numbers = iter(range(partition.first, self.max_pages, partition.step))
+
+        def fetch(number):
+            url = self._page_url(number)
+            return _records_of(client.get(url)[0], path, url)
+
+        with ThreadPoolExecutor(max_workers=ahead) as pool:
+            pending = deque(pool.submit(fetch, number) for number in islice(numbers, ahead))
+            while pending:
+                records = pending.popleft().result()
+                if not records:
+                    for later in pending:
+                        later.cancel()
+                    return
+                yield records
+                number = next(numbers, None)
+                if number is not None:
+                    pending.append(pool.submit(fetch, number))
+
     def _pages(self, partition):
         """The records of each page this partition reads, page by page."""
         client = _Client(self.options)
         path = _option(self.options, "records")
         if self.paging in ("page", "offset"):
-            number = partition.first
-            while number < self.max_pages:
-                url = self._page_url(number)
-                records = _records_of(client.get(url)[0], path, url)
-                if not records:
-                    return
-                yield records
-                number += partition.step
+            yield from self._numbered_pages(partition, client, path)
             return
         url = self._page_url(0)
         for _ in range(self.max_pages if self.paging != "none" else 1):
