@@ -6,6 +6,9 @@ import type { Table } from 'apache-arrow';
 import { rowsOf, toDisplayText } from '../../src/core/arrow/sparkValues.js';
 import { SparkConnectClient } from '../../src/core/connect/sparkConnectClient.js';
 import { SparkCatalog } from '../../src/core/connect/sparkCatalog.js';
+import { CatalogCache } from '../../src/core/sql/completion/catalogCache.js';
+import { LiveCatalogNames } from '../../src/core/sql/completion/liveCatalogNames.js';
+import { tableHover } from '../../src/core/sql/completion/sqlCompletions.js';
 import { SparkError } from '../../src/core/connect/sparkError.js';
 import { attachDatabases } from '../../src/core/databases/databaseCatalogs.js';
 import { readWorkbenchFile } from '../../src/core/databases/databaseSources.js';
@@ -78,6 +81,17 @@ describe("databases through Spark's JDBC catalog (a real PostgreSQL)", function 
         'avatar binary',
       ],
     );
+  });
+
+  it('completion and hover know its tables and columns, as they know the lake', async () => {
+    const names = new CatalogCache(new LiveCatalogNames(client));
+    assert.ok((await names.catalogs()).includes('crm'));
+    assert.deepEqual((await names.tables('crm', 'public')).map((t) => t.name).sort(), ['customers', 'orders']);
+    const table = await names.resolve(['crm', 'public', 'customers']);
+    assert.ok(table, 'crm.public.customers resolves');
+    const hover = await tableHover(names, table);
+    assert.match(hover, /\*\*crm\\\.public\\\.customers\*\*/);
+    assert.match(hover, /\| balance \| decimal\\\(38,10\\\) \|/);
   });
 
   it('reads its types exactly, NULLs included', async () => {
