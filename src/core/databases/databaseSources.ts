@@ -1,5 +1,6 @@
 import { isMap, isScalar, parseDocument, type Node, type Pair, type YAMLMap } from 'yaml';
 import { WORKBENCH_FILE } from './workbenchFileName.js';
+import { yamlSyntaxProblems } from '../util/yamlProblems.js';
 
 /**
  * A database read through Spark's JDBC catalog (`JDBCTableCatalog`): its tables are `name.schema.table`
@@ -53,13 +54,7 @@ export function readWorkbenchFile(text: string): WorkbenchFile {
     problems.push({ start, end: Math.max(end, start + 1), severity, message });
   };
   const document = parseDocument(text, { prettyErrors: false });
-  for (const error of document.errors)
-    problems.push({
-      start: error.pos[0],
-      end: Math.max(error.pos[1], error.pos[0] + 1),
-      severity: 'error',
-      message: `YAML: ${error.message.split('\n')[0]}`,
-    });
+  problems.push(...yamlSyntaxProblems(document));
   if (document.errors.length) return { databases: [], problems };
   const root = document.contents;
   if (root === null || (isScalar(root) && root.value === null)) return { databases: [], problems };

@@ -3,6 +3,7 @@ import { dirname, join, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { closestName } from '../util/closestName.js';
 import { isMap, isScalar, isSeq, parseDocument, type Node, type Pair, type YAMLMap } from 'yaml';
+import { yamlSyntaxProblems } from '../util/yamlProblems.js';
 
 /** The names Spark looks for, in the working folder and then in each parent. */
 export const SPEC_FILE_NAMES = ['spark-pipeline.yml', 'spark-pipeline.yaml'] as const;
@@ -98,13 +99,7 @@ class SpecChecker {
   /** The spec's top-level fields, each unknown one a problem; none when the text is not a YAML map. */
   fields(): SpecFields | undefined {
     const document = parseDocument(this.text, { prettyErrors: false });
-    for (const error of document.errors)
-      this.problems.push({
-        start: error.pos[0],
-        end: Math.max(error.pos[1], error.pos[0] + 1),
-        severity: 'error',
-        message: `YAML: ${error.message.split('\n')[0]}`,
-      });
+    this.problems.push(...yamlSyntaxProblems(document));
     if (document.errors.length) return undefined;
     const root = document.contents;
     if (!isMap(root)) {

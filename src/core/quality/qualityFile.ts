@@ -1,6 +1,7 @@
 import { isMap, isScalar, isSeq, parseDocument, type Node, type Pair, type YAMLMap } from 'yaml';
 import { closestName } from '../util/closestName.js';
 import { ROW_CHECK_KINDS, type QualityCheck, type QualitySeverity, type SourceRange } from './qualityChecks.js';
+import { yamlSyntaxProblems } from '../util/yamlProblems.js';
 
 export interface QualityFileProblem extends SourceRange {
   readonly severity: 'error' | 'warning';
@@ -56,13 +57,7 @@ export function parseQualityFile(text: string, file: string): QualityFile {
   const problem = (node: Node | null | undefined, message: string, severity: 'error' | 'warning' = 'error') =>
     problems.push({ ...rangeOf(node), severity, message });
   const document = parseDocument(text, { prettyErrors: false });
-  for (const error of document.errors)
-    problems.push({
-      start: error.pos[0],
-      end: Math.max(error.pos[1], error.pos[0] + 1),
-      severity: 'error',
-      message: `YAML: ${error.message.split('\n')[0]}`,
-    });
+  problems.push(...yamlSyntaxProblems(document));
   if (document.errors.length) return { checks, problems };
   const root = document.contents;
   if (root === null || (isScalar(root) && root.value === null)) return { checks, problems };

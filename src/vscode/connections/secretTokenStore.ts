@@ -7,21 +7,27 @@ export interface SecretStorage {
   delete(key: string): PromiseLike<void>;
 }
 
-/** Tokens per connection name in VS Code's SecretStorage (the OS keychain); never in settings. */
-export class SecretTokenStore implements TokenStore {
-  constructor(private readonly secrets: SecretStorage) {}
+/** Secrets by name under one prefix in VS Code's SecretStorage (the OS keychain); never in settings or files. */
+export class NamedSecrets {
+  constructor(
+    private readonly secrets: SecretStorage,
+    private readonly prefix: string,
+  ) {}
 
-  private key(profileName: string): string {
-    return `sparkWorkbench.token.${profileName}`;
+  get(name: string): Promise<string | undefined> {
+    return Promise.resolve(this.secrets.get(this.prefix + name));
   }
 
-  get(profileName: string): Promise<string | undefined> {
-    return Promise.resolve(this.secrets.get(this.key(profileName)));
+  /** Stores the secret, or removes the stored one when `value` is empty or undefined. */
+  async set(name: string, value: string | undefined): Promise<void> {
+    if (value) await this.secrets.store(this.prefix + name, value);
+    else await this.secrets.delete(this.prefix + name);
   }
+}
 
-  /** Stores the token, or removes the stored one when `token` is empty or undefined. */
-  async set(profileName: string, token: string | undefined): Promise<void> {
-    if (token) await this.secrets.store(this.key(profileName), token);
-    else await this.secrets.delete(this.key(profileName));
+/** Tokens per connection name. */
+export class SecretTokenStore extends NamedSecrets implements TokenStore {
+  constructor(secrets: SecretStorage) {
+    super(secrets, 'sparkWorkbench.token.');
   }
 }
