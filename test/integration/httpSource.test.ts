@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { pathToFileURL } from 'node:url';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -6,6 +9,9 @@ import { SparkConnectClient } from '../../src/core/connect/sparkConnectClient.js
 import { NotebookKernel, type CellOutput } from '../../src/core/notebooks/notebookKernel.js';
 import { helperConnectionString } from '../../src/core/python/helperConnection.js';
 import { PythonHelper } from '../../src/core/python/pythonHelper.js';
+import { pipelineEnvironment } from '../../src/core/pipelines/pipelineEnvironment.js';
+import { runPipeline } from '../../src/core/pipelines/pipelineRun.js';
+import { checkPipelineSpec } from '../../src/core/pipelines/pipelineSpec.js';
 import { SparkRuntimeInstaller } from '../../src/core/localSpark/sparkRuntime.js';
 import { projectRoot, runtimeDir, testServer } from '../support/sparkTestServer.js';
 
@@ -154,5 +160,47 @@ print("RESULT", df.count(), df.selectExpr("max(id)").collect()[0][0])`,
     await new Promise((resolve) => setTimeout(resolve, 2_000));
     assert.equal(slowRequests(), atTwoSeconds, 'no page was asked for later than 2 s after the interrupt');
     assert.equal((await python('print("next", 1 + 1)')).text.trim(), 'next 2');
+  });
+
+  it("a pipeline's Python definition reads the API into a materialized view", async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'sw-http-pipeline-'));
+    try {
+      mkdirSync(join(folder, 'transformations'));
+      writeFileSync(
+        join(folder, 'transformations', 'customers.py'),
+        [
+          'from pyspark import pipelines as dp',
+          'from pyspark.sql import SparkSession',
+          '',
+          'spark = SparkSession.active()',
+          '',
+          '',
+          '@dp.materialized_view',
+          'def api_customers():',
+          `    return spark.read.format("http").option("url", "${api.url}/linked?cursor=1").option("paging", "next").option("nextPath", "links.next").load()`,
+          '',
+        ].join('\n'),
+      );
+      const specPath = join(folder, 'spark-pipeline.yml');
+      writeFileSync(
+        specPath,
+        `name: http_source\nstorage: ${pathToFileURL(join(folder, 'storage')).href}\nlibraries:\n  - glob:\n      include: transformations/**\n`,
+      );
+      const check = checkPipelineSpec(readFileSync(specPath, 'utf8'), specPath);
+      assert.ok(check.spec, JSON.stringify(check.problems));
+      const summary = await runPipeline(
+        pipelineEnvironment(
+          client,
+          async () => [],
+          async () => helper,
+        ),
+        { specPath, spec: check.spec, files: check.files },
+      );
+      assert.equal(summary.outcome, 'completed', JSON.stringify(summary.errors) + (summary.message ?? ''));
+      const counted = await client.sql('SELECT count(*) AS n, max(id) AS top FROM api_customers').toTable();
+      assert.deepEqual(counted.get(0)!.toJSON(), { n: 1000n, top: 999n });
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 });
