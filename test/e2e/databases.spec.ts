@@ -70,16 +70,23 @@ describe('a database in a real VS Code workbench', function () {
     await workbench.treeRow(catalog, 'crm').click();
     await workbench.treeRow(catalog, 'public').click({ timeout: 60_000 });
     await workbench.treeRow(catalog, 'customers').click({ timeout: 30_000 });
-    await workbench.treeRow(catalog, 'id').waitFor({ timeout: 30_000 });
-    for (const [column, type] of [
+    // Into the table's columns with the keyboard, as a person would: the pane is short (five views share
+    // the sidebar), and the list scrolls to keep the focused row in sight. Right moves to the first child
+    // once the columns have come.
+    const focused = catalog.locator('.monaco-list-row.focused .label-name');
+    for (const until = Date.now() + 30_000; (await focused.innerText()) !== 'id' && Date.now() < until;) {
+      await workbench.page.keyboard.press('ArrowRight');
+      await new Promise((resolve) => setTimeout(resolve, 300));
+    }
+    for (const [index, [column, type]] of [
       ['id', 'int'],
       ['name', 'string'],
       ['segment', 'string'],
       ['signup', 'date'],
-    ]) {
-      await workbench.page.keyboard.press('ArrowDown');
+    ].entries()) {
+      if (index > 0) await workbench.page.keyboard.press('ArrowDown');
       const row = workbench.treeRow(catalog, column!);
-      await row.waitFor();
+      await row.waitFor({ timeout: 10_000 });
       assert.match(await row.innerText(), new RegExp(type!));
     }
     assert.ok(!(await workbench.page.locator('body').innerText()).includes(pg.password), 'the password is never shown');

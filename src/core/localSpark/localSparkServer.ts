@@ -238,9 +238,6 @@ export class LocalSparkServer {
       'spark.ui.port': String(uiPort),
       'spark.ui.showConsoleProgress': 'false',
       'spark.sql.shuffle.partitions': '4',
-      // A cancelled task's Python worker (a Python data source reading an API, a UDF) is ended half a
-      // second after the interrupt instead of two: it does not notice the cancel by itself.
-      'spark.python.task.killTimeout': '500ms',
       // Spark Connect sends a partition's rows only once the whole partition is computed: smaller
       // partitions bring the first rows sooner, and later ones compute while earlier ones stream.
       'spark.default.parallelism': String(4 * availableParallelism()),
