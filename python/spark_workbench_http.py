@@ -201,6 +201,7 @@ class HttpReader(DataSourceReader):
         self.paging = (_option(options, "paging", "none") or "none").lower()
         if self.paging not in ("none", "page", "offset", "next", "link"):
             raise HttpError(f"Unknown paging '{self.paging}': none, page, offset, next or link.")
+        self.schema = schema
         self.fields = [(field.name, field.dataType.simpleString()) for field in schema.fields] if schema is not None else []
         self.max_pages = int(_option(options, "maxPages", "100000"))
 
@@ -274,11 +275,23 @@ class HttpReader(DataSourceReader):
                 return
 
     def read(self, partition):
+        """One Arrow batch per page: a page reaches Spark as soon as it is read, and a read whose task
+        was stopped fails at its next page's write instead of fetching until a 10,000-row batch fills."""
+        import pyarrow as pa
+        from pyspark.sql.conversion import LocalDataToArrowConversion
+        from pyspark.sql.pandas.types import to_arrow_schema
+
+        arrow_schema = to_arrow_schema(self.schema, timezone="UTC")
+        converters = [LocalDataToArrowConversion._create_converter(field.dataType) for field in self.schema.fields]
         for records in self._pages(partition):
+            columns = [[] for _ in self.fields]
             for record in records:
                 if not isinstance(record, dict):
                     raise HttpError(f"{self.url}: a record is not a JSON object: {str(record)[:80]}")
-                yield tuple(_cell(record.get(name), kind) for name, kind in self.fields)
+                for column, (name, kind), convert in zip(columns, self.fields, converters):
+                    column.append(convert(_cell(record.get(name), kind)))
+            if records:
+                yield pa.RecordBatch.from_arrays(columns, schema=arrow_schema)
 
 
 def _cell(value, kind):

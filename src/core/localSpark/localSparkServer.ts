@@ -241,6 +241,10 @@ export class LocalSparkServer {
       // Spark Connect sends a partition's rows only once the whole partition is computed: smaller
       // partitions bring the first rows sooner, and later ones compute while earlier ones stream.
       'spark.default.parallelism': String(4 * availableParallelism()),
+      // A Python worker flushes its output when this buffer fills, and only then does a stopped task
+      // see its kill, and the worker its closed socket: with the default 64 KiB, a Python data source
+      // reading small pages went on fetching for seconds after a cancel.
+      'spark.buffer.size': '8192',
       'spark.log.level': 'WARN',
       // Each port has its own warehouse, so servers for tests and benchmarks keep their tables apart.
       'spark.sql.warehouse.dir': this.warehouseDir(port),
