@@ -8,7 +8,8 @@ import { serversDir } from '../core/localSpark/runtimeHome.js';
 import { describeServerExitWithLog } from '../core/localSpark/serverExit.js';
 import { SparkUiJobs } from '../core/localSpark/sparkUiJobs.js';
 import { attachDatabases, driversMissingFrom } from '../core/databases/databaseCatalogs.js';
-import { environmentPassword, workspaceDatabases } from './cliDatabases.js';
+import type { DatabaseSource, WorkbenchFile } from '../core/databases/databaseSources.js';
+import { environmentPassword, workspaceFile } from './cliDatabases.js';
 import { packageVersion, runtimeHome } from './runtimeHome.js';
 
 /** How the CLI reaches Spark: the server a command names (or the local one), and one client per command. */
@@ -82,7 +83,9 @@ export const DEFAULT_INTERACTIVE_RETRY_TIMEOUT_SECONDS = 60;
 export async function runQuery(
   options: ConnectionFlags,
   query: string,
-  work: (client: SparkConnectClient, signal: AbortSignal) => Promise<void>,
+  work: (client: SparkConnectClient, signal: AbortSignal, workbench: WorkbenchFile) => Promise<void>,
+  /** Where the nearest spark-workbench.yml is looked for (default: the working folder). */
+  workbenchFrom?: string,
 ): Promise<void> {
   const { options: connection, local } = await resolveConnection(options.remote, options.port);
   const client = new SparkConnectClient(connection, {
@@ -104,8 +107,9 @@ export async function runQuery(
   process.once('SIGTERM', onSigint);
   try {
     await client.ping();
-    await attachWorkspaceDatabases(client, local);
-    await work(client, abort.signal);
+    const workbench = workspaceFile(log, workbenchFrom);
+    await attachWorkspaceDatabases(client, local, workbench.databases);
+    await work(client, abort.signal, workbench);
   } catch (error) {
     throw Object.assign(new Error('query failed'), { sqlError: error, sqlText: query });
   } finally {
@@ -120,8 +124,11 @@ export async function runQuery(
  * The databases of the nearest spark-workbench.yml become catalogs of the session. A local server
  * started without their drivers is named, with how to restart it.
  */
-async function attachWorkspaceDatabases(client: SparkConnectClient, local: LocalServerState | undefined): Promise<void> {
-  const databases = workspaceDatabases(log);
+async function attachWorkspaceDatabases(
+  client: SparkConnectClient,
+  local: LocalServerState | undefined,
+  databases: readonly DatabaseSource[],
+): Promise<void> {
   if (!databases.length) return;
   const missing = local ? driversMissingFrom(local, databases) : [];
   if (missing.length)

@@ -1,7 +1,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { DatabasePassword } from '../core/databases/databaseCatalogs.js';
-import { passwordVariable, readWorkbenchFile, type DatabaseSource } from '../core/databases/databaseSources.js';
+import {
+  passwordVariable,
+  readWorkbenchFile,
+  type DatabaseSource,
+  type WorkbenchFile,
+} from '../core/databases/databaseSources.js';
 import { WORKBENCH_FILE } from '../core/databases/workbenchFileName.js';
 import { lineColumnOf } from '../core/sql/errorLocation.js';
 
@@ -19,15 +24,20 @@ export function findWorkbenchFile(from: string = process.cwd()): string | undefi
  * `FILE:LINE:COL: severity message`, and the sources that are whole are used.
  */
 export function workspaceDatabases(log: (line: string) => void, from?: string): DatabaseSource[] {
+  return [...workspaceFile(log, from).databases];
+}
+
+/** The nearest spark-workbench.yml up from a folder, read: its databases and what is published. */
+export function workspaceFile(log: (line: string) => void, from?: string): WorkbenchFile {
   const file = findWorkbenchFile(from);
-  if (!file) return [];
+  if (!file) return { databases: [], publish: [], problems: [] };
   const text = readFileSync(file, 'utf8');
-  const { databases, problems } = readWorkbenchFile(text);
-  for (const problem of problems) {
+  const read = readWorkbenchFile(text);
+  for (const problem of read.problems) {
     const at = lineColumnOf(text, problem.start);
     log(`${file}:${at.line}:${at.column}: ${problem.severity} ${problem.message}`);
   }
-  return [...databases];
+  return read;
 }
 
 /** In the CLI a database's password comes from the environment, never from a file or an argument. */

@@ -12,6 +12,7 @@ import { SqlContextWorker } from '../core/sql/completion/contextWorkerClient.js'
 import { lineColumnOf } from '../core/sql/errorLocation.js';
 import { SparkRuntimeInstaller } from '../core/localSpark/sparkRuntime.js';
 import { runtimeHome } from './runtimeHome.js';
+import type { PublishTarget } from '../core/databases/publishing.js';
 import type { CheckResult } from '../core/quality/qualityEvaluation.js';
 import { renderQualityReport, writeReportAtomically, type QualityReportFormat } from '../core/quality/qualityReports.js';
 import { locateInFile, printQualitySummary } from './qualityCommand.js';
@@ -26,6 +27,8 @@ export interface PipelineCliOptions {
   readonly report?: QualityReportFormat;
   readonly out?: string;
   readonly toolVersion?: string;
+  /** Datasets published to database tables after a completed run (spark-workbench.yml's `publish:`). */
+  readonly publish?: readonly PublishTarget[];
 }
 
 /** The spec a command means: the given file or folder, else the nearest one up from the working folder. */
@@ -88,6 +91,7 @@ export async function runPipelineCommand(
         refresh: options.refresh,
         signal,
         onEvent: options.format === 'text' ? (event) => log(describeEvent(event)) : undefined,
+        publish: dry ? undefined : options.publish,
       },
     );
     const root = dirname(specPath);
@@ -147,6 +151,8 @@ function printSummary(summary: PipelineRunSummary, log: (line: string) => void):
     summary.message && summary.outcome !== 'completed'
       ? `: ${summary.errorClass ? `[${summary.errorClass}] ` : ''}${summary.message.split('\n')[0]}`
       : '';
+  for (const published of summary.published ?? [])
+    log(`Published ${published.dataset} to ${published.target}: ${published.rows.toLocaleString('en-US')} rows.`);
   log(`${summary.dry ? 'Dry run' : 'Run'} ${summary.outcome} in ${(summary.durationMs / 1000).toFixed(1)} s${why}`);
   for (const retried of summary.retriedFlows ?? [])
     log(
@@ -163,6 +169,7 @@ export function jsonSummary(summary: PipelineRunSummary): object {
     errorClass: summary.errorClass,
     retriedFlows: summary.retriedFlows,
     datasets: summary.datasets,
+    published: summary.published ?? [],
     quality: summary.quality.map((d) => ({
       dataset: d.dataset,
       rows: d.rows,

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Table } from 'apache-arrow';
@@ -12,6 +13,9 @@ import { tableHover } from '../../src/core/sql/completion/sqlCompletions.js';
 import { SparkError } from '../../src/core/connect/sparkError.js';
 import { attachDatabases } from '../../src/core/databases/databaseCatalogs.js';
 import { readWorkbenchFile } from '../../src/core/databases/databaseSources.js';
+import { pipelineEnvironment } from '../../src/core/pipelines/pipelineEnvironment.js';
+import { runPipeline } from '../../src/core/pipelines/pipelineRun.js';
+import { checkPipelineSpec } from '../../src/core/pipelines/pipelineSpec.js';
 import { startPostgres, type PostgresServer } from '../support/postgresServer.js';
 import { cli } from '../support/runCli.js';
 import { testServer } from '../support/sparkTestServer.js';
@@ -193,6 +197,110 @@ describe("databases through Spark's JDBC catalog (a real PostgreSQL)", function 
     } finally {
       rmSync(folder, { recursive: true, force: true });
     }
+  });
+
+  describe('publishing a dataset to a database table after a run', () => {
+    let folder: string;
+    const targets = () => {
+      const file = readWorkbenchFile(readFileSync(join(folder, 'spark-workbench.yml'), 'utf8'));
+      assert.deepEqual(file.problems, []);
+      return file;
+    };
+    /** Runs the pipeline with `rows` rows and `extra` as its third column, publishing as its spark-workbench.yml says. */
+    const run = async (rows: number, extra = 'CAST(id AS STRING) AS label') => {
+      const specPath = join(folder, 'spark-pipeline.yml');
+      writeFileSync(
+        specPath,
+        `name: publishing\nstorage: ${pathToFileURL(join(folder, 'storage')).href}\nconfiguration:\n  totals.rows: "${rows}"\n  totals.extra: "${extra}"\nlibraries:\n  - glob:\n      include: transformations/**\n`,
+      );
+      const check = checkPipelineSpec(readFileSync(specPath, 'utf8'), specPath);
+      assert.ok(check.spec, JSON.stringify(check.problems));
+      return runPipeline(
+        pipelineEnvironment(
+          client,
+          async () => [],
+          () => Promise.reject(new Error('no Python')),
+        ),
+        {
+          specPath,
+          spec: check.spec,
+          files: check.files,
+          publish: targets().publish,
+        },
+      );
+    };
+
+    before(async () => {
+      pg.psql('postgres', 'CREATE DATABASE analytics');
+      folder = mkdtempSync(join(tmpdir(), 'sw-publish-'));
+      mkdirSync(join(folder, 'transformations'));
+      writeFileSync(
+        join(folder, 'transformations', 'totals.sql'),
+        'CREATE MATERIALIZED VIEW published_totals AS SELECT id, id * 2 AS doubled, ${totals.extra} FROM range(${totals.rows});\n',
+      );
+      writeFileSync(
+        join(folder, 'spark-workbench.yml'),
+        `databases:\n  analytics:\n    url: ${pg.jdbcUrl('analytics')}\n    user: ${pg.user}\npublish:\n  published_totals: analytics.public.totals\n`,
+      );
+      await attachDatabases(client, targets().databases, async () => pg.password);
+    });
+    after(() => rmSync(folder, { recursive: true, force: true }));
+
+    it('the first run creates the table', async () => {
+      const summary = await run(50_000);
+      assert.equal(summary.outcome, 'completed', summary.message);
+      assert.deepEqual(
+        summary.published?.map((p) => [p.dataset, p.target, p.rows]),
+        [['published_totals', 'analytics.public.totals', 50_000]],
+      );
+      assert.equal(
+        pg.psql('analytics', 'SELECT count(*), sum(doubled), max(label::int) FROM public.totals'),
+        `50000|${49_999 * 50_000}|49999`,
+      );
+    });
+
+    it('the CLI run swaps the new table in: a second connection reads the old table or the new, never part of one', async () => {
+      // Replaced in the same run: the CLI finds spark-workbench.yml beside the spec (the working folder is elsewhere).
+      writeFileSync(
+        join(folder, 'spark-pipeline.yml'),
+        `name: publishing\nstorage: ${pathToFileURL(join(folder, 'storage')).href}\nconfiguration:\n  totals.rows: "120000"\n  totals.extra: "CAST(id AS STRING) AS label"\nlibraries:\n  - glob:\n      include: transformations/**\n`,
+      );
+      const reader = pg.watch('analytics', 'SELECT count(*) FROM public.totals');
+      const ran = await cli(
+        ['pipeline', 'run', folder, '--remote', testServer().url],
+        { SPARK_WORKBENCH_DB_ANALYTICS_PASSWORD: pg.password },
+        tmpdir(),
+      );
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const seen = await reader.stop();
+      assert.equal(ran.code, 0, ran.stderr);
+      assert.match(ran.stderr, /Published published_totals to analytics\.public\.totals: 120,000 rows\./);
+      assert.equal(seen.errors, '', 'the reader never failed (the table was always there)');
+      assert.deepEqual(
+        [...new Set(seen.rows)],
+        ['50000', '120000'],
+        `the reader saw the old table, then the new (${seen.rows.length} reads)`,
+      );
+      assert.equal(
+        pg.psql('analytics', "SELECT string_agg(tablename, ',' ORDER BY tablename) FROM pg_tables WHERE schemaname = 'public'"),
+        'totals',
+      );
+    });
+
+    it('a publish that fails says why, fails the run and leaves the previous table', async () => {
+      const summary = await run(7, "map('k', id) AS label");
+      assert.equal(summary.outcome, 'failed');
+      assert.match(
+        summary.message ?? '',
+        /^Publishing published_totals to analytics\.public\.totals failed, and the table there is as it was: Can't get JDBC type for map<string,bigint>\.$/,
+      );
+      assert.deepEqual(summary.published, []);
+      assert.equal(pg.psql('analytics', 'SELECT count(*), max(label) FROM public.totals'), '120000|99999');
+      assert.equal(
+        pg.psql('analytics', "SELECT string_agg(tablename, ',') FROM pg_tables WHERE schemaname = 'public'"),
+        'totals',
+      );
+    });
   });
 
   it('a database that is down fails the query at once, with the reason', async () => {

@@ -1,4 +1,4 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,6 +15,11 @@ export interface PostgresServer {
   jdbcUrl(database: string): string;
   /** Runs SQL with psql in a database and returns its unaligned output (`-At`), one row per line. */
   psql(database: string, sql: string): string;
+  /**
+   * Runs a query again and again on one connection of its own (psql's \watch) until stopped; resolves
+   * to every row it printed, and what psql said on stderr (an error ends the watch).
+   */
+  watch(database: string, query: string): { stop: () => Promise<{ rows: string[]; errors: string }> };
   stop(): Promise<void>;
 }
 
@@ -89,6 +94,32 @@ export async function startPostgres(log: (line: string) => void = () => {}): Pro
     if (result.status !== 0) throw new Error(`psql: ${result.stderr}`.trim());
     return result.stdout.replace(/\n$/, '');
   };
+  const watch = (database: string, query: string) => {
+    const child = spawn('psql', ['-X', '-q', '-At', '-h', '127.0.0.1', '-p', String(port), '-U', user, '-d', database], {
+      env: { ...process.env, PGPASSWORD: password },
+    });
+    let out = '';
+    let errors = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (errors += chunk.toString()));
+    const closed = new Promise<void>((resolve) => child.on('close', () => resolve()));
+    child.stdin.end(`${query} \\watch 0.01\n`);
+    return {
+      stop: async () => {
+        child.kill('SIGINT');
+        await closed;
+        // The stop itself may cancel a query that was running: that is not the query failing.
+        const stopped = /^(Cancel request sent|ERROR: {2}canceling statement due to user request)$/;
+        return {
+          rows: out.split('\n').filter((line) => line.trim() !== ''),
+          errors: errors
+            .split('\n')
+            .filter((line) => line.trim() !== '' && !stopped.test(line.trim()))
+            .join('\n'),
+        };
+      },
+    };
+  };
   return {
     host: '127.0.0.1',
     port,
@@ -96,6 +127,7 @@ export async function startPostgres(log: (line: string) => void = () => {}): Pro
     password,
     jdbcUrl: (database) => `jdbc:postgresql://127.0.0.1:${port}/${database}`,
     psql,
+    watch,
     stop: async () => {
       if (!existsSync(folder)) return;
       try {

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { catalogSettings, passwordVariable, readWorkbenchFile, serverDrivers } from '../../src/core/databases/databaseSources.js';
+import { swapStatement } from '../../src/core/databases/publishing.js';
 
 const FILE = `databases:
   crm:
@@ -115,7 +116,73 @@ tables: {}
   });
 
   it('takes an empty file, and reports YAML that does not parse', () => {
-    assert.deepEqual(readWorkbenchFile(''), { databases: [], problems: [] });
+    assert.deepEqual(readWorkbenchFile(''), { databases: [], publish: [], problems: [] });
     assert.match(readWorkbenchFile('databases: [').problems[0]!.message, /^YAML: /);
+  });
+
+  describe('publish', () => {
+    const file = (publish: string) =>
+      readWorkbenchFile(
+        `databases:\n  analytics:\n    url: jdbc:postgresql://db:5432/analytics\n  shop:\n    url: jdbc:mysql://db:3306/shop\n    driver: com.mysql:mysql-connector-j:9.1.0\npublish:\n${publish}`,
+      );
+    const messages = (publish: string) => file(publish).problems.map((p) => p.message);
+
+    it('maps a dataset to database.schema.table of a declared PostgreSQL database, at the dataset name', () => {
+      const text = '  trend_analysis: analytics.public.trend_analysis\n';
+      const read = file(text);
+      assert.deepEqual(read.problems, []);
+      const [target] = read.publish;
+      assert.deepEqual(
+        { ...target, start: undefined, end: undefined },
+        {
+          dataset: 'trend_analysis',
+          database: 'analytics',
+          schema: 'public',
+          table: 'trend_analysis',
+          start: undefined,
+          end: undefined,
+        },
+      );
+    });
+
+    it('says what is wrong with a target, at its range', () => {
+      assert.match(messages('  a: analytics.trend\n')[0]!, /'a' is published to database\.schema\.table/);
+      assert.match(messages('  a: analytics.public.bad-name\n')[0]!, /each a name of letters, digits and _/);
+      assert.match(
+        messages('  a: crm.public.t\n')[0]!,
+        /'crm' is not a database of this file: declare it under databases \(analytics, shop\)/,
+      );
+      assert.match(
+        messages('  a: shop.public.t\n')[0]!,
+        /Publishing needs a PostgreSQL database \(jdbc:postgresql:…\): 'shop' is jdbc:mysql:…/,
+      );
+      assert.match(
+        messages('  a: analytics.public.t\n  b: analytics.public.t\n')[0]!,
+        /Two datasets are published to analytics\.public\.t/,
+      );
+      assert.match(messages('  - a\n')[0]!, /'publish' maps each dataset to its table/);
+      const read = file('  a: analytics.public.t\n  b: nowhere.public.t\n');
+      assert.deepEqual(
+        read.publish.map((t) => t.dataset),
+        ['a'],
+      );
+      const problem = read.problems[0]!;
+      assert.equal(
+        `databases:\n  analytics:\n    url: jdbc:postgresql://db:5432/analytics\n  shop:\n    url: jdbc:mysql://db:3306/shop\n    driver: com.mysql:mysql-connector-j:9.1.0\npublish:\n  a: analytics.public.t\n  b: nowhere.public.t\n`.slice(
+          problem.start,
+          problem.end,
+        ),
+        'nowhere.public.t',
+      );
+    });
+
+    it('swaps in one PostgreSQL statement: the old table renamed away, the staging table in, the old one dropped', () => {
+      const target = file('  daily: analytics.reports.daily\n').publish[0]!;
+      assert.equal(
+        swapStatement(target),
+        'DO $$BEGIN DROP TABLE IF EXISTS "reports"."daily__previous"; ALTER TABLE "reports"."daily" RENAME TO "daily__previous"; ' +
+          'ALTER TABLE "reports"."daily__staging" RENAME TO "daily"; DROP TABLE "reports"."daily__previous"; END$$',
+      );
+    });
   });
 });

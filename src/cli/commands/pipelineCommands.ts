@@ -1,3 +1,4 @@
+import { dirname } from 'node:path';
 import { Option, type Command } from 'commander';
 import { qualityExitCode, type QualityReportFormat } from '../../core/quality/qualityReports.js';
 import { log, runQuery, type ConnectionFlags } from '../cliConnection.js';
@@ -41,18 +42,24 @@ export function addPipelineCommands(program: Command): void {
     ) => {
       requireReportWithOut(options, command);
       const specPath = locateSpec(spec);
-      await runQuery(options, '', async (client, signal) => {
-        const summary = await runPipelineCommand(
-          client,
-          specPath,
-          dry,
-          { ...options, distDir: __dirname, toolVersion: packageVersion() },
-          signal,
-          log,
-        );
-        if (summary.outcome === 'cancelled') process.exitCode = EXIT.cancelled;
-        else if (summary.outcome !== 'completed' || qualityExitCode(summary.quality) !== 0) process.exitCode = EXIT.sparkError;
-      });
+      await runQuery(
+        options,
+        '',
+        async (client, signal, workbench) => {
+          const summary = await runPipelineCommand(
+            client,
+            specPath,
+            dry,
+            { ...options, distDir: __dirname, toolVersion: packageVersion(), publish: workbench.publish },
+            signal,
+            log,
+          );
+          if (summary.outcome === 'cancelled') process.exitCode = EXIT.cancelled;
+          else if (summary.outcome !== 'completed' || qualityExitCode(summary.quality) !== 0) process.exitCode = EXIT.sparkError;
+        },
+        // The spec's spark-workbench.yml: its databases and what the run publishes.
+        dirname(specPath),
+      );
     };
   const listOption = (flag: string, description: string) =>
     new Option(flag, description).argParser((value: string) =>

@@ -426,3 +426,9 @@ function nestedText(value: SparkValue): string {
 export function isNumericType(type: DataType): boolean {
   return type.typeId === Type.Int || type.typeId === Type.Float || type.typeId === Type.Decimal;
 }
+
+/** The text values of one column of a small result (catalog listings, counts). */
+export function columnValues(table: Table, column: number): string[] {
+  const values = table.getChildAt(column);
+  return Array.from({ length: table.numRows }, (_, i) => String(values?.get(i) ?? ''));
+}

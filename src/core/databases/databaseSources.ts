@@ -1,6 +1,7 @@
 import { isMap, isScalar, parseDocument, type Node, type Pair, type YAMLMap } from 'yaml';
 import { WORKBENCH_FILE } from './workbenchFileName.js';
 import { yamlSyntaxProblems } from '../util/yamlProblems.js';
+import { PUBLISH_NAME, type PublishTarget } from './publishing.js';
 
 /**
  * A database read through Spark's JDBC catalog (`JDBCTableCatalog`): its tables are `name.schema.table`
@@ -33,6 +34,8 @@ export interface SourcesProblem {
 
 export interface WorkbenchFile {
   readonly databases: readonly DatabaseSource[];
+  /** Datasets published to database tables after a successful run. */
+  readonly publish: readonly PublishTarget[];
   readonly problems: readonly SourcesProblem[];
 }
 
@@ -55,18 +58,23 @@ export function readWorkbenchFile(text: string): WorkbenchFile {
   };
   const document = parseDocument(text, { prettyErrors: false });
   problems.push(...yamlSyntaxProblems(document));
-  if (document.errors.length) return { databases: [], problems };
+  if (document.errors.length) return { databases: [], publish: [], problems };
   const root = document.contents;
-  if (root === null || (isScalar(root) && root.value === null)) return { databases: [], problems };
+  if (root === null || (isScalar(root) && root.value === null)) return { databases: [], publish: [], problems };
   if (!isMap(root)) {
-    at(root, `${WORKBENCH_FILE} is a map of sections: databases.`);
-    return { databases: [], problems };
+    at(root, `${WORKBENCH_FILE} is a map of sections: databases, publish.`);
+    return { databases: [], publish: [], problems };
   }
   const databases: DatabaseSource[] = [];
+  let publishSection: Pair<Node, Node> | undefined;
   for (const section of (root as YAMLMap<Node, Node>).items) {
     const key = isScalar(section.key) ? String(section.key.value) : '';
+    if (key === 'publish') {
+      publishSection = section;
+      continue;
+    }
     if (key !== 'databases') {
-      at(section.key, `Unknown section '${key}'. Sections: databases.`);
+      at(section.key, `Unknown section '${key}'. Sections: databases, publish.`);
       continue;
     }
     if (!isMap(section.value)) {
@@ -81,7 +89,60 @@ export function readWorkbenchFile(text: string): WorkbenchFile {
       else databases.push(source);
     }
   }
-  return { databases, problems };
+  return { databases, publish: publishSection ? readPublish(publishSection, databases, at) : [], problems };
+}
+
+/** `publish:` maps a dataset to the database table it is published to: `trend_analysis: analytics.public.trend_analysis`. */
+function readPublish(
+  section: Pair<Node, Node>,
+  databases: readonly DatabaseSource[],
+  at: (node: Node | null | undefined, message: string, severity?: SourcesProblem['severity']) => void,
+): PublishTarget[] {
+  const example = '`trend_analysis: analytics.public.trend_analysis` (a dataset, then database.schema.table)';
+  if (!isMap(section.value)) {
+    at(section.value ?? section.key, `'publish' maps each dataset to its table: ${example}.`);
+    return [];
+  }
+  const targets: PublishTarget[] = [];
+  for (const pair of (section.value as YAMLMap<Node, Node>).items) {
+    const dataset = isScalar(pair.key) ? String(pair.key.value ?? '').trim() : '';
+    if (!dataset) {
+      at(pair.key, `A dataset's name goes here: ${example}.`);
+      continue;
+    }
+    const value = isScalar(pair.value) && typeof pair.value.value === 'string' ? pair.value.value.trim() : '';
+    const parts = value.split('.');
+    if (parts.length !== 3 || parts.some((part) => !PUBLISH_NAME.test(part))) {
+      at(
+        pair.value ?? pair.key,
+        `'${dataset}' is published to database.schema.table, each a name of letters, digits and _: ${example}.`,
+      );
+      continue;
+    }
+    const [database, schema, table] = parts as [string, string, string];
+    const source = databases.find((d) => d.name.toLowerCase() === database.toLowerCase());
+    if (!source) {
+      at(
+        pair.value,
+        `'${database}' is not a database of this file: declare it under databases (${databases.map((d) => d.name).join(', ') || 'none yet'}).`,
+      );
+      continue;
+    }
+    if (!/^jdbc:postgresql:/i.test(source.url)) {
+      at(
+        pair.value,
+        `Publishing needs a PostgreSQL database (jdbc:postgresql:…): '${database}' is ${source.url.split('//')[0]}…`,
+      );
+      continue;
+    }
+    if (targets.some((t) => t.database === source.name && t.schema === schema && t.table === table)) {
+      at(pair.value, `Two datasets are published to ${value}.`);
+      continue;
+    }
+    const [start, end] = pair.key?.range ?? [0, 1];
+    targets.push({ dataset, database: source.name, schema, table, start, end });
+  }
+  return targets;
 }
 
 function readSource(

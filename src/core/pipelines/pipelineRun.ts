@@ -2,10 +2,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Plan } from '../../generated/spark/connect/base_pb.js';
-import type { Table } from 'apache-arrow';
 import type { ExecuteOptions, QueryExecution, ResultEvent } from '../connect/queryExecution.js';
 import type { SparkConnectClient } from '../connect/sparkConnectClient.js';
 import { asSparkError, SparkError } from '../connect/sparkError.js';
+import { columnValues } from '../arrow/sparkValues.js';
+import { publishDataset, PublishError, type PublishedDataset, type PublishTarget } from '../databases/publishing.js';
 import { PythonHelperError } from '../python/pythonHelper.js';
 import type { StrippedDefinitions } from '../quality/expectationClauses.js';
 import type { DatasetQuality } from '../quality/qualityEvaluation.js';
@@ -26,6 +27,7 @@ import {
   qualified,
   pythonDefinitions,
   sameDataset,
+  sameName,
   sqlDefinitions,
   type PipelineFlow,
   type PipelineGraph,
@@ -68,6 +70,8 @@ export interface PipelineRunSummary {
   readonly quality: readonly DatasetQuality[];
   /** Where the checks are declared (files relative to the spec). */
   readonly qualityPlan?: PipelineQualityPlan;
+  /** The datasets published to database tables after the run. */
+  readonly published?: readonly PublishedDataset[];
 }
 
 export interface PipelineRunRequest {
@@ -85,6 +89,8 @@ export interface PipelineRunRequest {
   readonly onGraph?: (graph: PipelineGraph) => void;
   /** Every ExecutePlan of the run, so a caller can show it (Operations view) or cancel it. */
   readonly tags?: readonly string[];
+  /** Datasets to publish to database tables once the run completed (spark-workbench.yml's `publish:`). */
+  readonly publish?: readonly PublishTarget[];
 }
 
 export interface PipelineEnvironment {
@@ -438,7 +444,33 @@ class PipelineRun {
     this.note('Counting the rows of the datasets.', 'counting rows');
     const datasets = await withRowCounts(this.client, this.request.spec, finished.datasets);
     await this.checkQuality();
-    return { ...this.summary('completed'), datasets };
+    const published: PublishedDataset[] = [];
+    try {
+      await this.publish(datasets, published);
+    } catch (thrown) {
+      if (!(thrown instanceof PublishError)) throw thrown;
+      this.note(thrown.message);
+      return { ...this.summary('failed', thrown.message), datasets, published };
+    }
+    return { ...this.summary('completed'), datasets, ...(published.length ? { published } : {}) };
+  }
+
+  /**
+   * Publishes the datasets the run updated that spark-workbench.yml names, one after the other; the
+   * first failure stops there (what was published stays published).
+   */
+  private async publish(datasets: readonly DatasetSummary[], published: PublishedDataset[]): Promise<void> {
+    for (const target of this.request.publish ?? []) {
+      const dataset = datasets.find((d) => sameName(d.name, target.dataset));
+      if (!dataset || dataset.state !== 'completed') continue;
+      this.note(
+        `Publishing ${target.dataset} to ${target.database}.${target.schema}.${target.table}.`,
+        `publishing ${target.dataset}`,
+      );
+      const done = await publishDataset(this.client, target, qualified(this.request.spec, dataset.name), this.request.signal);
+      published.push(done);
+      this.note(`Published ${done.dataset} to ${done.target}: ${done.rows} rows in ${(done.durationMs / 1000).toFixed(1)} s.`);
+    }
   }
 
   private async checkQuality(): Promise<void> {
@@ -514,12 +546,6 @@ async function tablesWithOrphanedCheckpoints(
     if (!found) orphaned.push(dataset.name);
   }
   return orphaned;
-}
-
-/** The text values of one column of a small result. */
-function columnValues(table: Table, column: number): string[] {
-  const values = table.getChildAt(column);
-  return Array.from({ length: table.numRows }, (_, i) => String(values?.get(i) ?? ''));
 }
 
 function unquotedParts(spec: Pick<PipelineSpec, 'catalog' | 'database'>, name: string): string[] {

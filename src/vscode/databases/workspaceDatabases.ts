@@ -21,7 +21,7 @@ export class WorkspaceDatabases {
 
   async read(): Promise<WorkbenchFile> {
     const path = this.host.isTrusted() ? this.file() : undefined;
-    if (!path) return { databases: [], problems: [] };
+    if (!path) return { databases: [], publish: [], problems: [] };
     const { readWorkbenchFile } = await import('../../core/databases/databaseSources.js');
     return readWorkbenchFile(readFileSync(path, 'utf8'));
   }

@@ -12,6 +12,7 @@ import type { RunConnections } from '../runs/queryRunner.js';
 import type { DefinitionDiagnostics } from './definitionDiagnostics.js';
 import type { QualityResults } from '../quality/qualityView.js';
 import { qualified } from '../../core/pipelines/pipelineGraph.js';
+import type { PublishTarget } from '../../core/databases/publishing.js';
 import type { PipelineEngine } from './pipelineEngine.js';
 import type { SpecDiagnostics } from './specDiagnostics.js';
 import type { PipelineProjects } from './pipelineProjects.js';
@@ -31,6 +32,8 @@ export interface PipelineRunnerServices {
   readonly log: OutputLog;
   /** A run made or replaced tables: catalogs shown should be read again. */
   readonly onTablesChanged: () => void;
+  /** What a completed run publishes to database tables (spark-workbench.yml's `publish:`). */
+  readonly publishTargets: () => Promise<readonly PublishTarget[]>;
 }
 
 const VERBS: Record<PipelineRunMode, string> = {
@@ -123,6 +126,7 @@ export class PipelineRunner implements Disposable {
       const client = await services.connections.client(services.connections.profile ?? undefined);
       const connectionName = services.connections.profile?.name ?? 'Spark';
       const engine = await services.engine();
+      const publish = mode === 'dry' ? [] : await services.publishTargets();
       let tracked: TrackedOperation | undefined;
       const summary = await host.withProgress({ title: `Spark: ${what}`, cancellable: true }, async (progress, cancellation) => {
         const cancelled = cancellation.onCancellationRequested(() => abort.abort());
@@ -155,6 +159,7 @@ export class PipelineRunner implements Disposable {
                 if (event.kind === 'other') services.log.info(`${spec.name}: ${event.message.split('\n')[0]}`);
               },
               onGraph: (graph) => record.graphRead(graph),
+              publish,
             },
           );
         } finally {

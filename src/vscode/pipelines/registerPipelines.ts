@@ -68,6 +68,7 @@ export function registerPipelines(
       pythonHelper: deps.pythonHelper,
       log,
       onTablesChanged: deps.tablesChanged,
+      publishTargets: async () => (await ctx.databases.read()).publish,
     }),
   );
   own(host.registerCodeLenses(SPEC_FILES, new PipelineCodeLenses(runner)));

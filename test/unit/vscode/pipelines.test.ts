@@ -96,6 +96,7 @@ function setup(run: (request: PipelineRunRequest) => Promise<PipelineRunSummary>
     pythonHelper: () => Promise.reject(new Error('no Python here')),
     log,
     onTablesChanged: () => undefined,
+    publishTargets: async () => [],
   });
   const previews: string[] = [];
   const graphs = new PipelineGraphPanels(host, {
