@@ -28,7 +28,7 @@ const aggregate = 'sum(hash(id, customer_id, amount, note))';
 const log = (line: string) => console.error(line);
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
-const pg = await startPostgres(log);
+const pg = await startPostgres({ log });
 const servers = new LocalSparkServer(join(projectRuntimeDir, 'servers'), log);
 const port = await freePort();
 let stopped = false;

@@ -1,16 +1,21 @@
 /**
- * The main job: the retail pipeline (examples/retail) on the managed local Spark server. Makes the raw
- * files afresh (2,000 transactions, with duplicates and missing values), starts the server when none is
- * running, runs the pipeline (its events as they come), prints the datasets it produced with their rows
- * and times, and stops the server again unless --keep-server is given.
+ * The main job: the retail pipeline (examples/retail) on the managed local Spark server, with its four
+ * kinds of source. Makes the raw files afresh (2,000 transactions, with duplicates and missing values),
+ * starts PostgreSQL (the CRM's customers, the analytics database) and the exchange-rate API, starts the
+ * Spark server when none is running (with PostgreSQL's JDBC driver), runs the pipeline (its events as
+ * they come), publishes trend_analysis to PostgreSQL, prints the datasets it produced with their rows
+ * and times, and stops what it started (the Spark server stays with --keep-server).
  *
- *   npm run example [-- --rows 100000] [-- --keep-server]
+ *   npm run example [-- --rows 100000] [-- --keep-server] [-- --pg-url postgresql://user:password@host:port]
  */
 import { readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
+import { startExampleSources } from '../examples/retail/exampleSources.js';
 import { writeRetailData } from '../examples/retail/generator.js';
+import { attachDatabases, driversMissingFrom } from '../src/core/databases/databaseCatalogs.js';
+import { serverDrivers } from '../src/core/databases/databaseSources.js';
 import { describeError } from '../src/cli/errorReport.js';
 import { runPipelineCommand } from '../src/cli/pipelineCommand.js';
 import { SparkConnectClient } from '../src/core/connect/sparkConnectClient.js';
@@ -24,6 +29,8 @@ const log = (line: string) => console.error(line);
 const keepServer = process.argv.includes('--keep-server');
 const rowsFlag = process.argv.indexOf('--rows');
 const rows = rowsFlag === -1 ? 2_000 : Number(process.argv[rowsFlag + 1]);
+const pgUrlFlag = process.argv.indexOf('--pg-url');
+const pgUrl = pgUrlFlag === -1 ? undefined : process.argv[pgUrlFlag + 1];
 
 const specPath = join(projectRoot, 'examples', 'retail', 'spark-pipeline.yml');
 const spec = parse(readFileSync(specPath, 'utf8')) as { storage: string; configuration: Record<string, string> };
@@ -37,33 +44,48 @@ log(`Wrote ${rows.toLocaleString('en-US')} transactions (${files.length} files, 
 // The example's CLI code (its Python helper among it) uses the project's runtime, not the user's home.
 process.env.SPARK_WORKBENCH_HOME ??= projectRuntimeDir;
 const runtime = await new SparkRuntimeInstaller(projectRuntimeDir, log).ensureInstalled();
+const sources = await startExampleSources({ exampleRoot: dirname(specPath), pgUrl, log });
 const servers = new LocalSparkServer(join(projectRuntimeDir, 'servers'), log);
 const port = DEFAULT_CONNECT_PORT;
 const wasRunning = (await servers.status(port)).state === 'running';
-const state = await servers.start(runtime, { port });
-const client = new SparkConnectClient(localServerUrl(state), {
-  clientVersion: 'example',
-  jobControl: state.uiPort ? new SparkUiJobs(state.uiPort) : undefined,
-});
 let exitCode: number;
+let client: SparkConnectClient | undefined;
 try {
+  const state = await servers.start(runtime, { port, ...serverDrivers(sources.databases) });
+  const missing = driversMissingFrom(state, sources.databases);
+  if (missing.length)
+    throw new Error(
+      `The Spark server on port ${port} runs without ${missing.join(', ')}: stop it (npx spark-workbench server stop) and run the example again.`,
+    );
+  client = new SparkConnectClient(localServerUrl(state), {
+    clientVersion: 'example',
+    jobControl: state.uiPort ? new SparkUiJobs(state.uiPort) : undefined,
+  });
+  await attachDatabases(client, sources.databases, async () => sources.password);
   log(`Connected to Spark ${(await client.sparkVersion()).text} at sc://127.0.0.1:${port}; running ${specPath}`);
   // A full refresh: the pipeline's tables start over, as the raw files did.
   const summary = await runPipelineCommand(
     client,
     specPath,
     false,
-    { format: 'text', distDir: join(projectRoot, 'dist'), fullRefreshAll: true },
+    { format: 'text', distDir: join(projectRoot, 'dist'), fullRefreshAll: true, publish: sources.publish },
     new AbortController().signal,
     log,
   );
   exitCode = summary.outcome === 'completed' ? 0 : 1;
+  if (exitCode === 0) {
+    const published = sources.psql('analytics', 'SELECT count(*) FROM public.trend_analysis');
+    log(
+      `PostgreSQL's analytics.public.trend_analysis holds ${published} rows; ${sources.api.requests()} requests reached the rates API.`,
+    );
+  }
 } catch (error) {
   const { text, exitCode: code } = describeError(error);
   console.error(text);
   exitCode = code;
 } finally {
-  await client.close();
+  await client?.close();
   if (!wasRunning && !keepServer) await servers.stop(port);
+  await sources.close();
 }
 process.exit(exitCode);

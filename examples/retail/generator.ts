@@ -112,7 +112,8 @@ export function writeRetailData(raw: string, options: RetailDataOptions, batch =
     for (let f = 0; f < group.files; f++) {
       const rows = group.rows.slice(f * perFile, (f + 1) * perFile);
       if (rows.length === 0) continue;
-      const lines: string[] = group.format === 'csv' ? ['transaction_id,customer_id,segment,channel,amount,quantity,transaction_date'] : [];
+      const lines: string[] =
+        group.format === 'csv' ? ['transaction_id,customer_id,segment,channel,amount,quantity,transaction_date'] : [];
       for (const row of rows)
         for (let copy = 0; copy < (duplicated.has(row.transaction_id) ? 2 : 1); copy++)
           lines.push(group.format === 'csv' ? csvLine(row) : jsonLine(row));
@@ -125,7 +126,15 @@ export function writeRetailData(raw: string, options: RetailDataOptions, batch =
 }
 
 function csvLine(row: Transaction): string {
-  return [row.transaction_id, row.customer_id ?? '', row.segment, row.channel, row.amountCents === null ? '' : money(row.amountCents), row.quantity ?? '', row.transaction_date].join(',');
+  return [
+    row.transaction_id,
+    row.customer_id ?? '',
+    row.segment,
+    row.channel,
+    row.amountCents === null ? '' : money(row.amountCents),
+    row.quantity ?? '',
+    row.transaction_date,
+  ].join(',');
 }
 
 function jsonLine(row: Transaction): string {

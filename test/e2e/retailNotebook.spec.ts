@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { writeRetailData } from '../../examples/retail/generator.js';
+import { filesOnlySpec } from '../../src/vscode/pipelines/retailExample.js';
 import { runPipelineCommand } from '../../src/cli/pipelineCommand.js';
 import { SparkConnectClient } from '../../src/core/connect/sparkConnectClient.js';
 import { SparkRuntimeInstaller } from '../../src/core/localSpark/sparkRuntime.js';
@@ -26,7 +27,7 @@ async function ensureRetailTables(): Promise<void> {
     const spec = join(folder, 'spark-pipeline.yml');
     writeFileSync(
       spec,
-      readFileSync(spec, 'utf8')
+      filesOnlySpec(readFileSync(spec, 'utf8'))
         .replace(/^storage: .*$/m, `storage: ${pathToFileURL(join(folder, 'storage')).href}`)
         .replace(/^( {2}retail\.raw: ).*$/m, `$1${pathToFileURL(join(folder, 'raw')).href}`),
     );

@@ -4,6 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { retailTransactions, writeRetailData, type RetailDataOptions } from '../../examples/retail/generator.js';
+import { retailCustomers } from '../../examples/retail/crm.js';
+import { startExampleSources, type ExampleSources } from '../../examples/retail/exampleSources.js';
+import { exchangeRates } from '../../examples/retail/ratesApi.js';
+import { attachDatabases } from '../../src/core/databases/databaseCatalogs.js';
 import { SparkConnectClient } from '../../src/core/connect/sparkConnectClient.js';
 import { SparkUiJobs } from '../../src/core/localSpark/sparkUiJobs.js';
 import { pipelineEnvironment } from '../../src/core/pipelines/pipelineEnvironment.js';
@@ -80,20 +84,33 @@ describe('pipelines on real Spark', function () {
     return (await client.sql(sql).toTable()).toArray().map((row: { toJSON(): Record<string, unknown> }) => row.toJSON());
   }
 
-  describe('the retail example', () => {
+  describe('the retail example, with its four kinds of source', () => {
     const database = `retail_it_${Date.now() % 100000}`;
     let project: ReturnType<typeof copyProject>;
+    let sources: ExampleSources;
     const first: RetailDataOptions = { rows: 3000, csvFiles: 3, jsonFiles: 2 };
 
-    before(() => {
+    before(async () => {
+      // PostgreSQL (the CRM, the analytics database) and the rates API on free loopback ports, as the example starts them.
+      sources = await startExampleSources({
+        exampleRoot: join(projectRoot(), 'examples', 'retail'),
+        pgPort: 0,
+        apiPort: 0,
+        log: (line) => log.push(line),
+      });
       project = copyProject(join(projectRoot(), 'examples', 'retail'), database);
+      writeFileSync(project.spec, readFileSync(project.spec, 'utf8').replace(/^( {2}retail\.api: ).*$/m, `$1${sources.api.url}`));
       folders.push(project.folder);
       writeRetailData(project.raw, first);
+      await attachDatabases(client, sources.databases, async () => sources.password);
+    });
+    after(async () => {
+      await sources?.close();
     });
 
     it('produces exactly the rows and aggregates the generator implies', async () => {
       const events: PipelineRunEvent[] = [];
-      const summary = await run(project.spec, { onEvent: (e) => events.push(e) });
+      const summary = await run(project.spec, { onEvent: (e) => events.push(e), publish: sources.publish });
       assert.equal(
         summary.outcome,
         'completed',
@@ -149,11 +166,66 @@ describe('pipelines on real Spark', function () {
       );
     });
 
+    it("joins the CRM's customers (PostgreSQL) into the curated zone: their segment and signup date are the CRM's", async () => {
+      const customers = retailCustomers();
+      const { transactions } = retailTransactions(first);
+      const curated = await rows(
+        `SELECT customer_id, segment, CAST(signup_date AS STRING) AS signup, transactions FROM spark_catalog.${database}.curated_customers ORDER BY customer_id`,
+      );
+      assert.equal(curated.length, customers.length);
+      for (const [i, customer] of customers.entries()) {
+        const row = curated[i]!;
+        assert.deepEqual(
+          [row.customer_id, row.segment, row.signup, row.transactions],
+          [
+            customer.customer_id,
+            customer.segment,
+            customer.signup_date,
+            BigInt(transactions.filter((t) => t.customer_id === customer.customer_id).length),
+          ],
+        );
+      }
+    });
+
+    it('reads the exchange-rate API (paged JSON) and converts each day at its rate', async () => {
+      const rates = exchangeRates();
+      assert.deepEqual((await rows(`SELECT count(*) AS n FROM spark_catalog.${database}.raw_exchange_rates`))[0], {
+        n: BigInt(rates.length),
+      });
+      const converted = await rows(
+        `SELECT CAST(date AS STRING) AS date, currency, CAST(total_usd AS STRING) AS usd, CAST(total AS STRING) AS total FROM spark_catalog.${database}.daily_revenue_by_currency WHERE currency = 'EUR' ORDER BY date LIMIT 1`,
+      );
+      const { transactions } = retailTransactions(first);
+      const cents = transactions
+        .filter((t) => t.transaction_date.startsWith('2024-01-01'))
+        .reduce((sum, t) => sum + (t.amountCents ?? 0), 0);
+      const rate = rates.find((r) => r.date === '2024-01-01' && r.currency === 'EUR')!.rate;
+      const { total, ...rest } = converted[0]!;
+      assert.deepEqual(rest, { date: '2024-01-01', currency: 'EUR', usd: decimal(BigInt(cents), 2) });
+      // Dollars times a double rate, rounded to cents by Spark's cast.
+      assert.ok(Math.abs(Number(total) - (cents / 100) * rate) <= 0.005, `${String(total)} ≈ ${(cents / 100) * rate}`);
+    });
+
+    it('publishes trend_analysis to the analytics database: the same rows as in Spark', async () => {
+      const inSpark = (
+        await rows(
+          `SELECT CAST(date AS STRING) AS date, metric, CAST(value AS STRING) AS value FROM spark_catalog.${database}.trend_analysis ORDER BY date, metric`,
+        )
+      ).map((r) => `${String(r.date)}|${String(r.metric)}|${Number(r.value)}`);
+      const inPostgres = sources
+        .psql('analytics', 'SELECT date::text, metric, value FROM public.trend_analysis ORDER BY date, metric')
+        .split('\n')
+        .map((line) => line.split('|'))
+        .map(([date, metric, value]) => `${date}|${metric}|${Number(value)}`);
+      assert.equal(inPostgres.length, inSpark.length);
+      assert.deepEqual(inPostgres, inSpark);
+    });
+
     it('on the next run, the streaming table reads only the files that arrived since', async () => {
       const before = Number((await rows(`SELECT count(*) AS n FROM spark_catalog.${database}.raw_transactions_csv`))[0]!.n);
       const second: RetailDataOptions = { rows: 600, csvFiles: 1, jsonFiles: 1, firstId: 100_001, seed: 7 };
       writeRetailData(project.raw, second, 'batch-2');
-      const summary = await run(project.spec);
+      const summary = await run(project.spec, { publish: sources.publish });
       assert.equal(summary.outcome, 'completed', summary.message);
       const { transactions, duplicated } = retailTransactions(second);
       const newCsv = transactions.slice(0, Math.ceil(transactions.length / 2));

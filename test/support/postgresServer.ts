@@ -50,13 +50,22 @@ function asServerUser(): { uid: number; gid: number } | undefined {
   return { uid, gid };
 }
 
-export async function startPostgres(log: (line: string) => void = () => {}): Promise<PostgresServer> {
+export interface PostgresOptions {
+  /** Default: a free one. */
+  readonly port?: number;
+  /** The superuser it is made with (default: workbench). */
+  readonly user?: string;
+  readonly log?: (line: string) => void;
+}
+
+export async function startPostgres(options: PostgresOptions = {}): Promise<PostgresServer> {
+  const log = options.log ?? (() => undefined);
   const bin = postgresBinaries();
   const owner = asServerUser();
   const folder = mkdtempSync(join(tmpdir(), 'sw-postgres-'));
   const data = join(folder, 'data');
   const passwordFile = join(folder, 'password');
-  const user = 'workbench';
+  const user = options.user ?? 'workbench';
   const password = `pw-${randomUUID()}`;
   writeFileSync(passwordFile, `${password}\n`, { mode: 0o600 });
   if (owner) {
@@ -75,10 +84,10 @@ export async function startPostgres(log: (line: string) => void = () => {}): Pro
     return result.stdout;
   };
   run('initdb', ['-D', data, '-U', user, `--pwfile=${passwordFile}`, '--auth=scram-sha-256', '-E', 'UTF8', '--no-locale']);
-  const port = await freeLoopbackPort();
+  const port = options.port ?? (await freeLoopbackPort());
   // Loopback only; the socket in the data folder's parent (not /var/run, which root owns); no fsync: test data.
-  const options = `-p ${port} -c listen_addresses=127.0.0.1 -k ${folder} -c fsync=off -c synchronous_commit=off -c full_page_writes=off`;
-  run('pg_ctl', ['start', '-D', data, '-w', '-t', '60', '-l', join(folder, 'server.log'), '-o', options]);
+  const serverOptions = `-p ${port} -c listen_addresses=127.0.0.1 -k ${folder} -c fsync=off -c synchronous_commit=off -c full_page_writes=off`;
+  run('pg_ctl', ['start', '-D', data, '-w', '-t', '60', '-l', join(folder, 'server.log'), '-o', serverOptions]);
   log(`PostgreSQL started on 127.0.0.1:${port} (data in ${data})`);
   const psql = (database: string, sql: string): string => {
     const result = spawnSync(

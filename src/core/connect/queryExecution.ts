@@ -152,14 +152,17 @@ export class QueryExecution implements AsyncIterable<ResultEvent> {
       startedAt: Date.now(),
       finishedAt: undefined,
     };
-    options.signal?.addEventListener('abort', () => this.cancel(), {
-      once: true,
-    });
+    const cancelOnAbort = () => this.cancel();
+    options.signal?.addEventListener('abort', cancelOnAbort, { once: true });
     // A client that failed for good (its server is gone) ends the run with that error; nothing to interrupt.
     const endWithClient = () => this.abort.abort(env.lifetime.reason);
     if (env.lifetime.aborted) endWithClient();
     else env.lifetime.addEventListener('abort', endWithClient, { once: true });
-    this.detachFromClient = () => env.lifetime.removeEventListener('abort', endWithClient);
+    // An ended execution lets go of both signals: a run's signal outlives its many queries.
+    this.detachFromClient = () => {
+      env.lifetime.removeEventListener('abort', endWithClient);
+      options.signal?.removeEventListener('abort', cancelOnAbort);
+    };
   }
 
   private readonly detachFromClient: () => void;

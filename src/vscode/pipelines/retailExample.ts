@@ -30,7 +30,7 @@ export async function createRetailExample(
   for (let n = 2; existsSync(target); n++) target = join(workspace, `retail-pipeline-${n}`);
   mkdirSync(join(target, 'transformations'), { recursive: true });
   const raw = join(target, 'data', 'raw');
-  const spec = readFileSync(join(exampleRoot, 'spark-pipeline.yml'), 'utf8')
+  const spec = filesOnlySpec(readFileSync(join(exampleRoot, 'spark-pipeline.yml'), 'utf8'))
     .replace(/^storage: .*$/m, `storage: ${pathToFileURL(join(target, 'storage')).href}`)
     .replace(/^(\s+retail\.raw): .*$/m, `$1: ${pathToFileURL(raw).href}`)
     .replace(
@@ -45,6 +45,21 @@ export async function createRetailExample(
   writeFileSync(join(target, NOTEBOOK), notebookFor(readFileSync(join(exampleRoot, NOTEBOOK), 'utf8'), basename(target)));
   (await writeData())(raw, { rows: EXAMPLE_ROWS });
   return specPath;
+}
+
+/**
+ * The example's spec without its sources beyond files (sources/: PostgreSQL's CRM and the rates API,
+ * which `npm run example` starts): what runs with nothing but Spark.
+ */
+export function filesOnlySpec(spec: string): string {
+  return spec
+    .replace(/^# and, from sources beyond files[^\n]*\n(?:# {2}[^\n]*\n)*/m, '')
+    .replace(
+      /^# `npm run example` makes the raw files[^\n]*\n(?:# [^\n]*\n)*/m,
+      '# `npm run example` makes the raw files and runs it on the local server.\n',
+    )
+    .replace(/^ {2}retail\.api: [^\n]*\n/m, '')
+    .replace(/^ {2}# The sources beyond files[^\n]*\n {2}- glob:\n {6}include: sources\/\*\*\n?/m, '');
 }
 
 /** The example's notebook, its first cell saying how to run it from the folder the command made. */

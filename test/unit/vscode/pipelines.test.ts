@@ -429,6 +429,10 @@ describe('pipelines in the editor', () => {
     assert.deepEqual(written, [join(workspace, 'retail-pipeline', 'data', 'raw')]);
     assert.ok(existsSync(join(workspace, 'retail-pipeline', 'transformations', 'raw_transactions_csv.py')));
     assert.deepEqual(checkPipelineSpec(spec, specPath!).problems, []);
+    // Only what runs with nothing but Spark: the repository's example also reads PostgreSQL and an API.
+    assert.doesNotMatch(spec, /sources|retail\.api|PostgreSQL/);
+    assert.match(spec, /^libraries:\n {2}- glob:\n {6}include: transformations\/\*\*\n$/m);
+    assert.ok(!existsSync(join(workspace, 'retail-pipeline', 'sources')));
     assert.ok(existsSync(join(workspace, 'retail-pipeline', 'spark-quality.yml')));
     // The notebook comes with it, its first cell naming the folder made, not the repository.
     const notebook = JSON.parse(readFileSync(join(workspace, 'retail-pipeline', 'exploration.ipynb'), 'utf8')) as {
