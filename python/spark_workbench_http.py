@@ -10,9 +10,11 @@ Options:
                           Spark's Python worker, so a secret never sits in the plan
   records                 dotted path to the list of records in a JSON body (default: the body itself,
                           else its "data", "items" or "results")
-  paging                  none | page | offset | next | link
+  paging                  none | page | offset | cursor | next | link
                             page:   pageParam (page), startPage (1), pageSize + pageSizeParam (optional)
                             offset: offsetParam (offset), limitParam (limit), pageSize (100)
+                            cursor: cursorParam (cursor), cursorPath (next_cursor): a dotted path to
+                                    the next page's cursor in the body; startCursor (optional)
                             next:   nextPath, a dotted path to the next page's URL in the body
                             link:   the Link header's rel="next"
   partitions              page and offset paging read pages in this many partitions at once (4):
@@ -24,6 +26,12 @@ Options:
                           Retry-After says, else 0.5 s doubling
   minInterval             seconds between two requests of one partition (0: no rate limit)
   schema                  a DDL schema; without it the first page's records decide
+  maxPagesPerBatch        a streaming read's pages per micro-batch at most (1000)
+
+A streaming read (spark.readStream.format("http"), e.g. a pipeline's streaming table) keeps where it
+stopped as its offset: the last page that had records and how many of them it took. The next micro-batch
+asks for that page again, skips what it took and goes on from there, so only records added since are read
+(with any paging; for cursor paging the cursor of that page must stay valid).
 """
 
 import json
@@ -31,7 +39,7 @@ import os
 import threading
 import time
 
-from pyspark.sql.datasource import DataSource, DataSourceReader, InputPartition
+from pyspark.sql.datasource import DataSource, DataSourceReader, InputPartition, SimpleDataSourceStreamReader
 
 DEFAULT_RECORD_KEYS = ("data", "items", "results")
 
@@ -191,6 +199,9 @@ class HttpDataSource(DataSource):
     def reader(self, schema):
         return HttpReader(self.options, schema)
 
+    def simpleStreamReader(self, schema):
+        return HttpStreamReader(self.options, schema)
+
 
 class HttpReader(DataSourceReader):
     def __init__(self, options, schema):
@@ -199,8 +210,8 @@ class HttpReader(DataSourceReader):
         if not self.url:
             raise HttpError("The http source needs the option url.")
         self.paging = (_option(options, "paging", "none") or "none").lower()
-        if self.paging not in ("none", "page", "offset", "next", "link"):
-            raise HttpError(f"Unknown paging '{self.paging}': none, page, offset, next or link.")
+        if self.paging not in ("none", "page", "offset", "cursor", "next", "link"):
+            raise HttpError(f"Unknown paging '{self.paging}': none, page, offset, cursor, next or link.")
         self.schema = schema
         self.fields = [(field.name, field.dataType.simpleString()) for field in schema.fields] if schema is not None else []
         self.max_pages = int(_option(options, "maxPages", "100000"))
@@ -225,8 +236,38 @@ class HttpReader(DataSourceReader):
         return _with_query(self.url, query) if query else self.url
 
     def first_page(self):
-        body, _ = _Client(self.options).get(self._page_url(0))
-        return _records_of(body, _option(self.options, "records"), self.url)
+        return self.fetch(_Client(self.options), self.start())[0]
+
+    def start(self):
+        """Where reading starts: a page number (page, offset), a cursor (None: the first page) or a URL."""
+        if self.paging in ("page", "offset"):
+            return 0
+        if self.paging == "cursor":
+            return _option(self.options, "startCursor")
+        return self.url
+
+    def fetch(self, client, at):
+        """The records of the page at `at` (see start) and where the next page is (None: no next page)."""
+        if self.paging in ("page", "offset"):
+            url = self._page_url(at)
+        elif self.paging == "cursor":
+            url = self.url if at is None else _with_query(self.url, {_option(self.options, "cursorParam", "cursor"): at})
+        else:
+            url = at
+        body, headers = client.get(url)
+        records = _records_of(body, _option(self.options, "records"), url)
+        if self.paging in ("page", "offset"):
+            following = at + 1
+        elif self.paging == "cursor":
+            following = _dig(body, _option(self.options, "cursorPath", "next_cursor"))
+            following = None if following in (None, "") else str(following)
+        elif self.paging == "next":
+            following = _dig(body, _option(self.options, "nextPath", "next")) or None
+        elif self.paging == "link":
+            following = _next_link(headers)
+        else:
+            following = None
+        return records, following
 
     def _numbered_pages(self, partition, client, path):
         """Numbered pages, `concurrency` requests in flight, yielded in order until an empty one."""
@@ -257,22 +298,21 @@ class HttpReader(DataSourceReader):
     def _pages(self, partition):
         """The records of each page this partition reads, page by page."""
         client = _Client(self.options)
-        path = _option(self.options, "records")
         if self.paging in ("page", "offset"):
-            yield from self._numbered_pages(partition, client, path)
+            yield from self._numbered_pages(partition, client, _option(self.options, "records"))
             return
-        url = self._page_url(0)
-        for _ in range(self.max_pages if self.paging != "none" else 1):
-            body, headers = client.get(url)
-            yield _records_of(body, path, url)
-            if self.paging == "next":
-                url = _dig(body, _option(self.options, "nextPath", "next"))
-            elif self.paging == "link":
-                url = _next_link(headers)
-            else:
-                url = None
-            if not url:
+        at = self.start()
+        for _ in range(self.max_pages):
+            records, at = self.fetch(client, at)
+            yield records
+            if at is None or not records:
                 return
+
+    def rows(self, records):
+        for record in records:
+            if not isinstance(record, dict):
+                raise HttpError(f"{self.url}: a record is not a JSON object: {str(record)[:80]}")
+            yield tuple(_cell(record.get(name), kind) for name, kind in self.fields)
 
     def read(self, partition):
         """One Arrow batch per page: a page reaches Spark as soon as it is read, and a read whose task
@@ -285,13 +325,60 @@ class HttpReader(DataSourceReader):
         converters = [LocalDataToArrowConversion._create_converter(field.dataType) for field in self.schema.fields]
         for records in self._pages(partition):
             columns = [[] for _ in self.fields]
-            for record in records:
-                if not isinstance(record, dict):
-                    raise HttpError(f"{self.url}: a record is not a JSON object: {str(record)[:80]}")
-                for column, (name, kind), convert in zip(columns, self.fields, converters):
-                    column.append(convert(_cell(record.get(name), kind)))
+            for row in self.rows(records):
+                for column, value, convert in zip(columns, row, converters):
+                    column.append(convert(value))
             if records:
                 yield pa.RecordBatch.from_arrays(columns, schema=arrow_schema)
+
+
+class HttpStreamReader(SimpleDataSourceStreamReader):
+    """Micro-batches of the records added since the last one. The offset is the last page that had
+    records and how many it had: {"page": where, "skip": n}."""
+
+    def __init__(self, options, schema):
+        self.reader = HttpReader(options, schema)
+        if self.reader.paging == "none":
+            raise HttpError("A streaming read needs paging: page, offset, cursor, next or link.")
+        self.max_pages = int(_option(options, "maxPagesPerBatch", "1000"))
+
+    def initialOffset(self):
+        return {"page": self.reader.start(), "skip": 0}
+
+    def read(self, start):
+        client = _Client(self.reader.options)
+        at, skip = start["page"], start["skip"]
+        end = dict(start)
+        rows = []
+        for _ in range(self.max_pages):
+            records, following = self.reader.fetch(client, at)
+            if not records:
+                break
+            rows.extend(self.reader.rows(records[skip:]))
+            end = {"page": at, "skip": len(records)}
+            if following is None:
+                break
+            at, skip = following, 0
+        return iter(rows), end
+
+    def readBetweenOffsets(self, start, end):
+        """The same records again (a micro-batch replayed after a failure)."""
+        client = _Client(self.reader.options)
+        at, skip = start["page"], start["skip"]
+        rows = []
+        for _ in range(self.max_pages):
+            records, following = self.reader.fetch(client, at)
+            if at == end["page"]:
+                rows.extend(self.reader.rows(records[skip : end["skip"]]))
+                break
+            rows.extend(self.reader.rows(records[skip:]))
+            if following is None:
+                break
+            at, skip = following, 0
+        return iter(rows)
+
+    def commit(self, end):
+        pass
 
 
 def _cell(value, kind):

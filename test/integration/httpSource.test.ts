@@ -26,8 +26,9 @@ const record = (r: number) => ({ id: r, name: `customer-${r}`, amount: (r % 997)
  * page), a 429 with Retry-After on page 7 and a 503 on page 13 the first time each is asked for, a page
  * that answers HTML (`/broken?page=3`), and next-link paging (`/linked?cursor=N`, 10 pages).
  */
-function startApi(): Promise<{ server: Server; url: string; requests: Map<string, number> }> {
+function startApi(): Promise<{ server: Server; url: string; requests: Map<string, number>; growing: { count: number } }> {
   const requests = new Map<string, number>();
+  const growing = { count: 250 };
   const server = createServer((request, response) => {
     const url = new URL(request.url!, 'http://127.0.0.1');
     const key = `${url.pathname}?${url.searchParams.toString()}`;
@@ -57,6 +58,21 @@ function startApi(): Promise<{ server: Server; url: string; requests: Map<string
       setTimeout(() => json(200, { data: records(page, 2_000) }), 100);
       return;
     }
+    if (url.pathname === '/cursored') {
+      // Opaque cursors: the next page's in the body, none after the 7th page.
+      const at = url.searchParams.has('cursor')
+        ? Number(Buffer.from(url.searchParams.get('cursor')!, 'base64url').toString())
+        : 1;
+      const next = at < 7 ? Buffer.from(String(at + 1)).toString('base64url') : null;
+      return json(200, { results: records(at, 7), meta: { next_cursor: next } });
+    }
+    if (url.pathname === '/growing') {
+      // Offset paging over a list that grows between the test's runs.
+      const offset = Number(url.searchParams.get('offset') ?? 0);
+      const limit = Number(url.searchParams.get('limit') ?? 100);
+      const upTo = Math.min(offset + limit, growing.count);
+      return json(200, { data: Array.from({ length: Math.max(0, upTo - offset) }, (_, i) => record(offset + i)) });
+    }
     if (url.pathname === '/linked') {
       const next = page < 10 ? `http://127.0.0.1:${(server.address() as AddressInfo).port}/linked?cursor=${page + 1}` : null;
       return json(200, { items: records(page, 10), links: { next } });
@@ -65,7 +81,7 @@ function startApi(): Promise<{ server: Server; url: string; requests: Map<string
   });
   return new Promise((resolve) =>
     server.listen(0, '127.0.0.1', () =>
-      resolve({ server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, requests }),
+      resolve({ server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, requests, growing }),
     ),
   );
 }
@@ -131,6 +147,24 @@ print("RESULT", df.count(), df.selectExpr("max(id)").collect()[0][0])`,
     );
     assert.equal(ran.status, 'ok', ran.text);
     assert.match(ran.text, /RESULT 1000 999/);
+  });
+
+  it('follows cursors in the body', async () => {
+    const ran = await python(
+      `df = spark.read.format("http").option("url", "${api.url}/cursored").option("paging", "cursor").option("cursorPath", "meta.next_cursor").load()
+print("RESULT", df.count(), df.selectExpr("count(DISTINCT id)", "max(id)").collect()[0])`,
+    );
+    assert.equal(ran.status, 'ok', ran.text);
+    assert.match(ran.text, /RESULT 700 Row\(count\(DISTINCT id\)=700, max\(id\)=699\)/);
+  });
+
+  it('is a SQL view in the session, for SQL files and cells (once the helper registered it)', async () => {
+    const ran = await python(
+      `spark.sql("CREATE OR REPLACE TEMPORARY VIEW linked_api USING http OPTIONS (url '${api.url}/linked?cursor=1', paging 'next', nextPath 'links.next')")`,
+    );
+    assert.equal(ran.status, 'ok', ran.text);
+    const counted = await client.sql('SELECT count(*) AS n, max(id) AS top FROM linked_api').toTable();
+    assert.deepEqual(counted.get(0)!.toJSON(), { n: 1000n, top: 999n });
   });
 
   it('a page that is not JSON fails the read, naming the URL and what came', async () => {
@@ -202,6 +236,71 @@ print("RESULT", df.count(), df.selectExpr("max(id)").collect()[0][0])`,
       assert.equal(summary.outcome, 'completed', JSON.stringify(summary.errors) + (summary.message ?? ''));
       const counted = await client.sql('SELECT count(*) AS n, max(id) AS top FROM api_customers').toTable();
       assert.deepEqual(counted.get(0)!.toJSON(), { n: 1000n, top: 999n });
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
+
+  it('a streaming table reads only the records added since its last run', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'sw-http-stream-'));
+    try {
+      mkdirSync(join(folder, 'transformations'));
+      writeFileSync(
+        join(folder, 'transformations', 'events.py'),
+        [
+          'from pyspark import pipelines as dp',
+          'from pyspark.sql import SparkSession',
+          '',
+          'spark = SparkSession.active()',
+          '',
+          '',
+          '@dp.table',
+          'def api_events():',
+          `    return spark.readStream.format("http").option("url", "${api.url}/growing").option("paging", "offset").option("records", "data").option("schema", "id BIGINT, name STRING").load()`,
+          '',
+        ].join('\n'),
+      );
+      const specPath = join(folder, 'spark-pipeline.yml');
+      writeFileSync(
+        specPath,
+        `name: http_stream\nstorage: ${pathToFileURL(join(folder, 'storage')).href}\nlibraries:\n  - glob:\n      include: transformations/**\n`,
+      );
+      const check = checkPipelineSpec(readFileSync(specPath, 'utf8'), specPath);
+      assert.ok(check.spec, JSON.stringify(check.problems));
+      const run = () =>
+        runPipeline(
+          pipelineEnvironment(
+            client,
+            async () => [],
+            async () => helper,
+          ),
+          {
+            specPath,
+            spec: check.spec!,
+            files: check.files,
+          },
+        );
+      const counted = async () =>
+        (await client.sql('SELECT count(*) AS n, count(DISTINCT id) AS ids, max(id) AS top FROM api_events').toTable())
+          .get(0)!
+          .toJSON();
+      api.growing.count = 250;
+      const first = await run();
+      assert.equal(first.outcome, 'completed', JSON.stringify(first.errors) + (first.message ?? ''));
+      assert.deepEqual(await counted(), { n: 250n, ids: 250n, top: 249n });
+      api.growing.count = 370;
+      const asked = new Map(api.requests);
+      const second = await run();
+      assert.equal(second.outcome, 'completed', JSON.stringify(second.errors) + (second.message ?? ''));
+      assert.deepEqual(await counted(), { n: 370n, ids: 370n, top: 369n });
+      const askedNow = [...api.requests]
+        .filter(([key, n]) => key.startsWith('/growing') && n > (asked.get(key) ?? 0))
+        .map(([key]) => key);
+      assert.ok(askedNow.includes('/growing?offset=200&limit=100'), askedNow.join(', '));
+      assert.ok(
+        !askedNow.some((key) => /offset=(0|100)&/.test(key)),
+        `the second run started where the first stopped: ${askedNow.join(', ')}`,
+      );
     } finally {
       rmSync(folder, { recursive: true, force: true });
     }
