@@ -126,12 +126,37 @@ def _working_directory(path):
         os.chdir(previous)
 
 
+def _source_read(data_source):
+    """A data source a plan reads, named as Spark SQL names a path's table: format.`where` (csv.`/raw/csv`,
+    http.`https://api.example.com/v1/rates`, jdbc.`jdbc:postgresql://db:5432/crm/customers`). Without a
+    URL's query, user or password: the name is shown in the graph."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    options = {key.lower(): value for key, value in data_source.options.items()}
+    where = options.get("url") or options.get("path") or (data_source.paths[0] if data_source.paths else "")
+    if not where:
+        return None
+    if data_source.format.lower() == "jdbc" and (options.get("dbtable") or options.get("query")):
+        where = f"{where.split('?')[0]}/{options.get('dbtable') or 'query'}"
+    parts = urlsplit(where)
+    if parts.scheme and parts.netloc:
+        where = urlunsplit((parts.scheme, parts.netloc.rsplit("@", 1)[-1], parts.path, "", ""))
+    else:
+        where = where.split("?")[0]
+    return f"{data_source.format or 'source'}.`{where.replace('`', '``')}`"
+
+
 def _tables_read(message, found):
-    """Names of the tables a plan reads (spark.read.table, spark.readStream.table), in order."""
+    """Names of the tables a plan reads (spark.read.table, spark.readStream.table), and of the data
+    sources it reads (spark.read.format(…).load(…)), in order."""
     for field, value in message.ListFields():
         if field.name == "named_table" and value.unparsed_identifier:
             if value.unparsed_identifier not in found:
                 found.append(value.unparsed_identifier)
+        if field.name == "data_source" and hasattr(value, "format"):
+            source = _source_read(value)
+            if source and source not in found:
+                found.append(source)
         if field.type == field.TYPE_MESSAGE:
             repeated = getattr(field, "is_repeated", None)
             if repeated is None:

@@ -117,6 +117,11 @@ describe('pipelines on real Spark', function () {
         `${summary.message}\n${JSON.stringify(summary.errors)}\n${log.slice(-20).join('\n')}`,
       );
       assert.ok(events.some((e) => e.kind === 'run' && e.state === 'completed'));
+      // The sources outside the pipeline, as the graph draws them: the files, the CRM's table, the API.
+      const reads = (dataset: string) => summary.graph.flows.find((f) => f.target.endsWith(dataset))?.reads;
+      assert.deepEqual(reads('raw_transactions_csv'), [`csv.\`${pathToFileURL(join(project.raw, 'csv')).href}\``]);
+      assert.deepEqual(reads('raw_crm_customers'), ['crm.public.customers']);
+      assert.deepEqual(reads('raw_exchange_rates'), [`http.\`${sources.api.url}/rates\``]);
 
       // What the pipeline must produce, computed here from the generator's own rows.
       const { transactions, duplicated } = retailTransactions(first);

@@ -151,6 +151,18 @@ describe('pipeline graphs and events', function () {
     );
   });
 
+  it('reads tables named with three parts (a database catalog), in order, and not in strings or calls', async () => {
+    const reads = (q: string) => grammar.tablesRead(q);
+    assert.deepEqual(await reads('SELECT * FROM crm.public.customers'), ['crm.public.customers']);
+    assert.deepEqual(
+      await reads(
+        "SELECT * FROM lake_orders o JOIN crm . `public` . `my table` c ON o.id = c.id LEFT JOIN spark_catalog.default.daily d ON true WHERE x = 'FROM a.b.c' -- JOIN x.y.z\n",
+      ),
+      ['lake_orders', 'crm.public.my table', 'spark_catalog.default.daily'],
+    );
+    assert.deepEqual(await reads('SELECT * FROM a.b.func(1)'), []);
+  });
+
   it("takes the Python helper's report as datasets and flows", () => {
     const graph = pythonDefinitions({
       outputs: [{ name: 'raw', type: 'StreamingTable', file: 't/r.py', line: 7 }],

@@ -135,14 +135,33 @@ export function tablesReadBy(query: string): string[] {
   const ctes = new Set(
     [...plain.matchAll(/(?:\bWITH\b|,)\s*(`[^`]+`|\w+)\s+AS\s*\(/gi)].map((m) => unquote(m[1]!).toLowerCase()),
   );
-  const names: string[] = [];
+  const found: { at: number; name: string }[] = [];
   for (const entity of spark.getAllEntities(plain) ?? []) {
     if ((entity.entityContextType !== 'table' && entity.entityContextType !== 'view') || entity.declareType === 1) continue;
     // The grammar takes LATERAL VIEW's generator (`stack(3, …)`) for a table: a name called is a function.
     if (/^\s*\(/.test(plain.slice(entity.position.endIndex + 1))) continue;
-    const name = splitName(entity.text).join('.');
+    found.push({ at: entity.position.startIndex, name: splitName(entity.text).join('.') });
+  }
+  found.push(...threePartNamesRead(plain));
+  const names: string[] = [];
+  for (const { name } of found.sort((a, b) => a.at - b.at)) {
     if (!name || ctes.has(name.toLowerCase()) || names.includes(name)) continue;
     names.push(name);
   }
   return names;
+}
+
+/**
+ * Tables named catalog.schema.table after FROM or JOIN (a database's `crm.public.customers`): the
+ * grammar finds no entity in a name of three parts. Strings and comments are blanked first.
+ */
+function threePartNamesRead(query: string): { at: number; name: string }[] {
+  const blank = (match: string) => match.replace(/[^\n]/g, ' ');
+  const text = query.replace(/'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|--[^\n]*|\/\*[\s\S]*?\*\//g, blank);
+  const part = '(?:`(?:[^`]|``)+`|[\\p{L}_][\\p{L}\\p{N}_]*)';
+  const name = new RegExp(`\\b(?:FROM|JOIN)\\s+(${part}(?:\\s*\\.\\s*${part}){2,})(?![\\p{L}\\p{N}_\\x60])(?!\\s*\\()`, 'giu');
+  return [...text.matchAll(name)].map((match) => ({
+    at: match.index + match[0].length - match[1]!.length,
+    name: splitName(match[1]!.replace(/\s*\.\s*/g, '.')).join('.'),
+  }));
 }
