@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
-import { rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import { join } from 'node:path';
 import { SparkConnectClient } from '../../src/core/connect/sparkConnectClient.js';
+import { startRatesApi, type RatesApi } from '../../examples/retail/ratesApi.js';
 import { startPostgres, type PostgresServer } from '../support/postgresServer.js';
 import { testServer } from '../support/sparkTestServer.js';
 import { stepsInOrder } from './support/steps.js';
@@ -13,16 +15,18 @@ import { Workbench } from './support/workbench.js';
  * joining one of its tables with a table of the lake. A real PostgreSQL, started here.
  *
  * Depends on: no other spec. Its steps run in order (stepsInOrder). It removes its spark-workbench.yml
- * when it ends.
+ * and its pipeline folder when it ends.
  */
 describe('a database in a real VS Code workbench', function () {
   this.timeout(180_000);
   let workbench: Workbench;
   let pg: PostgresServer;
+  let api: RatesApi;
   const workspaceFile = join(process.env.E2E_WORKSPACE!, 'spark-workbench.yml');
 
   before(async () => {
     pg = await startPostgres();
+    api = await startRatesApi();
     pg.psql('postgres', 'CREATE DATABASE crm');
     pg.psql(
       'crm',
@@ -52,7 +56,9 @@ describe('a database in a real VS Code workbench', function () {
   after(async () => {
     await workbench?.close();
     rmSync(workspaceFile, { force: true });
+    rmSync(join(process.env.E2E_WORKSPACE!, 'crm-pipeline'), { recursive: true, force: true });
     await pg?.stop();
+    await api?.close();
   });
 
   it('keeps the database password in SecretStorage and connects: the database is a catalog of the session', async () => {
@@ -103,5 +109,57 @@ describe('a database in a real VS Code workbench', function () {
     for (const value of ['business', '99.99', 'retail', '15.01'])
       await results.locator('.cell', { hasText: new RegExp(`^${value.replace('.', '\\.')}$`) }).waitFor();
     await workbench.screenshot('21-database-join');
+  });
+
+  it("a pipeline's graph draws the database's table and the HTTP API as sources", async () => {
+    const folder = join(process.env.E2E_WORKSPACE!, 'crm-pipeline');
+    mkdirSync(join(folder, 'transformations'), { recursive: true });
+    writeFileSync(
+      join(folder, 'spark-pipeline.yml'),
+      `name: crm_sources\nstorage: ${pathToFileURL(join(folder, 'storage')).href}\ndatabase: e2e_crm_sources\nlibraries:\n  - glob:\n      include: transformations/**\n`,
+    );
+    writeFileSync(
+      join(folder, 'transformations', 'customers.sql'),
+      'CREATE MATERIALIZED VIEW crm_customers AS SELECT * FROM crm.public.customers;\n',
+    );
+    writeFileSync(
+      join(folder, 'transformations', 'rates.py'),
+      [
+        'from pyspark import pipelines as dp',
+        '',
+        '',
+        '@dp.materialized_view',
+        'def api_rates():',
+        `    return spark.read.format("http").option("url", "${api.url}/rates").option("paging", "page").option("records", "rates").option("schema", "date STRING, currency STRING, rate DOUBLE").load()  # noqa: F821`,
+        '',
+      ].join('\n'),
+    );
+    await workbench.runCommand('View: Close All Editors');
+    await workbench.page.keyboard.press('Control+P');
+    await workbench.page.locator('.quick-input-widget input').fill('crm-pipeline/spark-pipeline.yml');
+    await workbench.page.locator('.quick-input-widget .monaco-list-row', { hasText: 'spark-pipeline.yml' }).first().waitFor();
+    await workbench.page.keyboard.press('Enter');
+    await workbench.page.locator('.tab.active', { hasText: 'spark-pipeline.yml' }).waitFor();
+    await workbench.clickCodeLens('Graph');
+    const graph = await workbench.webviewWith('svg.graph');
+    // Before a run the SQL file's reads are drawn; the Python file's come when Spark registers it.
+    await graph.locator('g.node', { hasText: 'crm.public.customers' }).waitFor({ timeout: 30_000 });
+    await workbench.clickCodeLens('Run');
+    await graph.locator('#app[data-state="idle"] .status', { hasText: /^Run completed/ }).waitFor({ timeout: 240_000 });
+    const source = graph.locator('g.node', { hasText: `http.\`${api.url}/rates\`` });
+    await source.waitFor({ timeout: 30_000 });
+    assert.match((await source.getAttribute('class')) ?? '', /\bkind-source\b/);
+    assert.match(
+      (await graph.locator('g.node', { hasText: 'crm.public.customers' }).getAttribute('class')) ?? '',
+      /\bkind-source\b/,
+    );
+    for (const name of ['crm_customers', 'api_rates'])
+      assert.match(
+        (await graph.locator('g.node', { hasText: name }).first().getAttribute('class')) ?? '',
+        /\bstate-completed\b/,
+        name,
+      );
+    assert.ok(api.requests() > 0, 'the API was read');
+    await workbench.screenshot('22-database-and-api-sources-graph');
   });
 });
