@@ -106,9 +106,14 @@ function workbenchContext(context: vscode.ExtensionContext, tokens: SecretTokenS
     },
     retryTimeoutMs: () => local.retryTimeoutMs(),
     sessionSetup: (client, localServer) =>
-      attachWorkspaceDatabases({ host, log }, databases, databasePasswords, client, localServer).catch(
-        failures.catcher('Adding the databases of spark-workbench.yml to the Spark session'),
-      ),
+      attachWorkspaceDatabases(
+        { host, log },
+        databases,
+        databasePasswords,
+        client,
+        localServer,
+        localServer ? undefined : join(runtimeDir, 'jdbc-drivers'),
+      ).catch(failures.catcher('Adding the databases of spark-workbench.yml to the Spark session')),
   };
   return {
     host,

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { parseConnectionString, type ConnectionOptions } from '../core/connect/connectionString.js';
 import { SparkConnectClient } from '../core/connect/sparkConnectClient.js';
 import { describeRetry } from '../core/connect/retryWait.js';
@@ -136,7 +137,13 @@ async function attachWorkspaceDatabases(
       `The local server on port ${local!.port} was started without the JDBC driver ${missing.join(', ')} of spark-workbench.yml's databases: ` +
         `restart it ('spark-workbench server stop --port ${local!.port}', then 'server start') to read them.`,
     );
-  await attachDatabases(client, databases, environmentPassword);
+  // A server of the user's gets the drivers over Spark Connect; the managed one has them from its start.
+  await attachDatabases(
+    client,
+    databases,
+    environmentPassword,
+    local ? undefined : { cacheDir: join(runtimeHome(), 'jdbc-drivers'), onFailure: log },
+  );
 }
 
 /** A cancel looks at the server's jobs at once: the UI's slow first answer is asked for now. */

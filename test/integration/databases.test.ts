@@ -199,6 +199,38 @@ describe("databases through Spark's JDBC catalog (a real PostgreSQL)", function 
     }
   });
 
+  it("ships a driver the server was started without over Spark Connect (AddArtifacts): H2's, from Maven Central", async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'sw-h2-'));
+    const { databases, problems } = readWorkbenchFile(
+      `databases:\n  h2db:\n    url: jdbc:h2:file:${join(folder, 'db')}\n    user: sa\n    driver: com.h2database:h2:2.3.232\n    driverClass: org.h2.Driver\n`,
+    );
+    assert.deepEqual(problems, []);
+    const without = new SparkConnectClient(testServer().url);
+    const shipped = new SparkConnectClient(testServer().url);
+    try {
+      await attachDatabases(without, databases, async () => undefined);
+      const failure = await without
+        .sql('SHOW NAMESPACES IN h2db')
+        .toTable()
+        .then(
+          () => assert.fail('the server had the H2 driver already: this test proves nothing'),
+          (error: unknown) => error as SparkError,
+        );
+      assert.match(failure.message, /h2db/);
+      await attachDatabases(shipped, databases, async () => undefined, {
+        cacheDir: join(folder, 'drivers'),
+        onFailure: (message) => assert.fail(message),
+      });
+      await shipped.sql('CREATE TABLE h2db.PUBLIC.numbers AS SELECT id, id * 2 AS doubled FROM range(10)').toTable();
+      const summed = await shipped.sql('SELECT count(*) AS n, sum(doubled) AS total FROM h2db.PUBLIC.numbers').toTable();
+      assert.deepEqual(summed.get(0)!.toJSON(), { n: 10n, total: 90n });
+    } finally {
+      await without.close();
+      await shipped.close();
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
+
   describe('publishing a dataset to a database table after a run', () => {
     let folder: string;
     const targets = () => {
@@ -244,7 +276,7 @@ describe("databases through Spark's JDBC catalog (a real PostgreSQL)", function 
       );
       await attachDatabases(client, targets().databases, async () => pg.password);
     });
-    after(() => rmSync(folder, { recursive: true, force: true }));
+    after(() => folder && rmSync(folder, { recursive: true, force: true }));
 
     it('the first run creates the table', async () => {
       const summary = await run(50_000);
@@ -303,12 +335,14 @@ describe("databases through Spark's JDBC catalog (a real PostgreSQL)", function 
     });
   });
 
-  it('a database that is down fails the query at once, with the reason', async () => {
-    await pg.stop();
-    const started = Date.now();
-    const failure = await failureOf('SELECT count(*) FROM crm.public.orders');
-    assert.equal(failure.errorClass, 'FAILED_JDBC.CONNECTION');
-    assert.match(failure.message, /Cause: Connection to 127\.0\.0\.1:\d+ refused/);
-    assert.ok(Date.now() - started < 10_000, `failed after ${Date.now() - started} ms`);
+  describe('the database down (last: it stops the server)', () => {
+    it('a database that is down fails the query at once, with the reason', async () => {
+      await pg.stop();
+      const started = Date.now();
+      const failure = await failureOf('SELECT count(*) FROM crm.public.orders');
+      assert.equal(failure.errorClass, 'FAILED_JDBC.CONNECTION');
+      assert.match(failure.message, /Cause: Connection to 127\.0\.0\.1:\d+ refused/);
+      assert.ok(Date.now() - started < 10_000, `failed after ${Date.now() - started} ms`);
+    });
   });
 });

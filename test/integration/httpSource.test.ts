@@ -140,6 +140,25 @@ print("RESULT", rows[0], rows[1], rows[2], rows[3], rows[4], rows[5], df.schema.
     assert.equal(api.requests.get('/records?page=13'), 2, 'the 503 was retried once');
   });
 
+  it("travels with the plan: Spark's Python workers read through it without its module installed", async () => {
+    const ran = await python(
+      `from pyspark.sql.functions import udf
+
+@udf("string")
+def module_on_worker(_):
+    try:
+        import spark_workbench_http  # noqa: F401
+        return "importable"
+    except ImportError:
+        return "not importable"
+
+print("WORKER", spark.range(1).select(module_on_worker("id")).first()[0])
+print("READ", spark.read.format("http").option("url", "${api.url}/linked?cursor=1").option("paging", "next").option("nextPath", "links.next").load().count())`,
+    );
+    assert.equal(ran.status, 'ok', ran.text);
+    assert.match(ran.text, /WORKER not importable\nREAD 1000/);
+  });
+
   it('follows next links in the body', async () => {
     const ran = await python(
       `df = spark.read.format("http").option("url", "${api.url}/linked?cursor=1").option("paging", "next").option("nextPath", "links.next").load()

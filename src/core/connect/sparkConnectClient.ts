@@ -2,6 +2,8 @@ import { create, type MessageInitShape } from '@bufbuild/protobuf';
 import { randomUUID } from 'node:crypto';
 import { userInfo } from 'node:os';
 import {
+  AddArtifactsRequestSchema,
+  AddArtifactsResponseSchema,
   AnalyzePlanRequestSchema,
   AnalyzePlanResponseSchema,
   AnalyzePlanRequest_Explain_ExplainMode as ExplainModeEnum,
@@ -39,6 +41,7 @@ import { Emitter } from '../util/events.js';
 import type { SqlParameterValue } from '../sql/sqlParameters.js';
 import { namedArguments } from './sqlArguments.js';
 import { SparkConnectTransport } from './transport.js';
+import { addArtifactsRequests, type Artifact } from './artifactRequests.js';
 import { SparkVersion, supports } from './version.js';
 
 export const CLIENT_NAME = 'spark-workbench';
@@ -312,6 +315,26 @@ export class SparkConnectClient {
   async getAllConfig(prefix?: string): Promise<Map<string, string | undefined>> {
     const pairs = await this.config({ case: 'getAll', value: prefix === undefined ? {} : { prefix } });
     return prefix === undefined ? pairs : new Map([...pairs].map(([key, value]) => [prefix + key, value]));
+  }
+
+  /**
+   * Sends files to this session on the server (AddArtifacts): `jars/…` join the session's class path,
+   * e.g. a JDBC driver the server was started without. Resolves once the server checked every chunk.
+   */
+  async addArtifacts(artifacts: readonly Artifact[]): Promise<void> {
+    this.assertOpen();
+    if (!artifacts.length) return;
+    const response = await this.transport.clientStream(
+      'AddArtifacts',
+      AddArtifactsRequestSchema,
+      AddArtifactsResponseSchema,
+      addArtifactsRequests(this.session.requestHeader(), artifacts),
+      { signal: this.lifetime.signal },
+    );
+    if (response.serverSideSessionId) this.session.observeServerSession(response.serverSideSessionId);
+    const failed = response.artifacts.filter((a) => !a.isCrcSuccessful).map((a) => a.name);
+    if (failed.length)
+      throw new SparkError({ kind: 'other', message: `The server received ${failed.join(', ')} damaged (CRC mismatch).` });
   }
 
   async setConfig(pairs: Readonly<Record<string, string>>): Promise<void> {

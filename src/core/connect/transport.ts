@@ -91,6 +91,46 @@ export class SparkConnectTransport {
     });
   }
 
+  /** A client stream: every request written in order, then the server's one answer. */
+  clientStream<I extends DescMessage, O extends DescMessage>(
+    method: string,
+    input: I,
+    output: O,
+    requests: readonly MessageShape<I>[],
+    options: CallOptions = {},
+  ): Promise<MessageShape<O>> {
+    return new Promise((resolve, reject) => {
+      if (options.signal?.aborted) {
+        reject(sparkErrorFromGrpc({ code: 1, details: 'Cancelled before start' }, this.endpoint));
+        return;
+      }
+      const call = this.client.makeClientStreamRequest(
+        SERVICE + method,
+        (message: MessageShape<I>) => serialize(input, message),
+        this.decoder(output),
+        this.metadata(),
+        options.deadlineMs ? { deadline: Date.now() + options.deadlineMs } : {},
+        (error, response) => {
+          options.signal?.removeEventListener('abort', onAbort);
+          if (error || !response) reject(sparkErrorFromGrpc(error, this.endpoint));
+          else resolve(response);
+        },
+      );
+      const onAbort = () => call.cancel();
+      options.signal?.addEventListener('abort', onAbort, { once: true });
+      // Written one after another as the stream drains, so a large artifact is never all in flight.
+      const writeFrom = (index: number): void => {
+        for (let i = index; i < requests.length; i++)
+          if (!call.write(requests[i]!)) {
+            call.once('drain', () => writeFrom(i + 1));
+            return;
+          }
+        call.end();
+      };
+      writeFrom(0);
+    });
+  }
+
   /** A server stream as an async iterable; breaking out of the loop or aborting cancels the call. */
   async *serverStream<I extends DescMessage, O extends DescMessage>(
     method: string,

@@ -62,11 +62,22 @@ export async function attachWorkspaceDatabases(
   passwords: DatabasePasswordStore,
   client: SparkConnectClient,
   localServer: LocalServerState | undefined,
+  /**
+   * For a server of the user's (not the managed local one): where the driver jars it is sent are kept
+   * (the runtime home's jdbc-drivers). None: the session has its drivers.
+   */
+  driverCache?: string,
 ): Promise<void> {
   const sources = await databases.sources();
   if (!sources.length) return;
   const { attachDatabases, driversMissingFrom } = await import('../../core/databases/databaseCatalogs.js');
-  await attachDatabases(client, sources, (name) => passwords.get(name));
+  // A server of the user's gets the drivers over Spark Connect; the managed one has them from its start.
+  await attachDatabases(
+    client,
+    sources,
+    (name) => passwords.get(name),
+    driverCache === undefined ? undefined : { cacheDir: driverCache, onFailure: (message) => ctx.log.info(message) },
+  );
   ctx.log.info(`Databases in this Spark session: ${sources.map((s) => s.name).join(', ')}.`);
   const missing = localServer ? driversMissingFrom(localServer, sources) : [];
   if (!missing.length) return;
