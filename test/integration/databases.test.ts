@@ -172,6 +172,11 @@ describe("databases through Spark's JDBC catalog (a real PostgreSQL)", function 
     assert.equal(failure.errorClass, 'FAILED_JDBC.CONNECTION');
     // Spark says only "Couldn't connect to the database"; the database's own reason comes with it.
     assert.match(failure.message, /Cause: .*password authentication failed for user "workbench"/);
+    // Spark redacts the whole URL; the query's database is named instead.
+    assert.match(
+      failure.message,
+      /Failed JDBC the database crm_locked \(jdbc:postgresql:\/\/127\.0\.0\.1:\d+\/crm\) on the operation/,
+    );
     // The message is not an enumerable property: JSON alone would never show it.
     const everything = `${failure.message}\n${failure.stack ?? ''}\n${JSON.stringify(failure)}`;
     assert.doesNotMatch(everything, /not-the-password/);

@@ -102,7 +102,7 @@ export interface ExecutionEnvironment {
     onStall: () => void,
     flowJobs?: FlowJobsAfterCancel,
   ) => Promise<CancelOutcome>;
-  readonly enrichError: (error: SparkError) => Promise<SparkError>;
+  readonly enrichError: (error: SparkError, text?: string) => Promise<SparkError>;
   /** Chunked Arrow batches exist from Spark 4.1; older servers reject the unknown request option. */
   readonly allowArrowChunking: () => Promise<boolean>;
 }
@@ -358,7 +358,8 @@ export class QueryExecution implements AsyncIterable<ResultEvent> {
     if (this.env.lifetime.aborted) return asSparkError(this.env.lifetime.reason);
     if (this.abort.signal.aborted && failure.kind !== 'unavailable') return cancelledError(failure);
     if (failure.kind === 'unavailable') this.env.onUnreachable();
-    return this.env.enrichError(failure);
+    const input = this.input;
+    return this.env.enrichError(failure, 'sql' in input ? input.sql : 'query' in input ? input.query : undefined);
   }
 }
 

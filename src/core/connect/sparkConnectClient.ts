@@ -36,7 +36,7 @@ import {
   type FlowJobsAfterCancel,
   type JobControl,
 } from './cancelWatch.js';
-import { asSparkError, isRetryable, SparkError } from './sparkError.js';
+import { asSparkError, isRetryable, namingDatabases, SparkError } from './sparkError.js';
 import { Emitter } from '../util/events.js';
 import type { SqlParameterValue } from '../sql/sqlParameters.js';
 import { namedArguments } from './sqlArguments.js';
@@ -238,7 +238,7 @@ export class SparkConnectClient {
       probe: (deadlineMs) => this.probe(deadlineMs),
       newOperationId: () => randomUUID(),
       cancel: (tag, operationId, onStall, flowJobs) => this.cancelExecution(tag, operationId, onStall, flowJobs),
-      enrichError: (error: SparkError) => this.enrichError(error),
+      enrichError: (error: SparkError, text?: string) => this.enrichError(error, text),
       allowArrowChunking: async () => supports(await this.sparkVersion(), 'arrowBatchChunking'),
     };
   }
@@ -490,8 +490,24 @@ export class SparkConnectClient {
     return new Map(response.operationStatuses.map((s) => [s.operationId, OPERATION_STATES[s.state] ?? 'unknown']));
   }
 
-  /** Replaces a Spark error's short status with FetchErrorDetails' full message, class and query contexts. */
-  async enrichError(error: SparkError): Promise<SparkError> {
+  /** The session's database catalogs (name → JDBC URL), to name them in JDBC errors. */
+  private readonly databaseUrls = new Map<string, string>();
+
+  /** Databases that are catalogs of this session now: a JDBC error of a query reading one names it. */
+  noteDatabases(databases: readonly { readonly name: string; readonly url: string }[]): void {
+    for (const { name, url } of databases) this.databaseUrls.set(name, url);
+  }
+
+  /**
+   * Replaces a Spark error's short status with FetchErrorDetails' full message, class and query
+   * contexts; a JDBC failure of `text` names the databases it reads.
+   */
+  async enrichError(error: SparkError, text?: string): Promise<SparkError> {
+    const detailed = await this.detailed(error);
+    return text === undefined ? detailed : namingDatabases(detailed, text, this.databaseUrls);
+  }
+
+  private async detailed(error: SparkError): Promise<SparkError> {
     if (!error.errorId || error.kind !== 'spark') return error;
     try {
       const details = await this.transport.unary(

@@ -100,6 +100,23 @@ export class SparkError extends Error {
     return this.queryContexts.find((c) => c.objectType === '') ?? undefined;
   }
 
+  /** A copy with another message (the same class, state, contexts). */
+  withMessage(message: string): SparkError {
+    return new SparkError({
+      kind: this.kind,
+      message,
+      errorClass: this.errorClass,
+      sqlState: this.sqlState,
+      messageParameters: this.messageParameters,
+      queryContexts: this.queryContexts,
+      grpcCode: this.grpcCode,
+      errorId: this.errorId,
+      exceptionClass: this.exceptionClass,
+      retryDelayMs: this.retryDelayMs,
+      cause: this.cause,
+    });
+  }
+
   /** A copy with the details FetchErrorDetails returned (full message, query contexts). */
   withDetails(details: FetchErrorDetailsResponse): SparkError {
     const root = details.errors[details.rootErrorIdx ?? 0];
@@ -170,4 +187,23 @@ export function isRetryable(error: SparkError): boolean {
   if (error.retryDelayMs !== undefined) return true;
   if (error.grpcCode === GRPC_UNAVAILABLE) return true;
   return error.grpcCode === GRPC_INTERNAL && error.message.includes('INVALID_CURSOR.DISCONNECTED');
+}
+
+/**
+ * A JDBC failure names the database by its redacted URL only (`jdbc:postgresql:*********(redacted)`):
+ * the databases `text` reads (catalogs of the session, `crm.public.customers`) are named instead, with
+ * their URLs (never with credentials: a source's URL holds none).
+ */
+export function namingDatabases(error: SparkError, text: string, databases: ReadonlyMap<string, string>): SparkError {
+  if (!/^FAILED_JDBC\./.test(error.errorClass ?? '') || !databases.size) return error;
+  const code = text.replace(/'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|--[^\n]*|\/\*[\s\S]*?\*\//g, ' ');
+  const read = [...databases].filter(([name]) =>
+    new RegExp(`(^|[^\\w.\x60])\x60?${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\x60?\\s*\\.`, 'i').test(code),
+  );
+  if (!read.length) return error;
+  const named = read.map(([name, url]) => `the database ${name} (${url})`).join(' or ');
+  const redacted = /jdbc:[a-z0-9]+:\*+\(redacted\)/i;
+  return error.withMessage(
+    redacted.test(error.message) ? error.message.replace(redacted, () => named) : `${error.message} (${named})`,
+  );
 }

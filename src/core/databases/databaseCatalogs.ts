@@ -38,6 +38,7 @@ export async function attachDatabases(
   const settings: Record<string, string> = {};
   for (const source of sources) Object.assign(settings, catalogSettings(source, await password(source.name)));
   await client.setConfig(settings);
+  client.noteDatabases(sources);
 }
 
 /**
