@@ -28,8 +28,12 @@ const log = (line: string) => console.error(line);
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 let requests = 0;
+let inFlight = 0;
+let mostInFlight = 0;
 const api = createServer((request, response) => {
   requests++;
+  mostInFlight = Math.max(mostInFlight, ++inFlight);
+  response.once('close', () => inFlight--);
   const page = Number(new URL(request.url!, 'http://127.0.0.1').searchParams.get('page') ?? 1);
   const first = (page - 1) * perPage;
   const data =
@@ -88,6 +92,7 @@ try {
     const warm = await read(who);
     if (warm.rows !== rows || warm.ids !== expectedIds) throw new Error(`${who} read ${warm.rows} records (ids ${warm.ids})`);
   }
+  mostInFlight = 0;
   const oursTimes: number[] = [];
   const theirs: number[] = [];
   let oursRequests = 0;
@@ -104,6 +109,9 @@ try {
     `\nrecords: ${rows.toLocaleString('en-US')} over ${pages} pages of ${latencyMs} ms, ${partitions} partitions, ${rounds} rounds`,
   );
   console.log(`requests per read (ours): ${oursRequests} (${pages} pages and the empty ones that end each partition)`);
+  console.log(
+    `most requests in flight at once: ${mostInFlight} (ours holds at most partitions × concurrency = ${partitions * 4} pages; the loop 1)`,
+  );
   console.log(`median ours (spark.read.format("http")): ${median(oursTimes).toFixed(3)} s`);
   console.log(`median sequential loop + createDataFrame: ${median(theirs).toFixed(3)} s`);
   console.log(`ratio ours/loop: ${(median(oursTimes) / median(theirs)).toFixed(2)} (goal ≤ 0.40)`);

@@ -73,8 +73,11 @@ function startApi(): Promise<{ server: Server; url: string; requests: Map<string
       const upTo = Math.min(offset + limit, growing.count);
       return json(200, { data: Array.from({ length: Math.max(0, upTo - offset) }, (_, i) => record(offset + i)) });
     }
+    if (url.pathname === '/linked' && url.searchParams.has('broken') && page === 4) return json(500, { error: 'down' });
     if (url.pathname === '/linked') {
-      const next = page < 10 ? `http://127.0.0.1:${(server.address() as AddressInfo).port}/linked?cursor=${page + 1}` : null;
+      const broken = url.searchParams.has('broken') ? '&broken=1' : '';
+      const next =
+        page < 10 ? `http://127.0.0.1:${(server.address() as AddressInfo).port}/linked?cursor=${page + 1}${broken}` : null;
       return json(200, { items: records(page, 10), links: { next } });
     }
     json(404, { error: 'no such path' });
@@ -218,7 +221,7 @@ print("RESULT", df.count(), df.selectExpr("count(DISTINCT id)", "max(id)").colle
     assert.equal((await python('print("next", 1 + 1)')).text.trim(), 'next 2');
   });
 
-  it("a pipeline's Python definition reads the API into a materialized view", async () => {
+  it("a pipeline's Python definition reads the API into a materialized view; a failing page fails the flow", async () => {
     const folder = mkdtempSync(join(tmpdir(), 'sw-http-pipeline-'));
     try {
       mkdirSync(join(folder, 'transformations'));
@@ -233,28 +236,42 @@ print("RESULT", df.count(), df.selectExpr("count(DISTINCT id)", "max(id)").colle
           '',
           '@dp.materialized_view',
           'def api_customers():',
-          `    return spark.read.format("http").option("url", "${api.url}/linked?cursor=1").option("paging", "next").option("nextPath", "links.next").load()`,
+          `    return spark.read.format("http").option("url", spark.conf.get("api.first")).option("paging", "next").option("nextPath", "links.next").option("retries", "1").load()`,
           '',
         ].join('\n'),
       );
       const specPath = join(folder, 'spark-pipeline.yml');
-      writeFileSync(
-        specPath,
-        `name: http_source\nstorage: ${pathToFileURL(join(folder, 'storage')).href}\nlibraries:\n  - glob:\n      include: transformations/**\n`,
-      );
-      const check = checkPipelineSpec(readFileSync(specPath, 'utf8'), specPath);
-      assert.ok(check.spec, JSON.stringify(check.problems));
-      const summary = await runPipeline(
-        pipelineEnvironment(
-          client,
-          async () => [],
-          async () => helper,
-        ),
-        { specPath, spec: check.spec, files: check.files },
-      );
+      const run = (first: string) => {
+        writeFileSync(
+          specPath,
+          `name: http_source\nstorage: ${pathToFileURL(join(folder, 'storage')).href}\nconfiguration:\n  api.first: "${first}"\nlibraries:\n  - glob:\n      include: transformations/**\n`,
+        );
+        const check = checkPipelineSpec(readFileSync(specPath, 'utf8'), specPath);
+        assert.ok(check.spec, JSON.stringify(check.problems));
+        return runPipeline(
+          pipelineEnvironment(
+            client,
+            async () => [],
+            async () => helper,
+          ),
+          { specPath, spec: check.spec, files: check.files },
+        );
+      };
+      const counted = async () =>
+        (await client.sql('SELECT count(*) AS n, max(id) AS top FROM api_customers').toTable()).get(0)!.toJSON();
+      const summary = await run(`${api.url}/linked?cursor=1`);
       assert.equal(summary.outcome, 'completed', JSON.stringify(summary.errors) + (summary.message ?? ''));
-      const counted = await client.sql('SELECT count(*) AS n, max(id) AS top FROM api_customers').toTable();
-      assert.deepEqual(counted.get(0)!.toJSON(), { n: 1000n, top: 999n });
+      assert.deepEqual(await counted(), { n: 1000n, top: 999n });
+      // The API fails on the 4th page: the flow fails with the page and the status. (Spark's overwrite of a
+      // file table deletes its files before writing: the materialized view is empty until the next run.)
+      const failed = await run(`${api.url}/linked?cursor=1&broken=1`);
+      assert.equal(failed.outcome, 'failed');
+      assert.match(
+        JSON.stringify(failed.errors) + (failed.message ?? ''),
+        /linked\?cursor=4&broken=1: HTTP 500 Internal Server Error/,
+      );
+      assert.equal((await run(`${api.url}/linked?cursor=1`)).outcome, 'completed');
+      assert.deepEqual(await counted(), { n: 1000n, top: 999n });
     } finally {
       rmSync(folder, { recursive: true, force: true });
     }
