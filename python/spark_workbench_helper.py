@@ -193,7 +193,11 @@ def _recording_registry(spark, graph_id, root):
             self.unfiltered = []
 
         def register_output(self, output):
-            self.outputs.append({"name": output.name, "type": type(output).__name__, **where(output.source_code_location)})
+            properties = dict(getattr(output, "table_properties", None) or {})
+            self.outputs.append(
+                {"name": output.name, "type": type(output).__name__, **where(output.source_code_location),
+                 **({"tableProperties": properties} if properties else {})}
+            )
             super().register_output(output)
 
         def register_flow(self, flow):

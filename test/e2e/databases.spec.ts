@@ -15,7 +15,7 @@ import { Workbench } from './support/workbench.js';
  * joining one of its tables with a table of the lake. A real PostgreSQL, started here.
  *
  * Depends on: no other spec. Its steps run in order (stepsInOrder). It removes its spark-workbench.yml
- * and its pipeline folder when it ends.
+ * its pipeline folder and that pipeline's schema when it ends.
  */
 describe('a database in a real VS Code workbench', function () {
   this.timeout(180_000);
@@ -57,6 +57,12 @@ describe('a database in a real VS Code workbench', function () {
     await workbench?.close();
     rmSync(workspaceFile, { force: true });
     rmSync(join(process.env.E2E_WORKSPACE!, 'crm-pipeline'), { recursive: true, force: true });
+    // The server is shared with the other specs: their Catalog steps find it as it was.
+    const cleanup = new SparkConnectClient(testServer().url);
+    await cleanup
+      .sql('DROP SCHEMA IF EXISTS e2e_crm_sources CASCADE')
+      .toTable()
+      .finally(() => cleanup.close());
     await pg?.stop();
     await api?.close();
   });

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { pathToFileURL } from 'node:url';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Table } from 'apache-arrow';
@@ -15,7 +14,7 @@ import { attachDatabases } from '../../src/core/databases/databaseCatalogs.js';
 import { readWorkbenchFile } from '../../src/core/databases/databaseSources.js';
 import { pipelineEnvironment } from '../../src/core/pipelines/pipelineEnvironment.js';
 import { runPipeline } from '../../src/core/pipelines/pipelineRun.js';
-import { checkPipelineSpec } from '../../src/core/pipelines/pipelineSpec.js';
+import { pipelineProject } from '../support/pipelineProject.js';
 import { startPostgres, type PostgresServer } from '../support/postgresServer.js';
 import { cli } from '../support/runCli.js';
 import { testServer } from '../support/sparkTestServer.js';
@@ -244,37 +243,31 @@ describe("databases through Spark's JDBC catalog (a real PostgreSQL)", function 
       return file;
     };
     /** Runs the pipeline with `rows` rows and `extra` as its third column, publishing as its spark-workbench.yml says. */
-    const run = async (rows: number, extra = 'CAST(id AS STRING) AS label') => {
-      const specPath = join(folder, 'spark-pipeline.yml');
-      writeFileSync(
-        specPath,
-        `name: publishing\nstorage: ${pathToFileURL(join(folder, 'storage')).href}\nconfiguration:\n  totals.rows: "${rows}"\n  totals.extra: "${extra}"\nlibraries:\n  - glob:\n      include: transformations/**\n`,
-      );
-      const check = checkPipelineSpec(readFileSync(specPath, 'utf8'), specPath);
-      assert.ok(check.spec, JSON.stringify(check.problems));
-      return runPipeline(
+    /** The project with `rows` rows and `extra` as its third column (the spec written afresh). */
+    const project = (rows: number, extra = 'CAST(id AS STRING) AS label') =>
+      pipelineProject(folder, { name: 'publishing', configuration: { 'totals.rows': String(rows), 'totals.extra': extra } });
+    /** Runs it, publishing as its spark-workbench.yml says. */
+    const run = (rows: number, extra?: string) =>
+      runPipeline(
         pipelineEnvironment(
           client,
           async () => [],
           () => Promise.reject(new Error('no Python')),
         ),
-        {
-          specPath,
-          spec: check.spec,
-          files: check.files,
-          publish: targets().publish,
-        },
+        { ...project(rows, extra), publish: targets().publish },
       );
-    };
 
     before(async () => {
       pg.psql('postgres', 'CREATE DATABASE analytics');
       folder = mkdtempSync(join(tmpdir(), 'sw-publish-'));
-      mkdirSync(join(folder, 'transformations'));
-      writeFileSync(
-        join(folder, 'transformations', 'totals.sql'),
-        'CREATE MATERIALIZED VIEW published_totals AS SELECT id, id * 2 AS doubled, ${totals.extra} FROM range(${totals.rows});\n',
-      );
+      pipelineProject(folder, {
+        name: 'publishing',
+        files: {
+          'transformations/totals.sql':
+            'CREATE MATERIALIZED VIEW published_totals AS SELECT id, id * 2 AS doubled, ${totals.extra} FROM range(${totals.rows});\n',
+        },
+        configuration: { 'totals.rows': '1', 'totals.extra': '1 AS label' },
+      });
       writeFileSync(
         join(folder, 'spark-workbench.yml'),
         `databases:\n  analytics:\n    url: ${pg.jdbcUrl('analytics')}\n    user: ${pg.user}\npublish:\n  published_totals: analytics.public.totals\n`,
@@ -298,10 +291,7 @@ describe("databases through Spark's JDBC catalog (a real PostgreSQL)", function 
 
     it('the CLI run swaps the new table in: a second connection reads the old table or the new, never part of one', async () => {
       // Replaced in the same run: the CLI finds spark-workbench.yml beside the spec (the working folder is elsewhere).
-      writeFileSync(
-        join(folder, 'spark-pipeline.yml'),
-        `name: publishing\nstorage: ${pathToFileURL(join(folder, 'storage')).href}\nconfiguration:\n  totals.rows: "120000"\n  totals.extra: "CAST(id AS STRING) AS label"\nlibraries:\n  - glob:\n      include: transformations/**\n`,
-      );
+      project(120_000);
       const reader = pg.watch('analytics', 'SELECT count(*) FROM public.totals');
       const ran = await cli(
         ['pipeline', 'run', folder, '--remote', testServer().url],

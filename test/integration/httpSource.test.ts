@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { pathToFileURL } from 'node:url';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -11,8 +10,8 @@ import { helperConnectionString } from '../../src/core/python/helperConnection.j
 import { PythonHelper } from '../../src/core/python/pythonHelper.js';
 import { pipelineEnvironment } from '../../src/core/pipelines/pipelineEnvironment.js';
 import { runPipeline } from '../../src/core/pipelines/pipelineRun.js';
-import { checkPipelineSpec } from '../../src/core/pipelines/pipelineSpec.js';
 import { SparkRuntimeInstaller } from '../../src/core/localSpark/sparkRuntime.js';
+import { pipelineProject } from '../support/pipelineProject.js';
 import { projectRoot, runtimeDir, testServer } from '../support/sparkTestServer.js';
 
 const PAGES = 1_000;
@@ -224,10 +223,8 @@ print("RESULT", df.count(), df.selectExpr("count(DISTINCT id)", "max(id)").colle
   it("a pipeline's Python definition reads the API into a materialized view; a failing page fails the flow", async () => {
     const folder = mkdtempSync(join(tmpdir(), 'sw-http-pipeline-'));
     try {
-      mkdirSync(join(folder, 'transformations'));
-      writeFileSync(
-        join(folder, 'transformations', 'customers.py'),
-        [
+      const definition = {
+        'transformations/customers.py': [
           'from pyspark import pipelines as dp',
           'from pyspark.sql import SparkSession',
           '',
@@ -239,24 +236,16 @@ print("RESULT", df.count(), df.selectExpr("count(DISTINCT id)", "max(id)").colle
           `    return spark.read.format("http").option("url", spark.conf.get("api.first")).option("paging", "next").option("nextPath", "links.next").option("retries", "1").load()`,
           '',
         ].join('\n'),
-      );
-      const specPath = join(folder, 'spark-pipeline.yml');
-      const run = (first: string) => {
-        writeFileSync(
-          specPath,
-          `name: http_source\nstorage: ${pathToFileURL(join(folder, 'storage')).href}\nconfiguration:\n  api.first: "${first}"\nlibraries:\n  - glob:\n      include: transformations/**\n`,
-        );
-        const check = checkPipelineSpec(readFileSync(specPath, 'utf8'), specPath);
-        assert.ok(check.spec, JSON.stringify(check.problems));
-        return runPipeline(
+      };
+      const run = (first: string) =>
+        runPipeline(
           pipelineEnvironment(
             client,
             async () => [],
             async () => helper,
           ),
-          { specPath, spec: check.spec, files: check.files },
+          pipelineProject(folder, { name: 'http_source', files: definition, configuration: { 'api.first': first } }),
         );
-      };
       const counted = async () =>
         (await client.sql('SELECT count(*) AS n, max(id) AS top FROM api_customers').toTable()).get(0)!.toJSON();
       const summary = await run(`${api.url}/linked?cursor=1`);
@@ -280,29 +269,23 @@ print("RESULT", df.count(), df.selectExpr("count(DISTINCT id)", "max(id)").colle
   it('a streaming table reads only the records added since its last run', async () => {
     const folder = mkdtempSync(join(tmpdir(), 'sw-http-stream-'));
     try {
-      mkdirSync(join(folder, 'transformations'));
-      writeFileSync(
-        join(folder, 'transformations', 'events.py'),
-        [
-          'from pyspark import pipelines as dp',
-          'from pyspark.sql import SparkSession',
-          '',
-          'spark = SparkSession.active()',
-          '',
-          '',
-          '@dp.table',
-          'def api_events():',
-          `    return spark.readStream.format("http").option("url", "${api.url}/growing").option("paging", "offset").option("records", "data").option("schema", "id BIGINT, name STRING").load()`,
-          '',
-        ].join('\n'),
-      );
-      const specPath = join(folder, 'spark-pipeline.yml');
-      writeFileSync(
-        specPath,
-        `name: http_stream\nstorage: ${pathToFileURL(join(folder, 'storage')).href}\nlibraries:\n  - glob:\n      include: transformations/**\n`,
-      );
-      const check = checkPipelineSpec(readFileSync(specPath, 'utf8'), specPath);
-      assert.ok(check.spec, JSON.stringify(check.problems));
+      const project = pipelineProject(folder, {
+        name: 'http_stream',
+        files: {
+          'transformations/events.py': [
+            'from pyspark import pipelines as dp',
+            'from pyspark.sql import SparkSession',
+            '',
+            'spark = SparkSession.active()',
+            '',
+            '',
+            '@dp.table',
+            'def api_events():',
+            `    return spark.readStream.format("http").option("url", "${api.url}/growing").option("paging", "offset").option("records", "data").option("schema", "id BIGINT, name STRING").load()`,
+            '',
+          ].join('\n'),
+        },
+      });
       const run = () =>
         runPipeline(
           pipelineEnvironment(
@@ -310,11 +293,7 @@ print("RESULT", df.count(), df.selectExpr("count(DISTINCT id)", "max(id)").colle
             async () => [],
             async () => helper,
           ),
-          {
-            specPath,
-            spec: check.spec!,
-            files: check.files,
-          },
+          project,
         );
       const counted = async () =>
         (await client.sql('SELECT count(*) AS n, count(DISTINCT id) AS ids, max(id) AS top FROM api_events').toTable())

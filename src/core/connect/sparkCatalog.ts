@@ -86,6 +86,24 @@ export class SparkCatalog {
     }
   }
 
+  /** A table's properties (`SHOW TBLPROPERTIES`); none for what has none to show (a view of another kind). */
+  async tableProperties(
+    catalog: string,
+    namespace: string,
+    tableName: string,
+    signal?: AbortSignal,
+  ): Promise<Record<string, string>> {
+    try {
+      const table = await this.client
+        .sql(`SHOW TBLPROPERTIES ${qualifiedName(catalog, namespace, tableName)}`, { signal })
+        .toTable();
+      return Object.fromEntries(rows(table).map((r) => [String(r.key), String(r.value)]));
+    } catch (error) {
+      if (error instanceof SparkError && error.kind === 'cancelled') throw error;
+      return {};
+    }
+  }
+
   async listColumns(catalog: string, namespace: string, tableName: string, signal?: AbortSignal): Promise<CatalogColumn[]> {
     try {
       const table = await this.client

@@ -1,5 +1,12 @@
 import { fromBinary, toBinary, type DescMessage, type MessageShape } from '@bufbuild/protobuf';
-import { Client, credentials, Metadata, type ClientReadableStream } from '@grpc/grpc-js';
+import {
+  Client,
+  credentials,
+  Metadata,
+  type CallOptions as CallOptionsOfGrpc,
+  type ClientReadableStream,
+  type ServiceError,
+} from '@grpc/grpc-js';
 import { endpointLabel, type ConnectionOptions } from './connectionString.js';
 import { sparkErrorFromGrpc } from './grpcErrors.js';
 
@@ -68,27 +75,17 @@ export class SparkConnectTransport {
     request: MessageShape<I>,
     options: CallOptions = {},
   ): Promise<MessageShape<O>> {
-    return new Promise((resolve, reject) => {
-      if (options.signal?.aborted) {
-        reject(sparkErrorFromGrpc({ code: 1, details: 'Cancelled before start' }, this.endpoint));
-        return;
-      }
-      const call = this.client.makeUnaryRequest(
+    return this.oneAnswer(options, (callOptions, answered) =>
+      this.client.makeUnaryRequest(
         SERVICE + method,
         (message: MessageShape<I>) => serialize(input, message),
         this.decoder(output),
         request,
         this.metadata(),
-        options.deadlineMs ? { deadline: Date.now() + options.deadlineMs } : {},
-        (error, response) => {
-          options.signal?.removeEventListener('abort', onAbort);
-          if (error || !response) reject(sparkErrorFromGrpc(error, this.endpoint));
-          else resolve(response);
-        },
-      );
-      const onAbort = () => call.cancel();
-      options.signal?.addEventListener('abort', onAbort, { once: true });
-    });
+        callOptions,
+        answered,
+      ),
+    );
   }
 
   /** A client stream: every request written in order, then the server's one answer. */
@@ -99,25 +96,15 @@ export class SparkConnectTransport {
     requests: readonly MessageShape<I>[],
     options: CallOptions = {},
   ): Promise<MessageShape<O>> {
-    return new Promise((resolve, reject) => {
-      if (options.signal?.aborted) {
-        reject(sparkErrorFromGrpc({ code: 1, details: 'Cancelled before start' }, this.endpoint));
-        return;
-      }
+    return this.oneAnswer(options, (callOptions, answered) => {
       const call = this.client.makeClientStreamRequest(
         SERVICE + method,
         (message: MessageShape<I>) => serialize(input, message),
         this.decoder(output),
         this.metadata(),
-        options.deadlineMs ? { deadline: Date.now() + options.deadlineMs } : {},
-        (error, response) => {
-          options.signal?.removeEventListener('abort', onAbort);
-          if (error || !response) reject(sparkErrorFromGrpc(error, this.endpoint));
-          else resolve(response);
-        },
+        callOptions,
+        answered,
       );
-      const onAbort = () => call.cancel();
-      options.signal?.addEventListener('abort', onAbort, { once: true });
       // Written one after another as the stream drains, so a large artifact is never all in flight.
       const writeFrom = (index: number): void => {
         for (let i = index; i < requests.length; i++)
@@ -128,6 +115,27 @@ export class SparkConnectTransport {
         call.end();
       };
       writeFrom(0);
+      return call;
+    });
+  }
+
+  /** A call the server answers once: the caller's signal cancels it, its failure becomes a SparkError. */
+  private oneAnswer<O>(
+    options: CallOptions,
+    start: (callOptions: CallOptionsOfGrpc, answered: (error: ServiceError | null, response?: O) => void) => { cancel(): void },
+  ): Promise<O> {
+    return new Promise((resolve, reject) => {
+      if (options.signal?.aborted) {
+        reject(sparkErrorFromGrpc({ code: 1, details: 'Cancelled before start' }, this.endpoint));
+        return;
+      }
+      const call = start(options.deadlineMs ? { deadline: Date.now() + options.deadlineMs } : {}, (error, response) => {
+        options.signal?.removeEventListener('abort', onAbort);
+        if (error || !response) reject(sparkErrorFromGrpc(error, this.endpoint));
+        else resolve(response);
+      });
+      const onAbort = () => call.cancel();
+      options.signal?.addEventListener('abort', onAbort, { once: true });
     });
   }
 

@@ -1,5 +1,6 @@
 import { codeStart } from '../sql/statementAtCursor.js';
 import { nameParts, qualifiedName } from '../sql/sqlText.js';
+import { featureTableOf, statementFeatureTable } from '../features/featureTables.js';
 import { splitSqlStatements, type SqlStatement } from '../sql/statementSplitter.js';
 
 export type DatasetKind = 'materializedView' | 'streamingTable' | 'temporaryView' | 'view' | 'sink';
@@ -19,6 +20,8 @@ export interface PipelineDataset {
   readonly name: string;
   readonly kind: DatasetKind;
   readonly location: DefinitionLocation;
+  /** Its entity keys and timestamp, when its table properties make it a feature table. */
+  readonly featureTable?: { readonly keys: readonly string[]; readonly timestamp: string };
 }
 
 export interface PipelineFlow {
@@ -85,7 +88,8 @@ export async function sqlDefinitions(file: string, text: string, tablesRead: Tab
         flows.push({ name: unquote(match[1]!), target: unquote(match[2]!), reads, location, statement });
       } else {
         const name = unquote(match[1]!);
-        datasets.push({ name, kind, location });
+        const feature = statementFeatureTable(code)?.declared;
+        datasets.push({ name, kind, location, ...(feature && !('problem' in feature) ? { featureTable: feature } : {}) });
         if (query) flows.push({ name, target: name, reads, location, statement });
       }
       break;
@@ -149,7 +153,14 @@ function lineAt(text: string, offset: number): number {
 
 /** What the Python helper reports of a .py definition file. */
 export interface PythonDefinitions {
-  readonly outputs: readonly { name: string; type: string; file: string; line: number }[];
+  readonly outputs: readonly {
+    name: string;
+    type: string;
+    file: string;
+    line: number;
+    /** The table properties its decorator sets (a feature table's keys among them). */
+    tableProperties?: Readonly<Record<string, string>>;
+  }[];
   readonly flows: readonly {
     name: string;
     target: string;
@@ -173,11 +184,15 @@ const PYTHON_KINDS: Record<string, DatasetKind> = {
 /** The helper's report as part of the graph. */
 export function pythonDefinitions(report: PythonDefinitions): PipelineGraph {
   return {
-    datasets: report.outputs.map((o) => ({
-      name: o.name,
-      kind: PYTHON_KINDS[o.type] ?? 'materializedView',
-      location: { file: o.file, line: o.line },
-    })),
+    datasets: report.outputs.map((o) => {
+      const feature = featureTableOf(o.tableProperties ?? {});
+      return {
+        name: o.name,
+        kind: PYTHON_KINDS[o.type] ?? 'materializedView',
+        location: { file: o.file, line: o.line },
+        ...(feature && !('problem' in feature) ? { featureTable: feature } : {}),
+      };
+    }),
     flows: report.flows.map((f) => ({
       name: f.name,
       target: f.target,

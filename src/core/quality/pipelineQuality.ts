@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { FEATURE_KEYS_PROPERTY, featureTableChecks, featureTableOf, sqlFeatureTables } from '../features/featureTables.js';
 import { join } from 'node:path';
 import type { SparkConnectClient } from '../connect/sparkConnectClient.js';
 import { definitionPreview } from '../pipelines/definitionPreview.js';
@@ -64,6 +65,14 @@ export function withPythonExpectations(plan: PipelineQualityPlan, report: Python
       });
     }
   }
+  for (const output of report.outputs) {
+    const declared = featureTableOf(output.tableProperties ?? {});
+    if (!declared || 'problem' in declared) continue;
+    if (!texts.has(output.file))
+      texts.set(output.file, existsSync(join(root, output.file)) ? readFileSync(join(root, output.file), 'utf8') : '');
+    const at = decoratorArgument(texts.get(output.file)!, output.line, FEATURE_KEYS_PROPERTY);
+    checks.push(...featureTableChecks({ dataset: output.name, ...declared, file: output.file, ...at }));
+  }
   return { ...plan, checks, unfilteredViews: views };
 }
 
@@ -89,6 +98,9 @@ export function planPipelineQuality(root: string, sources: ReadonlyMap<string, s
     definitions.set(file, stripped);
     checks.push(...expectationChecks(file, stripped.expectations));
     problems.push(...stripped.problems.map((p) => ({ file, ...p, ...lineColumnOf(text, p.start) })));
+    const features = sqlFeatureTables(file, text);
+    checks.push(...features.tables.flatMap(featureTableChecks));
+    problems.push(...features.problems.map((p) => ({ ...p, ...lineColumnOf(text, p.start) })));
   }
   const qualityFile = QUALITY_FILE_NAMES.find((name) => existsSync(join(root, name)));
   let sampleSize: number | undefined;

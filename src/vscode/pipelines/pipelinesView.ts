@@ -12,7 +12,12 @@ import type { PipelineRunner } from './pipelineRunner.js';
 
 export type PipelineNode =
   | { readonly kind: 'project'; readonly project: PipelineProject }
-  | { readonly kind: 'dataset'; readonly ref: DatasetRef; readonly summary?: DatasetSummary }
+  | {
+      readonly kind: 'dataset';
+      readonly ref: DatasetRef;
+      readonly summary?: DatasetSummary;
+      readonly featureTable?: PipelineDataset['featureTable'];
+    }
   | { readonly kind: 'note'; readonly text: string; readonly tooltip?: string };
 
 const STATE_ICONS: Record<string, string> = {
@@ -112,10 +117,11 @@ export class PipelinesView implements TreeSource<PipelineNode>, Disposable {
         expanded: true,
       };
     }
-    const { ref, summary } = node;
+    const { ref, summary, featureTable } = node;
     const state = summary && summary.state !== 'not run' ? summary.state : undefined;
+    const keys = featureTable ? `feature table: ${featureTable.keys.join(', ')} @ ${featureTable.timestamp}` : undefined;
     const parts = [
-      KIND_LABELS[ref.kind ?? ''] ?? ref.kind,
+      keys ?? KIND_LABELS[ref.kind ?? ''] ?? ref.kind,
       state,
       summary?.rows !== undefined ? `${summary.rows.toLocaleString('en-US')} rows` : undefined,
     ];
@@ -123,7 +129,7 @@ export class PipelinesView implements TreeSource<PipelineNode>, Disposable {
       id: `dataset:${ref.specPath}:${ref.name}`,
       label: ref.name,
       description: parts.filter(Boolean).join(' · '),
-      tooltip: ref.file ? `${ref.file}:${ref.line ?? 1}` : undefined,
+      tooltip: [keys, ref.file ? `${ref.file}:${ref.line ?? 1}` : undefined].filter(Boolean).join('\n') || undefined,
       icon: (state && STATE_ICONS[state]) ?? KIND_ICONS[ref.kind ?? ''] ?? 'table',
       contextValue: isTableKind(ref.kind) ? 'pipelineDataset.table' : 'pipelineDataset',
       command: ref.file ? { id: COMMANDS.pipelines.openDefinition, args: [ref], title: 'Open Definition' } : undefined,
@@ -141,6 +147,7 @@ function datasetsOf(specPath: string, graph: PipelineGraph, run?: PipelineRunRec
     kind: 'dataset',
     ref: { specPath, name: dataset.name, kind: dataset.kind, file: dataset.location.file, line: dataset.location.line },
     summary: run?.dataset(dataset.name),
+    ...(dataset.featureTable ? { featureTable: dataset.featureTable } : {}),
   }));
 }
 

@@ -1,15 +1,29 @@
 import type { SparkCatalog } from '../../core/connect/sparkCatalog.js';
+import { featureTableOf } from '../../core/features/featureTables.js';
 import { qualifiedName } from '../../core/sql/sqlText.js';
 
 export type CatalogNode =
   | { kind: 'catalog'; catalog: string }
   | { kind: 'namespace'; catalog: string; namespace: string }
   | { kind: 'table'; catalog: string; namespace: string; table: string; tableType: string; temporary: boolean }
-  | { kind: 'column'; catalog: string; namespace: string; table: string; column: string; dataType: string; nullable: boolean }
-  | { kind: 'message'; text: string; error: boolean };
+  | {
+      kind: 'column';
+      catalog: string;
+      namespace: string;
+      table: string;
+      column: string;
+      dataType: string;
+      nullable: boolean;
+      /** Its part in a feature table's keys. */
+      featureRole?: 'entity key' | 'timestamp key';
+    }
+  | { kind: 'message'; text: string; error: boolean; icon?: string };
 
 /** The catalog queries the tree needs (SparkCatalog in the extension, a fake in tests). */
-export type CatalogSource = Pick<SparkCatalog, 'listCatalogs' | 'listNamespaces' | 'listTables' | 'listColumns'>;
+export type CatalogSource = Pick<
+  SparkCatalog,
+  'listCatalogs' | 'listNamespaces' | 'listTables' | 'listColumns' | 'tableProperties'
+>;
 
 /** The qualified SQL name of a node (`catalog`.`schema`.`table`), for Copy Name and generated queries. */
 export function nodeName(node: CatalogNode): string {
@@ -55,13 +69,36 @@ export async function catalogChildren(openCatalog: () => Promise<CatalogSource>,
         );
       case 'table': {
         // A temporary view belongs to no catalog or schema: Spark finds it by its bare name.
-        const columns = node.temporary
-          ? await catalog.listColumns('', '', node.table)
-          : await catalog.listColumns(node.catalog, node.namespace, node.table);
-        return orEmpty(
-          columns.map((c) => ({ ...node, kind: 'column', column: c.name, dataType: c.dataType, nullable: c.nullable })),
+        const [columns, properties] = node.temporary
+          ? [await catalog.listColumns('', '', node.table), {}]
+          : await Promise.all([
+              catalog.listColumns(node.catalog, node.namespace, node.table),
+              catalog.tableProperties(node.catalog, node.namespace, node.table),
+            ]);
+        const feature = featureTableOf(properties);
+        const keys = feature && !('problem' in feature) ? feature : undefined;
+        const role = (name: string) =>
+          keys?.keys.includes(name) ? 'entity key' : keys?.timestamp === name ? 'timestamp key' : undefined;
+        const nodes = orEmpty(
+          columns.map((c) => {
+            const featureRole = role(c.name);
+            return {
+              ...node,
+              kind: 'column',
+              column: c.name,
+              dataType: c.dataType,
+              nullable: c.nullable,
+              ...(featureRole ? { featureRole } : {}),
+            };
+          }),
           'No columns',
         );
+        return keys
+          ? [
+              { kind: 'message', text: `Feature table: ${keys.keys.join(', ')} @ ${keys.timestamp}`, error: false, icon: 'key' },
+              ...nodes,
+            ]
+          : nodes;
       }
       default:
         return [];

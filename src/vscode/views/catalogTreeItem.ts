@@ -26,10 +26,15 @@ export function catalogTreeItem(node: CatalogNode): TreeItemDescription {
       return {
         label: node.column,
         contextValue: 'column',
-        icon: 'symbol-field',
-        description: `${node.dataType}${node.nullable ? '' : ' not null'}`,
+        icon: node.featureRole ? 'key' : 'symbol-field',
+        description: `${node.dataType}${node.nullable ? '' : ' not null'}${node.featureRole ? ` · ${node.featureRole}` : ''}`,
       };
     case 'message':
-      return { label: node.text, contextValue: 'message', icon: node.error ? 'error' : 'info', tooltip: node.text };
+      return {
+        label: node.text,
+        contextValue: 'message',
+        icon: node.icon ?? (node.error ? 'error' : 'info'),
+        tooltip: node.text,
+      };
   }
 }

@@ -34,7 +34,14 @@ class FakeCatalog implements CatalogSource {
 
   async listColumns(catalog: string, namespace: string, tableName: string): Promise<CatalogColumn[]> {
     this.columnCalls.push([catalog, namespace, tableName]);
+    if (tableName === 'features') return [column('id', 'bigint', false), column('day', 'date'), column('visits', 'int')];
     return tableName === 'scratch' ? [] : [column('id', 'bigint', false), column('amount', 'decimal(10,2)')];
+  }
+
+  async tableProperties(_catalog: string, _namespace: string, tableName: string): Promise<Record<string, string>> {
+    return tableName === 'features'
+      ? { 'feature_table.keys': 'id', 'feature_table.timestamp': 'day', owner: 'me' }
+      : { owner: 'me' };
   }
 }
 
@@ -73,6 +80,20 @@ describe('catalog tree nodes', () => {
       { ...ORDERS, kind: 'column', column: 'id', dataType: 'bigint', nullable: false },
       { ...ORDERS, kind: 'column', column: 'amount', dataType: 'decimal(10,2)', nullable: true },
     ]);
+  });
+
+  it("marks a feature table's keys: a row saying so first, then its key columns", async () => {
+    const catalog = new FakeCatalog();
+    const nodes = await catalogChildren(async () => catalog, { ...ORDERS, table: 'features' });
+    assert.deepEqual(
+      nodes.map((n) => catalogTreeItem(n)).map((item) => [item.label, item.description ?? '', item.icon]),
+      [
+        ['Feature table: id @ day', '', 'key'],
+        ['id', 'bigint not null · entity key', 'key'],
+        ['day', 'date · timestamp key', 'key'],
+        ['visits', 'int', 'symbol-field'],
+      ],
+    );
   });
 
   it('asks for the columns of a temporary view by its bare name', async () => {
