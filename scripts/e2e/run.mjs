@@ -149,7 +149,9 @@ export async function runE2e(env = process.env) {
     mkdirSync(join(root, 'test-results/e2e'), { recursive: true });
     if (trusted) writeFileSync(join(root, 'test-results/e2e/code-server.log'), await trusted.stop());
     if (restricted) writeFileSync(join(root, 'test-results/e2e/code-server-restricted.log'), await restricted.stop());
-    rmSync(runDir, { recursive: true, force: true });
+    // Processes the workbench started (the Python helper, Spark's writers) may still be ending: a file
+    // they write while the folder goes makes rmdir fail with ENOTEMPTY, which a retry gets past.
+    rmSync(runDir, { recursive: true, force: true, maxRetries: 10, retryDelay: 300 });
   }
 }
 
