@@ -9,7 +9,8 @@ label's time, never after (no leakage), optionally no older than a maximum age.
 
 Spark 4.2 SQL has no ASOF JOIN, so the query is portable SQL that Spark plans as one sort per feature
 table: the labels and the feature rows of a key in one window ordered by time (a feature row before a
-label at the same instant), each label taking the last feature row seen. Unlike a join on
+label at the same instant; of two rows of a key at one instant, the greater values last), each label
+taking the last feature row seen. Unlike a join on
 `feature_time <= label_time` followed by ROW_NUMBER (Feast's way), no label meets every older row of its
 key. A label whose key is NULL, or that no feature row precedes, gets NULL features.
 
@@ -90,7 +91,7 @@ def training_set_sql(labels, label_time, features, max_age=None, feature_columns
          {kept}
   FROM (
     SELECT __is_label, __row,
-           last(__f, true) OVER (PARTITION BY {keys} ORDER BY __t, __is_label
+           last(__f, true) OVER (PARTITION BY {keys} ORDER BY __t, __is_label, __f
                                  ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS __f
     FROM (
       SELECT {keys}, {_quote(label_time)} AS __t, 1 AS __is_label, struct(*) AS __row, NULL AS __f

@@ -40,7 +40,7 @@ print("ready")`);
     return JSON.parse(line.slice('RESULT '.length));
   }
 
-  it('takes the latest feature row at or before the label time: never a later one, ties included, none → NULL', async () => {
+  it('takes the latest feature row at or before the label time: never a later one, ties included (the greater of two at one instant), none → NULL', async () => {
     const rows = await result(`
 labels = spark.createDataFrame([
     ("c1", t("2024-03-10 12:00:00"), 1),   # a row 1 s later exists: it must not be taken
@@ -55,6 +55,7 @@ features = spark.createDataFrame([
     ("c1", t("2024-03-10 12:00:01"), 99.0),
     ("c2", t("2024-03-09 00:00:00"), 3.0),
     ("c2", t("2024-03-10 12:00:00"), 4.0),
+    ("c2", t("2024-03-10 12:00:00"), 4.5),  # two rows at one instant: the greater, every run
     ("c3", t("2024-03-10 12:00:01"), 5.0),
     (None, t("2024-03-01 00:00:00"), 6.0),
 ], "customer_id STRING, feature_time TIMESTAMP, recency DOUBLE")
@@ -62,7 +63,7 @@ out = training_set(spark, labels, "label_time", [FeatureTable(features, ["custom
 print("RESULT", json.dumps([[r.customer_id, r.label, r.recency] for r in out.orderBy(F.col("customer_id").asc_nulls_last()).collect()]))`);
     assert.deepEqual(rows, [
       ['c1', 1, 2.0],
-      ['c2', 0, 4.0],
+      ['c2', 0, 4.5],
       ['c3', 1, null],
       ['c4', 0, null],
       [null, 0, null],
