@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { pipelineEnvironment } from '../../src/core/pipelines/pipelineEnvironment.js';
 import { runPipeline } from '../../src/core/pipelines/pipelineRun.js';
 import { SparkConnectClient } from '../../src/core/connect/sparkConnectClient.js';
-import { pipelineProject } from '../support/pipelineProject.js';
+import { pipelineProject, pythonDefinition } from '../support/pipelineProject.js';
 import { startPythonCells, type PythonCells } from '../support/pythonCells.js';
 import { testServer } from '../support/sparkTestServer.js';
 
@@ -159,18 +159,11 @@ AS SELECT * FROM VALUES
   ('c2', TIMESTAMP'2024-01-01 00:00:00', 3), (NULL, TIMESTAMP'2024-01-02 00:00:00', 4)
   AS t(customer_id, feature_time, visits);
 `,
-          'transformations/visits.py': [
-            'from pyspark import pipelines as dp',
-            'from pyspark.sql import SparkSession',
-            '',
-            'spark = SparkSession.active()',
-            '',
-            '',
+          'transformations/visits.py': pythonDefinition(
             "@dp.materialized_view(table_properties={'feature_table.keys': 'customer_id', 'feature_table.timestamp': 'day'})",
-            'def daily_visits():',
-            '    return spark.range(5).selectExpr("CAST(id AS STRING) AS customer_id", "DATE\'2024-01-01\' AS day", "id AS visits")',
-            '',
-          ].join('\n'),
+            'daily_visits',
+            'spark.range(5).selectExpr("CAST(id AS STRING) AS customer_id", "DATE\'2024-01-01\' AS day", "id AS visits")',
+          ),
         },
       });
       const summary = await runPipeline(

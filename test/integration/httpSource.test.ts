@@ -11,7 +11,7 @@ import { PythonHelper } from '../../src/core/python/pythonHelper.js';
 import { pipelineEnvironment } from '../../src/core/pipelines/pipelineEnvironment.js';
 import { runPipeline } from '../../src/core/pipelines/pipelineRun.js';
 import { SparkRuntimeInstaller } from '../../src/core/localSpark/sparkRuntime.js';
-import { pipelineProject } from '../support/pipelineProject.js';
+import { pipelineProject, pythonDefinition } from '../support/pipelineProject.js';
 import { projectRoot, runtimeDir, testServer } from '../support/sparkTestServer.js';
 
 const PAGES = 1_000;
@@ -224,18 +224,11 @@ print("RESULT", df.count(), df.selectExpr("count(DISTINCT id)", "max(id)").colle
     const folder = mkdtempSync(join(tmpdir(), 'sw-http-pipeline-'));
     try {
       const definition = {
-        'transformations/customers.py': [
-          'from pyspark import pipelines as dp',
-          'from pyspark.sql import SparkSession',
-          '',
-          'spark = SparkSession.active()',
-          '',
-          '',
+        'transformations/customers.py': pythonDefinition(
           '@dp.materialized_view',
-          'def api_customers():',
-          `    return spark.read.format("http").option("url", spark.conf.get("api.first")).option("paging", "next").option("nextPath", "links.next").option("retries", "1").load()`,
-          '',
-        ].join('\n'),
+          'api_customers',
+          `spark.read.format("http").option("url", spark.conf.get("api.first")).option("paging", "next").option("nextPath", "links.next").option("retries", "1").load()`,
+        ),
       };
       const run = (first: string) =>
         runPipeline(
@@ -272,18 +265,11 @@ print("RESULT", df.count(), df.selectExpr("count(DISTINCT id)", "max(id)").colle
       const project = pipelineProject(folder, {
         name: 'http_stream',
         files: {
-          'transformations/events.py': [
-            'from pyspark import pipelines as dp',
-            'from pyspark.sql import SparkSession',
-            '',
-            'spark = SparkSession.active()',
-            '',
-            '',
+          'transformations/events.py': pythonDefinition(
             '@dp.table',
-            'def api_events():',
-            `    return spark.readStream.format("http").option("url", "${api.url}/growing").option("paging", "offset").option("records", "data").option("schema", "id BIGINT, name STRING").load()`,
-            '',
-          ].join('\n'),
+            'api_events',
+            `spark.readStream.format("http").option("url", "${api.url}/growing").option("paging", "offset").option("records", "data").option("schema", "id BIGINT, name STRING").load()`,
+          ),
         },
       });
       const run = () =>

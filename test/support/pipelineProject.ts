@@ -42,3 +42,19 @@ export function pipelineProject(
   assert.ok(check.spec, JSON.stringify(check.problems));
   return { specPath, spec: check.spec, files: check.files };
 }
+
+/** A Python definition file: one dataset, its decorator and the expression its function returns. */
+export function pythonDefinition(decorator: string, name: string, returns: string): string {
+  return [
+    'from pyspark import pipelines as dp',
+    'from pyspark.sql import SparkSession',
+    '',
+    'spark = SparkSession.active()',
+    '',
+    '',
+    decorator,
+    `def ${name}():`,
+    `    return ${returns}`,
+    '',
+  ].join('\n');
+}
