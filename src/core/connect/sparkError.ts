@@ -1,6 +1,7 @@
 // Kept free of gRPC and protobuf runtime imports: the VS Code layer loads this at activation, and the
 // transport-specific decoding lives in grpcErrors.ts, loaded with the client on first use.
 import type { FetchErrorDetailsResponse } from '../../generated/spark/connect/base_pb.js';
+import { blankLiteralsAndComments } from '../sql/sqlText.js';
 
 /** gRPC status codes used here (the numbers are fixed by the gRPC spec). */
 const GRPC_UNAVAILABLE = 14;
@@ -196,7 +197,7 @@ export function isRetryable(error: SparkError): boolean {
  */
 export function namingDatabases(error: SparkError, text: string, databases: ReadonlyMap<string, string>): SparkError {
   if (!/^FAILED_JDBC\./.test(error.errorClass ?? '') || !databases.size) return error;
-  const code = text.replace(/'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|--[^\n]*|\/\*[\s\S]*?\*\//g, ' ');
+  const code = blankLiteralsAndComments(text);
   const read = [...databases].filter(([name]) =>
     new RegExp(`(^|[^\\w.\x60])\x60?${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\x60?\\s*\\.`, 'i').test(code),
   );

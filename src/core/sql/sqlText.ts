@@ -80,3 +80,11 @@ export function integerLiteral(value: number): string {
 export function booleanLiteral(value: boolean): string {
   return value ? 'TRUE' : 'FALSE';
 }
+
+/**
+ * The text with its string literals and comments blanked (each character a space, line breaks kept), so
+ * a search for names finds only code, at the same offsets.
+ */
+export function blankLiteralsAndComments(text: string): string {
+  return text.replace(/'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|--[^\n]*|\/\*[\s\S]*?\*\//g, (match) => match.replace(/[^\n]/g, ' '));
+}

@@ -1,5 +1,6 @@
 // Only the Spark dialect of the package, so the bundle holds one grammar, not all of them.
 import { SparkSQL } from 'dt-sql-parser/dist/parser/spark';
+import { blankLiteralsAndComments } from '../sqlText.js';
 
 /**
  * What the text around the cursor of one statement asks for, read with dt-sql-parser's Spark SQL
@@ -156,8 +157,7 @@ export function tablesReadBy(query: string): string[] {
  * grammar finds no entity in a name of three parts. Strings and comments are blanked first.
  */
 function threePartNamesRead(query: string): { at: number; name: string }[] {
-  const blank = (match: string) => match.replace(/[^\n]/g, ' ');
-  const text = query.replace(/'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|--[^\n]*|\/\*[\s\S]*?\*\//g, blank);
+  const text = blankLiteralsAndComments(query);
   const part = '(?:`(?:[^`]|``)+`|[\\p{L}_][\\p{L}\\p{N}_]*)';
   const name = new RegExp(`\\b(?:FROM|JOIN)\\s+(${part}(?:\\s*\\.\\s*${part}){2,})(?![\\p{L}\\p{N}_\\x60])(?!\\s*\\()`, 'giu');
   return [...text.matchAll(name)].map((match) => ({
