@@ -34,6 +34,9 @@ import traceback
 from contextlib import contextmanager
 from pathlib import Path
 
+import spark_workbench_models
+from spark_workbench_models import DatasetSkipped
+
 # Answers go to the original standard output; print() in user code goes to standard error from now on.
 _answers = os.fdopen(os.dup(1), "w", encoding="utf-8", buffering=1)
 os.dup2(2, 1)
@@ -168,7 +171,21 @@ def _tables_read(message, found):
     return found
 
 
-def _recording_registry(spark, graph_id, root):
+def _uses_model(message):
+    """Whether a plan applies a fitted ML model (an ML relation: model.transform)."""
+    for field, value in message.ListFields():
+        if field.name == "ml_relation":
+            return True
+        if field.type == field.TYPE_MESSAGE:
+            repeated = getattr(field, "is_repeated", None)
+            if repeated is None:
+                repeated = field.label == field.LABEL_REPEATED
+            if any(hasattr(item, "ListFields") and _uses_model(item) for item in (value if repeated else [value])):
+                return True
+    return False
+
+
+def _recording_registry(spark, graph_id, root, defer_model_flows=False):
     from pyspark.pipelines.spark_connect_graph_element_registry import SparkConnectGraphElementRegistry
     from pyspark.pipelines.add_pipeline_analysis_context import add_pipeline_analysis_context
     from pyspark.pipelines.spark_connect_graph_element_registry import source_code_location_to_proto
@@ -186,24 +203,51 @@ def _recording_registry(spark, graph_id, root):
         return at(location.filename, location.line_number)
 
     class RecordingRegistry(SparkConnectGraphElementRegistry):
+        """Records what the files define; sends it to Spark once every file ran (`send`), leaving out
+        the datasets whose every flow skipped itself (spark_workbench_models.skip_dataset), and, when
+        asked, those whose flow applies a model: Spark binds a model's input to the tables as they are
+        when the flow is defined, so those run in a second graph, defined after the first run."""
+
         def __init__(self):
             super().__init__(spark, graph_id)
             self.outputs = []
             self.flows = []
             self.unfiltered = []
+            self.skipped = []
+            self.deferred = []
+            self._pending_outputs = []
+            self._commands = []
 
         def register_output(self, output):
-            properties = dict(getattr(output, "table_properties", None) or {})
-            self.outputs.append(
-                {"name": output.name, "type": type(output).__name__, **where(output.source_code_location),
-                 **({"tableProperties": properties} if properties else {})}
-            )
-            super().register_output(output)
+            self._pending_outputs.append(output)
+
+        def send(self):
+            skipped = {s["name"] for s in self.skipped} - {f["target"] for f in self.flows}
+            self.skipped = [s for s in self.skipped if s["name"] in skipped]
+            deferred = {d["name"] for d in self.deferred}
+            for output in self._pending_outputs:
+                if output.name in skipped or output.name in deferred:
+                    for entry in self.skipped + self.deferred:
+                        if entry["name"] == output.name:
+                            entry["type"] = type(output).__name__
+                    continue
+                properties = dict(getattr(output, "table_properties", None) or {})
+                self.outputs.append(
+                    {"name": output.name, "type": type(output).__name__, **where(output.source_code_location),
+                     **({"tableProperties": properties} if properties else {})}
+                )
+                super().register_output(output)
+            for command in self._commands:
+                self._client.execute_command(command)
 
         def register_flow(self, flow):
             # As pyspark's own registry does, keeping the plan to read the tables it uses.
             with add_pipeline_analysis_context(spark=spark, dataflow_graph_id=graph_id, flow_name=flow.name):
-                df = flow.func()
+                try:
+                    df = flow.func()
+                except DatasetSkipped as skip:
+                    self.skipped.append({"name": flow.target, "reason": skip.reason, **where(flow.source_code_location)})
+                    return
             expectations = [
                 {**e, **at(e["file"], e["line"])}
                 for e in getattr(flow.func, "_sw_expectations", [])
@@ -213,6 +257,9 @@ def _recording_registry(spark, graph_id, root):
                 self.unfiltered.append((f"_sw_unfiltered_{len(self.unfiltered)}", df, flow.target))
             relation = df._plan.plan(self._client)
             reads = _tables_read(relation, [])
+            if defer_model_flows and _uses_model(relation):
+                self.deferred.append({"name": flow.target, "reads": reads, **where(flow.source_code_location)})
+                return
             if expectations:
                 relation = _apply_expectations(df, flow.target, expectations)._plan.plan(self._client)
             self.flows.append(
@@ -230,7 +277,7 @@ def _recording_registry(spark, graph_id, root):
                     source_code_location=source_code_location_to_proto(flow.source_code_location),
                 )
             )
-            self._client.execute_command(command)
+            self._commands.append(command)
 
     return RecordingRegistry()
 
@@ -241,10 +288,11 @@ def register_pipeline_files(params):
     from pyspark.pipelines.block_session_mutations import block_session_mutations
 
     _install_expectations()
+    spark_workbench_models._run_notes.clear()
     spark = _session(params["remote"])
     graph_id = params["graphId"]
     root = params["root"]
-    registry = _recording_registry(spark, graph_id, root)
+    registry = _recording_registry(spark, graph_id, root, params.get("deferModelFlows", False))
     with _working_directory(root), graph_element_registration_context(registry):
         for relative in params["files"]:
             file = Path(root) / relative
@@ -255,8 +303,12 @@ def register_pipeline_files(params):
                 with add_pipeline_analysis_context(spark=spark, dataflow_graph_id=graph_id, flow_name=None):
                     with block_session_mutations():
                         module_spec.loader.exec_module(module)
+            except DatasetSkipped as skip:
+                skip.args = (f"skip_dataset() belongs in a definition's function (it skips that dataset), not at a file's top level: {skip.reason}",)
+                raise DefinitionError(skip, file, root) from skip
             except Exception as error:  # noqa: BLE001 - every failure of user code is reported, located
                 raise DefinitionError(error, file, root) from error
+        registry.send()
     views = {}
     for view, df, target in registry.unfiltered:
         df.createOrReplaceTempView(view)
@@ -264,7 +316,9 @@ def register_pipeline_files(params):
     for flow in registry.flows:
         if flow["target"] in views:
             flow["unfilteredView"] = views[flow["target"]]
-    return {"outputs": registry.outputs, "flows": registry.flows}
+    notes = list(spark_workbench_models._run_notes)
+    return {"outputs": registry.outputs, "flows": registry.flows, "skipped": registry.skipped,
+            "deferred": registry.deferred, "notes": notes}
 
 
 class DefinitionError(Exception):

@@ -4,7 +4,9 @@
  * starts PostgreSQL (the CRM's customers, the analytics database) and the exchange-rate API, starts the
  * Spark server when none is running (with PostgreSQL's JDBC driver), runs the pipeline (its events as
  * they come), publishes trend_analysis to PostgreSQL, prints the datasets it produced with their rows
- * and times, and stops what it started (the Spark server stays with --keep-server).
+ * and times; then trains the churn model headless (churn_model.ipynb, its executed copy written beside
+ * the storage) and runs the pipeline's scoring with it; and stops what it started (the Spark server
+ * stays with --keep-server).
  *
  *   npm run example [-- --rows 100000] [-- --keep-server] [-- --pg-url postgresql://user:password@host:port]
  */
@@ -17,6 +19,7 @@ import { writeRetailData } from '../examples/retail/generator.js';
 import { attachDatabases, driversMissingFrom } from '../src/core/databases/databaseCatalogs.js';
 import { serverDrivers } from '../src/core/databases/databaseSources.js';
 import { describeError } from '../src/cli/errorReport.js';
+import { runNotebookCommand } from '../src/cli/notebookCommand.js';
 import { runPipelineCommand } from '../src/cli/pipelineCommand.js';
 import { SparkConnectClient } from '../src/core/connect/sparkConnectClient.js';
 import { LocalSparkServer, localServerUrl } from '../src/core/localSpark/localSparkServer.js';
@@ -78,6 +81,32 @@ try {
     log(
       `PostgreSQL's analytics.public.trend_analysis holds ${published} rows; ${sources.api.requests()} requests reached the rates API.`,
     );
+    // The analytics: the churn model trained on the new feature tables, then the scoring that uses it.
+    const executed = join(dirname(fileURLToPath(spec.storage)), 'churn_model.executed.ipynb');
+    log(`Training the churn model: ${join(dirname(specPath), 'churn_model.ipynb')} headless (its outputs in ${executed})`);
+    const trained = await runNotebookCommand(
+      client,
+      join(dirname(specPath), 'churn_model.ipynb'),
+      {
+        parameters: [{ name: 'models', value: spec.configuration['retail.models']! }],
+        out: executed,
+        distDir: join(projectRoot, 'dist'),
+      },
+      new AbortController().signal,
+      log,
+    );
+    if (trained.failure) exitCode = 1;
+    else {
+      const scored = await runPipelineCommand(
+        client,
+        specPath,
+        false,
+        { format: 'text', distDir: join(projectRoot, 'dist'), refresh: ['customer_churn_scores'] },
+        new AbortController().signal,
+        log,
+      );
+      if (scored.outcome !== 'completed') exitCode = 1;
+    }
   }
 } catch (error) {
   const { text, exitCode: code } = describeError(error);

@@ -78,7 +78,7 @@ export function retailTransactions(options: RetailDataOptions): { transactions: 
     const date = new Date(Date.UTC(2024, 0, 1 + day, 0, 0, seconds));
     transactions.push({
       transaction_id: id,
-      customer_id: id % o.missingCustomerEvery === 0 ? null : `C${String(1 + Math.floor(next() * 500)).padStart(4, '0')}`,
+      customer_id: id % o.missingCustomerEvery === 0 ? null : customerOf(next(), day),
       segment: SEGMENTS[Math.floor(next() * SEGMENTS.length)]!,
       channel: CHANNELS[Math.floor(next() * CHANNELS.length)]!,
       amountCents: id % o.missingAmountEvery === 0 ? null : 100 + Math.floor(next() * 99_900),
@@ -88,6 +88,20 @@ export function retailTransactions(options: RetailDataOptions): { transactions: 
     if (id % o.duplicateEvery === 0) duplicated.add(id);
   }
   return { transactions, duplicated };
+}
+
+/** Customers in the CRM: C0001 … C0500. */
+const CUSTOMERS = 500;
+
+/**
+ * Who buys: customers differ in how often they buy (a low number buys more), and every customer with an
+ * even number stops buying on a day of their own (the 3rd to the 7th): a purchase after it goes to the
+ * next customer. So recency and frequency say who stops, which the churn model learns.
+ */
+function customerOf(draw: number, day: number): string {
+  let customer = 1 + Math.floor(draw ** 1.5 * CUSTOMERS);
+  if (customer % 2 === 0 && day >= 2 + (customer % 5)) customer += 1;
+  return `C${String(customer).padStart(4, '0')}`;
 }
 
 const money = (cents: number) => `${Math.trunc(cents / 100)}.${String(cents % 100).padStart(2, '0')}`;

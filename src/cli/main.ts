@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { addChartCommand } from './commands/chartCommands.js';
+import { addNotebookCommands } from './commands/notebookCommands.js';
 import { addPipelineCommands } from './commands/pipelineCommands.js';
 import { addQualityCommands } from './commands/qualityCommands.js';
 import { addServerCommands } from './commands/serverCommands.js';
@@ -18,6 +19,7 @@ export function buildProgram(): Command {
   addPipelineCommands(program);
   addQualityCommands(program);
   addChartCommand(program);
+  addNotebookCommands(program);
   return program;
 }
 

@@ -151,6 +151,8 @@ function printSummary(summary: PipelineRunSummary, log: (line: string) => void):
     summary.message && summary.outcome !== 'completed'
       ? `: ${summary.errorClass ? `[${summary.errorClass}] ` : ''}${summary.message.split('\n')[0]}`
       : '';
+  for (const skipped of summary.datasets.filter((d) => d.state === 'skipped' && d.reason))
+    log(`Skipped ${skipped.name}: ${skipped.reason}`);
   for (const published of summary.published ?? [])
     log(`Published ${published.dataset} to ${published.target}: ${published.rows.toLocaleString('en-US')} rows.`);
   log(`${summary.dry ? 'Dry run' : 'Run'} ${summary.outcome} in ${(summary.durationMs / 1000).toFixed(1)} s${why}`);

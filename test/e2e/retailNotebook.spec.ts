@@ -29,7 +29,8 @@ async function ensureRetailTables(): Promise<void> {
       spec,
       filesOnlySpec(readFileSync(spec, 'utf8'))
         .replace(/^storage: .*$/m, `storage: ${pathToFileURL(join(folder, 'storage')).href}`)
-        .replace(/^( {2}retail\.raw: ).*$/m, `$1${pathToFileURL(join(folder, 'raw')).href}`),
+        .replace(/^( {2}retail\.raw: ).*$/m, `$1${pathToFileURL(join(folder, 'raw')).href}`)
+        .replace(/^( {2}retail\.models: ).*$/m, `$1${pathToFileURL(join(folder, 'storage')).href}/models/churn`),
     );
     writeRetailData(join(folder, 'raw'), { rows: 2_000 });
     const summary = await runPipelineCommand(

@@ -28,7 +28,8 @@ function copyProject(source: string, database: string): { folder: string; spec: 
   const text = readFileSync(spec, 'utf8')
     .replace(/^storage: .*$/m, `storage: ${pathToFileURL(join(folder, 'storage')).href}`)
     .replace(/^database: .*$/m, `database: ${database}`)
-    .replace(/^( {2}retail\.raw: ).*$/m, `$1${pathToFileURL(raw).href}`);
+    .replace(/^( {2}retail\.raw: ).*$/m, `$1${pathToFileURL(raw).href}`)
+    .replace(/^( {2}retail\.models: ).*$/m, `$1${pathToFileURL(join(folder, 'storage')).href}/models/churn`);
   writeFileSync(spec, text);
   return { folder, spec, raw };
 }

@@ -11,6 +11,8 @@ export interface DatasetSummary {
   /** Rows after the run (materialized views and streaming tables). */
   readonly rows?: number;
   readonly durationMs?: number;
+  /** Why a dataset was skipped, when its definition said. */
+  readonly reason?: string;
 }
 
 /** What the events said of each flow so far, by the name Spark reports. */
@@ -22,6 +24,8 @@ export function trackFlowState(states: FlowStates, event: PipelineRunEvent): voi
   if (event.kind !== 'flow') return;
   const at = event.time?.getTime();
   const previous = states.get(event.flow);
+  // A run's second graph (applying models) excludes what the first ran: that keeps its state.
+  if (event.state === 'excluded' && previous) return;
   const entry = { ...previous, state: event.state };
   if (event.state === 'running' && at !== undefined) entry.startedAt = at;
   if (['completed', 'failed', 'stopped', 'skipped'].includes(event.state) && at !== undefined) entry.endedAt = at;

@@ -15,8 +15,12 @@ export function pipelineEnvironment(
     client,
     tablesRead,
     python: helper
-      ? async ({ graphId, root, files, signal }) =>
-          (await helper()).request<PythonDefinitions>('registerPipelineFiles', { remote: remote(), graphId, root, files }, signal)
+      ? async ({ graphId, root, files, signal, deferModelFlows }) =>
+          (await helper()).request<PythonDefinitions>(
+            'registerPipelineFiles',
+            { remote: remote(), graphId, root, files, deferModelFlows },
+            signal,
+          )
       : undefined,
     // A failed warm-up shows again, with its reason, when the files are registered.
     warmUpPython: helper

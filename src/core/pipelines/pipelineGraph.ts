@@ -172,6 +172,15 @@ export interface PythonDefinitions {
     /** A session temporary view of the rows before `drop` expectations filtered them (batch flows). */
     unfilteredView?: string;
   }[];
+  /** Datasets whose function skipped itself in this run (spark_workbench_models.skip_dataset), with why. */
+  readonly skipped?: readonly { name: string; type?: string; file: string; line: number; reason: string }[];
+  /**
+   * Datasets whose flow applies a fitted model (model.transform), left out when the request asked: Spark
+   * binds a model's input to the tables as they are when the flow is defined.
+   */
+  readonly deferred?: readonly { name: string; type?: string; file: string; line: number; reads: readonly string[] }[];
+  /** What the definitions asked the run to say (the model version a scoring view loaded, say). */
+  readonly notes?: readonly string[];
 }
 
 const PYTHON_KINDS: Record<string, DatasetKind> = {
@@ -181,6 +190,10 @@ const PYTHON_KINDS: Record<string, DatasetKind> = {
   Sink: 'sink',
 };
 
+export function pythonDatasetKind(type: string | undefined): DatasetKind {
+  return PYTHON_KINDS[type ?? ''] ?? 'materializedView';
+}
+
 /** The helper's report as part of the graph. */
 export function pythonDefinitions(report: PythonDefinitions): PipelineGraph {
   return {
@@ -188,7 +201,7 @@ export function pythonDefinitions(report: PythonDefinitions): PipelineGraph {
       const feature = featureTableOf(o.tableProperties ?? {});
       return {
         name: o.name,
-        kind: PYTHON_KINDS[o.type] ?? 'materializedView',
+        kind: pythonDatasetKind(o.type),
         location: { file: o.file, line: o.line },
         ...(feature && !('problem' in feature) ? { featureTable: feature } : {}),
       };

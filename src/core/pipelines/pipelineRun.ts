@@ -25,6 +25,7 @@ import { nameParts, qualifiedName, quoteIdentifier } from '../sql/sqlText.js';
 import {
   mergeGraphs,
   qualified,
+  pythonDatasetKind,
   pythonDefinitions,
   sameDataset,
   sameName,
@@ -102,6 +103,8 @@ export interface PipelineEnvironment {
     root: string;
     files: readonly string[];
     signal?: AbortSignal;
+    /** Leave out the datasets whose flow applies a model (they run in a second graph, see runPipeline). */
+    deferModelFlows?: boolean;
   }) => Promise<PythonDefinitions>;
   /** Starts the Python helper and joins the session while the SQL registers (its start takes seconds). */
   readonly warmUpPython?: () => void;
@@ -138,11 +141,13 @@ export async function runPipeline(env: PipelineEnvironment, request: PipelineRun
     await run.ensureSchema();
     const graphId = await run.createGraph();
     try {
-      const failed = (await run.registerSqlDefinitions(graphId)) ?? (await run.registerPythonDefinitions(graphId));
+      const failed = (await run.registerSqlDefinitions(graphId)) ?? (await run.registerPythonDefinitions(graphId, !run.dry));
       if (failed) return failed;
       request.onGraph?.(run.graph);
-      const ended = await run.start(graphId, await run.selection());
-      return ended ?? (await run.completed());
+      const selection = await run.selection();
+      // A selection of datasets that apply models only: they run in the second graph alone.
+      const ended = selection.modelsOnly ? undefined : await run.start(graphId, selection);
+      return ended ?? (await run.applyModels()) ?? (await run.completed());
     } finally {
       // Without the run's signal: a stopped run's graph is dropped too.
       await dropGraph(env.client, graphId);
@@ -154,6 +159,8 @@ export async function runPipeline(env: PipelineEnvironment, request: PipelineRun
 interface RunSelection {
   readonly fullRefresh: readonly string[];
   readonly refresh: readonly string[];
+  /** The request selected only datasets that apply models (see applyModels). */
+  readonly modelsOnly?: boolean;
 }
 
 /** One run's state, and its steps in the order runPipeline takes them. */
@@ -161,7 +168,10 @@ class PipelineRun {
   private readonly started = Date.now();
   private readonly client: SparkConnectClient;
   private readonly root: string;
-  private readonly dry: boolean;
+  readonly dry: boolean;
+  /** Datasets whose flow applies a model, left out of the first graph (see applyModels). */
+  private deferred: readonly string[] = [];
+  private readonly notesShown = new Set<string>();
   private readonly errors: DefinitionError[] = [];
   private readonly states: FlowStates = new Map();
   /** Each failed flow's errors, as Spark reported them (a retried flow fails more than once). */
@@ -169,8 +179,12 @@ class PipelineRun {
   /** The SQL definition files' text. */
   private readonly sources = new Map<string, string>();
   private qualityPlan: PipelineQualityPlan;
+  /** The plan of the SQL files alone (the Python files' expectations are added at each registration). */
+  private sqlQualityPlan: PipelineQualityPlan | undefined;
   private quality: DatasetQuality[] = [];
   graph: PipelineGraph = { datasets: [], flows: [] };
+  /** Datasets whose definition skipped itself in this run (spark_workbench_models.skip_dataset), with why. */
+  private skipped: DatasetSummary[] = [];
   private errorClass: string | undefined;
   /** The SQL files' datasets and flows, read while Spark registers them (the grammar's first parse takes a second). */
   private sqlGraphs: Promise<PipelineGraph[]> = Promise.resolve([]);
@@ -204,7 +218,7 @@ class PipelineRun {
     return {
       outcome,
       dry: this.dry,
-      datasets,
+      datasets: [...datasets, ...this.skipped.filter((s) => !datasets.some((d) => d.name === s.name))],
       errors: this.errors,
       message,
       ...(this.errorClass ? { errorClass: this.errorClass } : {}),
@@ -327,7 +341,7 @@ class PipelineRun {
   }
 
   /** Registers the Python files through the helper. Resolves to the failed run's summary when one fails. */
-  async registerPythonDefinitions(graphId: string): Promise<PipelineRunSummary | undefined> {
+  async registerPythonDefinitions(graphId: string, deferModelFlows = false): Promise<PipelineRunSummary | undefined> {
     const pythonFiles = this.request.files.filter((f) => f.endsWith('.py'));
     if (!pythonFiles.length) return undefined;
     if (!this.env.python)
@@ -335,9 +349,28 @@ class PipelineRun {
         `This pipeline has Python definitions (${pythonFiles.join(', ')}), and no Python helper is available to run them.`,
       );
     try {
-      const report = await this.env.python({ graphId, root: this.root, files: pythonFiles, signal: this.request.signal });
+      const report = await this.env.python({
+        graphId,
+        root: this.root,
+        files: pythonFiles,
+        signal: this.request.signal,
+        deferModelFlows,
+      });
       this.graph = mergeGraphs([this.graph, pythonDefinitions(report)]);
-      this.qualityPlan = withPythonExpectations(this.qualityPlan, report, this.root);
+      this.deferred = (report.deferred ?? []).map((d) => d.name);
+      for (const note of report.notes ?? []) {
+        if (!this.notesShown.has(note)) this.note(note);
+        this.notesShown.add(note);
+      }
+      this.skipped = (report.skipped ?? []).map((s) => ({
+        name: s.name,
+        kind: pythonDatasetKind(s.type),
+        state: 'skipped' as const,
+        reason: s.reason,
+      }));
+      for (const s of report.skipped ?? []) this.note(`Skipped ${s.name} (${s.file}:${s.line}): ${s.reason}`);
+      this.sqlQualityPlan ??= this.qualityPlan;
+      this.qualityPlan = withPythonExpectations(this.sqlQualityPlan, report, this.root);
       return undefined;
     } catch (thrown) {
       if (!(thrown instanceof PythonHelperError)) throw thrown;
@@ -355,13 +388,48 @@ class PipelineRun {
   }
 
   /**
+   * The datasets whose flow applies a fitted model, and the ones downstream of them, run after the rest
+   * in a graph of their own: Spark binds a model's input (model.transform(df)) to the tables as they are
+   * when the flow is defined, so defined with the first graph it would read the tables before that run
+   * refreshed them. The second graph is defined once the first run completed. Resolves to the summary of
+   * that run when it failed or was stopped; to nothing when it completed (or had nothing to do).
+   */
+  async applyModels(): Promise<PipelineRunSummary | undefined> {
+    const { request } = this;
+    const selected = [...(request.fullRefresh ?? []), ...(request.refresh ?? [])];
+    const deferred = this.deferred.filter(
+      (name) => request.fullRefreshAll || selected.length === 0 || selected.some((n) => sameDataset(n, name)),
+    );
+    if (this.dry || deferred.length === 0) return undefined;
+    this.note(
+      `Applying models in ${deferred.join(', ')}, now that the datasets they read are refreshed (Spark reads a model's input as it is when the flow is defined).`,
+      'applying models',
+    );
+    const graphId = await this.createGraph();
+    try {
+      const failed = (await this.registerSqlDefinitions(graphId)) ?? (await this.registerPythonDefinitions(graphId));
+      if (failed) return failed;
+      this.request.onGraph?.(this.graph);
+      const names = downstreamOf(this.graph, deferred);
+      const full = (name: string) => request.fullRefreshAll || (request.fullRefresh ?? []).some((n) => sameDataset(n, name));
+      return await this.start(graphId, { fullRefresh: names.filter(full), refresh: names.filter((n) => !full(n)) });
+    } finally {
+      await dropGraph(this.client, graphId);
+    }
+  }
+
+  /**
    * The datasets asked for, plus each streaming table whose checkpoint outlived it (a local server
    * forgets its tables when it stops), refreshed in full so it reads all its input again.
    */
   async selection(): Promise<RunSelection> {
     const { request, graph } = this;
-    const fullRefresh = [...(request.fullRefresh ?? [])];
-    let refresh = [...(request.refresh ?? [])];
+    // The datasets that apply models are not in the first graph: they are run by applyModels.
+    const inGraph = (name: string) => !this.deferred.some((d) => sameDataset(d, name));
+    const fullRefresh = (request.fullRefresh ?? []).filter(inGraph);
+    let refresh = (request.refresh ?? []).filter(inGraph);
+    const asked = (request.fullRefresh?.length ?? 0) + (request.refresh?.length ?? 0);
+    if (asked > 0 && fullRefresh.length + refresh.length === 0) return { fullRefresh, refresh, modelsOnly: true };
     if (this.dry || request.fullRefreshAll) return { fullRefresh, refresh };
     const selectedBefore = fullRefresh.length + refresh.length > 0;
     for (const name of await tablesWithOrphanedCheckpoints(this.client, request.spec, graph, request.refresh)) {
@@ -442,7 +510,11 @@ class PipelineRun {
     if (this.dry)
       return { ...finished, datasets: finished.datasets.map((d) => (d.state === 'not run' ? { ...d, state: 'resolved' } : d)) };
     this.note('Counting the rows of the datasets.', 'counting rows');
-    const datasets = await withRowCounts(this.client, this.request.spec, finished.datasets);
+    const datasets = await withRowCounts(
+      this.client,
+      this.request.spec,
+      finished.datasets.filter((d) => d.state !== 'skipped'),
+    );
     await this.checkQuality();
     const published: PublishedDataset[] = [];
     try {
@@ -450,9 +522,9 @@ class PipelineRun {
     } catch (thrown) {
       if (!(thrown instanceof PublishError)) throw thrown;
       this.note(thrown.message);
-      return { ...this.summary('failed', thrown.message), datasets, published };
+      return { ...this.summary('failed', thrown.message, datasets), published };
     }
-    return { ...this.summary('completed'), datasets, ...(published.length ? { published } : {}) };
+    return { ...this.summary('completed', undefined, datasets), ...(published.length ? { published } : {}) };
   }
 
   /**
@@ -491,6 +563,20 @@ class PipelineRun {
       onEvent: (message) => this.note(message),
     });
   }
+}
+
+/** The datasets named, and every dataset that reads them (directly or not). */
+function downstreamOf(graph: PipelineGraph, names: readonly string[]): string[] {
+  const found = [...names];
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const flow of graph.flows)
+      if (!found.some((n) => sameDataset(n, flow.target)) && flow.reads.some((r) => found.some((n) => sameDataset(n, r)))) {
+        found.push(flow.target);
+        grew = true;
+      }
+  }
+  return found;
 }
 
 /**

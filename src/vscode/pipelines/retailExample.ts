@@ -8,6 +8,9 @@ export type RetailDataWriter = (raw: string, options: { rows: number }) => strin
 
 const EXAMPLE_ROWS = 2_000;
 const NOTEBOOK = 'exploration.ipynb';
+const MODEL_NOTEBOOK = 'churn_model.ipynb';
+/** Where the example's spec and model notebook keep the churn model's versions. */
+const EXAMPLE_MODELS = 'file:///tmp/spark-workbench-retail/storage/models/churn';
 
 /**
  * The retail example in a new folder of the workspace (`retail-pipeline`, or `retail-pipeline-2`…):
@@ -28,21 +31,30 @@ export async function createRetailExample(
   }
   let target = join(workspace, 'retail-pipeline');
   for (let n = 2; existsSync(target); n++) target = join(workspace, `retail-pipeline-${n}`);
-  mkdirSync(join(target, 'transformations'), { recursive: true });
   const raw = join(target, 'data', 'raw');
+  const models = `${pathToFileURL(join(target, 'storage')).href}/models/churn`;
   const spec = filesOnlySpec(readFileSync(join(exampleRoot, 'spark-pipeline.yml'), 'utf8'))
     .replace(/^storage: .*$/m, `storage: ${pathToFileURL(join(target, 'storage')).href}`)
     .replace(/^(\s+retail\.raw): .*$/m, `$1: ${pathToFileURL(raw).href}`)
+    .replace(/^(\s+retail\.models): .*$/m, `$1: ${models}`)
     .replace(
       /^# `npm run example`.*$/m,
       `# data/raw holds ${EXAMPLE_ROWS.toLocaleString('en-US')} generated transactions; drop more files into data/raw/csv and run again.`,
     );
   const specPath = join(target, 'spark-pipeline.yml');
+  mkdirSync(target, { recursive: true });
   writeFileSync(specPath, spec);
-  for (const file of readdirSync(join(exampleRoot, 'transformations')))
-    copyFileSync(join(exampleRoot, 'transformations', file), join(target, 'transformations', file));
+  for (const folder of ['transformations', 'analytics']) {
+    mkdirSync(join(target, folder), { recursive: true });
+    for (const file of readdirSync(join(exampleRoot, folder)))
+      copyFileSync(join(exampleRoot, folder, file), join(target, folder, file));
+  }
   copyFileSync(join(exampleRoot, 'spark-quality.yml'), join(target, 'spark-quality.yml'));
   writeFileSync(join(target, NOTEBOOK), notebookFor(readFileSync(join(exampleRoot, NOTEBOOK), 'utf8'), basename(target)));
+  writeFileSync(
+    join(target, MODEL_NOTEBOOK),
+    readFileSync(join(exampleRoot, MODEL_NOTEBOOK), 'utf8').replace(EXAMPLE_MODELS, JSON.stringify(models).slice(1, -1)),
+  );
   (await writeData())(raw, { rows: EXAMPLE_ROWS });
   return specPath;
 }

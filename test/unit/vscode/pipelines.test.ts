@@ -431,7 +431,16 @@ describe('pipelines in the editor', () => {
     assert.deepEqual(checkPipelineSpec(spec, specPath!).problems, []);
     // Only what runs with nothing but Spark: the repository's example also reads PostgreSQL and an API.
     assert.doesNotMatch(spec, /sources|retail\.api|PostgreSQL/);
-    assert.match(spec, /^libraries:\n {2}- glob:\n {6}include: transformations\/\*\*\n$/m);
+    assert.match(
+      spec,
+      /^libraries:\n {2}- glob:\n {6}include: transformations\/\*\*\n {2}- glob:\n {6}include: analytics\/\*\*\n$/m,
+    );
+    // The churn model's versions live in the example's own storage, as its notebook says too.
+    const models = `${pathToFileURL(join(workspace, 'retail-pipeline', 'storage')).href}/models/churn`;
+    assert.match(spec, new RegExp(`retail\\.models: ${models}$`, 'm'));
+    assert.ok(existsSync(join(workspace, 'retail-pipeline', 'analytics', 'customer_churn_scores.py')));
+    const modelNotebook = readFileSync(join(workspace, 'retail-pipeline', 'churn_model.ipynb'), 'utf8');
+    assert.ok(modelNotebook.includes(`models = \\"${models}\\"`), 'the model notebook saves where the pipeline loads');
     assert.ok(!existsSync(join(workspace, 'retail-pipeline', 'sources')));
     assert.ok(existsSync(join(workspace, 'retail-pipeline', 'spark-quality.yml')));
     // The notebook comes with it, its first cell naming the folder made, not the repository.
