@@ -185,7 +185,22 @@ def _uses_model(message):
     return False
 
 
-def _recording_registry(spark, graph_id, root, defer_model_flows=False):
+def _qualify_model_inputs(message, schema, inside=False):
+    """Qualifies the short table names a model reads with the pipeline's schema: Spark resolves a
+    model's input when the flow is defined, outside the graph, where the short names mean nothing."""
+    for field, value in message.ListFields():
+        if inside and field.name == "named_table" and value.unparsed_identifier and "." not in value.unparsed_identifier:
+            value.unparsed_identifier = f"{schema}.`{value.unparsed_identifier.replace('`', '``')}`"
+        if field.type == field.TYPE_MESSAGE:
+            repeated = getattr(field, "is_repeated", None)
+            if repeated is None:
+                repeated = field.label == field.LABEL_REPEATED
+            for item in value if repeated else [value]:
+                if hasattr(item, "ListFields"):
+                    _qualify_model_inputs(item, schema, inside or field.name == "ml_relation")
+
+
+def _recording_registry(spark, graph_id, root, defer_model_flows=False, schema=None):
     from pyspark.pipelines.spark_connect_graph_element_registry import SparkConnectGraphElementRegistry
     from pyspark.pipelines.add_pipeline_analysis_context import add_pipeline_analysis_context
     from pyspark.pipelines.spark_connect_graph_element_registry import source_code_location_to_proto
@@ -257,9 +272,12 @@ def _recording_registry(spark, graph_id, root, defer_model_flows=False):
                 self.unfiltered.append((f"_sw_unfiltered_{len(self.unfiltered)}", df, flow.target))
             relation = df._plan.plan(self._client)
             reads = _tables_read(relation, [])
-            if defer_model_flows and _uses_model(relation):
-                self.deferred.append({"name": flow.target, "reads": reads, **where(flow.source_code_location)})
-                return
+            if _uses_model(relation):
+                if defer_model_flows:
+                    self.deferred.append({"name": flow.target, "reads": reads, **where(flow.source_code_location)})
+                    return
+                if schema:
+                    _qualify_model_inputs(relation, schema)
             if expectations:
                 relation = _apply_expectations(df, flow.target, expectations)._plan.plan(self._client)
             self.flows.append(
@@ -292,7 +310,7 @@ def register_pipeline_files(params):
     spark = _session(params["remote"])
     graph_id = params["graphId"]
     root = params["root"]
-    registry = _recording_registry(spark, graph_id, root, params.get("deferModelFlows", False))
+    registry = _recording_registry(spark, graph_id, root, params.get("deferModelFlows", False), params.get("schema"))
     with _working_directory(root), graph_element_registration_context(registry):
         for relative in params["files"]:
             file = Path(root) / relative

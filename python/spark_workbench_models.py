@@ -30,6 +30,11 @@ _VERSION = re.compile(r"/v(\d+)/" + _RECORD + r"/")
 # What the definitions loaded, for the pipeline run to report (the helper reads and clears it).
 _run_notes = []
 
+# Loaded models by session and path, kept while this process lives: a pipeline run registers its files
+# twice (see the helper), and a model let go is dropped from the server's ML cache, which would take the
+# same path's model loaded again with it.
+_loaded = {}
+
 
 class DatasetSkipped(Exception):
     """Raised in a pipeline definition's function: the dataset is left out of this run, with the reason.
@@ -71,7 +76,10 @@ class ModelVersion:
         if self._model is None:
             from pyspark.ml import PipelineModel
 
-            self._model = PipelineModel.load(self.path)
+            key = (id(self._spark), self.path)
+            if key not in _loaded:
+                _loaded[key] = PipelineModel.load(self.path)
+            self._model = _loaded[key]
         return self._model
 
     def describe(self):

@@ -84,8 +84,10 @@ try {
     // The analytics: the churn model trained on the new feature tables, then the scoring that uses it.
     const executed = join(dirname(fileURLToPath(spec.storage)), 'churn_model.executed.ipynb');
     log(`Training the churn model: ${join(dirname(specPath), 'churn_model.ipynb')} headless (its outputs in ${executed})`);
+    // In a session of its own, as `spark-workbench notebook run` from a scheduler has.
+    const notebookClient = new SparkConnectClient(localServerUrl(state), { clientVersion: 'example' });
     const trained = await runNotebookCommand(
-      client,
+      notebookClient,
       join(dirname(specPath), 'churn_model.ipynb'),
       {
         parameters: [{ name: 'models', value: spec.configuration['retail.models']! }],
@@ -94,7 +96,7 @@ try {
       },
       new AbortController().signal,
       log,
-    );
+    ).finally(() => notebookClient.close());
     if (trained.failure) exitCode = 1;
     else {
       const scored = await runPipelineCommand(

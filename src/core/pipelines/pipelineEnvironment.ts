@@ -15,10 +15,10 @@ export function pipelineEnvironment(
     client,
     tablesRead,
     python: helper
-      ? async ({ graphId, root, files, signal, deferModelFlows }) =>
+      ? async ({ graphId, root, files, signal, deferModelFlows, schema }) =>
           (await helper()).request<PythonDefinitions>(
             'registerPipelineFiles',
-            { remote: remote(), graphId, root, files, deferModelFlows },
+            { remote: remote(), graphId, root, files, deferModelFlows, schema },
             signal,
           )
       : undefined,

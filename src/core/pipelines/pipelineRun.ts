@@ -105,6 +105,8 @@ export interface PipelineEnvironment {
     signal?: AbortSignal;
     /** Leave out the datasets whose flow applies a model (they run in a second graph, see runPipeline). */
     deferModelFlows?: boolean;
+    /** The pipeline's schema, as SQL names it (`spark_catalog`.`retail`): a model's input tables are in it. */
+    schema?: string;
   }) => Promise<PythonDefinitions>;
   /** Starts the Python helper and joins the session while the SQL registers (its start takes seconds). */
   readonly warmUpPython?: () => void;
@@ -355,6 +357,9 @@ class PipelineRun {
         files: pythonFiles,
         signal: this.request.signal,
         deferModelFlows,
+        schema: this.request.spec.database
+          ? qualified({ catalog: this.request.spec.catalog, database: undefined }, this.request.spec.database)
+          : undefined,
       });
       this.graph = mergeGraphs([this.graph, pythonDefinitions(report)]);
       this.deferred = (report.deferred ?? []).map((d) => d.name);
