@@ -167,6 +167,25 @@ print("rows", fresh.count())`);
     assert.match(compared.text, new RegExp(`rows ${scores?.rows}\\n`));
   });
 
+  it('refreshes the scoring view alone, after the tables it reads were made by an earlier run', async () => {
+    const run = await cli([
+      'pipeline',
+      'run',
+      folder,
+      '--remote',
+      remote(),
+      '--format',
+      'json',
+      '--refresh',
+      'customer_churn_scores',
+    ]);
+    assert.equal(run.code, 0, run.stderr);
+    const datasets = (JSON.parse(run.stdout) as { datasets: DatasetJson[] }).datasets;
+    assert.equal(datasets.find((d) => d.name === 'customer_churn_scores')?.state, 'completed');
+    assert.ok((datasets.find((d) => d.name === 'customer_churn_scores')?.rows ?? 0) > 0);
+    assert.equal(datasets.find((d) => d.name === 'customer_features')?.state, 'excluded');
+  });
+
   it('a bad feature column fails the notebook at its cell and line, the notebook written with the error', async () => {
     const path = join(folder, 'churn_model.ipynb');
     const notebook = JSON.parse(readFileSync(path, 'utf8')) as Notebook;
