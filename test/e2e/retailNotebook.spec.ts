@@ -84,10 +84,19 @@ describe('notebooks in a real VS Code workbench', function () {
   this.timeout(300_000);
   let workbench: Workbench;
   const notebookPath = join(process.env.E2E_WORKSPACE!, 'exploration.ipynb');
+  const modelNotebookPath = join(process.env.E2E_WORKSPACE!, 'churn_model.ipynb');
+  const models = mkdtempSync(join(tmpdir(), 'sw-e2e-models-'));
 
   before(async () => {
     await ensureRetailTables();
     cpSync(join(projectRoot(), 'examples', 'retail', 'exploration.ipynb'), notebookPath);
+    // The model notebook saves its versions in a folder of this run (before the workbench opens: Quick
+    // Open lists the files it found then).
+    const text = readFileSync(join(projectRoot(), 'examples', 'retail', 'churn_model.ipynb'), 'utf8');
+    writeFileSync(
+      modelNotebookPath,
+      text.replace('file:///tmp/spark-workbench-retail/storage/models/churn', `${pathToFileURL(models).href}/churn`),
+    );
     workbench = await Workbench.open(process.env.CS_PORT!, process.env.E2E_WORKSPACE!, process.env.E2E_SCREENSHOTS!);
     await workbench.setToken('Test Spark', testServer().token);
   });
@@ -106,6 +115,8 @@ describe('notebooks in a real VS Code workbench', function () {
       await workbench.close();
     }
     rmSync(notebookPath, { force: true });
+    rmSync(modelNotebookPath, { force: true });
+    rmSync(models, { recursive: true, force: true });
   });
 
   const page = () => workbench.page;
@@ -207,6 +218,35 @@ describe('notebooks in a real VS Code workbench', function () {
       `a saved chart with its PNG among ${JSON.stringify(data.map((d) => Object.keys(d)))}`,
     );
     assert.equal(await validateWithNbformat(notebookPath), String(saved.cells.length));
+  });
+
+  it("runs the example's churn model notebook: the held-out metrics, confusion matrix and importances drawn as charts", async () => {
+    await workbench.openFile('churn_model.ipynb');
+    await selectSparkKernel();
+    const toolbar = page().locator('.notebook-toolbar-container >> visible=true');
+    await toolbar.getByText('Run All', { exact: true }).click();
+    await toolbar
+      .getByText('Interrupt', { exact: true })
+      .waitFor({ timeout: 30_000 })
+      .catch(() => undefined);
+    await toolbar.getByText('Run All', { exact: true }).waitFor({ timeout: 240_000 });
+    const notebook = page().locator('.notebookOverlay >> visible=true');
+    assert.equal(await notebook.locator('.codicon-notebook-state-error').count(), 0);
+    // At the end of the notebook: the three charts of the chart cell drawn, and the version saved.
+    await cells().first().locator('.view-lines').click();
+    await page().keyboard.press('Escape');
+    await page().keyboard.press('Control+End');
+    const outputs = await workbench.webviewWith('text=/Saved v1 \\(saved .*areaUnderROC 0\\.\\d+/', 60_000);
+    assert.ok(existsSync(join(models, 'churn', 'v1', 'workbench_model')), 'the version and its record are saved');
+    // Up to the chart cell (past the markdown above the last cell): its three charts drawn.
+    await page().keyboard.press('ArrowUp');
+    await page().keyboard.press('ArrowUp');
+    const charts = outputs.locator('.sw-saved-chart canvas');
+    for (const deadline = Date.now() + 30_000; (await charts.count()) < 3 && Date.now() < deadline;)
+      await page().waitForTimeout(250);
+    assert.equal(await charts.count(), 3);
+    await charts.first().scrollIntoViewIfNeeded();
+    await workbench.screenshot('35-model-notebook-charts');
   });
 
   it('a failing SQL cell shows its error in the cell and in Problems at the statement’s place; a cell is interrupted from its stop button', async () => {
