@@ -1,15 +1,12 @@
+import { cliPythonHelper } from './cliPythonHelper.js';
 import { readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { relative } from 'node:path';
 import type { SparkConnectClient } from '../core/connect/sparkConnectClient.js';
-import { SparkRuntimeInstaller } from '../core/localSpark/sparkRuntime.js';
 import { runNotebookCells, type HeadlessRunResult } from '../core/notebooks/headlessNotebook.js';
 import { injectParameters, parseNotebook, serializeNotebook, type ParameterValue } from '../core/notebooks/ipynb.js';
 import { NotebookKernel } from '../core/notebooks/notebookKernel.js';
 import { helperConnectionString } from '../core/python/helperConnection.js';
-import { PythonHelper } from '../core/python/pythonHelper.js';
 import { writeReportAtomically } from '../core/quality/qualityReports.js';
-import { once } from '../core/util/once.js';
-import { runtimeHome } from './runtimeHome.js';
 
 export interface NotebookRunOptions {
   readonly parameters: readonly { readonly name: string; readonly value: ParameterValue }[];
@@ -45,20 +42,11 @@ export async function runNotebookCommand(
         : `${path}: no cell is tagged "parameters"; ${names} set in a cell at the top.`,
     );
   }
-  let helper: PythonHelper | undefined;
-  const startHelper = once(async () => {
-    const runtime = await new SparkRuntimeInstaller(runtimeHome(), log).ensureHelperPackages();
-    helper = new PythonHelper({
-      python: runtime.pythonExecutable,
-      script: join(options.distDir, '..', 'python', 'spark_workbench_helper.py'),
-      log,
-    });
-    return helper;
-  });
+  const helper = cliPythonHelper(options.distDir, log);
   const kernel = new NotebookKernel(`headless:${path}`, {
     client: () => Promise.resolve(client),
     python: async (c) => ({
-      helper: await startHelper(),
+      helper: await helper.start(),
       remote: helperConnectionString(c.connection, c.sessionId, c.userId),
     }),
     storedRows: () => options.storedRows ?? 1_000,
@@ -90,6 +78,6 @@ export async function runNotebookCommand(
     return result;
   } finally {
     signal.removeEventListener('abort', onAbort);
-    helper?.dispose();
+    helper.dispose();
   }
 }

@@ -1,5 +1,5 @@
+import { cliPythonHelper } from './cliPythonHelper.js';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { once } from '../core/util/once.js';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { SparkConnectClient } from '../core/connect/sparkConnectClient.js';
@@ -7,11 +7,8 @@ import type { PipelineRunEvent } from '../core/pipelines/pipelineEvents.js';
 import { pipelineEnvironment } from '../core/pipelines/pipelineEnvironment.js';
 import { runPipeline, type PipelineRunSummary } from '../core/pipelines/pipelineRun.js';
 import { checkPipelineSpec, findPipelineSpec, hasTwinSpec, type SpecCheck } from '../core/pipelines/pipelineSpec.js';
-import { PythonHelper } from '../core/python/pythonHelper.js';
 import { SqlContextWorker } from '../core/sql/completion/contextWorkerClient.js';
 import { lineColumnOf } from '../core/sql/errorLocation.js';
-import { SparkRuntimeInstaller } from '../core/localSpark/sparkRuntime.js';
-import { runtimeHome } from './runtimeHome.js';
 import type { PublishTarget } from '../core/databases/publishing.js';
 import type { CheckResult } from '../core/quality/qualityEvaluation.js';
 import { renderQualityReport, writeReportAtomically, type QualityReportFormat } from '../core/quality/qualityReports.js';
@@ -66,21 +63,10 @@ export async function runPipelineCommand(
   const check = validateSpec(specPath, log);
   if (!check.spec) throw new Error(`${specPath} has errors; the pipeline did not run.`);
   const grammar = new SqlContextWorker(join(options.distDir, 'sqlContextWorker.js'));
-  let helper: PythonHelper | undefined;
-  // One helper however many ask at once (the warm-up and the registration do): a second would outlive
-  // the run, and its process would keep the CLI from exiting.
-  const startHelper = once(async () => {
-    const runtime = await new SparkRuntimeInstaller(runtimeHome(), log).ensureHelperPackages();
-    helper = new PythonHelper({
-      python: runtime.pythonExecutable,
-      script: join(options.distDir, '..', 'python', 'spark_workbench_helper.py'),
-      log,
-    });
-    return helper;
-  });
+  const helper = cliPythonHelper(options.distDir, log);
   try {
     const summary = await runPipeline(
-      pipelineEnvironment(client, (query) => grammar.tablesRead(query), startHelper),
+      pipelineEnvironment(client, (query) => grammar.tablesRead(query), helper.start),
       {
         specPath,
         spec: check.spec,
@@ -118,7 +104,7 @@ export async function runPipelineCommand(
     return summary;
   } finally {
     grammar.dispose();
-    helper?.dispose();
+    helper.dispose();
   }
 }
 

@@ -11,6 +11,7 @@ import { SparkConnectClient } from '../../src/core/connect/sparkConnectClient.js
 import { SparkRuntimeInstaller } from '../../src/core/localSpark/sparkRuntime.js';
 import { projectRoot, runtimeDir, testServer, waitForSparkIdle } from '../support/sparkTestServer.js';
 import { stepsInOrder } from './support/steps.js';
+import type { Locator } from 'playwright-core';
 import { Workbench } from './support/workbench.js';
 
 /** The retail tables the example notebook reads; the pipelines spec makes them, else they are made here. */
@@ -137,14 +138,9 @@ describe('notebooks in a real VS Code workbench', function () {
     }
   }
 
-  /** The cell's own run button, left of its editor. */
-  async function runCell(cell: ReturnType<typeof cells>): Promise<void> {
-    await cell.hover();
-    await cell.locator('.run-button-container .codicon-notebook-execute').first().click();
-  }
-
-  it('runs the example notebook top to bottom: grids in the cells, a chart saved into the notebook, a file nbformat accepts', async () => {
-    await workbench.openFile('exploration.ipynb');
+  /** Opens a notebook of the workspace, picks the Spark Connect kernel, and runs all its cells; resolves to its toolbar. */
+  async function runAll(file: string, timeout: number): Promise<Locator> {
+    await workbench.openFile(file);
     await selectSparkKernel();
     const toolbar = page().locator('.notebook-toolbar-container >> visible=true');
     await toolbar.getByText('Run All', { exact: true }).click();
@@ -153,7 +149,18 @@ describe('notebooks in a real VS Code workbench', function () {
       .getByText('Interrupt', { exact: true })
       .waitFor({ timeout: 30_000 })
       .catch(() => undefined);
-    await toolbar.getByText('Run All', { exact: true }).waitFor({ timeout: 180_000 });
+    await toolbar.getByText('Run All', { exact: true }).waitFor({ timeout });
+    return toolbar;
+  }
+
+  /** The cell's own run button, left of its editor. */
+  async function runCell(cell: ReturnType<typeof cells>): Promise<void> {
+    await cell.hover();
+    await cell.locator('.run-button-container .codicon-notebook-execute').first().click();
+  }
+
+  it('runs the example notebook top to bottom: grids in the cells, a chart saved into the notebook, a file nbformat accepts', async () => {
+    const toolbar = await runAll('exploration.ipynb', 180_000);
     const outputs = await workbench.webviewWith('.sw-output', 60_000);
     // The first cell's grid: one row with the counts of the curated zone.
     const first = outputs.locator('.sw-output', { has: outputs.locator('.header-cell', { hasText: 'first_transaction' }) });
@@ -221,15 +228,7 @@ describe('notebooks in a real VS Code workbench', function () {
   });
 
   it("runs the example's churn model notebook: the held-out metrics, confusion matrix and importances drawn as charts", async () => {
-    await workbench.openFile('churn_model.ipynb');
-    await selectSparkKernel();
-    const toolbar = page().locator('.notebook-toolbar-container >> visible=true');
-    await toolbar.getByText('Run All', { exact: true }).click();
-    await toolbar
-      .getByText('Interrupt', { exact: true })
-      .waitFor({ timeout: 30_000 })
-      .catch(() => undefined);
-    await toolbar.getByText('Run All', { exact: true }).waitFor({ timeout: 240_000 });
+    await runAll('churn_model.ipynb', 240_000);
     const notebook = page().locator('.notebookOverlay >> visible=true');
     assert.equal(await notebook.locator('.codicon-notebook-state-error').count(), 0);
     // At the end of the notebook: the three charts of the chart cell drawn, and the version saved.

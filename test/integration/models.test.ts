@@ -65,11 +65,12 @@ describe('the churn model: trained in a notebook, scoring in the pipeline', func
     assert.equal(run.code, 0, run.stderr);
     return (JSON.parse(run.stdout) as { datasets: DatasetJson[] }).datasets;
   };
-  const notebookRun = (out: string, ...params: string[]) =>
+  /** The model notebook (or another) headless through the CLI, on this test's database and model folder. */
+  const notebookRun = (out: string, params: string[] = [], notebook = join(folder, 'churn_model.ipynb')) =>
     cli([
       'notebook',
       'run',
-      join(folder, 'churn_model.ipynb'),
+      notebook,
       '--remote',
       remote(),
       '--out',
@@ -132,7 +133,7 @@ describe('the churn model: trained in a notebook, scoring in the pipeline', func
   });
 
   it('scores in the pipeline with the newest version, as the model loaded in a fresh session scores', async () => {
-    const second = await notebookRun(join(folder, 'executed-2.ipynb'), 'num_trees=5');
+    const second = await notebookRun(join(folder, 'executed-2.ipynb'), ['num_trees=5']);
     assert.equal(second.code, 0, second.stderr);
     // As text, the run says which model it used, and when it applied it.
     const run = await cli(['pipeline', 'run', folder, '--remote', remote()]);
@@ -196,19 +197,7 @@ print("rows", fresh.count())`);
     const broken = join(folder, 'broken_model.ipynb');
     writeFileSync(broken, JSON.stringify(notebook));
     const out = join(folder, 'broken-executed.ipynb');
-    const run = await cli([
-      'notebook',
-      'run',
-      broken,
-      '--remote',
-      remote(),
-      '--out',
-      out,
-      '--param',
-      `database=${database}`,
-      '--param',
-      `models=${models}`,
-    ]);
+    const run = await notebookRun(out, [], broken);
     assert.equal(run.code, 1, run.stderr);
     const cell = notebook.cells.indexOf(training) + 1;
     const line = (training.source as string[]).findIndex((l) => l.includes('pipeline.fit(train)')) + 1;

@@ -46,8 +46,9 @@ export async function createRetailExample(
   writeFileSync(specPath, spec);
   for (const folder of ['transformations', 'analytics']) {
     mkdirSync(join(target, folder), { recursive: true });
-    for (const file of readdirSync(join(exampleRoot, folder)))
-      copyFileSync(join(exampleRoot, folder, file), join(target, folder, file));
+    // Files only: running the example's Python leaves a __pycache__ beside it.
+    for (const entry of readdirSync(join(exampleRoot, folder), { withFileTypes: true }))
+      if (entry.isFile()) copyFileSync(join(exampleRoot, folder, entry.name), join(target, folder, entry.name));
   }
   copyFileSync(join(exampleRoot, 'spark-quality.yml'), join(target, 'spark-quality.yml'));
   writeFileSync(join(target, NOTEBOOK), notebookFor(readFileSync(join(exampleRoot, NOTEBOOK), 'utf8'), basename(target)));
