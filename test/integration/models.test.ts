@@ -221,7 +221,7 @@ print("rows", fresh.count())`);
       `from pyspark.ml import Pipeline
 from pyspark.ml.classification import RandomForestClassifier
 from pyspark.ml.feature import VectorAssembler
-data = spark.range(3_000_000).selectExpr("rand(1) AS feature1", "rand(2) AS feature2", "CAST(rand(3) > 0.5 AS DOUBLE) AS label")
+data = spark.range(0, 3_000_000, 1, 16).selectExpr("rand(1) AS feature1", "rand(2) AS feature2", "CAST(rand(3) > 0.5 AS DOUBLE) AS label")
 Pipeline(stages=[VectorAssembler(inputCols=["feature1", "feature2"], outputCol="features"),
                  RandomForestClassifier(labelCol="label", numTrees=100, maxDepth=12)]).fit(data)`,
       {
@@ -238,6 +238,8 @@ Pipeline(stages=[VectorAssembler(inputCols=["feature1", "feature2"], outputCol="
     const result = await running;
     assert.ok(interruptedAt > 0, `no progress was shown: ${JSON.stringify(outputs)}`);
     assert.equal(result.status, 'interrupted', JSON.stringify(outputs));
+    // Spark stops a cancelled job's running tasks when they next look (at their next row): 16 partitions
+    // keep a task of the forest short (with 2, a task ran on for up to 5 s after its job was cancelled).
     const ended = await waitForTasksEnded(interruptedAt, 10_000);
     assert.equal(ended.activeTasks, 0);
     assert.ok(ended.endedAfterMs <= 2_000, `tasks ran ${ended.endedAfterMs} ms after the interrupt`);
