@@ -190,21 +190,6 @@ describe('Spark Declarative Pipelines in a real VS Code workbench', function () 
     assert.doesNotMatch(await workbench.page.locator('.markers-panel').innerText(), /Could not run/);
     await workbench.screenshot('13c-quality-file-checked');
   });
-
-  it("marks the example's feature table with its keys in the Catalog view", async () => {
-    const catalog = await workbench.expandView('Catalog');
-    await workbench.treeRow(catalog, 'spark_catalog').click();
-    await workbench.treeRow(catalog, 'retail').click({ timeout: 30_000 });
-    await workbench.treeRow(catalog, 'customer_features').click({ timeout: 30_000 });
-    // Into the table with the keyboard (the sidebar's views share its height): the marker comes first.
-    const focused = catalog.locator('.monaco-list-row.focused');
-    for (const until = Date.now() + 30_000; !/^Feature table/.test(await focused.innerText()) && Date.now() < until;) {
-      await workbench.page.keyboard.press('ArrowRight');
-      await new Promise((resolve) => setTimeout(resolve, 300));
-    }
-    assert.match(await focused.innerText(), /^Feature table: customer_id @ as_of/);
-    await workbench.screenshot('13d-feature-table-catalog');
-  });
 });
 
 /**
