@@ -12,13 +12,11 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { SparkConnectClient } from '../src/core/connect/sparkConnectClient.js';
-import { LocalSparkServer, localServerUrl } from '../src/core/localSpark/localSparkServer.js';
-import { SparkRuntimeInstaller } from '../src/core/localSpark/sparkRuntime.js';
 import { NotebookKernel, type CellOutput } from '../src/core/notebooks/notebookKernel.js';
 import { helperConnectionString } from '../src/core/python/helperConnection.js';
 import { PythonHelper } from '../src/core/python/pythonHelper.js';
-import { freePort } from '../test/support/sparkTestServer.js';
-import { projectRoot, projectRuntimeDir } from '../scripts/runtimeDir.mjs';
+import { projectRoot } from '../scripts/runtimeDir.mjs';
+import { startBenchServer } from './benchServer.mjs';
 
 const rows = Number(process.env.BENCH_ROWS ?? 1_000_000);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -32,13 +30,8 @@ model = Pipeline(stages=[VectorAssembler(inputCols=["feature1", "feature2"], out
                          RandomForestClassifier(labelCol="label", numTrees=20, maxDepth=5, seed=7)]).fit(spark.table("bench_fit_data"))
 importances = model.stages[-1].featureImportances.toArray().tolist()`;
 
-const runtime = await new SparkRuntimeInstaller(projectRuntimeDir, log).ensureHelperPackages();
-const servers = new LocalSparkServer(join(projectRuntimeDir, 'servers'), log);
-const port = await freePort();
-// No token: PySpark turns TLS on whenever a token is set; the server is bound to 127.0.0.1 for this run only.
-const state = await servers.start(runtime, { port, token: null, conf: { 'spark.sql.shuffle.partitions': '2' } });
-const url = localServerUrl(state);
-process.once('SIGINT', () => void servers.stop(port).finally(() => process.exit(130)));
+const server = await startBenchServer(log, { 'spark.sql.shuffle.partitions': '2' });
+const { runtime, url } = server;
 
 // PySpark in a long-lived process of its own: each request fits once and answers the seconds it took.
 const PEER = `
@@ -126,5 +119,5 @@ try {
   peer.kill();
   helper.dispose();
   await client.close();
-  await servers.stop(port);
+  await server.stop();
 }

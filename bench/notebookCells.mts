@@ -8,14 +8,10 @@
  *   BENCH_ROWS=1000000 BENCH_ROUNDS=3 npm run bench:notebooks
  */
 import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { SparkConnectClient } from '../src/core/connect/sparkConnectClient.js';
-import { LocalSparkServer, localServerUrl } from '../src/core/localSpark/localSparkServer.js';
-import { SparkRuntimeInstaller } from '../src/core/localSpark/sparkRuntime.js';
 import { NotebookKernel } from '../src/core/notebooks/notebookKernel.js';
-import { freePort } from '../test/support/sparkTestServer.js';
-import { projectRuntimeDir } from '../scripts/runtimeDir.mjs';
+import { startBenchServer } from './benchServer.mjs';
 
 const rows = Number(process.env.BENCH_ROWS ?? 10_000_000);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
@@ -24,13 +20,8 @@ const query = `SELECT id, CAST(id AS DOUBLE) * 1.5 AS d, CONCAT('row-', CAST(id 
 const log = (line: string) => console.error(line);
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
-const runtime = await new SparkRuntimeInstaller(projectRuntimeDir, log).ensureHelperPackages();
-const servers = new LocalSparkServer(join(projectRuntimeDir, 'servers'), log);
-const port = await freePort();
-// No token: PySpark turns TLS on whenever a token is set; the server is bound to 127.0.0.1 for this run only.
-const state = await servers.start(runtime, { port, token: null, conf: { 'spark.sql.shuffle.partitions': '2' } });
-const url = localServerUrl(state);
-process.once('SIGINT', () => void servers.stop(port).finally(() => process.exit(130)));
+const server = await startBenchServer(log, { 'spark.sql.shuffle.partitions': '2' });
+const { runtime, url } = server;
 
 // PySpark's client in a long-lived process: each request times `trips` round trips of collect().
 const PEER = `
@@ -125,5 +116,5 @@ try {
   peer.stdin.end();
   peer.kill();
   await client.close();
-  await servers.stop(port);
+  await server.stop();
 }

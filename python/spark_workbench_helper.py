@@ -149,55 +149,45 @@ def _source_read(data_source):
     return f"{data_source.format or 'source'}.`{where.replace('`', '``')}`"
 
 
-def _tables_read(message, found):
-    """Names of the tables a plan reads (spark.read.table, spark.readStream.table), and of the data
-    sources it reads (spark.read.format(…).load(…)), in order."""
+def _fields(message, in_model=False):
+    """Every field of a plan, depth first, each with whether it lies under an ML relation (a model's
+    input): (name, value, in_model)."""
     for field, value in message.ListFields():
-        if field.name == "named_table" and value.unparsed_identifier:
-            if value.unparsed_identifier not in found:
-                found.append(value.unparsed_identifier)
-        if field.name == "data_source" and hasattr(value, "format"):
-            source = _source_read(value)
-            if source and source not in found:
-                found.append(source)
-        if field.type == field.TYPE_MESSAGE:
-            repeated = getattr(field, "is_repeated", None)
-            if repeated is None:
-                repeated = field.label == field.LABEL_REPEATED
-            items = value if repeated else [value]
-            for item in items:
-                if hasattr(item, "ListFields"):
-                    _tables_read(item, found)
-    return found
-
-
-def _uses_model(message):
-    """Whether a plan applies a fitted ML model (an ML relation: model.transform)."""
-    for field, value in message.ListFields():
-        if field.name == "ml_relation":
-            return True
-        if field.type == field.TYPE_MESSAGE:
-            repeated = getattr(field, "is_repeated", None)
-            if repeated is None:
-                repeated = field.label == field.LABEL_REPEATED
-            if any(hasattr(item, "ListFields") and _uses_model(item) for item in (value if repeated else [value])):
-                return True
-    return False
-
-
-def _qualify_model_inputs(message, schema, inside=False):
-    """Qualifies the short table names a model reads with the pipeline's schema: Spark resolves a
-    model's input when the flow is defined, outside the graph, where the short names mean nothing."""
-    for field, value in message.ListFields():
-        if inside and field.name == "named_table" and value.unparsed_identifier and "." not in value.unparsed_identifier:
-            value.unparsed_identifier = f"{schema}.`{value.unparsed_identifier.replace('`', '``')}`"
+        yield field.name, value, in_model
         if field.type == field.TYPE_MESSAGE:
             repeated = getattr(field, "is_repeated", None)
             if repeated is None:
                 repeated = field.label == field.LABEL_REPEATED
             for item in value if repeated else [value]:
                 if hasattr(item, "ListFields"):
-                    _qualify_model_inputs(item, schema, inside or field.name == "ml_relation")
+                    yield from _fields(item, in_model or field.name == "ml_relation")
+
+
+def _tables_read(message, found):
+    """Names of the tables a plan reads (spark.read.table, spark.readStream.table), and of the data
+    sources it reads (spark.read.format(…).load(…)), in order."""
+    for name, value, _ in _fields(message):
+        if name == "named_table" and value.unparsed_identifier:
+            if value.unparsed_identifier not in found:
+                found.append(value.unparsed_identifier)
+        if name == "data_source" and hasattr(value, "format"):
+            source = _source_read(value)
+            if source and source not in found:
+                found.append(source)
+    return found
+
+
+def _uses_model(message):
+    """Whether a plan applies a fitted ML model (an ML relation: model.transform)."""
+    return any(name == "ml_relation" for name, _, _ in _fields(message))
+
+
+def _qualify_model_inputs(message, schema):
+    """Qualifies the short table names a model reads with the pipeline's schema: Spark resolves a
+    model's input when the flow is defined, outside the graph, where the short names mean nothing."""
+    for name, value, in_model in _fields(message):
+        if in_model and name == "named_table" and value.unparsed_identifier and "." not in value.unparsed_identifier:
+            value.unparsed_identifier = f"{schema}.`{value.unparsed_identifier.replace('`', '``')}`"
 
 
 def _recording_registry(spark, graph_id, root, defer_model_flows=False, schema=None):
