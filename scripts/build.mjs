@@ -112,7 +112,7 @@ async function buildAll(production) {
     copyFileSync(`node_modules/parquet-wasm/node/${file}`, `${vendor}/${file}`);
 
   // Webviews: plain browser scripts under a strict CSP (no eval), so bundled as one IIFE each.
-  for (const name of ['results', 'pipelineGraph']) {
+  for (const name of ['results', 'pipelineGraph', 'dashboard']) {
     builds.push(
       build({
         bundle: true,

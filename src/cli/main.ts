@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { addChartCommand } from './commands/chartCommands.js';
+import { addDashboardCommands } from './commands/dashboardCommands.js';
 import { addNotebookCommands } from './commands/notebookCommands.js';
 import { addPipelineCommands } from './commands/pipelineCommands.js';
 import { addQualityCommands } from './commands/qualityCommands.js';
@@ -20,6 +21,7 @@ export function buildProgram(): Command {
   addQualityCommands(program);
   addChartCommand(program);
   addNotebookCommands(program);
+  addDashboardCommands(program);
   return program;
 }
 

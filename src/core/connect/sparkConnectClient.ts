@@ -264,11 +264,14 @@ export class SparkConnectClient {
     return this.versionPromise;
   }
 
-  /** The result schema of a query, without running it. Only for queries: a DDL statement would execute. */
-  async schemaOf(query: string): Promise<DataType | undefined> {
+  /**
+   * The result schema of a query (its `:name` parameters bound to `args`), without running it. Only for
+   * queries: a DDL statement would execute.
+   */
+  async schemaOf(query: string, args?: Readonly<Record<string, SqlParameterValue>>): Promise<DataType | undefined> {
     const response = await this.analyze({
       case: 'schema',
-      value: { plan: sqlRootPlan(query) },
+      value: { plan: sqlRootPlan(query, args) },
     });
     return response.result.case === 'schema' ? response.result.value.schema : undefined;
   }

@@ -102,7 +102,8 @@ function decimal(text: string): SqlParameterValue {
   return { type: 'decimal', value: text.replace(/^\+/, ''), precision, scale: fraction.length };
 }
 
-function isDate(text: string): boolean {
+/** A real calendar date written YYYY-MM-DD. */
+export function isDate(text: string): boolean {
   const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
   if (!match) return false;
   const date = new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])));

@@ -1,5 +1,6 @@
 import { tableFromIPC } from 'apache-arrow';
-import { loader as vegaLoader, type View } from 'vega';
+import type { View } from 'vega';
+import { closedLoader } from '../shared/closedLoader.js';
 import embed, { type Result } from 'vega-embed';
 import { expressionInterpreter } from 'vega-interpreter';
 import { chartFieldsOf, type ChartField } from '../../core/charts/chartFields.js';
@@ -347,15 +348,6 @@ export class ChartView {
       },
     );
   }
-}
-
-/** A Vega loader that loads nothing: no URL in a spec reaches the network or the disk. */
-export function closedLoader(): ReturnType<typeof vegaLoader> {
-  const loader = vegaLoader();
-  const refuse = () => Promise.reject(new Error('Charts here read only the query result; loading URLs is disabled.'));
-  loader.load = refuse;
-  loader.sanitize = refuse;
-  return loader;
 }
 
 /** Rows looked at to tell keys and category codes from measures. */

@@ -1,5 +1,8 @@
 import { toDisplayText } from '../../core/arrow/sparkValues.js';
 import type { ResultStore } from './resultStore.js';
+import { append } from '../shared/dom.js';
+
+export { append };
 
 const ROW_HEIGHT = 22;
 const GUTTER_WIDTH = 64;
@@ -356,15 +359,6 @@ export class Grid {
   }
 }
 
-function append<K extends keyof HTMLElementTagNameMap>(parent: Node, tag: K, className: string): HTMLElementTagNameMap[K] {
-  const element = document.createElement(tag);
-  element.className = className;
-  parent.appendChild(element);
-  return element;
-}
-
 function clamp(value: number, low: number, high: number): number {
   return Math.max(low, Math.min(high, value));
 }
-
-export { append };
