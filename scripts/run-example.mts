@@ -5,8 +5,9 @@
  * Spark server when none is running (with PostgreSQL's JDBC driver), runs the pipeline (its events as
  * they come), publishes trend_analysis to PostgreSQL, prints the datasets it produced with their rows
  * and times; then trains the churn model headless (churn_model.ipynb, its executed copy written beside
- * the storage) and runs the pipeline's scoring with it; and stops what it started (the Spark server
- * stays with --keep-server).
+ * the storage) and runs the pipeline's scoring with it; renders the example dashboard (dashboard.yml)
+ * as one HTML page beside the storage; and stops what it started (the Spark server stays with
+ * --keep-server).
  *
  *   npm run example [-- --rows 100000] [-- --keep-server] [-- --pg-url postgresql://user:password@host:port]
  */
@@ -14,6 +15,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
+import { renderDashboardCommand } from '../src/cli/dashboardCommand.js';
 import { startExampleSources } from '../examples/retail/exampleSources.js';
 import { writeRetailData } from '../examples/retail/generator.js';
 import { attachDatabases, driversMissingFrom } from '../src/core/databases/databaseCatalogs.js';
@@ -108,6 +110,18 @@ try {
         log,
       );
       if (scored.outcome !== 'completed') exitCode = 1;
+      else {
+        // The presentation: the example's dashboard, rendered as one page that opens offline.
+        const page = join(dirname(fileURLToPath(spec.storage)), 'retail-dashboard.html');
+        const rendered = await renderDashboardCommand(
+          client,
+          join(dirname(specPath), 'dashboard.yml'),
+          { params: [], out: page, webviewDir: join(projectRoot, 'dist', 'webview') },
+          new AbortController().signal,
+          log,
+        );
+        if (rendered.invalid || rendered.failedTiles) exitCode = 1;
+      }
     }
   }
 } catch (error) {

@@ -12,6 +12,7 @@ import { registerCatalog } from './vscode/catalog/registerCatalog.js';
 import { removeLegacyRuntime } from './vscode/connections/legacyRuntime.js';
 import { registerConnections } from './vscode/connections/registerConnections.js';
 import { DatabasePasswordStore } from './vscode/databases/databasePasswords.js';
+import { registerDashboards } from './vscode/dashboards/registerDashboards.js';
 import { attachWorkspaceDatabases, registerDatabases } from './vscode/databases/registerDatabases.js';
 import { WorkspaceDatabases } from './vscode/databases/workspaceDatabases.js';
 import { SecretTokenStore } from './vscode/connections/secretTokenStore.js';
@@ -45,6 +46,7 @@ export function activate(context: vscode.ExtensionContext): SparkWorkbenchApi {
   const { engine, projects } = registerPipelineProjects(ctx);
   const { sqlDiagnostics, tablesRead } = registerSql(ctx, { results, runner, catalog, projects });
   const { qualityResults } = registerQuality(ctx, { engine, projects, results });
+  const dashboards = registerDashboards(ctx, { tablesRead });
   registerPipelines(ctx, {
     engine,
     projects,
@@ -52,7 +54,10 @@ export function activate(context: vscode.ExtensionContext): SparkWorkbenchApi {
     qualityResults,
     tablesRead,
     pythonHelper: python.startPythonHelper,
-    tablesChanged: catalog.catalogChanged,
+    tablesChanged: (datasets) => {
+      catalog.catalogChanged();
+      dashboards.datasetsUpdated(datasets);
+    },
   });
   registerNotebooks(ctx, {
     windowPython: python.startPythonHelper,

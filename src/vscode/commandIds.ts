@@ -59,6 +59,10 @@ export const COMMANDS = {
     restart: 'sparkWorkbench.notebook.restart',
     selectConnection: 'sparkWorkbench.notebook.selectConnection',
   },
+  dashboards: {
+    open: 'sparkWorkbench.dashboards.open',
+    refresh: 'sparkWorkbench.dashboards.refresh',
+  },
   operations: {
     cancel: 'sparkWorkbench.operations.cancel',
     clear: 'sparkWorkbench.operations.clear',

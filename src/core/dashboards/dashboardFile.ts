@@ -89,7 +89,7 @@ export interface DashboardTile {
   readonly title: string;
   readonly source: TileSource;
   readonly view: TileView;
-  /** Columns of the 12-column grid (default 6) and rows of about 300 px (default 1). */
+  /** Columns of the 12-column grid (default 6) and rows of 150 px (default 2; a number's 1). */
   readonly width: number;
   readonly height: number;
   /** The tile's `- title:` item, for problems about the tile as a whole. */
@@ -102,6 +102,16 @@ export interface DashboardDefinition {
   readonly parameters: readonly DashboardParameter[];
   readonly tiles: readonly DashboardTile[];
   readonly problems: readonly DashboardProblem[];
+}
+
+/** A dashboard file's name: `dashboard.yml` or `NAME.dashboard.yml` (or .yaml). */
+export const DASHBOARD_FILE = /(^|[\\/.])dashboard\.ya?ml$/;
+
+/** What a dashboard file is called in titles: `sales` for sales.dashboard.yml, else its folder's name. */
+export function dashboardName(path: string): string {
+  const parts = path.split(/[\\/]/);
+  const file = parts[parts.length - 1]!;
+  return file.replace(/\.?dashboard\.ya?ml$/, '') || parts[parts.length - 2] || 'dashboard';
 }
 
 export const TILE_KINDS = ['chart', 'vega_lite', 'table', 'number'] as const;
@@ -310,7 +320,7 @@ function readTile(
     );
   } else view = readView(views[0]!, settings.get(views[0]!)!, { problem, rangeOf });
   const width = gridSize(value('width'), 6, 12, 'width', problem);
-  const height = gridSize(value('height'), 1, 4, 'height', problem);
+  const height = gridSize(value('height'), view?.kind === 'number' ? 1 : 2, 8, 'height', problem);
   if (!ok || !source || !view || width === undefined || height === undefined) return undefined;
   return { id: `tile-${index}`, title, source, view, width, height, range: rangeOf(item) };
 }
@@ -452,7 +462,7 @@ function gridSize(
   if (typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= max) return value;
   return problem(
     node,
-    `${what} is a whole number from 1 to ${max}${what === 'width' ? ' (columns of a 12-column grid)' : ' (rows of the grid)'}.`,
+    `${what} is a whole number from 1 to ${max}${what === 'width' ? ' (columns of a 12-column grid)' : ' (rows of 150 px)'}.`,
   );
 }
 

@@ -31,7 +31,8 @@ export interface PipelineRunnerServices {
   readonly pythonHelper: () => Promise<PythonHelper>;
   readonly log: OutputLog;
   /** A run made or replaced tables: catalogs shown should be read again. */
-  readonly onTablesChanged: () => void;
+  /** A run (not a dry run) ended: the datasets it updated, by their full names. */
+  readonly onTablesChanged: (datasets: readonly string[]) => void;
   /** What a completed run publishes to database tables (spark-workbench.yml's `publish:`). */
   readonly publishTargets: () => Promise<readonly PublishTarget[]>;
 }
@@ -179,7 +180,8 @@ export class PipelineRunner implements Disposable {
       services.log.info(
         `${spec.name}: ${summary.dry ? 'dry run' : 'run'} ${summary.outcome} in ${summary.durationMs} ms${summary.message ? `: ${summary.message}` : ''}`,
       );
-      if (!summary.dry) services.onTablesChanged();
+      if (!summary.dry)
+        services.onTablesChanged(summary.datasets.filter((d) => d.state === 'completed').map((d) => qualified(spec, d.name)));
       this.announce(
         record,
         summary.errors.length,

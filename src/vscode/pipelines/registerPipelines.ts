@@ -45,7 +45,7 @@ export function registerPipelines(
     readonly qualityResults: QualityResults;
     readonly tablesRead: TablesRead;
     readonly pythonHelper: () => Promise<PythonHelper>;
-    readonly tablesChanged: () => void;
+    readonly tablesChanged: (datasets: readonly string[]) => void;
   },
 ): void {
   const { host, log, connections, operations, failures, own } = ctx;

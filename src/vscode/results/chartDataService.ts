@@ -1,9 +1,10 @@
 import type { Table } from 'apache-arrow';
 import type { ChartField } from '../../core/charts/chartFields.js';
-import type { OperationTracker, TrackedOperation } from '../../core/operations/operationTracker.js';
+import type { OperationTracker } from '../../core/operations/operationTracker.js';
 import type { SqlParameterValue } from '../../core/sql/sqlParameters.js';
 import type { ConnectionManager } from '../../core/session/connectionManager.js';
 import type { ChartDataResult } from '../../webview/results/protocol.js';
+import { trackedTable } from '../runs/trackedTable.js';
 
 export interface ChartDataRequest {
   readonly sql: string;
@@ -28,8 +29,8 @@ export interface ChartDataRequest {
  */
 export class ChartDataService {
   constructor(
-    private readonly connections: ConnectionManager,
-    private readonly operations: OperationTracker,
+    readonly connections: ConnectionManager,
+    readonly operations: OperationTracker,
     private readonly threshold: () => number,
   ) {}
 
@@ -63,29 +64,8 @@ export class ChartDataService {
     signal: AbortSignal | undefined,
     args: Readonly<Record<string, SqlParameterValue>> | undefined,
   ): Promise<Table> {
-    const { Table } = await import('apache-arrow');
     const client = await this.connections.client(this.connections.profile ?? undefined);
-    const execution = client.sql(sql, { signal, args });
-    const batches = [];
-    let schema;
-    let tracked: TrackedOperation | undefined;
-    try {
-      for await (const event of this.operations.follow(
-        execution,
-        'Chart: aggregate in Spark',
-        this.connections.profile?.name ?? 'Spark',
-        (operation) => (tracked = operation),
-      )) {
-        if (event.type === 'schema') schema = event.schema;
-        else if (event.type === 'batch') batches.push(event.batch);
-      }
-    } catch (error) {
-      // A chart job the panel cancelled (a newer chart replaced it) is no run of the user's: it leaves the view.
-      if (signal?.aborted && tracked) this.operations.forget(tracked);
-      this.connections.reportFailure(error);
-      throw error;
-    }
-    if (batches.length > 0) return new Table(batches);
-    return schema ? new Table(schema) : new Table();
+    // A chart job the panel cancelled (a newer chart replaced it) is no run of the user's: it leaves the view.
+    return trackedTable(client.sql(sql, { signal, args }), 'Chart: aggregate in Spark', this, signal);
   }
 }

@@ -186,7 +186,7 @@ async function showTile(id: string, state: TileState): Promise<void> {
   }
   tile.status.textContent = `${(state.elapsedMs / 1000).toFixed(1)} s`;
   tile.status.title = state.note;
-  append(tile.body, 'div', 'tile-note').textContent = state.note;
+  if (state.content.kind !== 'number') append(tile.body, 'div', 'tile-note').textContent = state.note;
   await drawContent(tile, state.content);
 }
 
@@ -208,7 +208,6 @@ async function drawContent(tile: TileElements, content: TileContent): Promise<vo
         td.textContent = value ?? 'NULL';
       });
     }
-    if (content.truncated) append(wrapper, 'div', 'tile-note').textContent = `First ${content.rows.length} rows.`;
     return;
   }
   if (content.kind === 'number') {
