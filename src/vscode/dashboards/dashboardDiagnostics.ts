@@ -39,7 +39,7 @@ export class DashboardDiagnostics implements Disposable {
   showRunProblems(path: string, text: string, problems: readonly DashboardProblem[]): void {
     const uri = this.uriOf(path);
     this.fromRun.set(uri, { text, problems });
-    void this.publish(uri, text);
+    this.publish(uri, text).catch(() => undefined);
   }
 
   private uriOf(path: string): string {
@@ -53,7 +53,7 @@ export class DashboardDiagnostics implements Disposable {
       document.uri,
       setTimeout(() => {
         this.timers.delete(document.uri);
-        void this.publish(document.uri, document.text);
+        this.publish(document.uri, document.text).catch(() => undefined);
       }, delay),
     );
   }

@@ -96,11 +96,11 @@ export class DashboardPanel implements Disposable {
     switch (message.type) {
       case 'ready':
         this.ready = true;
-        for (const queued of this.pending.splice(0)) void this.panel.postMessage(queued);
+        for (const queued of this.pending.splice(0)) this.send(queued);
         if (!this.view) await this.refresh();
         else {
-          void this.panel.postMessage({ type: 'view', view: this.view });
-          for (const [id, state] of this.states) void this.panel.postMessage({ type: 'tile', id, state });
+          this.send({ type: 'view', view: this.view });
+          for (const [id, state] of this.states) this.send({ type: 'tile', id, state });
         }
         return;
       case 'refresh':
@@ -233,8 +233,12 @@ export class DashboardPanel implements Disposable {
 
   private post(message: DashboardHostMessage): void {
     if (this.isDisposed) return;
-    if (this.ready) this.panel.postMessage(message).catch(() => undefined);
+    if (this.ready) this.send(message);
     else this.pending.push(message);
+  }
+
+  private send(message: DashboardHostMessage): void {
+    this.panel.postMessage(message).catch(() => undefined);
   }
 
   dispose(): void {
