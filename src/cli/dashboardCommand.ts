@@ -44,13 +44,6 @@ export async function renderDashboardCommand(
     readPageAssets(options.webviewDir, 'dashboard'),
   ]);
   report(rendered.problems);
-  for (const control of rendered.view.parameters) {
-    const given = picked[control.name];
-    if (control.kind === 'choice' && typeof given === 'string' && control.value !== given)
-      throw new Error(
-        `'${given}' is not a choice of ${control.name}: ${[...(control.all ? ['All'] : []), ...control.choices].join(', ')}.`,
-      );
-  }
   const version = await client.sparkVersion();
   const footer =
     `Rendered ${new Date().toISOString().replace('T', ' ').slice(0, 19)} UTC by spark-workbench from ${basename(file)}, ` +

@@ -19,14 +19,14 @@ export interface RenderedDashboard {
   readonly failedTiles: number;
 }
 
-/** Runs every tile (concurrently) and collects the states an exported page draws. */
+/** Runs every tile (concurrently) and collects the states an exported page draws; a choice must be one offered. */
 export async function renderDashboard(
   definition: DashboardDefinition,
   picked: ParameterValues,
   queries: TileQueries,
   signal?: AbortSignal,
 ): Promise<RenderedDashboard> {
-  const { view, tiles, problems } = await runDashboard(definition, picked, queries, { signal });
+  const { view, tiles, problems } = await runDashboard(definition, picked, queries, { signal, strict: true });
   const states: Record<string, TileState> = {};
   const tileProblems: DashboardProblem[] = [];
   for (const tile of definition.tiles) {

@@ -77,6 +77,8 @@ export interface DashboardRunOptions {
   readonly onTile?: (tileId: string, outcome: TileOutcome) => void;
   /** Only these tiles (default: all). */
   readonly only?: ReadonlySet<string>;
+  /** A picked value that is not among its parameter's choices is an error (else the default is used). */
+  readonly strict?: boolean;
 }
 
 /**
@@ -91,6 +93,14 @@ export async function runDashboard(
 ): Promise<{ readonly view: DashboardView; readonly tiles: Map<string, TileOutcome>; readonly problems: DashboardProblem[] }> {
   const { choices, problems } = await queryChoices(definition, queries, options.signal);
   const controls = parameterControls(definition.parameters, picked, choices);
+  if (options.strict)
+    for (const control of controls) {
+      const given = picked[control.name];
+      if (control.kind === 'choice' && typeof given === 'string' && control.value !== given)
+        throw new Error(
+          `'${given}' is not a choice of ${control.name}: ${[...(control.all ? ['All'] : []), ...control.choices].join(', ')}.`,
+        );
+    }
   const args = parameterArgs(controls);
   const tiles = new Map<string, TileOutcome>();
   await Promise.all(
