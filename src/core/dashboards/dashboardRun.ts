@@ -206,11 +206,12 @@ export async function runTile(
       severity: 'error',
       message: `Tile '${tile.title}': ${conciseSparkMessage(error.message, error.errorClass)}`,
     };
-    if (error.errorClass === 'TABLE_OR_VIEW_NOT_FOUND' && tile.source.kind === 'dataset')
-      return failed(
-        [{ ...problem, ...tile.source.range, message: problem.message + (await nearestTable(tile.source.dataset, queries)) }],
-        tile,
-      );
+    if (error.errorClass === 'TABLE_OR_VIEW_NOT_FOUND' && tile.source.kind === 'dataset') {
+      // Spark's first sentence names the table; the rest is about search paths and DROP.
+      const named = problem.message.split('\n')[0]!.replace(/ Verify the spelling.*$/, '');
+      const nearest = await nearestTable(tile.source.dataset, queries);
+      return failed([{ ...problem, ...tile.source.range, message: named + nearest }], tile);
+    }
     return failed([problem], tile, error);
   }
 }

@@ -87,8 +87,16 @@ export class DashboardPanel implements Disposable {
   /** Runs just these tiles again: a pipeline run updated what they read. */
   refreshTiles(ids: ReadonlySet<string>, why: string): Promise<void> {
     if (!ids.size || !this.definition) return Promise.resolve();
-    this.post({ type: 'notice', text: why });
-    this.rendering = this.runTiles(this.definition, ids);
+    this.post({
+      type: 'notice',
+      text: `${why}: refreshing ${ids.size === 1 ? 'the tile that reads it' : `the ${ids.size} tiles that read it`}…`,
+    });
+    this.rendering = this.runTiles(this.definition, ids).then(() =>
+      this.post({
+        type: 'notice',
+        text: `${why}: ${ids.size === 1 ? 'its tile was' : `its ${ids.size} tiles were`} refreshed at ${new Date().toLocaleTimeString()}.`,
+      }),
+    );
     return this.rendering;
   }
 

@@ -81,6 +81,23 @@ export function registerDashboards(
       await panels.show(path);
     }),
   );
+  // A lens above the file: how a new user finds out the file is a dashboard that opens.
+  own(
+    host.registerCodeLenses(
+      { pattern: '**/{dashboard,*.dashboard}.{yml,yaml}' },
+      {
+        lenses: (document) => [
+          {
+            range: { startLine: 0, startCharacter: 0, endLine: 0, endCharacter: 0 },
+            title: '$(dashboard) Open Dashboard',
+            tooltip: 'Run its tiles in Spark and show the dashboard beside this file',
+            command: COMMANDS.dashboards.open,
+            args: [document.fileName],
+          },
+        ],
+      },
+    ),
+  );
   own(
     host.registerCommand(COMMANDS.dashboards.refresh, async (argument: unknown) => {
       const path = pathOf(argument);
@@ -133,10 +150,7 @@ export class DashboardPanelSet implements Disposable {
       const tiles = panel.tilesReading(datasets, sameTable);
       if (tiles.size)
         panel
-          .refreshTiles(
-            tiles,
-            `A pipeline run updated what ${tiles.size === 1 ? 'a tile reads' : `${tiles.size} tiles read`}: refreshing them.`,
-          )
+          .refreshTiles(tiles, 'A pipeline run updated what this dashboard reads')
           .catch((error: unknown) => this.services.log.error('Refreshing dashboard tiles', error));
     }
   }

@@ -14,7 +14,7 @@ const EXAMPLE_MODELS = 'file:///tmp/spark-workbench-retail/storage/models/churn'
 
 /**
  * The retail example in a new folder of the workspace (`retail-pipeline`, or `retail-pipeline-2`…):
- * the spec, definitions, quality checks and exploration notebook shipped with the extension, its
+ * the spec, definitions, quality checks, dashboard and notebooks shipped with the extension, its
  * storage and raw files inside that folder, and 2,000 generated transactions (with duplicates and
  * missing values) to ingest. Resolves to the
  * spec's path, or undefined when no folder is open.
@@ -51,6 +51,7 @@ export async function createRetailExample(
       if (entry.isFile()) copyFileSync(join(exampleRoot, folder, entry.name), join(target, folder, entry.name));
   }
   copyFileSync(join(exampleRoot, 'spark-quality.yml'), join(target, 'spark-quality.yml'));
+  copyFileSync(join(exampleRoot, 'dashboard.yml'), join(target, 'dashboard.yml'));
   writeFileSync(join(target, NOTEBOOK), notebookFor(readFileSync(join(exampleRoot, NOTEBOOK), 'utf8'), basename(target)));
   writeFileSync(
     join(target, MODEL_NOTEBOOK),

@@ -39,7 +39,7 @@ controls.addEventListener('submit', (event) => event.preventDefault());
 const actions = append(header, 'div', 'actions');
 const notice = append(app, 'div', 'notice');
 notice.setAttribute('role', 'status');
-const grid = append(app, 'main', 'tiles');
+const grid = append(append(app, 'main', 'tiles-frame'), 'div', 'tiles');
 const footer = append(app, 'footer', 'dashboard-footer');
 if (host) {
   const button = (label: string, id: string, onClick: () => void, tooltip: string) => {
@@ -85,6 +85,7 @@ function showView(next: DashboardView): void {
     root.dataset.state = 'loading';
     root.style.gridColumn = `span ${layout.width}`;
     root.style.gridRow = `span ${layout.height}`;
+    if (layout.width <= 4) root.dataset.small = '';
     const top = append(root, 'div', 'tile-header');
     append(top, 'h2', 'tile-title').textContent = layout.title;
     const status = append(top, 'span', 'tile-status');
