@@ -10,6 +10,7 @@ import { DashboardDiagnostics } from './dashboardDiagnostics.js';
 import { DashboardPanel, type DashboardPanelServices } from './dashboardPanel.js';
 
 export const DASHBOARD_VIEW_TYPE = 'sparkWorkbench.dashboard';
+const DASHBOARD_GLOB = '**/{dashboard,*.dashboard}.{yml,yaml}';
 
 /** What the rest of the extension tells dashboards. */
 export interface Dashboards {
@@ -81,10 +82,19 @@ export function registerDashboards(
       await panels.show(path);
     }),
   );
+  // A saved dashboard file shows what it now says.
+  own(
+    host.watchFiles(DASHBOARD_GLOB, (path) => {
+      panels
+        .get(path)
+        ?.refresh()
+        .catch((error: unknown) => log.error('Refreshing a dashboard after its file changed', error));
+    }),
+  );
   // A lens above the file: how a new user finds out the file is a dashboard that opens.
   own(
     host.registerCodeLenses(
-      { pattern: '**/{dashboard,*.dashboard}.{yml,yaml}' },
+      { pattern: DASHBOARD_GLOB },
       {
         lenses: (document) => [
           {
