@@ -129,6 +129,9 @@ async function buildAll(production) {
     mkdirSync('dist/webview', { recursive: true });
     copyFileSync(`src/webview/${name}/${name}.css`, `dist/webview/${name}.css`);
   }
+  // The API's types, shipped for other extensions as they are written (the file holds types only).
+  mkdirSync('dist/api', { recursive: true });
+  copyFileSync('src/api/sparkWorkbenchApi.ts', 'dist/api/spark-workbench.d.ts');
   // The notebook renderer: an ES module VS Code imports into the notebook's webview; stylesheets as text.
   builds.push(
     build({

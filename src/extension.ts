@@ -27,13 +27,10 @@ import { FeatureFailures, reportingCommandFailures } from './vscode/runs/feature
 import { WorkbenchSettings } from './vscode/settings/workbenchSettings.js';
 import { registerSql } from './vscode/sql/registerSql.js';
 import type { WorkbenchContext } from './vscode/workbenchContext.js';
+import type { SparkWorkbenchApi } from './api/sparkWorkbenchApi.js';
+import { workbenchApi } from './vscode/api/workbenchApi.js';
 
 let stopLocalOnExit: (() => Promise<void>) | undefined;
-
-/** What activate() returns to other extensions and tests: how long it ran (the host's part excluded). */
-export interface SparkWorkbenchApi {
-  readonly activateMs: number;
-}
 
 export function activate(context: vscode.ExtensionContext): SparkWorkbenchApi {
   const started = performance.now();
@@ -47,7 +44,7 @@ export function activate(context: vscode.ExtensionContext): SparkWorkbenchApi {
   const { sqlDiagnostics, tablesRead } = registerSql(ctx, { results, runner, catalog, projects });
   const { qualityResults } = registerQuality(ctx, { engine, projects, results });
   const dashboards = registerDashboards(ctx, { tablesRead });
-  registerPipelines(ctx, {
+  const pipelines = registerPipelines(ctx, {
     engine,
     projects,
     results,
@@ -67,7 +64,8 @@ export function activate(context: vscode.ExtensionContext): SparkWorkbenchApi {
     cellsRan: catalog.catalogChanged,
   });
   ({ stopLocalOnExit } = registerConnections(ctx, tokens));
-  return { activateMs: performance.now() - started };
+  const activateMs = performance.now() - started;
+  return ctx.own(workbenchApi(ctx, { runner: pipelines.runner, qualityResults }, () => activateMs));
 }
 
 export async function deactivate(): Promise<void> {
@@ -126,6 +124,7 @@ function workbenchContext(context: vscode.ExtensionContext, tokens: SecretTokenS
     failures,
     settings,
     extensionPath: context.extensionPath,
+    extensionVersion: String(context.extension.packageJSON.version),
     workspaceState: {
       get: (key) => context.workspaceState.get(key),
       update: (key, value) => Promise.resolve(context.workspaceState.update(key, value)),

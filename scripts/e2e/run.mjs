@@ -63,6 +63,7 @@ export async function runE2e(env = process.env) {
   const runDir = mkdtempSync(join(tmpdir(), 'sw-e2e-'));
   const vsix = packageVsix(runDir);
   const baseline = packageBaselineExtension(runDir);
+  const apiConsumer = await packageApiConsumer(runDir);
 
   // The tests open, save and export files: they work on a copy, never on the fixtures in the repository.
   const workspace = join(runDir, 'workspace');
@@ -87,7 +88,7 @@ export async function runE2e(env = process.env) {
   let restricted;
   try {
     // The main workbench trusts every folder and has the test server in its user settings.
-    trusted = await startCodeServer(join(runDir, 'trusted'), [vsix, baseline], serverEnv, {
+    trusted = await startCodeServer(join(runDir, 'trusted'), [vsix, baseline, apiConsumer], serverEnv, {
       trustWorkspaces: true,
       settings: {
         'sparkWorkbench.connections': [
@@ -203,6 +204,36 @@ function packageBaselineExtension(dir) {
     encoding: 'utf8',
   });
   if (packaged.status !== 0) throw new Error(`vsce package (baseline) failed:\n${packaged.stdout}\n${packaged.stderr}`);
+  return vsix;
+}
+
+/**
+ * The test extension that uses our API (test/fixtures/api-consumer): bundled with its apache-arrow, as
+ * another extension would ship, and packaged like any extension.
+ */
+async function packageApiConsumer(dir) {
+  const source = join(dir, 'api-consumer');
+  mkdirSync(source);
+  const { build } = await import('esbuild');
+  await build({
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    logLevel: 'warning',
+    entryPoints: [join(root, 'test/fixtures/api-consumer/extension.ts')],
+    outfile: join(source, 'extension.js'),
+    external: ['vscode'],
+  });
+  cpSync(join(root, 'test/fixtures/api-consumer/package.json'), join(source, 'package.json'));
+  writeFileSync(join(source, 'README.md'), '# API consumer\n\nUses the Spark Workbench API in the e2e tests.\n');
+  writeFileSync(join(source, 'LICENSE'), 'Apache-2.0\n');
+  const vsix = join(dir, 'api-consumer.vsix');
+  const packaged = spawnSync(join(root, 'node_modules/.bin/vsce'), ['package', '--allow-missing-repository', '-o', vsix], {
+    cwd: source,
+    encoding: 'utf8',
+  });
+  if (packaged.status !== 0) throw new Error(`vsce package (api consumer) failed:\n${packaged.stdout}\n${packaged.stderr}`);
   return vsix;
 }
 

@@ -27,8 +27,8 @@ export function retryTimeoutOption(): Option {
 export function reportOption(): Option {
   return new Option(
     '--report <format>',
-    'also write the data-quality results as SARIF 2.1.0 (code scanning), JUnit XML or JSON (needs --out)',
-  ).choices(['sarif', 'junit', 'json']);
+    'also write a report: an HTML page (opens offline), or the data-quality results as SARIF 2.1.0 (code scanning), JUnit XML or JSON (needs --out)',
+  ).choices(['html', 'sarif', 'junit', 'json']);
 }
 
 export function collectParam(value: string, previous: Record<string, SqlParameterValue>): Record<string, SqlParameterValue> {

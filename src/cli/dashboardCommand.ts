@@ -4,7 +4,7 @@ import type { SparkConnectClient } from '../core/connect/sparkConnectClient.js';
 import { parseDashboard } from '../core/dashboards/dashboardFile.js';
 import { parseParameterOptions } from '../core/dashboards/dashboardParameters.js';
 import { clientTileQueries, dashboardPage, renderDashboard } from '../core/dashboards/dashboardRender.js';
-import { readPageAssets } from '../core/dashboards/exportedPage.js';
+import { readPageAssets } from '../core/pages/selfContainedPage.js';
 import { lineColumnOf } from '../core/sql/errorLocation.js';
 import { endpointLabel } from '../core/connect/connectionString.js';
 

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { SparkConnectClient } from '../core/connect/sparkConnectClient.js';
-import type { PipelineRunEvent } from '../core/pipelines/pipelineEvents.js';
+import { describeEvent } from '../core/pipelines/pipelineEvents.js';
 import { pipelineEnvironment } from '../core/pipelines/pipelineEnvironment.js';
 import { runPipeline, type PipelineRunSummary } from '../core/pipelines/pipelineRun.js';
 import { checkPipelineSpec, findPipelineSpec, hasTwinSpec, type SpecCheck } from '../core/pipelines/pipelineSpec.js';
@@ -11,7 +11,12 @@ import { SqlContextWorker } from '../core/sql/completion/contextWorkerClient.js'
 import { lineColumnOf } from '../core/sql/errorLocation.js';
 import type { PublishTarget } from '../core/databases/publishing.js';
 import type { CheckResult } from '../core/quality/qualityEvaluation.js';
-import { renderQualityReport, writeReportAtomically, type QualityReportFormat } from '../core/quality/qualityReports.js';
+import { renderQualityReport, writeReportAtomically, type ReportFormat } from '../core/quality/qualityReports.js';
+import { endpointLabel } from '../core/connect/connectionString.js';
+import type { PipelineRunEvent } from '../core/pipelines/pipelineEvents.js';
+import { runReportHtml } from '../core/reports/runReport.js';
+import { QualityHistoryFile } from './qualityHistoryFile.js';
+import { runtimeHome } from './runtimeHome.js';
 import { locateInFile, printQualitySummary } from './qualityCommand.js';
 
 export interface PipelineCliOptions {
@@ -21,7 +26,7 @@ export interface PipelineCliOptions {
   readonly fullRefresh?: readonly string[];
   readonly fullRefreshAll?: boolean;
   readonly refresh?: readonly string[];
-  readonly report?: QualityReportFormat;
+  readonly report?: ReportFormat;
   readonly out?: string;
   readonly toolVersion?: string;
   /** Datasets published to database tables after a completed run (spark-workbench.yml's `publish:`). */
@@ -64,6 +69,8 @@ export async function runPipelineCommand(
   if (!check.spec) throw new Error(`${specPath} has errors; the pipeline did not run.`);
   const grammar = new SqlContextWorker(join(options.distDir, 'sqlContextWorker.js'));
   const helper = cliPythonHelper(options.distDir, log);
+  const events: PipelineRunEvent[] = [];
+  const startedAt = Date.now();
   try {
     const summary = await runPipeline(
       pipelineEnvironment(client, (query) => grammar.tablesRead(query), helper.start),
@@ -76,7 +83,10 @@ export async function runPipelineCommand(
         fullRefresh: options.fullRefresh,
         refresh: options.refresh,
         signal,
-        onEvent: options.format === 'text' ? (event) => log(describeEvent(event)) : undefined,
+        onEvent: (event) => {
+          events.push(event);
+          if (options.format === 'text') log(describeEvent(event));
+        },
         publish: dry ? undefined : options.publish,
       },
     );
@@ -94,34 +104,34 @@ export async function runPipelineCommand(
       return locateInFile(texts.get(file)!, join(root, file), result.check);
     };
     if (options.format === 'text') printQualitySummary(summary.quality, locate, log);
+    const history = new QualityHistoryFile(runtimeHome());
+    const earlier = history.runs(specPath);
+    if (!summary.dry && summary.quality.length) history.record(specPath, root, summary.quality);
     if (options.report && options.out) {
-      writeReportAtomically(
-        options.out,
-        renderQualityReport(options.report, { datasets: summary.quality, locate, toolVersion: options.toolVersion ?? '0' }),
-      );
+      const toolVersion = options.toolVersion ?? '0';
+      const report =
+        options.report === 'html'
+          ? runReportHtml(
+              {
+                title: `${check.spec.name}: pipeline ${summary.dry ? 'dry run' : 'run'}`,
+                startedAt,
+                sparkVersion: (await client.sparkVersion()).toString(),
+                connection: endpointLabel(client.connection),
+                toolVersion,
+              },
+              summary,
+              events,
+              // The page names files as the project does: relative to the spec's folder.
+              { datasets: summary.quality, locate: (r) => ({ ...locate(r), uri: r.check.location.file }), history: earlier },
+            )
+          : renderQualityReport(options.report, { datasets: summary.quality, locate, toolVersion });
+      writeReportAtomically(options.out, report);
       log(`Wrote the ${options.report.toUpperCase()} report to ${options.out}`);
     }
     return summary;
   } finally {
     grammar.dispose();
     helper.dispose();
-  }
-}
-
-function time(date: Date | undefined): string {
-  return (date ?? new Date()).toISOString().slice(11, 23);
-}
-
-export function describeEvent(event: PipelineRunEvent): string {
-  switch (event.kind) {
-    case 'flow':
-      return `${time(event.time)}  ${event.state.toUpperCase().padEnd(9)} ${event.flow}${event.detail ? `  ${event.detail.split('\n')[0]}` : ''}`;
-    case 'unresolved':
-      return `${time(event.time)}  ${'FAILED'.padEnd(9)} ${event.flow}  ${event.upstream ? 'reads a dataset that failed' : event.detail.split('\n')[0]}`;
-    case 'run':
-      return `${time(event.time)}  RUN ${event.state.toUpperCase()}`;
-    default:
-      return `${time(event.time)}  ${event.message.split('\n')[0]}`;
   }
 }
 

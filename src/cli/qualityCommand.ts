@@ -1,5 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { relative } from 'node:path';
+import { basename, dirname, relative } from 'node:path';
+import { endpointLabel } from '../core/connect/connectionString.js';
+import { qualityReportHtml } from '../core/reports/runReport.js';
+import { QualityHistoryFile } from './qualityHistoryFile.js';
+import { runtimeHome } from './runtimeHome.js';
 import type { SparkConnectClient } from '../core/connect/sparkConnectClient.js';
 import type { QualityCheck } from '../core/quality/qualityChecks.js';
 import type { CheckResult, DatasetQuality } from '../core/quality/qualityEvaluation.js';
@@ -10,17 +14,18 @@ import {
   qualityExitCode,
   renderQualityReport,
   writeReportAtomically,
-  type QualityReportFormat,
+  type ReportFormat,
   type ReportLocation,
 } from '../core/quality/qualityReports.js';
 import { lineColumnOf } from '../core/sql/errorLocation.js';
+import { locateCheck } from '../core/quality/qualityReports.js';
 
 export interface QualityCheckOptions {
   readonly table?: string;
   readonly query?: string;
   /** Overrides the file's `samples:`. */
   readonly samples?: number;
-  readonly report?: QualityReportFormat;
+  readonly report?: ReportFormat;
   readonly out?: string;
   readonly toolVersion: string;
 }
@@ -44,6 +49,7 @@ export async function runQualityCheck(
     log(`${file}:${at.line}:${at.column}: ${problem.severity} ${problem.message}`);
   }
   if (parsed.problems.some((p) => p.severity === 'error')) throw new Error(`${file} has errors; no check ran.`);
+  const startedAt = Date.now();
   const datasets = await runQualityChecks(client, parsed.checks, {
     table: options.table,
     query: options.query,
@@ -51,14 +57,25 @@ export async function runQualityCheck(
     signal,
   });
   printQualitySummary(datasets, (result) => locateInFile(text, file, result.check), log);
+  const history = new QualityHistoryFile(runtimeHome());
+  const earlier = history.runs(file);
+  history.record(file, dirname(file), datasets);
   if (options.report && options.out) {
+    const locate = (r: CheckResult) => locateInFile(text, file, r.check);
     writeReportAtomically(
       options.out,
-      renderQualityReport(options.report, {
-        datasets,
-        locate: (r) => locateInFile(text, file, r.check),
-        toolVersion: options.toolVersion,
-      }),
+      options.report === 'html'
+        ? qualityReportHtml(
+            {
+              title: `Data quality: ${basename(file)}`,
+              startedAt,
+              sparkVersion: (await client.sparkVersion()).toString(),
+              connection: endpointLabel(client.connection),
+              toolVersion: options.toolVersion,
+            },
+            { datasets, locate: (r) => ({ ...locate(r), uri: basename(file) }), history: earlier },
+          )
+        : renderQualityReport(options.report, { datasets, locate, toolVersion: options.toolVersion }),
     );
     log(`Wrote the ${options.report.toUpperCase()} report to ${options.out}`);
   }
@@ -67,15 +84,7 @@ export async function runQualityCheck(
 
 /** A check's place in its file's text, as a report names it: relative to the working folder. */
 export function locateInFile(text: string, file: string, check: QualityCheck): ReportLocation {
-  const start = lineColumnOf(text, check.location.start);
-  const end = lineColumnOf(text, check.location.end);
-  return {
-    uri: relative(process.cwd(), file).split('\\').join('/'),
-    line: start.line,
-    column: start.column,
-    endLine: end.line,
-    endColumn: end.column,
-  };
+  return locateCheck(text, relative(process.cwd(), file), check);
 }
 
 const MARK: Record<CheckResult['status'], string> = { passed: 'ok  ', failed: 'FAIL', error: 'ERR ' };

@@ -48,6 +48,7 @@ export const COMMANDS = {
     fullRefreshDataset: 'sparkWorkbench.pipelines.fullRefreshDataset',
     refreshView: 'sparkWorkbench.pipelines.refreshView',
     createExample: 'sparkWorkbench.pipelines.createExample',
+    openRunReport: 'sparkWorkbench.pipelines.openRunReport',
   },
   quality: {
     showFailingRows: 'sparkWorkbench.quality.showFailingRows',

@@ -22,6 +22,8 @@ export interface WorkbenchContext {
   readonly settings: WorkbenchSettings;
   /** The installed extension's folder (dist/, python/, examples/). */
   readonly extensionPath: string;
+  /** package.json's version. */
+  readonly extensionVersion: string;
   /** Values kept per workspace between sessions. */
   readonly workspaceState: KeyValueStore;
   /** The per-user runtime home shared with the CLI, and its registry of local servers. */

@@ -17,7 +17,7 @@ const ORDERS_SCHEMA = 'e2e_dashboard';
  * Dashboards as a person uses them: the example's dashboard opened from the lens above its file, every
  * tile drawn with Spark's figures, a parameter changed and the tiles drawn again; a tile reading a
  * misspelt table showing its error in place and in Problems; a pipeline run from the editor refreshing
- * the tile that reads what it updated.
+ * the tile that reads what it updated, and that run's report opened in a tab.
  *
  * Depends on: the retail tables of the pipelines spec (run before it in a full run); run alone, it makes
  * them itself (ensureRetailTables). The example's three churn tiles are left out of its copy here: the
@@ -140,5 +140,29 @@ describe('dashboards in a real VS Code workbench', function () {
       .waitFor({ timeout: 180_000 });
     await dashboard.locator('#tile-0 .number-value', { hasText: /^250$/ }).waitFor({ timeout: 60_000 });
     await workbench.screenshot('53-dashboard-refreshed-by-run');
+  });
+
+  it('opens the report of that run: its graph, datasets and events in a tab', async () => {
+    await workbench.runCommand('Spark: Open Run Report');
+    const report = await workbench.webviewWith('section#graph', 60_000);
+    assert.match(await report.locator('.headline').innerText(), /^Run completed in \d+\.\d s$/);
+    assert.equal(await report.locator('svg.graph g.node.completed').count(), 1);
+    assert.match(await report.locator('#datasets').innerText(), /orders_total\s+materialized view\s+completed\s+1\b/);
+    assert.match(await report.locator('#events').innerText(), /COMPLETED\s+\S*orders_total/);
+    await workbench.screenshot('54-run-report');
+  });
+
+  it('another extension uses the API: SQL with named parameters as Arrow batches, the connection, the run that ended', async () => {
+    await workbench.runCommand('API Consumer: Query Spark Workbench');
+    const message = await workbench.notification(/^API v1: /);
+    const text = await message.innerText();
+    // ids 7, 8, 9 scaled by 1.5: 36; the label a parameter, the types Spark's.
+    assert.match(
+      text,
+      /API v1: 3 rows, scaled sum 36, labels from-the-api, fields id:bigint,label:string,scaled:(double|decimal\(\d+,\d+\))/,
+    );
+    assert.match(text, /connection Test Spark connected/);
+    assert.match(text, /last run orders completed \(orders_total 1 rows\)/);
+    await workbench.screenshot('55-api-consumer');
   });
 });

@@ -11,7 +11,8 @@ import {
   parseParameterOptions,
 } from '../../src/core/dashboards/dashboardParameters.js';
 import { tileQuery } from '../../src/core/dashboards/dashboardRun.js';
-import { selfContainedPage } from '../../src/core/dashboards/exportedPage.js';
+import { selfContainedPage } from '../../src/core/pages/selfContainedPage.js';
+import { runReportHtml } from '../../src/core/reports/runReport.js';
 import { parseDashboardMessage } from '../../src/webview/dashboard/protocol.js';
 
 const at = (text: string, fragment: string, nth = 0) => {
@@ -286,5 +287,89 @@ describe('dashboard webview messages', () => {
     );
     assert.equal(parseDashboardMessage({ type: 'savePng', tileTitle: 't', dataUrl: 'https://evil' }), undefined);
     assert.equal(parseDashboardMessage({ type: 'exec' }), undefined);
+  });
+});
+
+describe('run reports', () => {
+  const location = { file: 't/orders.sql', line: 1, start: 0, end: 10 };
+  const summary = {
+    outcome: 'failed',
+    dry: false,
+    durationMs: 2500,
+    message: 'A flow failed',
+    errorClass: 'X',
+    errors: [{ file: 't/bad.sql', line: 3, column: 7, message: '<b>amountt</b> not found' }],
+    datasets: [
+      { name: 'orders', kind: 'materialized view', state: 'completed', rows: 1200, durationMs: 900 },
+      { name: 'bad', kind: 'materialized view', state: 'failed' },
+    ],
+    graph: {
+      datasets: [
+        { name: 'orders', kind: 'materializedView', location },
+        { name: 'bad', kind: 'materializedView', location },
+      ],
+      flows: [
+        { name: 'orders', target: 'orders', reads: [], location },
+        { name: 'bad', target: 'bad', reads: ['orders'], location },
+      ],
+    },
+    quality: [
+      {
+        dataset: 'orders',
+        rows: 1200,
+        source: 'orders',
+        durationMs: 10,
+        results: [
+          {
+            check: {
+              kind: 'not_null',
+              name: 'customer_present',
+              dataset: 'orders',
+              column: 'customer',
+              severity: 'error',
+              mostly: 1,
+              location,
+            },
+            status: 'failed',
+            checked: 1200,
+            failing: 3,
+            samples: ['<img src=x onerror=alert(1)>'],
+            message: '3 of 1,200 rows failed',
+          },
+        ],
+      },
+    ],
+  };
+  const page = () =>
+    runReportHtml(
+      {
+        title: 'orders: pipeline run',
+        startedAt: Date.UTC(2024, 0, 2, 3, 4, 5),
+        sparkVersion: '4.2.1',
+        connection: '127.0.0.1:15002',
+        toolVersion: '0.1.0',
+      },
+      summary as never,
+      [{ kind: 'flow', flow: 'orders', state: 'completed', time: new Date(Date.UTC(2024, 0, 2)), message: 'done' }],
+      {
+        datasets: summary.quality as never,
+        locate: () => ({ uri: 't/orders.sql', line: 2, column: 3, endLine: 2, endColumn: 9 }),
+        history: [],
+      },
+    );
+
+  it('has every section, escapes every value, and allows only its own style', () => {
+    const html = page();
+    for (const id of ['graph', 'datasets', 'errors', 'quality', 'trend', 'events'])
+      assert.ok(html.includes(`<section id="${id}">`), id);
+    assert.ok(!html.includes('<img'), 'a sample is text');
+    assert.ok(html.includes('&#60;img src=x onerror=alert(1)&#62;'));
+    assert.ok(html.includes('&#60;b&#62;amountt&#60;/b&#62; not found'));
+    assert.ok(!/<script/i.test(html));
+    assert.match(/content="([^"]+)"/.exec(html)![1]!, /^default-src 'none'; style-src 'sha256-[^']+'; img-src data:/);
+    assert.match(html, /<code>t\/bad\.sql:3:7<\/code>/);
+    assert.match(html, /<code>t\/orders\.sql:2:3<\/code>/);
+    assert.match(html, /class="node completed"[\s\S]*class="node failed"|class="node failed"[\s\S]*class="node completed"/);
+    assert.match(html, /Started 2024-01-02 03:04:05 UTC on Spark 4\.2\.1 at 127\.0\.0\.1:15002/);
   });
 });

@@ -1,6 +1,6 @@
 import { dirname } from 'node:path';
 import { Option, type Command } from 'commander';
-import { qualityExitCode, type QualityReportFormat } from '../../core/quality/qualityReports.js';
+import { qualityExitCode, type ReportFormat } from '../../core/quality/qualityReports.js';
 import { log, runQuery, type ConnectionFlags } from '../cliConnection.js';
 import { portOption, remoteOption, reportOption, requireReportWithOut, retryTimeoutOption } from '../cliOptions.js';
 import { EXIT } from '../errorReport.js';
@@ -35,7 +35,7 @@ export function addPipelineCommands(program: Command): void {
         fullRefresh?: string[];
         fullRefreshAll?: boolean;
         refresh?: string[];
-        report?: QualityReportFormat;
+        report?: ReportFormat;
         out?: string;
       },
       command: Command,

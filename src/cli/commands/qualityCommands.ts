@@ -1,6 +1,6 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { MAX_SAMPLE_SIZE } from '../../core/quality/qualityFile.js';
-import type { QualityReportFormat } from '../../core/quality/qualityReports.js';
+import type { ReportFormat } from '../../core/quality/qualityReports.js';
 import { log, runQuery, type ConnectionFlags } from '../cliConnection.js';
 import { portOption, remoteOption, reportOption, requireReportWithOut, retryTimeoutOption } from '../cliOptions.js';
 import { runQualityCheck } from '../qualityCommand.js';
@@ -37,7 +37,7 @@ export function addQualityCommands(program: Command): void {
           table?: string;
           query?: string;
           samples?: number;
-          report?: QualityReportFormat;
+          report?: ReportFormat;
           out?: string;
         },
         command: Command,

@@ -1,7 +1,7 @@
 import type { SparkConnectClient } from '../connect/sparkConnectClient.js';
 import type { DashboardDefinition, DashboardProblem } from './dashboardFile.js';
 import { runDashboard, type TileQueries } from './dashboardRun.js';
-import { selfContainedPage, type PageAssets } from './exportedPage.js';
+import { selfContainedPage, type PageAssets } from '../pages/selfContainedPage.js';
 import type { DashboardView, ParameterValues, TileState } from './tileResults.js';
 
 /** A dashboard's queries on one Spark Connect session: each tile's SQL with its parameters bound. */

@@ -67,3 +67,21 @@ export function parsePipelineEvent(message: string, time: Date | undefined): Pip
   if (run) return { kind: 'run', state: run[1]!.toLowerCase(), time, message };
   return { kind: 'other', time, message };
 }
+
+function time(date: Date | undefined): string {
+  return (date ?? new Date()).toISOString().slice(11, 23);
+}
+
+/** An event as one line of text: `HH:MM:SS.mmm  STATE     flow  detail` (UTC). */
+export function describeEvent(event: PipelineRunEvent): string {
+  switch (event.kind) {
+    case 'flow':
+      return `${time(event.time)}  ${event.state.toUpperCase().padEnd(9)} ${event.flow}${event.detail ? `  ${event.detail.split('\n')[0]}` : ''}`;
+    case 'unresolved':
+      return `${time(event.time)}  ${'FAILED'.padEnd(9)} ${event.flow}  ${event.upstream ? 'reads a dataset that failed' : event.detail.split('\n')[0]}`;
+    case 'run':
+      return `${time(event.time)}  RUN ${event.state.toUpperCase()}`;
+    default:
+      return `${time(event.time)}  ${event.message.split('\n')[0]}`;
+  }
+}

@@ -24,6 +24,8 @@ export class PipelineRunRecord implements Disposable {
   retriedFlows: readonly { readonly flow: string; readonly firstError: string }[] = [];
   graph: PipelineGraph | undefined;
   readonly events: PipelineRunEvent[] = [];
+  /** How the run ended, once it did (a run that failed to start has none). */
+  summary: PipelineRunSummary | undefined;
   private readonly flows: FlowStates = new Map();
   private final: readonly DatasetSummary[] | undefined;
   private readonly changed = new Emitter<void>();
@@ -54,6 +56,7 @@ export class PipelineRunRecord implements Disposable {
   }
 
   finished(summary: PipelineRunSummary): void {
+    this.summary = summary;
     this.graph = summary.graph;
     this.final = summary.datasets;
     this.outcome = summary.outcome;

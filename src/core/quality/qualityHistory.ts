@@ -71,6 +71,11 @@ export class QualityHistory {
     return [...new Set(this.runs.map((r) => r.source))];
   }
 
+  /** The kept runs of `source`, oldest first. */
+  runsOf(source: string): QualityRun[] {
+    return this.runs.filter((r) => r.source === source);
+  }
+
   latest(source: string): QualityRun | undefined {
     return this.runs.filter((r) => r.source === source).at(-1);
   }

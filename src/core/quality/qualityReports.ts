@@ -1,8 +1,11 @@
 import { renameSync, rmSync, writeFileSync } from 'node:fs';
-import { describeCheck } from './qualityChecks.js';
+import { describeCheck, type QualityCheck } from './qualityChecks.js';
+import { lineColumnOf } from '../sql/errorLocation.js';
 import type { CheckResult, DatasetQuality } from './qualityEvaluation.js';
 
 export type QualityReportFormat = 'sarif' | 'junit' | 'json';
+/** What `--report` writes: an HTML page of the run (or of the checks), or the quality results in a machine format. */
+export type ReportFormat = QualityReportFormat | 'html';
 
 /** Where a check is declared, as line and column (1-based) in a file named relative to the report's base. */
 export interface ReportLocation {
@@ -187,4 +190,11 @@ function jsonReport({ datasets, locate }: QualityReportInput): object {
     })),
     exitCode: qualityExitCode(datasets),
   };
+}
+
+/** Where a check is declared in its file's text, the file named as `uri` (forward slashes). */
+export function locateCheck(text: string, uri: string, check: QualityCheck): ReportLocation {
+  const start = lineColumnOf(text, check.location.start);
+  const end = lineColumnOf(text, check.location.end);
+  return { uri: uri.split('\\').join('/'), line: start.line, column: start.column, endLine: end.line, endColumn: end.column };
 }

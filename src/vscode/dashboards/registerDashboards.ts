@@ -45,7 +45,7 @@ export function registerDashboards(
     log,
     exportPage: async (view, tiles, path) => {
       const [{ readPageAssets, selfContainedPage }, client] = await Promise.all([
-        import('../../core/dashboards/exportedPage.js'),
+        import('../../core/pages/selfContainedPage.js'),
         connections.client(connections.profile ?? undefined),
       ]);
       const [{ endpointLabel }, version] = await Promise.all([

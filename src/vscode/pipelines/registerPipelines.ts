@@ -6,6 +6,7 @@ import type { QualityResults } from '../quality/qualityView.js';
 import type { ResultsPanels } from '../results/resultsPanels.js';
 import type { WorkbenchContext } from '../workbenchContext.js';
 import { DefinitionDiagnostics } from './definitionDiagnostics.js';
+import { openRunReport } from './runReportPanel.js';
 import { PipelineCodeLenses } from './pipelineCodeLenses.js';
 import { PipelineCommands } from './pipelineCommands.js';
 import { loadPipelineEngine, type PipelineEngine } from './pipelineEngine.js';
@@ -47,7 +48,7 @@ export function registerPipelines(
     readonly pythonHelper: () => Promise<PythonHelper>;
     readonly tablesChanged: (datasets: readonly string[]) => void;
   },
-): void {
+): { readonly runner: PipelineRunner } {
   const { host, log, connections, operations, failures, own } = ctx;
   const { engine, projects, tablesRead } = deps;
   const specDiagnostics = own(new SpecDiagnostics(host, projects, failures.catcher('Checking the pipeline spec')));
@@ -72,6 +73,17 @@ export function registerPipelines(
     }),
   );
   own(host.registerCodeLenses(SPEC_FILES, new PipelineCodeLenses(runner)));
+  own(
+    host.registerCommand(COMMANDS.pipelines.openRunReport, () =>
+      openRunReport(runner.latest, {
+        host,
+        connections,
+        qualityRuns: (specPath) => deps.qualityResults.runsOf(specPath),
+        assetRoot: join(ctx.extensionPath, 'dist', 'webview'),
+        toolVersion: ctx.extensionVersion,
+      }),
+    ),
+  );
   const pipelinesView = own(new PipelinesView(projects, runner, engine, tablesRead));
   own(host.registerTree('sparkWorkbench.pipelines', pipelinesView));
   own(host.registerTree('sparkWorkbench.pipelineRun', own(new PipelineRunView(runner))));
@@ -112,4 +124,5 @@ export function registerPipelines(
       },
     }),
   );
+  return { runner };
 }

@@ -46,6 +46,16 @@ export class QualityResults implements TreeSource<QualityNode>, Disposable {
     this.history = new QualityHistory(store.get(STORE_KEY) as QualityHistoryState | undefined);
   }
 
+  /** The pipelines and quality files with kept results. */
+  sources(): string[] {
+    return this.history.sources();
+  }
+
+  /** The kept data-quality runs of a pipeline or quality file, oldest first (the latest last). */
+  runsOf(source: string): QualityRun[] {
+    return this.history.runsOf(source);
+  }
+
   show(source: string, folder: string, quality: readonly DatasetQuality[], tableName: (dataset: string) => string): void {
     this.diagnostics.show(source, folder, quality, tableName);
     if (!quality.length) return;

@@ -61,3 +61,26 @@ export function selfContainedPage(title: string, data: unknown, assets: PageAsse
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
+
+/**
+ * One HTML file with no script at all (a report): its styles inside it, allowed by hash, and nothing
+ * else allowed. `body` is HTML the caller built with every value escaped (escapeHtml).
+ */
+export function staticPage(title: string, body: string, css: string): string {
+  const hash = `'sha256-${createHash('sha256').update(css, 'utf8').digest('base64')}'`;
+  const csp = [`default-src 'none'`, `style-src ${hash}`, `img-src data:`, `form-action 'none'`, `base-uri 'none'`].join('; ');
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<title>${escapeHtml(title)}</title>
+<style>${css}</style>
+</head>
+<body>
+${body}
+</body>
+</html>
+`;
+}
