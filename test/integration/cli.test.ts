@@ -5,6 +5,7 @@ import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { SparkConnectClient } from '../../src/core/connect/sparkConnectClient.js';
+import { assertCliSchema } from '../support/cliSchemas.js';
 import { cli, startCli } from '../support/runCli.js';
 import { freePort, runtimeDir, testServer, waitForSparkIdle } from '../support/sparkTestServer.js';
 
@@ -38,6 +39,7 @@ describe('the spark-workbench CLI against a real Spark server', function () {
     ]);
     assert.equal(result.stderr, '');
     assert.equal(result.code, 0);
+    assertCliSchema('sql', JSON.parse(result.stdout));
     assert.deepEqual(
       JSON.parse(result.stdout),
       [0, 1, 2].map((id) => ({
@@ -147,6 +149,7 @@ describe('the spark-workbench CLI against a real Spark server', function () {
           .map((line) => JSON.parse(line) as unknown),
         [[], [{ total: 12 }]],
       );
+      for (const line of result.stdout.trimEnd().split('\n')) assertCliSchema('sql', JSON.parse(line));
     });
 
     it('--file reports a failure as FILE:LINE:COL: ERROR_CLASS message, at the statement and column in the file', async () => {
@@ -239,6 +242,7 @@ describe('the spark-workbench CLI against a real Spark server', function () {
     const running = await cli(['server', 'status', '--port', String(testServer().port), '--json']);
     assert.equal(running.code, 0);
     assert.equal(JSON.parse(running.stdout).state, 'running');
+    assertCliSchema('server', JSON.parse(running.stdout));
     const stopped = await cli(['server', 'status', '--port', String(await freePort())]);
     assert.equal(stopped.code, 3);
     assert.equal(stopped.stdout, 'stopped\n');
@@ -248,6 +252,7 @@ describe('the spark-workbench CLI against a real Spark server', function () {
     const listed = await cli(['server', 'list', '--json']);
     assert.equal(listed.code, 0, listed.stderr);
     const servers = JSON.parse(listed.stdout) as { port: number; state: string; pid: number }[];
+    assertCliSchema('server', servers);
     const ours = servers.find((s) => s.port === testServer().port);
     assert.deepEqual([ours?.state, ours?.pid], ['running', testServer().pid], listed.stdout);
     const table = await cli(['server', 'list']);

@@ -89,7 +89,9 @@ tiles:
       )
       .toTable();
     const values = HOSTILE.map((v, i) => `(${i}, '${v.replace(/'/g, "''")}')`).join(', ');
-    await client.sql(`CREATE TABLE ${schema}.hostile USING parquet AS SELECT * FROM VALUES ${values}, (9, NULL) AS t(k, v)`).toTable();
+    await client
+      .sql(`CREATE TABLE ${schema}.hostile USING parquet AS SELECT * FROM VALUES ${values}, (9, NULL) AS t(k, v)`)
+      .toTable();
     writeFileSync(file, dashboard);
   });
   afterEach(async () => {
@@ -119,7 +121,12 @@ tiles:
     assert.match(run.stderr, /5 of 7 tiles drawn/);
     // Each failure at its place in the file: the misspelt column in the SQL, the chart's unknown field.
     assert.match(run.stderr, new RegExp(`sales\\.dashboard\\.yml:${line('amount_typo')}:14: error Tile 'Broken': .*amount_typo`));
-    assert.match(run.stderr, new RegExp(`sales\\.dashboard\\.yml:${line('segmnt')}:\\d+: error The tile's query has no column 'segmnt'. Did you mean 'segment'\\?`));
+    assert.match(
+      run.stderr,
+      new RegExp(
+        `sales\\.dashboard\\.yml:${line('segmnt')}:\\d+: error The tile's query has no column 'segmnt'. Did you mean 'segment'\\?`,
+      ),
+    );
     const size = statSync(out).size;
     assert.ok(size < 2 * 1024 * 1024, `the page is ${size} bytes`);
 
@@ -136,11 +143,18 @@ tiles:
     assert.match(await tileText(5), /amount_typo/);
     assert.match(await tileText(6), /Did you mean 'segment'/);
 
-    const revenue = await sparkNumber(`SELECT sum(amount) FROM ${schema}.sales WHERE day BETWEEN DATE'2024-01-01' AND DATE'2024-01-31'`);
-    const firstHalf = await sparkNumber(`SELECT sum(amount) FROM ${schema}.sales WHERE day BETWEEN DATE'2024-01-01' AND DATE'2024-01-15'`);
+    const revenue = await sparkNumber(
+      `SELECT sum(amount) FROM ${schema}.sales WHERE day BETWEEN DATE'2024-01-01' AND DATE'2024-01-31'`,
+    );
+    const firstHalf = await sparkNumber(
+      `SELECT sum(amount) FROM ${schema}.sales WHERE day BETWEEN DATE'2024-01-01' AND DATE'2024-01-15'`,
+    );
     const format = (n: number) => n.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
     assert.equal(await page.locator('#tile-0 .number-value').innerText(), format(revenue));
-    assert.match(await page.locator('#tile-0 .number-change').innerText(), new RegExp(`from ${format(firstHalf).replace(/\./g, '\\.')}`));
+    assert.match(
+      await page.locator('#tile-0 .number-change').innerText(),
+      new RegExp(`from ${format(firstHalf).replace(/\./g, '\\.')}`),
+    );
 
     // Charts: SVG marks, one line per segment over 31 days; one bar per segment with Spark's sums.
     assert.equal(await page.locator('#tile-1 svg .mark-line path').count(), 3);
@@ -171,7 +185,7 @@ tiles:
 
   it('binds parameters as values: a segment and a range change the figures as Spark computes them', async () => {
     const out = join(folder, 'south.html');
-    const run = await render(out, ['period=2024-01-10..2024-01-19', "segment=South"]);
+    const run = await render(out, ['period=2024-01-10..2024-01-19', 'segment=South']);
     assert.equal(run.code, 1, run.stderr);
     opened = await openOffline(out);
     await opened.page.waitForSelector('body[data-drawn="true"]');

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { SparkConnectClient } from '../../src/core/connect/sparkConnectClient.js';
 import { openOffline, type OfflinePage } from '../support/offlinePage.js';
 import { pipelineProject } from '../support/pipelineProject.js';
+import { assertCliSchema } from '../support/cliSchemas.js';
 import { cli } from '../support/runCli.js';
 import { projectRoot, testServer } from '../support/sparkTestServer.js';
 
@@ -105,6 +106,22 @@ CREATE MATERIALIZED VIEW customers AS SELECT customer, sum(amount) AS total FROM
     assert.ok((await page.locator('#trend svg rect.bar').count()) >= 2);
     assert.match(await page.locator('#events').innerText(), /COMPLETED\s+\S*customers/);
     assert.match(await page.locator('footer').innerText(), /on Spark 4\.\d+\.\d+ at 127\.0\.0\.1:\d+/);
+  });
+
+  it('--format json and --report json print the documented shapes (their JSON schemas)', async () => {
+    const out = join(folder, 'quality.json');
+    const run = await cli(
+      ['pipeline', 'run', specPath, '--remote', testServer().url, '--format', 'json', '--report', 'json', '--out', out],
+      { SPARK_WORKBENCH_HOME: runtime },
+    );
+    const summary = JSON.parse(run.stdout) as { outcome: string; datasets: unknown[] };
+    assertCliSchema('pipeline-run', summary);
+    assert.equal(summary.outcome, 'completed');
+    assertCliSchema('quality-report', JSON.parse(readFileSync(out, 'utf8')));
+    const dry = await cli(['pipeline', 'dry-run', specPath, '--remote', testServer().url, '--format', 'json'], {
+      SPARK_WORKBENCH_HOME: runtime,
+    });
+    assertCliSchema('pipeline-run', JSON.parse(dry.stdout));
   });
 
   it('a failed run reports its error at its file and line', async () => {
