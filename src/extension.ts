@@ -43,7 +43,7 @@ export function activate(context: vscode.ExtensionContext): SparkWorkbenchApi {
   const { engine, projects } = registerPipelineProjects(ctx);
   const { sqlDiagnostics, tablesRead } = registerSql(ctx, { results, runner, catalog, projects });
   const { qualityResults } = registerQuality(ctx, { engine, projects, results });
-  const dashboards = registerDashboards(ctx, { tablesRead });
+  const dashboards = registerDashboards(ctx, { tablesRead, qualityRuns: (source) => qualityResults.runsOf(source) });
   const pipelines = registerPipelines(ctx, {
     engine,
     projects,

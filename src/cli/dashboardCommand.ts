@@ -1,5 +1,7 @@
 import { readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
+import { QualityHistoryFile } from './qualityHistoryFile.js';
+import { runtimeHome } from './runtimeHome.js';
 import type { SparkConnectClient } from '../core/connect/sparkConnectClient.js';
 import { parseDashboard } from '../core/dashboards/dashboardFile.js';
 import { parseParameterOptions } from '../core/dashboards/dashboardParameters.js';
@@ -40,7 +42,16 @@ export async function renderDashboardCommand(
   const picked = parseParameterOptions(definition.parameters, options.params);
   const started = Date.now();
   const [rendered, assets] = await Promise.all([
-    renderDashboard(definition, picked, clientTileQueries(client, ['spark-workbench-dashboard']), signal),
+    renderDashboard(
+      definition,
+      picked,
+      {
+        ...clientTileQueries(client, ['spark-workbench-dashboard']),
+        // The checks' kept results, as `pipeline run` and `quality check` record them.
+        qualityRuns: (path) => new QualityHistoryFile(runtimeHome()).runsOf(resolve(dirname(file), path)),
+      },
+      signal,
+    ),
     readPageAssets(options.webviewDir, 'dashboard'),
   ]);
   report(rendered.problems);

@@ -105,7 +105,7 @@ export async function runPipelineCommand(
     };
     if (options.format === 'text') printQualitySummary(summary.quality, locate, log);
     const history = new QualityHistoryFile(runtimeHome());
-    const earlier = history.runs(specPath);
+    const earlier = history.runsOf(specPath);
     if (!summary.dry && summary.quality.length) history.record(specPath, root, summary.quality);
     if (options.report && options.out) {
       const toolVersion = options.toolVersion ?? '0';

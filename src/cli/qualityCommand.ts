@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { basename, dirname, relative } from 'node:path';
+import { basename, dirname, relative, resolve } from 'node:path';
 import { endpointLabel } from '../core/connect/connectionString.js';
 import { qualityReportHtml } from '../core/reports/runReport.js';
 import { QualityHistoryFile } from './qualityHistoryFile.js';
@@ -58,8 +58,8 @@ export async function runQualityCheck(
   });
   printQualitySummary(datasets, (result) => locateInFile(text, file, result.check), log);
   const history = new QualityHistoryFile(runtimeHome());
-  const earlier = history.runs(file);
-  history.record(file, dirname(file), datasets);
+  const earlier = history.runsOf(resolve(file));
+  history.record(resolve(file), dirname(resolve(file)), datasets);
   if (options.report && options.out) {
     const locate = (r: CheckResult) => locateInFile(text, file, r.check);
     writeReportAtomically(

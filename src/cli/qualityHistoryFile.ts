@@ -17,7 +17,7 @@ export class QualityHistoryFile {
   }
 
   /** The kept runs of `source`, oldest first. */
-  runs(source: string): QualityRun[] {
+  runsOf(source: string): QualityRun[] {
     return this.read().runsOf(source);
   }
 

@@ -20,8 +20,9 @@ const ORDERS_SCHEMA = 'e2e_dashboard';
  * the tile that reads what it updated, and that run's report opened in a tab.
  *
  * Depends on: the retail tables of the pipelines spec (run before it in a full run); run alone, it makes
- * them itself (ensureRetailTables). The example's three churn tiles are left out of its copy here: the
- * workbench's pipeline has no model to score with. Its steps run in order (stepsInOrder).
+ * them itself (ensureRetailTables). The example's three churn tiles and its data-quality tile are left out
+ * of its copy here: the workbench's pipeline has no model to score with, and the copy has no pipeline
+ * beside it (the quality tile is tested headless, in the dashboards integration test). Its steps run in order (stepsInOrder).
  */
 describe('dashboards in a real VS Code workbench', function () {
   this.timeout(300_000);

@@ -209,6 +209,33 @@ tiles:
     assert.notEqual(unknown.code, 0);
   });
 
+  it("a quality tile draws the checks' last runs as the CLI kept them", async () => {
+    const checks = join(folder, 'sales.quality.yml');
+    writeFileSync(
+      checks,
+      `datasets:\n  ${schema}.sales:\n    - not_null: segment\n    - between: amount\n      min: 0\n      max: 50\n`,
+    );
+    for (let run = 0; run < 2; run++) {
+      const checked = await cli(['quality', 'check', checks, '--remote', testServer().url]);
+      assert.equal(checked.code, 1, checked.stderr);
+    }
+    const trend = join(folder, 'trend.dashboard.yml');
+    writeFileSync(
+      trend,
+      'title: Checks\ntiles:\n  - title: Data quality, last runs\n    quality: sales.quality.yml\n    width: 12\n',
+    );
+    const out = join(folder, 'trend.html');
+    const run = await cli(['dashboard', 'render', trend, '--out', out, '--remote', testServer().url]);
+    assert.equal(run.code, 0, run.stderr);
+    opened = await openOffline(out);
+    await opened.page.waitForSelector('body[data-drawn="true"]');
+    await opened.page.screenshot({ path: join(shots, 'quality-trend.png'), fullPage: true });
+    assert.match(await opened.page.locator('#tile-0 .tile-note').innerText(), /^The last \d+ runs of sales\.quality\.yml\.$/);
+    // Each run: one check passed (not_null), one failed (amounts above 50): two bars per run.
+    assert.ok((await opened.page.locator('#tile-0 svg .mark-rect path').count()) >= 4);
+    assert.deepEqual(opened.requests, []);
+  });
+
   it('a malformed dashboard is refused with each problem at its line, and no page is written', async () => {
     const bad = join(folder, 'bad.dashboard.yml');
     writeFileSync(bad, 'title: Bad\ntiles:\n  - title: A\n    sql: SELECT 1\n    chart: { mark: lines, x: a }\n');

@@ -46,6 +46,8 @@ export interface TileSql {
 
 export type TileSource =
   | { readonly kind: 'sql'; readonly sql: TileSql }
+  /** The data-quality results of a pipeline's (or quality file's) last runs, as the tool kept them. */
+  | { readonly kind: 'quality'; readonly path: string; readonly range: FileRange }
   | {
       readonly kind: 'dataset';
       readonly dataset: string;
@@ -71,8 +73,15 @@ export interface ChartShorthand {
 }
 
 export type TileView =
-  | { readonly kind: 'chart'; readonly shorthand: ChartShorthand; readonly spec?: undefined }
-  | { readonly kind: 'chart'; readonly spec: Record<string, unknown>; readonly shorthand?: undefined; readonly range: FileRange }
+  | { readonly kind: 'chart'; readonly quality: true; readonly shorthand?: undefined; readonly spec?: undefined }
+  | { readonly kind: 'chart'; readonly shorthand: ChartShorthand; readonly spec?: undefined; readonly quality?: undefined }
+  | {
+      readonly kind: 'chart';
+      readonly spec: Record<string, unknown>;
+      readonly shorthand?: undefined;
+      readonly quality?: undefined;
+      readonly range: FileRange;
+    }
   | { readonly kind: 'table'; readonly rows: number }
   | {
       readonly kind: 'number';
@@ -134,7 +143,7 @@ export const PARAMETER_KINDS = ['date_range', 'choice', 'text'] as const;
 export const MAX_TABLE_ROWS = 1000;
 
 const TOP_KEYS = ['title', 'description', 'parameters', 'tiles'];
-const TILE_KEYS = ['title', 'sql', 'dataset', 'where', 'width', 'height', ...TILE_KINDS];
+const TILE_KEYS = ['title', 'sql', 'dataset', 'quality', 'where', 'width', 'height', ...TILE_KINDS];
 const PARAMETER_KEYS = ['type', 'label', 'default', 'choices', 'choices_sql', 'all'];
 const NAME = /^[A-Za-z_]\w*$/;
 
@@ -294,14 +303,20 @@ function readTile(
   const value = (key: string) => settings.get(key)?.value ?? undefined;
   const title = scalarText(value('title')) ?? `Tile ${index + 1}`;
   let source: TileSource | undefined;
-  if (settings.has('sql') === settings.has('dataset')) {
-    problem(item, `Tile '${title}' reads either \`sql:\` or \`dataset:\` (one of the two).`);
+  const sources = (['sql', 'dataset', 'quality'] as const).filter((key) => settings.has(key));
+  if (sources.length !== 1) {
+    problem(item, `Tile '${title}' reads one of \`sql:\`, \`dataset:\` or \`quality:\` (a pipeline's data-quality runs).`);
     ok = false;
   } else if (settings.has('sql')) {
     const sql = sqlOf(value('sql'), 'sql');
     if (sql) source = { kind: 'sql', sql };
     if (settings.has('where'))
       problem(settings.get('where')!.key as Node, '`where:` filters a `dataset:`; put the condition in the SQL.');
+  } else if (settings.has('quality')) {
+    const spec = scalarText(value('quality'));
+    if (!spec || !/\.ya?ml$/.test(spec))
+      problem(value('quality'), 'quality is the path of a spark-pipeline.yml or a quality file, relative to this dashboard.');
+    else source = { kind: 'quality', path: spec, range: rangeOf(value('quality')) };
   } else {
     const dataset = scalarText(value('dataset'));
     if (!dataset) problem(value('dataset'), 'dataset is the name of a table or a dataset of the pipeline.');
@@ -313,7 +328,12 @@ function readTile(
   }
   const views = TILE_KINDS.filter((kind) => settings.has(kind));
   let view: TileView | undefined;
-  if (views.length !== 1) {
+  if (source?.kind === 'quality') {
+    // A quality tile draws its own chart: checks passed, warned and failed per run.
+    if (views.length)
+      problem(settings.get(views[0]!)!.key as Node, 'A `quality:` tile draws its own chart of the runs; leave out the view.');
+    else view = { kind: 'chart', quality: true };
+  } else if (views.length !== 1) {
     problem(
       views.length ? (settings.get(views[1]!)!.key as Node) : item,
       `Tile '${title}' shows one of: chart (the shorthand), vega_lite (a full spec), table or number.`,
@@ -468,7 +488,8 @@ function gridSize(
 
 /** A `:name` in a tile's SQL that no parameter binds would fail in Spark: say so where it is written. */
 function checkParameterUse(tile: DashboardTile, names: readonly string[], problems: DashboardProblem[]): void {
-  const sqls = tile.source.kind === 'sql' ? [tile.source.sql] : tile.source.where ? [tile.source.where] : [];
+  const source = tile.source;
+  const sqls = source.kind === 'sql' ? [source.sql] : source.kind === 'dataset' && source.where ? [source.where] : [];
   for (const sql of sqls)
     for (const marker of markersOf(sql.text)) {
       if (names.includes(marker.name)) continue;

@@ -8,6 +8,7 @@ import { isNumericType, rowsOf, sparkTypeName, toDisplayText, type SparkValue } 
 import { conciseSparkMessage } from '../sql/conciseMessage.js';
 import { locateSparkError } from '../sql/errorLocation.js';
 import type { SqlParameterValue } from '../sql/sqlParameters.js';
+import type { QualityRun } from '../quality/qualityHistory.js';
 import { closestName } from '../util/closestName.js';
 import { shorthandSpec } from './chartShorthand.js';
 import type { DashboardDefinition, DashboardProblem, DashboardTile, FileRange, TileSql } from './dashboardFile.js';
@@ -16,6 +17,11 @@ import type { DashboardView, ParameterControl, ParameterValues, TileContent, Til
 
 /** What a dashboard needs of Spark: one query's whole (small) result, its parameters bound. */
 export interface TileQueries {
+  /**
+   * The kept data-quality runs of a pipeline spec or quality file (a path as the dashboard writes it,
+   * relative to its folder), oldest first; undefined where the caller keeps none.
+   */
+  qualityRuns?(path: string): readonly QualityRun[] | undefined;
   run(
     sql: string,
     options: { readonly args?: Record<string, SqlParameterValue>; readonly maxRows?: number; readonly signal?: AbortSignal },
@@ -123,6 +129,7 @@ export async function runTile(
   signal?: AbortSignal,
 ): Promise<TileOutcome> {
   const started = Date.now();
+  if (tile.source.kind === 'quality') return qualityTile(tile, tile.source.path, queries, started);
   const { sql, locate } = tileQuery(tile);
   const bound = (text: string) => argsFor(text, args);
   try {
@@ -229,6 +236,7 @@ export function tileQuery(tile: DashboardTile): {
       locate: (start, end) => ({ start: fileOffset(start), end: Math.max(fileOffset(end), fileOffset(start) + 1) }),
     };
   }
+  if (source.kind === 'quality') return { sql: '', locate: () => source.range };
   const prefix = `SELECT * FROM ${source.dataset}`;
   if (!source.where) return { sql: prefix, locate: () => source.range };
   const head = `${prefix} WHERE (`;
@@ -258,7 +266,7 @@ function chartSpec(
   fields: readonly ChartField[],
 ): { spec: Record<string, unknown> } | { problems: readonly DashboardProblem[] } {
   const view = tile.view;
-  if (view.kind !== 'chart') throw new Error('not a chart tile');
+  if (view.kind !== 'chart' || view.quality) throw new Error('not a chart tile of a query');
   if (view.shorthand) return shorthandSpec(view.shorthand, fields);
   // Data always comes from the tile's query: a spec cannot point Vega at a file or URL.
   const { data: _data, datasets: _datasets, $schema: _schema, ...rest } = view.spec;
@@ -354,4 +362,59 @@ async function nearestTable(dataset: string, queries: TileQueries): Promise<stri
   } catch {
     return '';
   }
+}
+
+/** A quality tile: checks passed, warned and failed in each kept run, as stacked bars (no Spark query). */
+function qualityTile(tile: DashboardTile, path: string, queries: TileQueries, started: number): TileOutcome {
+  const runs = queries.qualityRuns?.(path);
+  if (!runs?.length)
+    return {
+      state: {
+        state: 'error',
+        message: `No data-quality results of ${path} are kept yet: run the pipeline (or its checks) first.`,
+      },
+      problems: [
+        {
+          ...(tile.source.kind === 'quality' ? tile.source.range : tile.range),
+          severity: 'warning',
+          message: `No data-quality results of ${path} are kept yet.`,
+        },
+      ],
+    };
+  const rows = runs.flatMap((run) => {
+    const checks = run.datasets.flatMap((d) => d.checks);
+    const failed = checks.filter((c) => c.status === 'error' || (c.status === 'failed' && c.severity === 'error')).length;
+    const warned = checks.filter((c) => c.status === 'failed' && c.severity !== 'error').length;
+    const run_at = run.at;
+    return [
+      { run: run_at, outcome: 'passed', checks: checks.filter((c) => c.status === 'passed').length },
+      { run: run_at, outcome: 'warned', checks: warned },
+      { run: run_at, outcome: 'failed', checks: failed },
+    ];
+  });
+  const spec = {
+    mark: { type: 'bar', tooltip: true },
+    encoding: {
+      x: { field: 'run', type: 'ordinal', timeUnit: { unit: 'yearmonthdatehoursminutesseconds', utc: true }, title: 'Run (UTC)' },
+      y: { field: 'checks', type: 'quantitative', title: 'Checks', stack: true, axis: { tickMinStep: 1, format: 'd' } },
+      color: {
+        field: 'outcome',
+        type: 'nominal',
+        scale: { domain: ['passed', 'warned', 'failed'], range: ['#5a9e5e', '#d9a400', '#c72e0f'] },
+        sort: ['passed', 'warned', 'failed'],
+        title: 'Checks',
+      },
+      order: { field: 'outcome', sort: 'descending' },
+    },
+    data: { name: 'table' },
+  };
+  return {
+    state: {
+      state: 'done',
+      content: { kind: 'chart', spec, rows },
+      note: `The last ${runs.length} run${runs.length === 1 ? '' : 's'} of ${path}.`,
+      elapsedMs: Date.now() - started,
+    },
+    problems: [],
+  };
 }

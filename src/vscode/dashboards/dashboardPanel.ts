@@ -1,4 +1,5 @@
-import { basename } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
+import type { QualityRun } from '../../core/quality/qualityHistory.js';
 import { dashboardName, type DashboardDefinition, type DashboardProblem } from '../../core/dashboards/dashboardFile.js';
 import type { TileQueries } from '../../core/dashboards/dashboardRun.js';
 import type { DashboardView, ParameterValues, TileState } from '../../core/dashboards/tileResults.js';
@@ -21,6 +22,8 @@ export interface DashboardPanelServices {
   >;
   /** The session's queries, each shown in the Operations view under `title`. */
   readonly queries: (title: string) => Promise<TileQueries>;
+  /** The editor's kept data-quality runs of a pipeline spec or quality file (absolute path), oldest first. */
+  readonly qualityRuns: (source: string) => readonly QualityRun[];
   readonly diagnostics: Pick<DashboardDiagnostics, 'showRunProblems'>;
   readonly tablesRead: (sql: string) => Promise<string[]>;
   /** The page of an exported dashboard, from the states shown (see dashboardPage). */
@@ -198,7 +201,11 @@ export class DashboardPanel implements Disposable {
           source.kind === 'dataset' ? [source.dataset] : await this.services.tablesRead(tileQuery(tile).sql).catch(() => []),
         );
         try {
-          const outcome = await runTile(tile, args, await this.services.queries(`Dashboard: ${tile.title}`), signal);
+          const queries = {
+            ...(await this.services.queries(`Dashboard: ${tile.title}`)),
+            qualityRuns: (path: string) => this.services.qualityRuns(resolve(dirname(this.path), path)),
+          };
+          const outcome = await runTile(tile, args, queries, signal);
           if (signal.aborted) return;
           this.setTile(tile.id, outcome.state);
           this.problems.fromTiles.set(tile.id, outcome.problems);

@@ -2,6 +2,7 @@ import { basename, join } from 'node:path';
 import { DASHBOARD_FILE, dashboardName } from '../../core/dashboards/dashboardFile.js';
 import type { TileQueries } from '../../core/dashboards/dashboardRun.js';
 import { sameName } from '../../core/pipelines/pipelineGraph.js';
+import type { QualityRun } from '../../core/quality/qualityHistory.js';
 import { DisposableStore, type Disposable } from '../../core/util/events.js';
 import { COMMANDS } from '../commandIds.js';
 import { trackedTable } from '../runs/trackedTable.js';
@@ -24,7 +25,10 @@ export interface Dashboards {
  */
 export function registerDashboards(
   ctx: WorkbenchContext,
-  deps: { readonly tablesRead: (sql: string) => Promise<string[]> },
+  deps: {
+    readonly tablesRead: (sql: string) => Promise<string[]>;
+    readonly qualityRuns: (source: string) => readonly QualityRun[];
+  },
 ): Dashboards {
   const { host, log, connections, operations, own } = ctx;
   const diagnostics = own(new DashboardDiagnostics(host));
@@ -42,6 +46,7 @@ export function registerDashboards(
     queries,
     diagnostics,
     tablesRead: deps.tablesRead,
+    qualityRuns: deps.qualityRuns,
     log,
     exportPage: async (view, tiles, path) => {
       const [{ readPageAssets, selfContainedPage }, client] = await Promise.all([
