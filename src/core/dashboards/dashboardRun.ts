@@ -412,7 +412,7 @@ function qualityTile(tile: DashboardTile, path: string, queries: TileQueries, st
     state: {
       state: 'done',
       content: { kind: 'chart', spec, rows },
-      note: `The last ${runs.length} run${runs.length === 1 ? '' : 's'} of ${path}.`,
+      note: runs.length === 1 ? `The last run of ${path}.` : `The last ${runs.length} runs of ${path}.`,
       elapsedMs: Date.now() - started,
     },
     problems: [],
