@@ -198,13 +198,7 @@ function packageBaselineExtension(dir) {
   );
   writeFileSync(join(source, 'README.md'), '# Activation baseline\n\nAn empty extension for the activation measurement.\n');
   writeFileSync(join(source, 'LICENSE'), 'Apache-2.0\n');
-  const vsix = join(dir, 'activation-baseline.vsix');
-  const packaged = spawnSync(join(root, 'node_modules/.bin/vsce'), ['package', '--allow-missing-repository', '-o', vsix], {
-    cwd: source,
-    encoding: 'utf8',
-  });
-  if (packaged.status !== 0) throw new Error(`vsce package (baseline) failed:\n${packaged.stdout}\n${packaged.stderr}`);
-  return vsix;
+  return packageTestExtension(source, join(dir, 'activation-baseline.vsix'));
 }
 
 /**
@@ -228,12 +222,16 @@ async function packageApiConsumer(dir) {
   cpSync(join(root, 'test/fixtures/api-consumer/package.json'), join(source, 'package.json'));
   writeFileSync(join(source, 'README.md'), '# API consumer\n\nUses the Spark Workbench API in the e2e tests.\n');
   writeFileSync(join(source, 'LICENSE'), 'Apache-2.0\n');
-  const vsix = join(dir, 'api-consumer.vsix');
+  return packageTestExtension(source, join(dir, 'api-consumer.vsix'));
+}
+
+/** Packages a test extension's folder as a .vsix, as any extension is shipped. */
+function packageTestExtension(source, vsix) {
   const packaged = spawnSync(join(root, 'node_modules/.bin/vsce'), ['package', '--allow-missing-repository', '-o', vsix], {
     cwd: source,
     encoding: 'utf8',
   });
-  if (packaged.status !== 0) throw new Error(`vsce package (api consumer) failed:\n${packaged.stdout}\n${packaged.stderr}`);
+  if (packaged.status !== 0) throw new Error(`vsce package (${source}) failed:\n${packaged.stdout}\n${packaged.stderr}`);
   return vsix;
 }
 

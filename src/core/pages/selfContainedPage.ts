@@ -30,36 +30,14 @@ export function selfContainedPage(title: string, data: unknown, assets: PageAsse
     .replace(/\u2029/g, '\\u2029');
   const script = assets.script.replace(/<\/script/gi, '<\\/script');
   const css = assets.css.replace(/<\/style/gi, '<\\/style');
-  const hash = (text: string) => `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
-  const csp = [
-    `default-src 'none'`,
-    `script-src ${hash(script)}`,
-    `style-src ${hash(css)}`,
-    `img-src data: blob:`,
-    `connect-src 'none'`,
-    `form-action 'none'`,
-    `base-uri 'none'`,
-  ].join('; ');
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<title>${escapeHtml(title)}</title>
-<style>${css}</style>
-</head>
-<body>
-<div id="app"></div>
+  return htmlPage(
+    title,
+    [`script-src ${sha256(script)}`, `style-src ${sha256(css)}`, `img-src data: blob:`, `connect-src 'none'`],
+    css,
+    `<div id="app"></div>
 <script type="application/json" id="dashboard-data">${json}</script>
-<script>${script}</script>
-</body>
-</html>
-`;
-}
-
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+<script>${script}</script>`,
+  );
 }
 
 /**
@@ -67,8 +45,16 @@ export function escapeHtml(text: string): string {
  * else allowed. `body` is HTML the caller built with every value escaped (escapeHtml).
  */
 export function staticPage(title: string, body: string, css: string): string {
-  const hash = `'sha256-${createHash('sha256').update(css, 'utf8').digest('base64')}'`;
-  const csp = [`default-src 'none'`, `style-src ${hash}`, `img-src data:`, `form-action 'none'`, `base-uri 'none'`].join('; ');
+  return htmlPage(title, [`style-src ${sha256(css)}`, `img-src data:`], css, body);
+}
+
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/** A page whose CSP allows nothing but `allowed` (no base, no form posts), its one stylesheet inline. */
+function htmlPage(title: string, allowed: readonly string[], css: string, body: string): string {
+  const csp = [`default-src 'none'`, ...allowed, `form-action 'none'`, `base-uri 'none'`].join('; ');
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -83,4 +69,8 @@ ${body}
 </body>
 </html>
 `;
+}
+
+function sha256(text: string): string {
+  return `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
 }
