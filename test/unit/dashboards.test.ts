@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs';
 import Ajv from 'ajv';
 import { parse } from 'yaml';
 import { shorthandSpec } from '../../src/core/dashboards/chartShorthand.js';
-import { dashboardName, parseDashboard, type DashboardTile } from '../../src/core/dashboards/dashboardFile.js';
+import { parseDashboard, type DashboardTile } from '../../src/core/dashboards/dashboardFile.js';
+import { dashboardName } from '../../src/core/dashboards/dashboardFileNames.js';
 import {
   argsFor,
   parameterArgs,

@@ -113,16 +113,6 @@ export interface DashboardDefinition {
   readonly problems: readonly DashboardProblem[];
 }
 
-/** A dashboard file's name: `dashboard.yml` or `NAME.dashboard.yml` (or .yaml). */
-export const DASHBOARD_FILE = /(^|[\\/.])dashboard\.ya?ml$/;
-
-/** What a dashboard file is called in titles: `sales` for sales.dashboard.yml, else its folder's name. */
-export function dashboardName(path: string): string {
-  const parts = path.split(/[\\/]/);
-  const file = parts[parts.length - 1]!;
-  return file.replace(/\.?dashboard\.ya?ml$/, '') || parts[parts.length - 2] || 'dashboard';
-}
-
 export const TILE_KINDS = ['chart', 'vega_lite', 'table', 'number'] as const;
 export const MARKS = ['line', 'bar', 'area', 'point', 'tick', 'rect', 'arc'] as const;
 export const AGGREGATES = ['count', 'sum', 'mean', 'average', 'median', 'min', 'max', 'distinct'] as const;

@@ -1,5 +1,6 @@
 import { pathToFileURL } from 'node:url';
-import { DASHBOARD_FILE, type DashboardProblem } from '../../core/dashboards/dashboardFile.js';
+import type { DashboardProblem } from '../../core/dashboards/dashboardFile.js';
+import { DASHBOARD_FILE } from '../../core/dashboards/dashboardFileNames.js';
 import { rangeOf } from '../../core/sql/textPositions.js';
 import { DisposableStore, type Disposable } from '../../core/util/events.js';
 import type { DocumentSnapshot } from '../host/editorHost.js';

@@ -1,6 +1,7 @@
 import { basename, dirname, resolve } from 'node:path';
 import type { QualityRun } from '../../core/quality/qualityHistory.js';
-import { dashboardName, type DashboardDefinition, type DashboardProblem } from '../../core/dashboards/dashboardFile.js';
+import type { DashboardDefinition, DashboardProblem } from '../../core/dashboards/dashboardFile.js';
+import { dashboardName } from '../../core/dashboards/dashboardFileNames.js';
 import type { TileQueries } from '../../core/dashboards/dashboardRun.js';
 import type { DashboardView, ParameterValues, TileState } from '../../core/dashboards/tileResults.js';
 import { DisposableStore, Emitter, type Disposable } from '../../core/util/events.js';

@@ -1,5 +1,5 @@
 import { basename, join } from 'node:path';
-import { DASHBOARD_FILE, dashboardName } from '../../core/dashboards/dashboardFile.js';
+import { DASHBOARD_FILE, dashboardName } from '../../core/dashboards/dashboardFileNames.js';
 import type { TileQueries } from '../../core/dashboards/dashboardRun.js';
 import { sameName } from '../../core/pipelines/pipelineGraph.js';
 import type { QualityRun } from '../../core/quality/qualityHistory.js';
