@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -115,6 +115,16 @@ describe('dashboards in a real VS Code workbench', function () {
     // The area chart of daily revenue now has one segment only.
     assert.equal(await dashboard.locator('#tile-5 svg .mark-area path').count(), 1);
     await workbench.screenshot('51-dashboard-segment');
+    // Export HTML: the page as shown (Corporate), one file that opens anywhere.
+    await dashboard.locator('#export-html').click();
+    const exported = join(workspace, 'retail-corporate.html');
+    await workbench.answerSaveDialog(exported, /retail\.html$/);
+    for (const deadline = Date.now() + 30_000; !existsSync(exported) && Date.now() < deadline;)
+      await workbench.page.waitForTimeout(250);
+    const html = readFileSync(exported, 'utf8');
+    assert.match(html, /<script type="application\/json" id="dashboard-data">/);
+    assert.ok(html.includes(`"value":${await transactions('Corporate')}`), 'the Corporate figures are in the page');
+    assert.doesNotMatch(html, /token/i);
   });
 
   it('a tile reading a misspelt table shows its error in place and in Problems; a pipeline run refreshes the tile that reads what it updated', async () => {

@@ -174,6 +174,13 @@ tiles:
       assert.ok(Math.abs(drawn - expected) < 1e-6, `${segment}: ${drawn} vs ${expected}`);
     }
     assert.ok((await page.locator('#tile-3 svg .mark-rect path').count()) >= 5, 'the histogram has its bins');
+    // A chart's PNG button saves that chart, offline too.
+    const download = page.waitForEvent('download');
+    await page.locator('#tile-2 .tile-png').click();
+    const png = await download;
+    assert.equal(png.suggestedFilename(), 'Per_segment.png');
+    const bytes = readFileSync((await png.path())!);
+    assert.deepEqual([...bytes.subarray(0, 4)], [0x89, 0x50, 0x4e, 0x47], 'a PNG file');
 
     // Hostile values are text: nothing made of them, nothing run.
     const cells = await page.locator('#tile-4 td').allInnerTexts();
