@@ -1,5 +1,6 @@
-import { readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { writeReportAtomically } from '../core/quality/qualityReports.js';
+import { basename, dirname, resolve } from 'node:path';
 import { QualityHistoryFile } from './qualityHistoryFile.js';
 import { runtimeHome } from './runtimeHome.js';
 import type { SparkConnectClient } from '../core/connect/sparkConnectClient.js';
@@ -60,13 +61,7 @@ export async function renderDashboardCommand(
     `Rendered ${new Date().toISOString().replace('T', ' ').slice(0, 19)} UTC by spark-workbench from ${basename(file)}, ` +
     `on Spark ${version.toString()} at ${endpointLabel(client.connection)}.`;
   const page = dashboardPage(rendered, footer, assets);
-  const partial = join(dirname(options.out), `.${basename(options.out)}.${process.pid}.partial`);
-  try {
-    await writeFile(partial, page);
-    await rename(partial, options.out);
-  } finally {
-    await rm(partial, { force: true });
-  }
+  writeReportAtomically(options.out, page);
   const tiles = Object.keys(rendered.tiles).length;
   log(
     `${rendered.view.title}: ${tiles - rendered.failedTiles} of ${tiles} tiles drawn in ${((Date.now() - started) / 1000).toFixed(1)} s` +
