@@ -321,6 +321,11 @@ class HttpReader(DataSourceReader):
         from pyspark.sql.conversion import LocalDataToArrowConversion
         from pyspark.sql.pandas.types import to_arrow_schema
 
+        # Spark's Python worker imports pandas when it writes the first batch, which takes a second or
+        # two: done here, before the first request, the pages that follow reach Spark as they come, and
+        # a stopped task is seen at its next page rather than after that import.
+        import pandas  # noqa: F401
+
         arrow_schema = to_arrow_schema(self.schema, timezone="UTC")
         converters = [LocalDataToArrowConversion._create_converter(field.dataType) for field in self.schema.fields]
         for records in self._pages(partition):

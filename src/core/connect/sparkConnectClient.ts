@@ -381,8 +381,11 @@ export class SparkConnectClient {
   /**
    * Interrupts `tag` now (the request goes out before this returns) and again at FOLLOW_UP_INTERRUPTS_MS;
    * for cancelling an execution, whose stream ends at once while Spark may still be starting its jobs.
+   * Resolves when Spark has answered the first interrupt (whether or not it succeeded).
    */
-  cancelTag(tag: string): void {
+  cancelTag(tag: string): Promise<void> {
+    let answered!: () => void;
+    const firstAnswer = new Promise<void>((resolve) => (answered = resolve));
     const followUps = (async () => {
       let waited = 0;
       for (const at of FOLLOW_UP_INTERRUPTS_MS) {
@@ -400,11 +403,16 @@ export class SparkConnectClient {
         await this.interrupt(InterruptRequest_InterruptType.TAG, { case: 'operationTag', value: tag }, NO_RETRY_POLICY).catch(
           () => undefined,
         );
+        answered();
       }
     })();
     this.cancelling.add(followUps);
-    const settled = () => this.cancelling.delete(followUps);
+    const settled = () => {
+      this.cancelling.delete(followUps);
+      answered();
+    };
     followUps.then(settled, settled);
+    return firstAnswer;
   }
 
   /**
@@ -418,7 +426,7 @@ export class SparkConnectClient {
     onStall: () => void,
     flowJobs?: FlowJobsAfterCancel,
   ): Promise<CancelOutcome> {
-    this.cancelTag(tag);
+    void this.cancelTag(tag);
     if (!operationId || this.lifetime.signal.aborted) return Promise.resolve('gone');
     const watch = watchCancelledOperation(this.session, {
       ...DEFAULT_CANCEL_WATCH,

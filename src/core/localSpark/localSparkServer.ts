@@ -242,9 +242,13 @@ export class LocalSparkServer {
       // partitions bring the first rows sooner, and later ones compute while earlier ones stream.
       'spark.default.parallelism': String(4 * availableParallelism()),
       // A Python worker flushes its output when this buffer fills, and only then does a stopped task
-      // see its kill, and the worker its closed socket: with the default 64 KiB, a Python data source
-      // reading small pages went on fetching for seconds after a cancel.
-      'spark.buffer.size': '8192',
+      // see its kill: with the default 64 KiB (or 8 KiB), a Python data source reading small pages went
+      // on fetching for a second or more after a cancel; with 2 KiB it stops at its next page or two.
+      // Large Arrow batches are written straight through either way.
+      'spark.buffer.size': '2048',
+      // A killed task's Python worker that is busy in Python code (a data source waiting for a slow
+      // page) is ended this long after Spark's check finds the kill, rather than the default 2 s.
+      'spark.python.task.killTimeout': '200ms',
       'spark.log.level': 'WARN',
       // Each port has its own warehouse, so servers for tests and benchmarks keep their tables apart.
       'spark.sql.warehouse.dir': this.warehouseDir(port),

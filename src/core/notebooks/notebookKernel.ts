@@ -63,6 +63,9 @@ interface RunningCell {
 
 let nextTag = 1;
 
+/** How long an interrupt waits for Spark's answer before it interrupts the cell's Python code anyway. */
+const PYTHON_INTERRUPT_AFTER_MS = 1_000;
+
 /**
  * A notebook's kernel: runs its cells one at a time in the editor's Spark session, SQL through our
  * client and Python in the helper's IPython shell for this notebook, and interrupts the one running.
@@ -96,8 +99,17 @@ export class NotebookKernel {
     if (!cell) return;
     cell.interrupted = true;
     cell.execution?.cancel();
-    cell.client?.cancelTag(cell.tag);
-    cell.helper?.interrupt();
+    if (!cell.client) {
+      cell.helper?.interrupt();
+      return;
+    }
+    // Spark first, then Python: a KeyboardInterrupt in the middle of a pyspark call releases its
+    // operation, and the jobs of a released operation run on for seconds (Spark cancels them late),
+    // while an interrupt by tag stops them at once and pyspark's call then fails by itself.
+    const sparkAnswered = cell.client.cancelTag(cell.tag);
+    void Promise.race([sparkAnswered, new Promise((resolve) => setTimeout(resolve, PYTHON_INTERRUPT_AFTER_MS))]).then(() => {
+      if (this.running === cell) cell.helper?.interrupt();
+    });
   }
 
   /** Forgets this notebook's Python variables (the helper process and the Spark session stay). */
