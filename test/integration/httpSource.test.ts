@@ -213,6 +213,7 @@ print("RESULT", df.count(), df.selectExpr("count(DISTINCT id)", "max(id)").colle
     for (const until = Date.now() + 60_000; slowRequests() < 8 && Date.now() < until;)
       await new Promise((resolve) => setTimeout(resolve, 100));
     assert.ok(slowRequests() >= 8, 'pages were being read');
+    const interruptedAt = Date.now();
     kernel.interrupt();
     const ran = await running;
     assert.equal(ran.status, 'interrupted', ran.text);

@@ -426,7 +426,7 @@ export class SparkConnectClient {
     onStall: () => void,
     flowJobs?: FlowJobsAfterCancel,
   ): Promise<CancelOutcome> {
-    void this.cancelTag(tag);
+    this.cancelTag(tag).catch(() => undefined);
     if (!operationId || this.lifetime.signal.aborted) return Promise.resolve('gone');
     const watch = watchCancelledOperation(this.session, {
       ...DEFAULT_CANCEL_WATCH,

@@ -107,9 +107,11 @@ export class NotebookKernel {
     // operation, and the jobs of a released operation run on for seconds (Spark cancels them late),
     // while an interrupt by tag stops them at once and pyspark's call then fails by itself.
     const sparkAnswered = cell.client.cancelTag(cell.tag);
-    void Promise.race([sparkAnswered, new Promise((resolve) => setTimeout(resolve, PYTHON_INTERRUPT_AFTER_MS))]).then(() => {
-      if (this.running === cell) cell.helper?.interrupt();
-    });
+    Promise.race([sparkAnswered, new Promise((resolve) => setTimeout(resolve, PYTHON_INTERRUPT_AFTER_MS))])
+      .then(() => {
+        if (this.running === cell) cell.helper?.interrupt();
+      })
+      .catch(() => undefined);
   }
 
   /** Forgets this notebook's Python variables (the helper process and the Spark session stay). */
