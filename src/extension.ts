@@ -14,6 +14,7 @@ import { registerConnections } from './vscode/connections/registerConnections.js
 import { DatabasePasswordStore } from './vscode/databases/databasePasswords.js';
 import { registerDashboards } from './vscode/dashboards/registerDashboards.js';
 import { attachWorkspaceDatabases, registerDatabases } from './vscode/databases/registerDatabases.js';
+import { enterEnvironment } from './core/environments/enterEnvironment.js';
 import { WorkspaceDatabases } from './vscode/databases/workspaceDatabases.js';
 import { SecretTokenStore } from './vscode/connections/secretTokenStore.js';
 import { vscodeHost } from './vscode/host/vscodeHost.js';
@@ -81,19 +82,23 @@ function workbenchContext(context: vscode.ExtensionContext, tokens: SecretTokenS
   const log = own(new OutputLog(vscodeHost.createLogChannel('Spark Workbench')));
   const failures = new FeatureFailures(vscodeHost, log);
   const host = reportingCommandFailures(vscodeHost, failures);
-  const settings = new WorkbenchSettings(host);
+  const databases = new WorkspaceDatabases(host);
+  const settings = new WorkbenchSettings(
+    host,
+    () => databases.environments(),
+    () => databases.loadEnvironments(),
+  );
   const runtimeDir = defaultRuntimeHome();
   const localServer = new LocalSparkServer(serversDir(runtimeDir), (line) => log.info(line));
   const owner = `an editor window (pid ${process.pid})`;
   removeLegacyRuntime(join(context.globalStorageUri.fsPath, 'spark'), runtimeDir, (line) => log.info(line));
   const local = settings.connection;
-  const databases = new WorkspaceDatabases(host);
   const databasePasswords = new DatabasePasswordStore(context.secrets);
   const connectionOptions: ConnectionManagerOptions = {
     tokens,
     clientVersion: String(context.extension.packageJSON.version),
     log: (line) => log.info(line),
-    defaultProfile: () => local.defaultProfile(),
+    defaultProfile: () => local.loadDefaultProfile(),
     localSpark: {
       server: localServer,
       ensureRuntime: (report) =>
@@ -108,15 +113,21 @@ function workbenchContext(context: vscode.ExtensionContext, tokens: SecretTokenS
       }),
     },
     retryTimeoutMs: () => local.retryTimeoutMs(),
-    sessionSetup: (client, localServer) =>
-      attachWorkspaceDatabases(
+    sessionSetup: async (client, localServer, profile) => {
+      if (profile.environment)
+        await enterEnvironment(client, profile.environment, (line) => log.info(line)).catch(
+          failures.catcher(`Entering the environment '${profile.environment.name}'`),
+        );
+      await attachWorkspaceDatabases(
         { host, log },
         databases,
         databasePasswords,
         client,
         localServer,
         localServer ? undefined : join(runtimeDir, 'jdbc-drivers'),
-      ).catch(failures.catcher('Adding the databases of spark-workbench.yml to the Spark session')),
+        profile.environment,
+      ).catch(failures.catcher('Adding the databases of spark-workbench.yml to the Spark session'));
+    },
   };
   return {
     host,

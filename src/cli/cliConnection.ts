@@ -11,6 +11,9 @@ import { SparkUiJobs } from '../core/localSpark/sparkUiJobs.js';
 import { attachDatabases, driversMissingFrom } from '../core/databases/databaseCatalogs.js';
 import type { DatabaseSource, WorkbenchFile } from '../core/databases/databaseSources.js';
 import { environmentPassword, workspaceFile } from './cliDatabases.js';
+import { chooseEnvironment, environmentDatabases, tokenVariable, type Environment } from '../core/environments/environments.js';
+import { enterEnvironment } from '../core/environments/enterEnvironment.js';
+import { UsageError } from './errorReport.js';
 import { packageVersion, runtimeHome } from './runtimeHome.js';
 
 /** How the CLI reaches Spark: the server a command names (or the local one), and one client per command. */
@@ -36,8 +39,14 @@ export const CLI_OWNER = 'the spark-workbench CLI';
 async function resolveConnection(
   remote: string | undefined,
   port: number,
+  environment: Environment | undefined,
 ): Promise<{ options: ConnectionOptions; local?: LocalServerState }> {
-  const url = remote ?? process.env.SPARK_REMOTE;
+  if (environment?.remote) {
+    const token = process.env[tokenVariable(environment.name)];
+    const options = parseConnectionString(environment.remote);
+    return { options: token ? { ...options, token } : options };
+  }
+  const url = environment ? undefined : (remote ?? process.env.SPARK_REMOTE);
   if (url) {
     const options = parseConnectionString(url);
     const envToken = process.env.SPARK_CONNECT_AUTHENTICATE_TOKEN;
@@ -58,6 +67,8 @@ async function resolveConnection(
 /** Options every command that talks to Spark shares. */
 export interface ConnectionFlags {
   readonly remote?: string;
+  /** An environment of spark-workbench.yml (default: the one marked default there, if any). */
+  readonly target?: string;
   readonly port: number;
   /** Seconds; 0 for no limit of our own. Undefined: the default for where the command runs. */
   readonly retryTimeout?: number;
@@ -84,11 +95,14 @@ export const DEFAULT_INTERACTIVE_RETRY_TIMEOUT_SECONDS = 60;
 export async function runQuery(
   options: ConnectionFlags,
   query: string,
-  work: (client: SparkConnectClient, signal: AbortSignal, workbench: WorkbenchFile) => Promise<void>,
+  work: (client: SparkConnectClient, signal: AbortSignal, workbench: WorkbenchFile, environment?: Environment) => Promise<void>,
   /** Where the nearest spark-workbench.yml is looked for (default: the working folder). */
   workbenchFrom?: string,
 ): Promise<void> {
-  const { options: connection, local } = await resolveConnection(options.remote, options.port);
+  const file = workspaceFile(log, workbenchFrom);
+  const environment = targetEnvironment(options, file);
+  const workbench = { ...file, databases: environmentDatabases(file.databases, environment) };
+  const { options: connection, local } = await resolveConnection(options.remote, options.port, environment);
   const client = new SparkConnectClient(connection, {
     clientVersion: packageVersion(),
     retryTimeoutMs: retryTimeoutMs(options.retryTimeout, Boolean(process.stderr.isTTY)),
@@ -108,9 +122,9 @@ export async function runQuery(
   process.once('SIGTERM', onSigint);
   try {
     await client.ping();
-    const workbench = workspaceFile(log, workbenchFrom);
+    if (environment) await enterEnvironment(client, environment, log);
     await attachWorkspaceDatabases(client, local, workbench.databases);
-    await work(client, abort.signal, workbench);
+    await work(client, abort.signal, workbench, environment);
   } catch (error) {
     throw Object.assign(new Error('query failed'), { sqlError: error, sqlText: query });
   } finally {
@@ -118,6 +132,24 @@ export async function runQuery(
     process.off('SIGTERM', onSigint);
     watch?.dispose();
     await client.close();
+  }
+}
+
+/**
+ * The environment a command runs in: --target, else spark-workbench.yml's default (unless --remote or
+ * $SPARK_REMOTE names a server). Thrown errors are usage mistakes.
+ */
+export function targetEnvironment(
+  options: Pick<ConnectionFlags, 'remote' | 'target'>,
+  file: WorkbenchFile,
+): Environment | undefined {
+  if (options.target !== undefined && options.remote !== undefined)
+    throw new UsageError('--target and --remote go separately: the environment says where Spark is.');
+  if (options.target === undefined && (options.remote !== undefined || process.env.SPARK_REMOTE)) return undefined;
+  try {
+    return chooseEnvironment(file.environments, options.target);
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
   }
 }
 

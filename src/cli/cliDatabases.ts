@@ -30,7 +30,7 @@ export function workspaceDatabases(log: (line: string) => void, from?: string): 
 /** The nearest spark-workbench.yml up from a folder, read: its databases and what is published. */
 export function workspaceFile(log: (line: string) => void, from?: string): WorkbenchFile {
   const file = findWorkbenchFile(from);
-  if (!file) return { databases: [], publish: [], problems: [] };
+  if (!file) return { databases: [], publish: [], environments: [], problems: [] };
   const text = readFileSync(file, 'utf8');
   const read = readWorkbenchFile(text);
   for (const problem of read.problems) {

@@ -53,6 +53,13 @@ export function remoteOption(): Option {
   );
 }
 
+export function targetOption(): Option {
+  return new Option(
+    '--target <environment>',
+    'an environment of spark-workbench.yml: its Spark server (token from $SPARK_WORKBENCH_TOKEN_<NAME>), catalog, schema, settings and variables (default: the one marked default there)',
+  );
+}
+
 /** A data-quality report is written to a file: --report and --out come together or not at all. */
 export function requireReportWithOut(options: { readonly report?: string; readonly out?: string }, command: Command): void {
   if (Boolean(options.report) !== Boolean(options.out))

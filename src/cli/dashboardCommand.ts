@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { writeReportAtomically } from '../core/quality/qualityReports.js';
 import { basename, dirname, resolve } from 'node:path';
-import { QualityHistoryFile } from './qualityHistoryFile.js';
+import { QualityHistoryFile, qualityHistoryKey } from './qualityHistoryFile.js';
 import { runtimeHome } from './runtimeHome.js';
 import type { SparkConnectClient } from '../core/connect/sparkConnectClient.js';
 import { parseDashboard } from '../core/dashboards/dashboardFile.js';
@@ -15,7 +15,8 @@ export interface DashboardRenderOptions {
   readonly params: readonly string[];
   readonly out: string;
   /** Where the built webview bundles are (dist/webview). */
-  readonly webviewDir: string;
+  readonly webviewDir: string; /** The environment (--target) whose kept quality runs are read and added to. */
+  readonly environment?: string;
 }
 
 /**
@@ -49,7 +50,8 @@ export async function renderDashboardCommand(
       {
         ...clientTileQueries(client, ['spark-workbench-dashboard']),
         // The checks' kept results, as `pipeline run` and `quality check` record them.
-        qualityRuns: (path) => new QualityHistoryFile(runtimeHome()).runsOf(resolve(dirname(file), path)),
+        qualityRuns: (path) =>
+          new QualityHistoryFile(runtimeHome()).runsOf(qualityHistoryKey(resolve(dirname(file), path), options.environment)),
       },
       signal,
     ),

@@ -15,6 +15,9 @@ export const EXIT = {
   cancelled: 130,
 } as const;
 
+/** A command given wrongly (an unknown environment, options that go separately): exit status 2. */
+export class UsageError extends Error {}
+
 /** The SQL an error came from: a statement of a script (a file, or the command line's text). */
 export interface ErrorSource {
   readonly script: string;
@@ -70,6 +73,7 @@ export function describeError(error: unknown, from?: ErrorSource | string, verbo
       text: `error: invalid --remote URL (${error.part}): ${error.message}`,
       exitCode: EXIT.usage,
     };
+  if (error instanceof UsageError) return { text: `error: ${error.message}`, exitCode: EXIT.usage };
   if (error instanceof PrerequisiteError) return { text: `error: ${error.message}`, exitCode: EXIT.connection };
   return {
     text: `error: ${error instanceof Error ? error.message : String(error)}`,

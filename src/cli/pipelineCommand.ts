@@ -15,7 +15,10 @@ import { renderQualityReport, writeReportAtomically, type ReportFormat } from '.
 import { endpointLabel } from '../core/connect/connectionString.js';
 import type { PipelineRunEvent } from '../core/pipelines/pipelineEvents.js';
 import { runReportHtml } from '../core/reports/runReport.js';
-import { QualityHistoryFile } from './qualityHistoryFile.js';
+import type { Environment } from '../core/environments/environments.js';
+import { specForEnvironment } from '../core/environments/environmentSpec.js';
+import { QualityHistoryFile, qualityHistoryKey } from './qualityHistoryFile.js';
+import { recordRunMetrics } from './runMetricsOutput.js';
 import { runtimeHome } from './runtimeHome.js';
 import { locateInFile, printQualitySummary } from './qualityCommand.js';
 
@@ -31,6 +34,11 @@ export interface PipelineCliOptions {
   readonly toolVersion?: string;
   /** Datasets published to database tables after a completed run (spark-workbench.yml's `publish:`). */
   readonly publish?: readonly PublishTarget[];
+  /** The environment the run goes to: its catalog, schema, storage and settings over the spec's. */
+  readonly environment?: Environment;
+  /** Where to write the run's Prometheus metrics, and the Pushgateway to push them to. */
+  readonly metricsFile?: string;
+  readonly metricsPush?: string;
 }
 
 /** The spec a command means: the given file or folder, else the nearest one up from the working folder. */
@@ -76,7 +84,7 @@ export async function runPipelineCommand(
       pipelineEnvironment(client, (query) => grammar.tablesRead(query), helper.start),
       {
         specPath,
-        spec: check.spec,
+        spec: specForEnvironment(check.spec, options.environment),
         files: check.files,
         dry,
         fullRefreshAll: options.fullRefreshAll,
@@ -105,8 +113,16 @@ export async function runPipelineCommand(
     };
     if (options.format === 'text') printQualitySummary(summary.quality, locate, log);
     const history = new QualityHistoryFile(runtimeHome());
-    const earlier = history.runsOf(specPath);
-    if (!summary.dry && summary.quality.length) history.record(specPath, root, summary.quality);
+    const historyKey = qualityHistoryKey(specPath, options.environment?.name);
+    const earlier = history.runsOf(historyKey);
+    if (!summary.dry && summary.quality.length) history.record(historyKey, root, summary.quality);
+    if (!summary.dry && (options.metricsFile || options.metricsPush))
+      await recordRunMetrics(
+        summary,
+        { pipeline: check.spec.name, target: options.environment?.name ?? 'default' },
+        options,
+        log,
+      );
     if (options.report && options.out) {
       const toolVersion = options.toolVersion ?? '0';
       const report =

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { basename, dirname, relative, resolve } from 'node:path';
 import { endpointLabel } from '../core/connect/connectionString.js';
 import { qualityReportHtml } from '../core/reports/runReport.js';
-import { QualityHistoryFile } from './qualityHistoryFile.js';
+import { QualityHistoryFile, qualityHistoryKey } from './qualityHistoryFile.js';
 import { runtimeHome } from './runtimeHome.js';
 import type { SparkConnectClient } from '../core/connect/sparkConnectClient.js';
 import type { QualityCheck } from '../core/quality/qualityChecks.js';
@@ -27,7 +27,8 @@ export interface QualityCheckOptions {
   readonly samples?: number;
   readonly report?: ReportFormat;
   readonly out?: string;
-  readonly toolVersion: string;
+  readonly toolVersion: string; /** The environment (--target) whose kept quality runs are read and added to. */
+  readonly environment?: string;
 }
 
 /**
@@ -58,8 +59,9 @@ export async function runQualityCheck(
   });
   printQualitySummary(datasets, (result) => locateInFile(text, file, result.check), log);
   const history = new QualityHistoryFile(runtimeHome());
-  const earlier = history.runsOf(resolve(file));
-  history.record(resolve(file), dirname(resolve(file)), datasets);
+  const historyKey = qualityHistoryKey(resolve(file), options.environment);
+  const earlier = history.runsOf(historyKey);
+  history.record(historyKey, dirname(resolve(file)), datasets);
   if (options.report && options.out) {
     const locate = (r: CheckResult) => locateInFile(text, file, r.check);
     writeReportAtomically(

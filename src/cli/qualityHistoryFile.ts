@@ -37,3 +37,8 @@ export class QualityHistoryFile {
     }
   }
 }
+
+/** Where a pipeline's or quality file's runs are kept: each environment keeps its own trend. */
+export function qualityHistoryKey(path: string, environment: string | undefined): string {
+  return environment ? `${path}#${environment}` : path;
+}

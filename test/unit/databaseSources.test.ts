@@ -116,7 +116,7 @@ tables: {}
   });
 
   it('takes an empty file, and reports YAML that does not parse', () => {
-    assert.deepEqual(readWorkbenchFile(''), { databases: [], publish: [], problems: [] });
+    assert.deepEqual(readWorkbenchFile(''), { databases: [], publish: [], environments: [], problems: [] });
     assert.match(readWorkbenchFile('databases: [').problems[0]!.message, /^YAML: /);
   });
 

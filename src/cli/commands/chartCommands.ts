@@ -1,6 +1,6 @@
 import { Option, type Command } from 'commander';
 import { log, runQuery, type ConnectionFlags } from '../cliConnection.js';
-import { parsePositiveInt, portOption, remoteOption, retryTimeoutOption } from '../cliOptions.js';
+import { parsePositiveInt, portOption, remoteOption, targetOption, retryTimeoutOption } from '../cliOptions.js';
 
 /** `chart`: a query's chart as SVG, aggregated in Spark when the result is large. */
 export function addChartCommand(program: Command): void {
@@ -11,6 +11,7 @@ export function addChartCommand(program: Command): void {
     .requiredOption('--out <file.svg>', 'where to write the SVG')
     .option('--spec <auto|file>', "a Vega-Lite spec in JSON, or 'auto' for the chart suggested from the result's columns", 'auto')
     .addOption(remoteOption())
+    .addOption(targetOption())
     .addOption(
       new Option(
         '--local-rows <rows>',

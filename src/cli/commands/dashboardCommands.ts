@@ -1,7 +1,7 @@
 import { Option, type Command } from 'commander';
 import { join, resolve } from 'node:path';
 import { log, runQuery, type ConnectionFlags } from '../cliConnection.js';
-import { portOption, remoteOption, retryTimeoutOption } from '../cliOptions.js';
+import { portOption, remoteOption, targetOption, retryTimeoutOption } from '../cliOptions.js';
 import { EXIT } from '../errorReport.js';
 
 /** `dashboard render`: a dashboard file's tiles run in Spark, written as one offline HTML page. */
@@ -19,6 +19,7 @@ export function addDashboardCommands(program: Command): void {
       [],
     )
     .addOption(remoteOption())
+    .addOption(targetOption())
     .addOption(retryTimeoutOption())
     .addOption(portOption())
     .addOption(new Option('--verbose', "print Spark's own message in full"))
@@ -27,12 +28,17 @@ export function addDashboardCommands(program: Command): void {
       await runQuery(
         options,
         '',
-        async (client, signal) => {
+        async (client, signal, _workbench, environment) => {
           const { renderDashboardCommand } = await import('../dashboardCommand.js');
           const result = await renderDashboardCommand(
             client,
             file,
-            { params: options.param, out: resolve(options.out), webviewDir: join(__dirname, 'webview') },
+            {
+              params: options.param,
+              out: resolve(options.out),
+              webviewDir: join(__dirname, 'webview'),
+              environment: environment?.name,
+            },
             signal,
             log,
           );

@@ -3,7 +3,7 @@ import { InvalidArgumentError } from 'commander';
 import { resolve } from 'node:path';
 import { parseParameter, type ParameterValue } from '../../core/notebooks/ipynb.js';
 import { runQuery, type ConnectionFlags } from '../cliConnection.js';
-import { parsePositiveInt, portOption, remoteOption, retryTimeoutOption } from '../cliOptions.js';
+import { parsePositiveInt, portOption, remoteOption, targetOption, retryTimeoutOption } from '../cliOptions.js';
 import { EXIT } from '../errorReport.js';
 import { runNotebookCommand } from '../notebookCommand.js';
 
@@ -34,6 +34,7 @@ export function addNotebookCommands(program: Command): void {
     .option('--out <file>', 'where to write the executed notebook (default: the notebook itself, as the editor saves it)')
     .option('--rows <count>', 'rows a result keeps in the notebook', parsePositiveInt, 1000)
     .addOption(remoteOption())
+    .addOption(targetOption())
     .addOption(retryTimeoutOption())
     .addOption(portOption())
     .addOption(new Option('--verbose', "print Spark's own message in full"))

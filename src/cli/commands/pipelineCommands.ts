@@ -1,9 +1,13 @@
-import { dirname } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { renderSpecForEnvironment } from '../../core/environments/renderedSpec.js';
+import { writeReportAtomically } from '../../core/quality/qualityReports.js';
 import { Option, type Command } from 'commander';
 import { qualityExitCode, type ReportFormat } from '../../core/quality/qualityReports.js';
-import { log, runQuery, type ConnectionFlags } from '../cliConnection.js';
-import { portOption, remoteOption, reportOption, requireReportWithOut, retryTimeoutOption } from '../cliOptions.js';
-import { EXIT } from '../errorReport.js';
+import { log, runQuery, targetEnvironment, type ConnectionFlags } from '../cliConnection.js';
+import { workspaceFile } from '../cliDatabases.js';
+import { portOption, remoteOption, targetOption, reportOption, requireReportWithOut, retryTimeoutOption } from '../cliOptions.js';
+import { EXIT, UsageError } from '../errorReport.js';
 import { initPipeline, locateSpec, runPipelineCommand, validateSpec } from '../pipelineCommand.js';
 import { packageVersion } from '../runtimeHome.js';
 
@@ -26,6 +30,21 @@ export function addPipelineCommands(program: Command): void {
       if (!check.spec) process.exitCode = EXIT.sparkError;
       else log(`The spec is valid: ${check.files.length} definition file${check.files.length === 1 ? '' : 's'}.`);
     });
+  pipeline
+    .command('render')
+    .description(
+      "write the spec as it runs in an environment, for Spark's own spark-pipelines --spec (no field Spark does not know)",
+    )
+    .argument('[spec]', 'the spec file or its folder (default: the nearest spark-pipeline.yml up from here)')
+    .addOption(targetOption().makeOptionMandatory())
+    .option('--out <file>', 'where to write it (default: spark-pipeline.<environment>.yml beside the spec)')
+    .action((spec: string | undefined, options: { target: string; out?: string }) => {
+      const specPath = locateSpec(spec);
+      const environment = targetEnvironment(options, workspaceFile(log, dirname(specPath)))!;
+      const out = resolve(options.out ?? join(dirname(specPath), `spark-pipeline.${environment.name}.yml`));
+      writeReportAtomically(out, renderSpecForEnvironment(readFileSync(specPath, 'utf8'), specPath, environment, out));
+      log(`Wrote the spec for '${environment.name}' to ${out}: spark-pipelines run --spec ${out} --remote …`);
+    });
   const pipelineRun =
     (dry: boolean) =>
     async (
@@ -37,23 +56,36 @@ export function addPipelineCommands(program: Command): void {
         refresh?: string[];
         report?: ReportFormat;
         out?: string;
+        yes?: boolean;
+        metricsFile?: string;
+        metricsPush?: string;
       },
       command: Command,
     ) => {
       requireReportWithOut(options, command);
       const specPath = locateSpec(spec);
+      const environment = targetEnvironment(
+        options,
+        workspaceFile(() => undefined, dirname(specPath)),
+      );
+      if (!dry && environment?.production && !options.yes)
+        throw new UsageError(
+          `'${environment.name}' is a production environment: pass --yes to run the pipeline there` +
+            `${options.fullRefreshAll || options.fullRefresh ? ' (this full refresh resets its tables and recomputes them)' : ''}.`,
+        );
       await runQuery(
         options,
         '',
-        async (client, signal, workbench) => {
+        async (client, signal, workbench, environment) => {
           const summary = await runPipelineCommand(
             client,
             specPath,
             dry,
-            { ...options, distDir: __dirname, toolVersion: packageVersion(), publish: workbench.publish },
+            { ...options, distDir: __dirname, toolVersion: packageVersion(), publish: workbench.publish, environment },
             signal,
             log,
           );
+
           if (summary.outcome === 'cancelled') process.exitCode = EXIT.cancelled;
           else if (summary.outcome !== 'completed' || qualityExitCode(summary.quality) !== 0) process.exitCode = EXIT.sparkError;
         },
@@ -77,6 +109,7 @@ export function addPipelineCommands(program: Command): void {
       .description(description)
       .argument('[spec]', 'the spec file or its folder (default: the nearest spark-pipeline.yml up from here)')
       .addOption(remoteOption())
+      .addOption(targetOption())
       .addOption(
         new Option('--format <format>', 'text: events as they come and a summary; json: a summary for machines')
           .choices(['text', 'json'])
@@ -90,7 +123,16 @@ export function addPipelineCommands(program: Command): void {
         .addOption(new Option('--full-refresh-all', 'reset and recompute every dataset').conflicts(['fullRefresh', 'refresh']))
         .addOption(listOption('--refresh <datasets>', 'update only these datasets (comma-separated)'))
         .addOption(reportOption())
-        .option('--out <file>', 'where to write the data-quality report (written whole, then renamed into place)');
+        .option('--out <file>', 'where to write the data-quality report (written whole, then renamed into place)')
+        .option('--yes', 'run on an environment marked production (without it such a run is refused)')
+        .option(
+          '--metrics-file <file.prom>',
+          "write the run's outcome, times, rows and data-quality failures in Prometheus' text format (for node_exporter's textfile collector; written whole, then renamed)",
+        )
+        .option(
+          '--metrics-push <url>',
+          'push the same metrics to a Prometheus Pushgateway (job spark_workbench, grouped by pipeline and target)',
+        );
     command.action(pipelineRun(dry));
   }
 }

@@ -2,7 +2,7 @@ import { InvalidArgumentError, Option, type Command } from 'commander';
 import { MAX_SAMPLE_SIZE } from '../../core/quality/qualityFile.js';
 import type { ReportFormat } from '../../core/quality/qualityReports.js';
 import { log, runQuery, type ConnectionFlags } from '../cliConnection.js';
-import { portOption, remoteOption, reportOption, requireReportWithOut, retryTimeoutOption } from '../cliOptions.js';
+import { portOption, remoteOption, targetOption, reportOption, requireReportWithOut, retryTimeoutOption } from '../cliOptions.js';
 import { runQualityCheck } from '../qualityCommand.js';
 import { packageVersion } from '../runtimeHome.js';
 
@@ -28,6 +28,7 @@ export function addQualityCommands(program: Command): void {
     .addOption(reportOption())
     .option('--out <file>', 'where to write the report (written whole, then renamed into place)')
     .addOption(remoteOption())
+    .addOption(targetOption())
     .addOption(retryTimeoutOption())
     .addOption(portOption())
     .action(
@@ -43,8 +44,14 @@ export function addQualityCommands(program: Command): void {
         command: Command,
       ) => {
         requireReportWithOut(options, command);
-        await runQuery(options, options.query ?? '', async (client, signal) => {
-          const { exitCode } = await runQualityCheck(client, file, { ...options, toolVersion: packageVersion() }, signal, log);
+        await runQuery(options, options.query ?? '', async (client, signal, _workbench, environment) => {
+          const { exitCode } = await runQualityCheck(
+            client,
+            file,
+            { ...options, toolVersion: packageVersion(), environment: environment?.name },
+            signal,
+            log,
+          );
           process.exitCode = exitCode;
         });
       },

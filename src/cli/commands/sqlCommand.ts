@@ -2,7 +2,7 @@ import { Option, type Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import type { SqlParameterValue } from '../../core/sql/sqlParameters.js';
 import { runQuery, type ConnectionFlags } from '../cliConnection.js';
-import { collectParam, parsePositiveInt, portOption, remoteOption, retryTimeoutOption } from '../cliOptions.js';
+import { collectParam, parsePositiveInt, portOption, remoteOption, targetOption, retryTimeoutOption } from '../cliOptions.js';
 import { EXIT } from '../errorReport.js';
 import type { OutputFormat } from '../resultOutput.js';
 import { runSqlScript, type SqlScript } from '../sqlScript.js';
@@ -15,6 +15,7 @@ export function addSqlCommand(program: Command): void {
     .argument('[query]', 'the SQL: one statement or several separated by ;')
     .option('--file <file.sql>', 'run the statements of a SQL file instead (errors are reported as FILE:LINE:COL)')
     .addOption(remoteOption())
+    .addOption(targetOption())
     .addOption(
       new Option('--format <format>', 'output: a table per statement, JSON Lines (an array per statement), or the last CSV')
         .choices(['table', 'json', 'csv'])

@@ -2,6 +2,8 @@ import { isMap, isScalar, parseDocument, type Node, type Pair, type YAMLMap } fr
 import { WORKBENCH_FILE } from './workbenchFileName.js';
 import { yamlSyntaxProblems } from '../util/yamlProblems.js';
 import { PUBLISH_NAME, type PublishTarget } from './publishing.js';
+import type { Environment } from '../environments/environments.js';
+import { readEnvironments } from '../environments/environmentsFile.js';
 
 /**
  * A database read through Spark's JDBC catalog (`JDBCTableCatalog`): its tables are `name.schema.table`
@@ -36,6 +38,8 @@ export interface WorkbenchFile {
   readonly databases: readonly DatabaseSource[];
   /** Datasets published to database tables after a successful run. */
   readonly publish: readonly PublishTarget[];
+  /** Where runs go: dev, stage, prod… (empty: one connection, as chosen in the editor or with --remote). */
+  readonly environments: readonly Environment[];
   readonly problems: readonly SourcesProblem[];
 }
 
@@ -58,23 +62,29 @@ export function readWorkbenchFile(text: string): WorkbenchFile {
   };
   const document = parseDocument(text, { prettyErrors: false });
   problems.push(...yamlSyntaxProblems(document));
-  if (document.errors.length) return { databases: [], publish: [], problems };
+  const empty = { databases: [], publish: [], environments: [], problems };
+  if (document.errors.length) return empty;
   const root = document.contents;
-  if (root === null || (isScalar(root) && root.value === null)) return { databases: [], publish: [], problems };
+  if (root === null || (isScalar(root) && root.value === null)) return empty;
   if (!isMap(root)) {
-    at(root, `${WORKBENCH_FILE} is a map of sections: databases, publish.`);
-    return { databases: [], publish: [], problems };
+    at(root, `${WORKBENCH_FILE} is a map of sections: databases, publish, environments.`);
+    return empty;
   }
   const databases: DatabaseSource[] = [];
   let publishSection: Pair<Node, Node> | undefined;
+  let environments: Environment[] = [];
   for (const section of (root as YAMLMap<Node, Node>).items) {
     const key = isScalar(section.key) ? String(section.key.value) : '';
     if (key === 'publish') {
       publishSection = section;
       continue;
     }
+    if (key === 'environments') {
+      environments = readEnvironments(section, at, (pair) => readSource(pair, at));
+      continue;
+    }
     if (key !== 'databases') {
-      at(section.key, `Unknown section '${key}'. Sections: databases, publish.`);
+      at(section.key, `Unknown section '${key}'. Sections: databases, publish, environments.`);
       continue;
     }
     if (!isMap(section.value)) {
@@ -89,7 +99,7 @@ export function readWorkbenchFile(text: string): WorkbenchFile {
       else databases.push(source);
     }
   }
-  return { databases, publish: publishSection ? readPublish(publishSection, databases, at) : [], problems };
+  return { databases, publish: publishSection ? readPublish(publishSection, databases, at) : [], environments, problems };
 }
 
 /** `publish:` maps a dataset to the database table it is published to: `trend_analysis: analytics.public.trend_analysis`. */

@@ -1,3 +1,4 @@
+import type { Environment } from '../environments/environments.js';
 import { parseConnectionString, type ConnectionOptions } from '../connect/connectionString.js';
 import type { RetryPolicy } from '../connect/retryPolicy.js';
 import type { RetryNotice } from '../connect/retryWait.js';
@@ -17,8 +18,8 @@ import { DisposableStore, Emitter, type Disposable } from '../util/events.js';
 
 /** Where to connect: the managed local server, or a named `sc://` URL (never holding the token). */
 export type ConnectionProfile =
-  | { readonly kind: 'local'; readonly name: string; readonly port: number }
-  | { readonly kind: 'remote'; readonly name: string; readonly url: string };
+  | { readonly kind: 'local'; readonly name: string; readonly port: number; readonly environment?: Environment }
+  | { readonly kind: 'remote'; readonly name: string; readonly url: string; readonly environment?: Environment };
 
 export const LOCAL_PROFILE_NAME = 'Local Spark';
 
@@ -75,12 +76,16 @@ export interface ConnectionManagerOptions {
   /** Longest wait for an unanswering server, read at each connect; none: the policy's budget. */
   readonly retryTimeoutMs?: () => number | undefined;
   /** The connection a first run uses when none was chosen yet (the settings' default connection). */
-  readonly defaultProfile?: () => ConnectionProfile | undefined;
+  readonly defaultProfile?: () => ConnectionProfile | undefined | Promise<ConnectionProfile | undefined>;
   /**
    * Prepares each new Spark session before its first use (the workspace's databases as catalogs):
    * after connecting, and again when the server replaced the session. It reports its own failures.
    */
-  readonly sessionSetup?: (client: SparkConnectClient, localServer: LocalServerState | undefined) => Promise<void>;
+  readonly sessionSetup?: (
+    client: SparkConnectClient,
+    localServer: LocalServerState | undefined,
+    profile: ConnectionProfile,
+  ) => Promise<void>;
 }
 
 /**
@@ -132,7 +137,7 @@ export class ConnectionManager implements Disposable {
    * else the default one: running a query is enough to connect.
    */
   async client(profile?: ConnectionProfile): Promise<SparkConnectClient> {
-    const target = profile ?? this.stateValue.profile ?? this.options.defaultProfile?.();
+    const target = profile ?? this.stateValue.profile ?? (await this.options.defaultProfile?.());
     if (!target) throw new Error('No Spark connection is selected.');
     if (this.clientValue && this.stateValue.kind === 'connected' && sameProfile(this.stateValue.profile, target))
       return this.clientValue;
@@ -177,7 +182,7 @@ export class ConnectionManager implements Disposable {
         client.onDidSessionChange(() => {
           whileCurrent((state) => ({ ...state, sessionId: connectedClient.sessionId, namespace: undefined }));
           this.sessionBegan(profile, connectedClient.sessionId);
-          this.setUpSession(connectedClient, localServer).catch(() => undefined);
+          this.setUpSession(connectedClient, localServer, profile).catch(() => undefined);
           this.refreshNamespace().catch(() => undefined);
         }),
       );
@@ -190,7 +195,7 @@ export class ConnectionManager implements Disposable {
           this.options.localSpark.server.watch(localServer, (exit) => this.onLocalServerExit(profile, connectedClient, exit)),
         );
       }
-      await this.setUpSession(client, localServer);
+      await this.setUpSession(client, localServer, profile);
       this.setState({ kind: 'connected', profile, sparkVersion, sessionId: client.sessionId, endpoint: client.endpoint });
       this.options.log?.(`Connected to Spark ${sparkVersion.text} at ${client.endpoint} (${profile.name}).`);
       this.sessionBegan(profile, client.sessionId);
@@ -205,9 +210,13 @@ export class ConnectionManager implements Disposable {
     }
   }
 
-  private async setUpSession(client: SparkConnectClient, localServer: LocalServerState | undefined): Promise<void> {
+  private async setUpSession(
+    client: SparkConnectClient,
+    localServer: LocalServerState | undefined,
+    profile: ConnectionProfile,
+  ): Promise<void> {
     await this.options
-      .sessionSetup?.(client, localServer)
+      .sessionSetup?.(client, localServer, profile)
       .catch((error: unknown) =>
         this.options.log?.(`Could not prepare the Spark session: ${error instanceof Error ? error.message : String(error)}`),
       );

@@ -72,7 +72,7 @@ export class ConnectionCommands implements Disposable {
       );
       return false;
     }
-    const { profiles, problems } = this.settings.profiles();
+    const { profiles, problems } = await this.settings.loadProfiles();
     for (const problem of problems) this.log.error(problem);
     let profile: ConnectionProfile | undefined = name ? profiles.find((p) => p.name === name) : undefined;
     if (!profile && (alwaysAsk || profiles.length > 1) && !name) {
@@ -83,7 +83,7 @@ export class ConnectionCommands implements Disposable {
       profile = picked?.profile;
       if (!profile) return false;
     }
-    profile ??= this.settings.defaultProfile();
+    profile ??= await this.settings.loadDefaultProfile();
     try {
       await this.withStartingProgress(`Connecting to ${profile.name}`, () => this.connections.connect(profile));
       return true;

@@ -60,5 +60,9 @@ function urlProblem(name: string, url: string): string | undefined {
 
 /** The quick pick's second column for a profile: where it connects to. */
 export function profileDescription(profile: ConnectionProfile): string {
-  return profile.kind === 'local' ? `managed server on 127.0.0.1:${profile.port}` : profile.url;
+  const where = profile.kind === 'local' ? `managed server on 127.0.0.1:${profile.port}` : profile.url;
+  const environment = profile.environment;
+  if (!environment) return where;
+  const target = [environment.catalog, environment.schema].filter(Boolean).join('.');
+  return `${environment.production ? 'production environment' : 'environment'}${target ? ` → ${target}` : ''} · ${where}`;
 }

@@ -1,3 +1,4 @@
+import type { Environment } from '../../core/environments/environments.js';
 import { homedir } from 'node:os';
 import { DEFAULT_CONNECT_PORT } from '../../core/localSpark/pinnedVersions.js';
 import { LOCAL_PROFILE_NAME, type ConnectionProfile } from '../../core/session/connectionManager.js';
@@ -13,7 +14,25 @@ export const DEFAULT_RETRY_TIMEOUT_SECONDS = 60;
  * cloned repository must not point the extension at a host of its choosing, nor change the local server.
  */
 export class ConnectionSettings {
-  constructor(private readonly host: Pick<WorkbenchHost, 'isTrusted' | 'settings'>) {}
+  constructor(
+    private readonly host: Pick<WorkbenchHost, 'isTrusted' | 'settings'>,
+    /** The environments of spark-workbench.yml as last loaded (none in Restricted Mode): each is a connection too. */
+    private readonly environments: () => readonly Environment[] = () => [],
+    /** Reads spark-workbench.yml's environments again. */
+    private readonly loadEnvironments: () => Promise<unknown> = () => Promise.resolve(),
+  ) {}
+
+  /** The profiles with spark-workbench.yml's environments read afresh. */
+  async loadProfiles(): Promise<ConfiguredProfiles> {
+    await this.loadEnvironments();
+    return this.profiles();
+  }
+
+  /** The default profile with spark-workbench.yml's environments read afresh. */
+  async loadDefaultProfile(): Promise<ConnectionProfile> {
+    await this.loadEnvironments();
+    return this.defaultProfile();
+  }
 
   private read<T>(key: string, fallback: T): T {
     const config = this.host.settings('sparkWorkbench');
@@ -63,12 +82,30 @@ export class ConnectionSettings {
 
   /** The built-in "Local Spark" first, then every valid configured connection; invalid ones are reported. */
   profiles(): ConfiguredProfiles {
-    return connectionProfiles(this.read<unknown>('connections', []), this.localPort());
+    const configured = connectionProfiles(this.read<unknown>('connections', []), this.localPort());
+    const profiles = [...configured.profiles];
+    const problems = [...configured.problems];
+    for (const environment of this.environments()) {
+      if (profiles.some((p) => p.name === environment.name)) {
+        problems.push(
+          `The environment '${environment.name}' has the name of a connection in the settings; the connection is kept.`,
+        );
+        continue;
+      }
+      profiles.push(
+        environment.remote
+          ? { kind: 'remote', name: environment.name, url: environment.remote, environment }
+          : { kind: 'local', name: environment.name, port: this.localPort(), environment },
+      );
+    }
+    return { profiles, problems };
   }
 
+  /** The `defaultConnection` setting's profile; while it names the built-in one, spark-workbench.yml's default environment. */
   defaultProfile(): ConnectionProfile {
-    const wanted = this.read('defaultConnection', LOCAL_PROFILE_NAME);
     const { profiles } = this.profiles();
+    const setting = this.read('defaultConnection', LOCAL_PROFILE_NAME);
+    const wanted = setting === LOCAL_PROFILE_NAME ? (profiles.find((p) => p.environment?.isDefault)?.name ?? setting) : setting;
     return profiles.find((p) => p.name === wanted) ?? profiles[0]!;
   }
 }

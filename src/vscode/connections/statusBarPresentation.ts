@@ -33,7 +33,7 @@ export function statusBarPresentation(state: ConnectionState): StatusBarPresenta
           isError: false,
         };
       return {
-        text: `$(zap) Spark ${state.sparkVersion.text}: ${state.profile.name}`,
+        text: `$(zap) Spark ${state.sparkVersion.text}: ${state.profile.name}${state.profile.environment?.production ? ' (production)' : ''}`,
         tooltip: {
           markdown: `Connected to **${state.profile.name}** at \`${state.endpoint}\`\n\nSpark ${state.sparkVersion.text}, session \`${state.sessionId}\`${state.namespace ? `\n\nCurrent schema \`${state.namespace.catalog}.${state.namespace.schema}\`` : ''}\n\nClick to switch connection.`,
         },

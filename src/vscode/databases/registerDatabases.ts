@@ -1,3 +1,4 @@
+import type { Environment } from '../../core/environments/environments.js';
 import type { SparkConnectClient } from '../../core/connect/sparkConnectClient.js';
 import type { LocalServerState } from '../../core/localSpark/localSparkServer.js';
 import { rangeOf } from '../../core/sql/textPositions.js';
@@ -67,8 +68,10 @@ export async function attachWorkspaceDatabases(
    * (the runtime home's jdbc-drivers). None: the session has its drivers.
    */
   driverCache?: string,
+  /** The environment the session is in: its databases replace the file's of the same name. */
+  environment?: Environment,
 ): Promise<void> {
-  const sources = await databases.sources();
+  const sources = await databases.sources(environment);
   if (!sources.length) return;
   const { attachDatabases, driversMissingFrom } = await import('../../core/databases/databaseCatalogs.js');
   // A server of the user's gets the drivers over Spark Connect; the managed one has them from its start.

@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { basename, dirname, join, relative, sep } from 'node:path';
 import type { SpecCheck } from '../../core/pipelines/pipelineSpec.js';
+import type { Environment } from '../../core/environments/environments.js';
+import { specForEnvironment } from '../../core/environments/environmentSpec.js';
 import { DisposableStore, Emitter, type Disposable } from '../../core/util/events.js';
 import type { WorkbenchHost } from '../host/workbenchHost.js';
 import type { PipelineEngine } from './pipelineEngine.js';
@@ -36,6 +38,8 @@ export class PipelineProjects implements Disposable {
   constructor(
     private readonly host: Pick<WorkbenchHost, 'findFiles' | 'watchFiles' | 'openDocuments' | 'onDidChangeDocument'>,
     private readonly engine: () => Promise<PipelineEngine>,
+    /** The environment of the connection (spark-workbench.yml): its catalog, schema, storage and settings over the spec's. */
+    private readonly environment: () => Environment | undefined = () => undefined,
   ) {
     const stale = () => this.rescan();
     this.disposables.add(host.watchFiles('**/*.{yml,yaml,sql,py}', stale));
@@ -65,7 +69,8 @@ export class PipelineProjects implements Disposable {
   async load(specPath: string): Promise<PipelineProject | undefined> {
     const text = this.textOf(specPath);
     if (text === undefined) return undefined;
-    const check = (await this.engine()).checkSpec(text, specPath);
+    const checked = (await this.engine()).checkSpec(text, specPath);
+    const check = checked.spec ? { ...checked, spec: specForEnvironment(checked.spec, this.environment()) } : checked;
     const written = /^name\s*:\s*["']?([^"'\n#]+?)["']?\s*(#.*)?$/m.exec(text)?.[1];
     return { specPath, folder: dirname(specPath), name: check.spec?.name ?? written ?? basename(dirname(specPath)), check, text };
   }

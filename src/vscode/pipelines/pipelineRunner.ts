@@ -1,3 +1,5 @@
+import type { Environment } from '../../core/environments/environments.js';
+import { specForEnvironment } from '../../core/environments/environmentSpec.js';
 import { asSparkError } from '../../core/connect/sparkError.js';
 import type { TablesRead } from '../../core/pipelines/pipelineGraph.js';
 import { PipelineRunRecord, type PipelineRunMode } from '../../core/pipelines/pipelineRunRecord.js';
@@ -112,7 +114,11 @@ export class PipelineRunner implements Disposable {
         .catch(() => undefined);
       return undefined;
     }
-    const spec = project.check.spec;
+    // A run goes to the connection's environment (spark-workbench.yml): its schema, storage and variables.
+    const environment = services.connections.profile?.environment;
+    if (environment?.production && mode !== 'dry' && !(await this.confirmProduction(environment, project.check.spec.name, mode)))
+      return undefined;
+    const spec = specForEnvironment(project.check.spec, environment);
     const record = new PipelineRunRecord(specPath, spec.name, mode, selection);
     const abort = new AbortController();
     this.running.set(specPath, { record, abort });
@@ -204,6 +210,17 @@ export class PipelineRunner implements Disposable {
       this.changed.fire(record);
     }
     return record;
+  }
+
+  /** A run that writes to a production environment goes only when the person says so. */
+  private confirmProduction(environment: Environment, pipeline: string, mode: PipelineRunMode): Promise<boolean> {
+    const action = mode === 'fullRefresh' || mode === 'fullRefreshAll' ? 'Full Refresh in Production' : 'Run in Production';
+    const target = [environment.catalog, environment.schema].filter(Boolean).join('.');
+    return this.host.confirm(
+      `Run pipeline ${pipeline} on ${environment.name}, a production environment?`,
+      `${mode === 'fullRefresh' || mode === 'fullRefreshAll' ? 'A full refresh resets its tables and recomputes them' : 'The run writes its tables'}${target ? ` in ${target}` : ''}.`,
+      action,
+    );
   }
 
   private offerStop(record: PipelineRunRecord): void {

@@ -29,7 +29,18 @@ export interface PipelineProjectsFeature {
 export function registerPipelineProjects(ctx: WorkbenchContext): PipelineProjectsFeature {
   let loading: Promise<PipelineEngine> | undefined;
   const engine = () => (loading ??= loadPipelineEngine());
-  return { engine, projects: ctx.own(new PipelineProjects(ctx.host, engine)) };
+  // A project's spec is read as it runs in the connection's environment (its schema, storage, variables).
+  const environment = () => ctx.connections.profile?.environment;
+  const projects = ctx.own(new PipelineProjects(ctx.host, engine, environment));
+  let shown = environment();
+  ctx.own(
+    ctx.connections.onDidConnectionStateChange(() => {
+      if (environment() === shown) return;
+      shown = environment();
+      projects.rescan();
+    }),
+  );
+  return { engine, projects };
 }
 
 const SPEC_FILES = { pattern: '**/spark-pipeline.{yml,yaml}' };

@@ -1,3 +1,4 @@
+import type { Environment } from '../../core/environments/environments.js';
 import type { WorkbenchHost } from '../host/workbenchHost.js';
 import { ConnectionSettings } from '../connections/connectionSettings.js';
 
@@ -21,8 +22,13 @@ type Value<K extends Key> = (typeof SETTING_DEFAULTS)[K] extends boolean ? boole
 export class WorkbenchSettings {
   readonly connection: ConnectionSettings;
 
-  constructor(private readonly host: Pick<WorkbenchHost, 'settings' | 'isTrusted'>) {
-    this.connection = new ConnectionSettings(host);
+  constructor(
+    private readonly host: Pick<WorkbenchHost, 'settings' | 'isTrusted'>,
+    /** The environments of spark-workbench.yml, offered as connections: as last loaded, and loading them. */
+    environments: () => readonly Environment[] = () => [],
+    loadEnvironments: () => Promise<unknown> = () => Promise.resolve(),
+  ) {
+    this.connection = new ConnectionSettings(host, environments, loadEnvironments);
   }
 
   get<K extends Key>(key: K): Value<K> {
