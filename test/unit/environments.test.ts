@@ -113,7 +113,7 @@ describe('environments (spark-workbench.yml)', () => {
       [
         [
           'token',
-          'A token never goes in a file: set it with "Spark: Set Environment Token…" (the editor) or $SPARK_WORKBENCH_TOKEN_DEV (the CLI).',
+          'A token never goes in a file: set it with "Spark: Set Token…" (the editor) or $SPARK_WORKBENCH_TOKEN_DEV (the CLI).',
         ],
         [
           'shema',

@@ -68,7 +68,7 @@ function readEnvironment(
       if (key === 'token')
         at(
           field.key,
-          `A token never goes in a file: set it with "Spark: Set Environment Token…" (the editor) or $${tokenVariable(name)} (the CLI).`,
+          `A token never goes in a file: set it with "Spark: Set Token…" (the editor) or $${tokenVariable(name)} (the CLI).`,
         );
       else if (!ENVIRONMENT_FIELDS.includes(key)) {
         const near = closestName(key, ENVIRONMENT_FIELDS);

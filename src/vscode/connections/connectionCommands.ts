@@ -95,7 +95,7 @@ export class ConnectionCommands implements Disposable {
   }
 
   private async setToken(name?: string): Promise<void> {
-    const remote = this.settings.profiles().profiles.filter((p) => p.kind === 'remote');
+    const remote = (await this.settings.loadProfiles()).profiles.filter((p) => p.kind === 'remote');
     const target =
       name ??
       (remote.length === 1

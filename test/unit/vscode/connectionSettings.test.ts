@@ -158,6 +158,42 @@ describe('connection settings and workspace trust', () => {
     assert.equal(settings.defaultProfile().name, 'Mine');
   });
 
+  it("offers spark-workbench.yml's environments as connections; the default one is used until defaultConnection names another", async () => {
+    const { readWorkbenchFile } = await import('../../../src/core/databases/databaseSources.js');
+    const { environments } = readWorkbenchFile(
+      'environments:\n  dev:\n    default: true\n    schema: shop_dev\n  prod:\n    production: true\n    remote: sc://spark.example.com:443/;use_ssl=true\n    schema: shop\n  Mine:\n    schema: clash\n',
+    );
+    const fake = new FakeHost();
+    fake.set('sparkWorkbench.connections', [{ name: 'Mine', url: 'sc://mine.example.com' }], 'globalValue');
+    let loaded: typeof environments = [];
+    const settings = new ConnectionSettings(
+      fake,
+      () => loaded,
+      async () => (loaded = environments),
+    );
+    assert.deepEqual(
+      settings.profiles().profiles.map((p) => p.name),
+      ['Local Spark', 'Mine'],
+      'none before they are loaded',
+    );
+    const { profiles, problems } = await settings.loadProfiles();
+    assert.deepEqual(
+      profiles.map((p) => [p.name, p.kind, p.environment?.name]),
+      [
+        ['Local Spark', 'local', undefined],
+        ['Mine', 'remote', undefined],
+        ['dev', 'local', 'dev'],
+        ['prod', 'remote', 'prod'],
+      ],
+    );
+    assert.deepEqual(problems, ["The environment 'Mine' has the name of a connection in the settings; the connection is kept."]);
+    assert.equal(profileDescription(profiles[3]!), 'production environment → shop · sc://spark.example.com:443/;use_ssl=true');
+    assert.equal(profileDescription(profiles[2]!), 'environment → shop_dev · managed server on 127.0.0.1:15002');
+    assert.equal((await settings.loadDefaultProfile()).name, 'dev');
+    fake.set('sparkWorkbench.defaultConnection', 'Mine', 'globalValue');
+    assert.equal(settings.defaultProfile().name, 'Mine');
+  });
+
   it('reads the local runtime paths; an untrusted workspace cannot choose them', () => {
     const fake = host();
     fake.set('sparkWorkbench.localSpark.javaHome', '  /opt/jdk-21  ', 'globalValue');

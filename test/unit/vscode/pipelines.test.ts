@@ -1,3 +1,4 @@
+import type { ConnectionProfile } from '../../../src/core/session/connectionManager.js';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -54,7 +55,7 @@ function project(spec?: string) {
 }
 
 /** The VS Code layer over a fake host, with the real spec checker and layout and a scripted `run`. */
-function setup(run: (request: PipelineRunRequest) => Promise<PipelineRunSummary>) {
+function setup(run: (request: PipelineRunRequest) => Promise<PipelineRunSummary>, profile?: ConnectionProfile) {
   const host = new FakeHost();
   const runs: PipelineRunRequest[] = [];
   let specChecks = 0;
@@ -70,7 +71,7 @@ function setup(run: (request: PipelineRunRequest) => Promise<PipelineRunSummary>
   };
   const load = async () => engine;
   const log = new OutputLog(host.createLogChannel('Spark Workbench'));
-  const projects = new PipelineProjects(host, load);
+  const projects = new PipelineProjects(host, load, () => profile?.environment);
   const specDiagnostics = new SpecDiagnostics(host, projects, (error) => {
     throw new Error(`the spec check failed: ${String(error)}`);
   });
@@ -83,7 +84,7 @@ function setup(run: (request: PipelineRunRequest) => Promise<PipelineRunSummary>
   const runner = new PipelineRunner(host, {
     connections: {
       client: async () => ({}) as SparkConnectClient,
-      profile: undefined,
+      profile,
       reportFailure: (e) => void failures.push(e),
     },
     operations: new OperationTracker(),
@@ -151,6 +152,39 @@ function summary(
 }
 
 describe('pipelines in the editor', () => {
+  it("runs in the connection's environment; a production one asks first, and a no runs nothing", async () => {
+    const { specPath } = project();
+    const { readWorkbenchFile } = await import('../../../src/core/databases/databaseSources.js');
+    const [prod] = readWorkbenchFile(
+      'environments:\n  prod:\n    production: true\n    schema: shop_prod\n    storage: file:///data/shop/prod\n    variables:\n      shop.min: 5\n',
+    ).environments;
+    const { host, runs, runner } = setup(async (request) => summary(request, 'completed'), {
+      kind: 'remote',
+      name: 'prod',
+      url: 'sc://spark.example.com',
+      environment: prod,
+    });
+    assert.equal(await runner.start(specPath, 'fullRefreshAll'), undefined, 'declined: no run');
+    assert.deepEqual(host.confirmations, [
+      {
+        message: 'Run pipeline shop on prod, a production environment?',
+        detail: 'A full refresh resets its tables and recomputes them in shop_prod.',
+        action: 'Full Refresh in Production',
+      },
+    ]);
+    assert.equal(runs.length, 0);
+    host.answerConfirm = () => true;
+    const record = await runner.start(specPath, 'run');
+    assert.equal(record?.outcome, 'completed');
+    assert.equal(host.confirmations.at(-1)!.action, 'Run in Production');
+    assert.deepEqual(
+      [runs[0]!.spec.database, runs[0]!.spec.storage, runs[0]!.spec.configuration['shop.min']],
+      ['shop_prod', 'file:///data/shop/prod', '5'],
+    );
+    await runner.start(specPath, 'dry');
+    assert.equal(host.confirmations.length, 2, 'a dry run writes nothing and asks nothing');
+  });
+
   it('checks a spec as it is typed: a misspelled field at its range, with the rename as a quick fix', async () => {
     const { folder, specPath } = project();
     const { host, specDiagnostics, specChecks: loadsOf } = setup(async (r) => summary(r, 'completed'));
