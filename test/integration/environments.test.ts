@@ -33,7 +33,6 @@ describe('environments, run metrics and alert rules', function () {
   const folder = mkdtempSync(join(tmpdir(), 'sw-environments-it-'));
   const home = mkdtempSync(join(tmpdir(), 'sw-environments-home-'));
   let client: SparkConnectClient;
-  let specPath: string;
   const token = () => testServer().token!;
   /** The environments reach the test server by URL, its token from each environment's variable. */
   const tokens = () => ({
@@ -46,7 +45,7 @@ describe('environments, run metrics and alert rules', function () {
 
   before(async () => {
     client = new SparkConnectClient(testServer().url);
-    ({ specPath } = pipelineProject(folder, {
+    pipelineProject(folder, {
       name: 'orders',
       database: `env_default_${suffix}`,
       configuration: { 'orders.min': '0', 'orders.label': 'the spec' },
@@ -57,7 +56,7 @@ describe('environments, run metrics and alert rules', function () {
 FROM range(200) WHERE id >= \${orders.min};
 `,
       },
-    }));
+    });
     writeFileSync(
       join(folder, 'spark-quality.yml'),
       `datasets:\n  orders:\n    - between: amount\n      min: 0\n      max: 1000\n`,
