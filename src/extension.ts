@@ -13,8 +13,8 @@ import { removeLegacyRuntime } from './vscode/connections/legacyRuntime.js';
 import { registerConnections } from './vscode/connections/registerConnections.js';
 import { DatabasePasswordStore } from './vscode/databases/databasePasswords.js';
 import { registerDashboards } from './vscode/dashboards/registerDashboards.js';
-import { attachWorkspaceDatabases, registerDatabases } from './vscode/databases/registerDatabases.js';
-import { enterEnvironment } from './core/environments/enterEnvironment.js';
+import { registerDatabases } from './vscode/databases/registerDatabases.js';
+import { workspaceSessionSetup } from './vscode/connections/workspaceSession.js';
 import { WorkspaceDatabases } from './vscode/databases/workspaceDatabases.js';
 import { SecretTokenStore } from './vscode/connections/secretTokenStore.js';
 import { vscodeHost } from './vscode/host/vscodeHost.js';
@@ -113,21 +113,7 @@ function workbenchContext(context: vscode.ExtensionContext, tokens: SecretTokenS
       }),
     },
     retryTimeoutMs: () => local.retryTimeoutMs(),
-    sessionSetup: async (client, localServer, profile) => {
-      if (profile.environment)
-        await enterEnvironment(client, profile.environment, (line) => log.info(line)).catch(
-          failures.catcher(`Entering the environment '${profile.environment.name}'`),
-        );
-      await attachWorkspaceDatabases(
-        { host, log },
-        databases,
-        databasePasswords,
-        client,
-        localServer,
-        localServer ? undefined : join(runtimeDir, 'jdbc-drivers'),
-        profile.environment,
-      ).catch(failures.catcher('Adding the databases of spark-workbench.yml to the Spark session'));
-    },
+    sessionSetup: workspaceSessionSetup({ host, log, failures }, databases, databasePasswords, runtimeDir),
   };
   return {
     host,
