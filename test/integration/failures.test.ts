@@ -117,7 +117,7 @@ describe('when Spark fails', function () {
       })();
       const { error, afterMs } = await failureOf(run, () => killedAt);
       assert.ok(error instanceof SparkError, String(error));
-      assert.equal(error.kind, 'serverStopped');
+      assert.equal(error.kind, 'serverStopped', `${error.kind}: ${error.message}`);
       assert.match(error.message, /^Local Spark stopped \(killed by signal 9, SIGKILL\)/);
       assert.ok(afterMs <= 2_000, `the failure took ${afterMs} ms after the kill`);
       assert.ok(rows < 10_000_000, 'the fetch did not complete');
