@@ -176,6 +176,8 @@ export class Workbench {
 
   /** Opens the Spark activity-bar container. */
   async openSparkSidebar(): Promise<void> {
+    // A click on the icon of the container already shown would close it.
+    if (await this.view('Connection').isVisible()) return;
     const sparkIcon = this.page.locator('.activitybar .action-item a[aria-label^="Spark"]').first();
     await sparkIcon.click();
     await this.view('Connection').waitFor();
