@@ -496,11 +496,29 @@ function isAlive(pid: number): boolean {
 }
 
 /** A port nothing listens on now, on 127.0.0.1. */
-export function freeLoopbackPort(): Promise<number> {
+export async function freeLoopbackPort(): Promise<number> {
+  // Below the kernel's ephemeral range (Linux 32768-60999, macOS 49152-65535): a port handed out for a
+  // bind to port 0 (a JVM's driver RPC, say) can be given to someone else the moment it is released,
+  // while one of these stays free unless someone asks for it by number.
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    if (await canListen(port)) return port;
+  }
+  return listenOn(0);
+}
+
+function canListen(port: number): Promise<boolean> {
+  return listenOn(port).then(
+    () => true,
+    () => false,
+  );
+}
+
+function listenOn(port: number): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
+    server.listen(port, '127.0.0.1', () => {
       const address = server.address();
       server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
     });
