@@ -99,7 +99,8 @@ function readEnvironment(
     return field.value.value;
   };
   const remote = text('remote', /^sc:\/\/[^/;]+/, 'a Spark Connect URL, sc://host:port');
-  if (remote && /(^|;)token=/i.test(remote.split('/;').slice(1).join('/;')))
+  const remoteHoldsToken = remote !== undefined && /(^|;)token=/i.test(remote.split('/;').slice(1).join('/;'));
+  if (remoteHoldsToken)
     at(
       fields.get('remote')!.value,
       `The URL holds a token: take it out (a token never goes in a file; the CLI reads $${tokenVariable(name)}).`,
@@ -118,7 +119,7 @@ function readEnvironment(
   const [start, end] = pair.key?.range ?? [0, 1];
   return {
     name,
-    remote: remote && !/token=/i.test(remote) ? remote : undefined,
+    remote: remoteHoldsToken ? undefined : remote,
     production: flag('production'),
     isDefault: flag('default'),
     catalog: text('catalog', SQL_NAME, 'a name of letters, digits and _'),

@@ -1,5 +1,4 @@
 import type { Environment } from '../../core/environments/environments.js';
-import { specForEnvironment } from '../../core/environments/environmentSpec.js';
 import { asSparkError } from '../../core/connect/sparkError.js';
 import type { TablesRead } from '../../core/pipelines/pipelineGraph.js';
 import { PipelineRunRecord, type PipelineRunMode } from '../../core/pipelines/pipelineRunRecord.js';
@@ -114,11 +113,12 @@ export class PipelineRunner implements Disposable {
         .catch(() => undefined);
       return undefined;
     }
-    // A run goes to the connection's environment (spark-workbench.yml): its schema, storage and variables.
+    // A run goes to the connection's environment (spark-workbench.yml); a production one asks first.
     const environment = services.connections.profile?.environment;
     if (environment?.production && mode !== 'dry' && !(await this.confirmProduction(environment, project.check.spec.name, mode)))
       return undefined;
-    const spec = specForEnvironment(project.check.spec, environment);
+    // Read as it runs in that environment (PipelineProjects): its schema, storage and variables.
+    const spec = project.check.spec;
     const record = new PipelineRunRecord(specPath, spec.name, mode, selection);
     const abort = new AbortController();
     this.running.set(specPath, { record, abort });
