@@ -94,7 +94,7 @@ else {
     await check('lint', bin('eslint'), ['.']);
   }
   if (wanted('unit')) await mochaSuite('unit', ['test/unit/**/*.test.ts']);
-  if (wanted('integration') || wanted('e2e')) {
+  if (wanted('integration') || wanted('e2e') || wanted('cluster')) {
     const started = Date.now();
     const server = await startTestServer((line) => console.error(line)).catch((error: unknown) => {
       console.error(error);
@@ -132,6 +132,13 @@ else {
             `${counts.failed ? 'FAIL' : 'ok  '} e2e: ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped ?? 0} skipped (${((Date.now() - started) / 1000).toFixed(1)} s)`,
           );
         }
+        // Last: the cluster tier compares its results with this server's, and its JVMs start only now.
+        if (wanted('cluster'))
+          await mochaSuite(
+            'cluster',
+            ['--exit', '--timeout', '600000', '--require', 'test/cluster/clusterFixture.ts', 'test/cluster/**/*.test.ts'],
+            env,
+          );
       } finally {
         await server.stop();
       }

@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { addChartCommand } from './commands/chartCommands.js';
+import { addClusterCommands } from './commands/clusterCommands.js';
 import { addDashboardCommands } from './commands/dashboardCommands.js';
 import { addNotebookCommands } from './commands/notebookCommands.js';
 import { addPipelineCommands } from './commands/pipelineCommands.js';
@@ -16,6 +17,7 @@ export function buildProgram(): Command {
     .version(packageVersion())
     .showHelpAfterError();
   addServerCommands(program);
+  addClusterCommands(program);
   addSqlCommand(program);
   addPipelineCommands(program);
   addQualityCommands(program);

@@ -21,3 +21,8 @@ export function defaultRuntimeHome(
 export function serversDir(runtimeHome: string): string {
   return join(runtimeHome, 'servers');
 }
+
+/** Where the registry of running local clusters (master, workers, their logs) lives in a runtime home. */
+export function clustersDir(runtimeHome: string): string {
+  return join(runtimeHome, 'clusters');
+}
