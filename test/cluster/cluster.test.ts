@@ -37,7 +37,7 @@ describe('on a Spark standalone cluster (master, two workers, Connect server)', 
   let raw: string;
 
   /** A copy of the retail example writing to its own schema and storage, reading the shared raw files. */
-  function copyExample(database: string, api: string): { spec: string; storage: string; models: string } {
+  function copyExample(database: string): { spec: string; storage: string; models: string } {
     const folder = mkdtempSync(join(tmpdir(), 'sw-cluster-'));
     folders.push(folder);
     cpSync(join(projectRoot(), 'examples', 'retail'), folder, { recursive: true });
@@ -120,8 +120,8 @@ describe('on a Spark standalone cluster (master, two workers, Connect server)', 
     raw = mkdtempSync(join(tmpdir(), 'sw-cluster-raw-'));
     folders.push(raw);
     writeRetailData(raw, { rows: 5_000, csvFiles: 4, jsonFiles: 3 });
-    reference = copyExample(localDb, sources.api.url);
-    onClusterProject = copyExample(clusterDb, sources.api.url);
+    reference = copyExample(localDb);
+    onClusterProject = copyExample(clusterDb);
     for (const client of [local, onCluster]) await attachDatabases(client, sources.databases, async () => sources.password);
   });
 
