@@ -84,6 +84,8 @@ async function measure(name: string, url: string): Promise<number[]> {
   try {
     for (let round = 1; round <= rounds; round++) {
       times.push(await timedRun(spec, url));
+      // The run's session rewrote the table: this session's cached file listing is stale.
+      await client.sql(`REFRESH TABLE spark_catalog.bench_${name}.curated_transactions`).toTable();
       const table = await client.sql(`SELECT count(*) FROM spark_catalog.bench_${name}.curated_transactions`).toTable();
       const made = Number(table.getChildAt(0)?.get(0));
       if (made !== rows) throw new Error(`${name} left ${made} curated rows, expected ${rows}`);

@@ -1,4 +1,5 @@
 import { cliPythonHelper } from './cliPythonHelper.js';
+import { missingCliPackage, writeGithubWorkflow } from './githubWorkflowFile.js';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -39,6 +40,8 @@ export interface PipelineCliOptions {
   /** Where to write the run's Prometheus metrics, and the Pushgateway to push them to. */
   readonly metricsFile?: string;
   readonly metricsPush?: string;
+  /** The schedule's step this run is, a label of its metrics. */
+  readonly metricsStep?: string;
 }
 
 /** The spec a command means: the given file or folder, else the nearest one up from the working folder. */
@@ -119,7 +122,7 @@ export async function runPipelineCommand(
     if (!summary.dry && (options.metricsFile || options.metricsPush))
       await recordRunMetrics(
         summary,
-        { pipeline: check.spec.name, target: options.environment?.name ?? 'default' },
+        { pipeline: check.spec.name, target: options.environment?.name ?? 'default', step: options.metricsStep },
         options,
         log,
       );
@@ -203,8 +206,20 @@ export function jsonSummary(summary: PipelineRunSummary): object {
 }
 
 /** `pipeline init NAME`: a new project with a spec, a SQL and a Python definition, like spark-pipelines init. */
-export function initPipeline(name: string, log: (line: string) => void): string {
+export function initPipeline(
+  name: string,
+  log: (line: string) => void,
+  options: { readonly ci?: 'github'; readonly cliPackage?: string } = {},
+): string {
   const folder = resolve(name);
+  if (options.ci && !options.cliPackage) throw missingCliPackage();
+  const existing = join(folder, 'spark-pipeline.yml');
+  if (options.ci && existsSync(existing)) {
+    const check = checkPipelineSpec(readFileSync(existing, 'utf8'), existing);
+    if (!check.spec) throw new Error(`${existing} has errors; fix them (spark-workbench pipeline validate) before adding CI.`);
+    writeGithubWorkflow(folder, check.spec.name, options.cliPackage, log);
+    return folder;
+  }
   if (existsSync(folder)) throw new Error(`${folder} exists already; choose a new name.`);
   mkdirSync(join(folder, 'transformations'), { recursive: true });
   const pipelineName = name
@@ -224,5 +239,6 @@ export function initPipeline(name: string, log: (line: string) => void): string 
     '"""A materialized view defined in Python; `spark` is given to every definition file."""\n\nfrom pyspark import pipelines as dp\n\n\n@dp.materialized_view\ndef example_evens():\n    return spark.read.table("example_numbers").where("id % 2 = 0")  # noqa: F821\n',
   );
   log(`Created the pipeline ${pipelineName} in ${folder}`);
+  if (options.ci) writeGithubWorkflow(folder, pipelineName, options.cliPackage, log);
   return folder;
 }

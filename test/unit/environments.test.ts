@@ -271,12 +271,22 @@ describe('run metrics (Prometheus text format)', () => {
       /spark_workbench_pipeline_last_success_timestamp_seconds\{pipeline="retail",target="prod"\} 1700000000\n/,
     );
     assert.doesNotMatch(runMetricsText(summary('failed'), labels, 1, undefined), /last_success/);
+
+    // A step of a schedule keeps series of its own, and its own last success.
+    const stepped = runMetricsText(summary('completed'), { ...labels, step: 'ingestion' }, 1_700_000_900_000, undefined);
+    assert.match(stepped, /spark_workbench_pipeline_run_success\{pipeline="retail",target="prod",step="ingestion"\} 1\n/);
+    assert.equal(lastSuccessIn(stepped, { ...labels, step: 'ingestion' }), 1_700_000_900);
+    assert.equal(lastSuccessIn(stepped, labels), undefined);
   });
 
   it("names the Pushgateway's group by pipeline and target", () => {
     assert.equal(
       pushGatewayUrl('http://127.0.0.1:9091/', { pipeline: 'retail/x', target: 'prod' }),
       'http://127.0.0.1:9091/metrics/job/spark_workbench/pipeline/retail%2Fx/target/prod',
+    );
+    assert.equal(
+      pushGatewayUrl('http://127.0.0.1:9091', { pipeline: 'retail', target: 'prod', step: 'processing' }),
+      'http://127.0.0.1:9091/metrics/job/spark_workbench/pipeline/retail/target/prod/step/processing',
     );
   });
 });

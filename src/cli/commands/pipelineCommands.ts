@@ -16,10 +16,22 @@ export function addPipelineCommands(program: Command): void {
   const pipeline = program.command('pipeline').description('Spark Declarative Pipelines projects (spark-pipeline.yml)');
   pipeline
     .command('init')
-    .description('create a new pipeline project: a spec, a SQL and a Python definition')
-    .argument('<name>', 'the folder to create')
-    .action((name: string) => {
-      initPipeline(name, log);
+    .description(
+      'create a new pipeline project: a spec, a SQL and a Python definition; with --ci github, also (or, for an existing project, only) a GitHub Actions workflow',
+    )
+    .argument('<name>', 'the folder to create (or, with --ci, an existing project folder)')
+    .addOption(
+      new Option(
+        '--ci <provider>',
+        'add a CI workflow: validate, dry run, run with the data-quality checks, SARIF to code scanning',
+      ).choices(['github']),
+    )
+    .option(
+      '--cli-package <spec>',
+      "what the workflow installs with 'npm install --global' to get spark-workbench (a git URL or a tarball URL)",
+    )
+    .action((name: string, options: { ci?: 'github'; cliPackage?: string }) => {
+      initPipeline(name, log, options);
     });
   pipeline
     .command('validate')
@@ -59,6 +71,7 @@ export function addPipelineCommands(program: Command): void {
         yes?: boolean;
         metricsFile?: string;
         metricsPush?: string;
+        metricsStep?: string;
       },
       command: Command,
     ) => {
@@ -132,6 +145,10 @@ export function addPipelineCommands(program: Command): void {
         .option(
           '--metrics-push <url>',
           'push the same metrics to a Prometheus Pushgateway (job spark_workbench, grouped by pipeline and target)',
+        )
+        .option(
+          '--metrics-step <name>',
+          'label the metrics with this step of a schedule (a pipeline run in parts: each part keeps its own series)',
         );
     command.action(pipelineRun(dry));
   }

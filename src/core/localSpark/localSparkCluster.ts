@@ -143,6 +143,7 @@ export class LocalSparkCluster {
       ...(java.javaHome ? { JAVA_HOME: java.javaHome } : {}),
     };
     delete daemonEnv.SPARK_CONNECT_AUTHENTICATE_TOKEN;
+    delete daemonEnv.SPARK_REMOTE;
     const masterPort = await freeLoopbackPort();
     const masterUiPort = await freeLoopbackPort();
     const masterUrl = `spark://127.0.0.1:${masterPort}`;

@@ -298,6 +298,9 @@ export class LocalSparkServer {
       ...(javaHome ? { JAVA_HOME: javaHome } : {}),
     };
     delete env.SPARK_CONNECT_AUTHENTICATE_TOKEN;
+    // A client's setting in the user's shell: spark-submit takes it for "run as a Connect client" and
+    // refuses to start a server ("Remote cannot be specified with master").
+    delete env.SPARK_REMOTE;
     if (token) env.SPARK_CONNECT_AUTHENTICATE_TOKEN = token;
     this.log(`Starting Spark ${runtime.pysparkVersion} Connect server on 127.0.0.1:${port} (log: ${logFile})`);
     // detached: own process group, so stop() can end the shell and the JVM together.

@@ -10,6 +10,16 @@ export interface RunMetricsLabels {
   readonly pipeline: string;
   /** The environment (--target); "default" when none. */
   readonly target: string;
+  /**
+   * Which step of a schedule ran (--metrics-step), for pipelines run in parts (an ingestion task, a
+   * processing task): each part keeps series of its own, as node_exporter refuses one series in two files.
+   */
+  readonly step?: string;
+}
+
+/** The labels every series of a run carries. */
+function baseLabels(labels: RunMetricsLabels): Record<string, string> {
+  return { pipeline: labels.pipeline, target: labels.target, ...(labels.step ? { step: labels.step } : {}) };
 }
 
 export const METRIC_PREFIX = 'spark_workbench_pipeline';
@@ -35,7 +45,7 @@ export function runMetricsText(
   endedAtMs: number,
   lastSuccessSeconds: number | undefined,
 ): string {
-  const base = { pipeline: labels.pipeline, target: labels.target };
+  const base = baseLabels(labels);
   const succeeded = summary.outcome === 'completed';
   const failedChecks = { error: 0, warn: 0 };
   const errorChecks = { error: 0 };
@@ -138,7 +148,7 @@ export function runMetricsText(
 
 /** The last-success time an earlier file of the same pipeline and environment recorded, if any. */
 export function lastSuccessIn(text: string, labels: RunMetricsLabels): number | undefined {
-  const wanted = labelText({ pipeline: labels.pipeline, target: labels.target });
+  const wanted = labelText(baseLabels(labels));
   for (const line of text.split('\n')) {
     if (!line.startsWith(`${LAST_SUCCESS}${wanted} `)) continue;
     const value = Number(line.slice(LAST_SUCCESS.length + wanted.length + 1));
@@ -160,8 +170,9 @@ function numberText(value: number): string {
   return String(value);
 }
 
-/** Where a Pushgateway keeps this pipeline's group: job spark_workbench, grouped by pipeline and environment. */
+/** Where a Pushgateway keeps this pipeline's group: job spark_workbench, grouped by pipeline, environment (and step). */
 export function pushGatewayUrl(base: string, labels: RunMetricsLabels): string {
   const root = base.replace(/\/+$/, '');
-  return `${root}/metrics/job/spark_workbench/pipeline/${encodeURIComponent(labels.pipeline)}/target/${encodeURIComponent(labels.target)}`;
+  const step = labels.step ? `/step/${encodeURIComponent(labels.step)}` : '';
+  return `${root}/metrics/job/spark_workbench/pipeline/${encodeURIComponent(labels.pipeline)}/target/${encodeURIComponent(labels.target)}${step}`;
 }
