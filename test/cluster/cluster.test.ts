@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -16,6 +16,7 @@ import { attachDatabases } from '../../src/core/databases/databaseCatalogs.js';
 import { LocalSparkCluster, type LocalClusterState } from '../../src/core/localSpark/localSparkCluster.js';
 import { SparkUiJobs } from '../../src/core/localSpark/sparkUiJobs.js';
 import type { PipelineRunSummary } from '../../src/core/pipelines/pipelineRun.js';
+import { placeRetailSpec } from '../support/retailExample.js';
 import { projectRoot, runtimeDir, testServer, waitForTasksEnded } from '../support/sparkTestServer.js';
 
 /**
@@ -44,15 +45,7 @@ describe('on a Spark standalone cluster (master, two workers, Connect server)', 
     const spec = join(folder, 'spark-pipeline.yml');
     const storage = join(folder, 'storage');
     const models = `${pathToFileURL(storage).href}/models/churn`;
-    writeFileSync(
-      spec,
-      readFileSync(spec, 'utf8')
-        .replace(/^storage: .*$/m, `storage: ${pathToFileURL(storage).href}`)
-        .replace(/^database: .*$/m, `database: ${database}`)
-        .replace(/^( {2}retail\.raw: ).*$/m, `$1${pathToFileURL(raw).href}`)
-        .replace(/^( {2}retail\.api: ).*$/m, `$1${sources.api.url}`)
-        .replace(/^( {2}retail\.models: ).*$/m, `$1${models}`),
-    );
+    placeRetailSpec(spec, { storage, raw, models, database, api: sources.api.url });
     return { spec, storage, models };
   }
 

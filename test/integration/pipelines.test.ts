@@ -17,6 +17,7 @@ import { checkPipelineSpec } from '../../src/core/pipelines/pipelineSpec.js';
 import { PythonHelper } from '../../src/core/python/pythonHelper.js';
 import { SparkRuntimeInstaller } from '../../src/core/localSpark/sparkRuntime.js';
 import { SqlContextWorker } from '../../src/core/sql/completion/contextWorkerClient.js';
+import { placeRetailSpec } from '../support/retailExample.js';
 import { projectRoot, runtimeDir, testServer, waitForSparkIdle, waitForTasksEnded } from '../support/sparkTestServer.js';
 
 /** A copy of a pipeline project in a folder of its own, its storage and raw data there too. */
@@ -25,12 +26,8 @@ function copyProject(source: string, database: string): { folder: string; spec: 
   cpSync(source, folder, { recursive: true });
   const raw = join(folder, 'raw');
   const spec = join(folder, 'spark-pipeline.yml');
-  const text = readFileSync(spec, 'utf8')
-    .replace(/^storage: .*$/m, `storage: ${pathToFileURL(join(folder, 'storage')).href}`)
-    .replace(/^database: .*$/m, `database: ${database}`)
-    .replace(/^( {2}retail\.raw: ).*$/m, `$1${pathToFileURL(raw).href}`)
-    .replace(/^( {2}retail\.models: ).*$/m, `$1${pathToFileURL(join(folder, 'storage')).href}/models/churn`);
-  writeFileSync(spec, text);
+  const storage = join(folder, 'storage');
+  placeRetailSpec(spec, { storage, raw, database, models: `${pathToFileURL(storage).href}/models/churn` });
   return { folder, spec, raw };
 }
 

@@ -12,6 +12,7 @@ import { freeLoopbackPort } from '../../src/core/localSpark/localSparkServer.js'
 import { SparkRuntimeInstaller } from '../../src/core/localSpark/sparkRuntime.js';
 import { promtool } from '../support/promtool.js';
 import { cli } from '../support/runCli.js';
+import { placeRetailSpec } from '../support/retailExample.js';
 import { projectRoot, runtimeDir, testServer } from '../support/sparkTestServer.js';
 
 interface WorkflowStep {
@@ -222,15 +223,12 @@ print(json.dumps(dags))`,
         const raw = join(work, 'raw');
         writeRetailData(raw, { rows: 2_000 });
         mkdirSync(metrics, { recursive: true });
-        const spec = join(project, 'spark-pipeline.yml');
-        writeFileSync(
-          spec,
-          readFileSync(spec, 'utf8')
-            .replace(/^storage: .*$/m, `storage: ${pathToFileURL(join(work, 'storage')).href}`)
-            .replace(/^( {2}retail\.raw: ).*$/m, `$1${pathToFileURL(raw).href}`)
-            .replace(/^( {2}retail\.api: ).*$/m, `$1${sources.api.url}`)
-            .replace(/^( {2}retail\.models: ).*$/m, `$1${pathToFileURL(join(work, 'models')).href}`),
-        );
+        placeRetailSpec(join(project, 'spark-pipeline.yml'), {
+          storage: join(work, 'storage'),
+          raw,
+          api: sources.api.url,
+          models: pathToFileURL(join(work, 'models')).href,
+        });
         const [crm, analytics] = sources.databases;
         writeFileSync(
           join(project, 'spark-workbench.yml'),

@@ -52,17 +52,21 @@ PARAMS = {
     "schema": os.environ.get("SPARK_WORKBENCH_SCHEMA", "retail"),
     "models": os.environ.get("SPARK_WORKBENCH_MODELS", "file:///opt/airflow/projects/retail/storage/models/churn"),
 }
+#: What both DAGs share: no backfill, one run at a time, the same parameters.
+COMMON = {
+    "start_date": datetime(2026, 1, 1),
+    "catchup": False,
+    "max_active_runs": 1,
+    "default_args": DEFAULTS,
+    "params": PARAMS,
+    "tags": ["spark-workbench", "retail"],
+}
 
 with DAG(
     dag_id="retail_ingestion",
     description="The retail raw zone: CSV and JSON files, the CRM's customers (JDBC), exchange rates (HTTP API)",
     schedule="0 2 * * *",
-    start_date=datetime(2026, 1, 1),
-    catchup=False,
-    max_active_runs=1,
-    default_args=DEFAULTS,
-    params=PARAMS,
-    tags=["spark-workbench", "retail"],
+    **COMMON,
 ) as ingestion:
     BashOperator(
         task_id="ingest_raw_zone",
@@ -74,12 +78,7 @@ with DAG(
     dag_id="retail_processing",
     description="The retail curated and analytics zones, the churn model trained headless, and the scores",
     schedule=[RAW_ZONE],
-    start_date=datetime(2026, 1, 1),
-    catchup=False,
-    max_active_runs=1,
-    default_args=DEFAULTS,
-    params=PARAMS,
-    tags=["spark-workbench", "retail"],
+    **COMMON,
 ) as processing:
     transform = BashOperator(
         task_id="build_curated_and_features",

@@ -3,7 +3,15 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import { join } from 'node:path';
 import { assertLocalRuntimeSupported } from './platformSupport.js';
 import { findJava } from './prerequisites.js';
-import { freeLoopbackPort, isPortOpen, LocalSparkServer, PortInUseError, type LocalServerState } from './localSparkServer.js';
+import {
+  delay,
+  freeLoopbackPort,
+  isPortOpen,
+  isProcessAlive,
+  LocalSparkServer,
+  PortInUseError,
+  type LocalServerState,
+} from './localSparkServer.js';
 import type { SparkRuntime } from './sparkRuntime.js';
 
 /** The Connect server of a loopback cluster listens here unless told otherwise (the local server has 15002). */
@@ -232,12 +240,12 @@ export class LocalSparkCluster {
     const stoppedServer = this.servers.readState(connectPort) !== undefined && (await this.servers.stop(connectPort));
     const pids = join(state.workDir, 'pids');
     const daemons = existsSync(pids) ? readdirSync(pids).filter((name) => name.endsWith('.pid')) : [];
-    const running = daemons.map((name) => Number(readFileSync(join(pids, name), 'utf8').trim())).filter(isAlive);
+    const running = daemons.map((name) => Number(readFileSync(join(pids, name), 'utf8').trim())).filter(isProcessAlive);
     // Workers first: a master stopped first leaves them retrying their registration.
     for (const pid of [...running].reverse()) signal(pid, 'SIGTERM');
     const deadline = Date.now() + 15_000;
-    while (running.some(isAlive) && Date.now() < deadline) await delay(100);
-    for (const pid of running.filter(isAlive)) signal(pid, 'SIGKILL');
+    while (running.some(isProcessAlive) && Date.now() < deadline) await delay(100);
+    for (const pid of running.filter(isProcessAlive)) signal(pid, 'SIGKILL');
     rmSync(this.statePath(connectPort), { force: true });
     rmSync(state.workDir, { recursive: true, force: true });
     if (running.length || stoppedServer) this.log(`Stopped the local Spark cluster of port ${connectPort}.`);
@@ -292,27 +300,10 @@ async function waitFor(ready: () => Promise<boolean>, timeoutMs: number, explain
   );
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-  try {
-    return !readFileSync(`/proc/${pid}/stat`, 'utf8').includes(') Z ');
-  } catch {
-    return true; // no /proc (macOS): kill(pid, 0) said alive
-  }
-}
-
 function signal(pid: number, name: NodeJS.Signals): void {
   try {
     process.kill(pid, name);
   } catch {
     // already gone
   }
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

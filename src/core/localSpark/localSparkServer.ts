@@ -140,7 +140,7 @@ export class LocalSparkServer {
 
   async status(port: number = DEFAULT_CONNECT_PORT): Promise<LocalServerStatus> {
     const server = this.readState(port);
-    if (!server || !isAlive(server.pid)) {
+    if (!server || !isProcessAlive(server.pid)) {
       if (server) rmSync(this.statePath(port), { force: true });
       return { state: 'stopped' };
     }
@@ -174,7 +174,7 @@ export class LocalSparkServer {
       if (!match) continue;
       const port = Number(match[1]);
       const server = this.readState(port);
-      if (server && isAlive(server.pid)) continue;
+      if (server && isProcessAlive(server.pid)) continue;
       const path = join(this.stateDir, name);
       if (match[2] === '.json') {
         rmSync(path, { force: true });
@@ -372,7 +372,7 @@ export class LocalSparkServer {
       `A Spark Workbench server is starting on 127.0.0.1:${server.port} (pid ${server.pid}${server.owner ? `, by ${server.owner}` : ''}): waiting for it.`,
     );
     const deadline = Date.now() + timeoutMs;
-    while (Date.now() < deadline && isAlive(server.pid)) {
+    while (Date.now() < deadline && isProcessAlive(server.pid)) {
       if (await isPortOpen(server.port)) return true;
       await delay(250);
     }
@@ -398,7 +398,7 @@ export class LocalSparkServer {
   watch(state: LocalServerState, onExit: (exit: LocalServerExit) => void, intervalMs = 250): Disposable {
     let disposed = false;
     const timer = setInterval(() => {
-      if (isAlive(state.pid)) return;
+      if (isProcessAlive(state.pid)) return;
       clearInterval(timer);
       this.exitOf(state).then(
         (exit) => {
@@ -448,15 +448,15 @@ export class LocalSparkServer {
   async stop(port: number = DEFAULT_CONNECT_PORT, timeoutMs = 20_000): Promise<boolean> {
     const server = this.readState(port);
     if (!server) return false;
-    const wasAlive = isAlive(server.pid);
+    const wasAlive = isProcessAlive(server.pid);
     writeFileSync(this.stopRequestPath(port), new Date().toISOString());
     const group = server.processGroup ?? server.pid;
     signalGroup(group, 'SIGTERM');
     const deadline = Date.now() + timeoutMs;
-    while (isAlive(server.pid) && Date.now() < deadline) await delay(100);
-    if (isAlive(server.pid)) signalGroup(group, 'SIGKILL');
+    while (isProcessAlive(server.pid) && Date.now() < deadline) await delay(100);
+    if (isProcessAlive(server.pid)) signalGroup(group, 'SIGKILL');
     const killDeadline = Date.now() + 5_000;
-    while (isAlive(server.pid) && Date.now() < killDeadline) await delay(50);
+    while (isProcessAlive(server.pid) && Date.now() < killDeadline) await delay(50);
     // The port is the resource a restart needs back; give the kernel a moment to release it.
     while ((await isPortOpen(port)) && Date.now() < killDeadline) await delay(100);
     rmSync(this.statePath(port), { force: true });
@@ -482,7 +482,7 @@ function signalGroup(pid: number, signal: NodeJS.Signals): void {
  * JVM whose main thread exited shows "Z" for its leader while other threads still run, so every thread
  * is looked at.
  */
-function isAlive(pid: number): boolean {
+export function isProcessAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
   } catch (error) {
@@ -562,7 +562,7 @@ function tail(file: string, lines = 15): string {
   }
 }
 
-function delay(ms: number): Promise<void> {
+export function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
