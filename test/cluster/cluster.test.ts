@@ -82,12 +82,19 @@ describe('on a Spark standalone cluster (master, two workers, Connect server)', 
     return `${String(row!.n)} rows, ${String(row!.s)}/${String(row!.x)}`;
   }
 
-  async function executorTasks(): Promise<Map<string, number>> {
+  /** Each executor (not the driver) as Spark's status API reports it. */
+  async function executors(): Promise<{ id: string; totalTasks: number; activeTasks: number }[]> {
     const base = `http://127.0.0.1:${clusterUi}/api/v1/applications`;
     const [app] = (await (await fetch(base)).json()) as { id: string }[];
-    const executors = (await (await fetch(`${base}/${app!.id}/executors`)).json()) as { id: string; totalTasks: number }[];
-    return new Map(executors.filter((e) => e.id !== 'driver').map((e) => [e.id, e.totalTasks]));
+    const all = (await (await fetch(`${base}/${app!.id}/executors`)).json()) as {
+      id: string;
+      totalTasks: number;
+      activeTasks: number;
+    }[];
+    return all.filter((e) => e.id !== 'driver');
   }
+  const executorTasks = async () => new Map((await executors()).map((e) => [e.id, e.totalTasks]));
+  const executorActiveTasks = async () => new Map((await executors()).map((e) => [e.id, e.activeTasks]));
 
   const localDb = `cluster_ref_${suffix}`;
   const clusterDb = `cluster_run_${suffix}`;
@@ -239,19 +246,25 @@ describe('on a Spark standalone cluster (master, two workers, Connect server)', 
   it("a cancelled query leaves the workers idle within 2 s (no task on any executor, by Spark's status API)", async () => {
     const execution = onCluster.sql('SELECT sum(hash(a.id, b.id)) FROM range(40000000) a CROSS JOIN range(1000) b');
     let cancelledAt = 0;
+    let busyAtCancel = new Map<string, number>();
+    let watch: ReturnType<typeof waitForTasksEnded> | undefined;
     const run = (async () => {
       for await (const event of execution) {
         if (!cancelledAt && event.type === 'progress' && event.progress.inflightTasks > 0) {
           // Let the tasks get going on both executors before the cancel.
           await new Promise((resolve) => setTimeout(resolve, 1_500));
+          busyAtCancel = await executorActiveTasks();
           cancelledAt = Date.now();
           execution.cancel();
+          // Watched from the cancel on, not from when the client hears of it.
+          watch = waitForTasksEnded(cancelledAt, 2_000, clusterUi);
         }
       }
     })();
     await assert.rejects(run, (error: unknown) => error instanceof SparkError && error.kind === 'cancelled');
-    assert.ok(cancelledAt > 0, 'the query was cancelled while its tasks ran');
-    const { activeTasks, endedAfterMs } = await waitForTasksEnded(cancelledAt, 2_000, clusterUi);
+    assert.ok(cancelledAt > 0 && watch, 'the query was cancelled while its tasks ran');
+    assert.deepEqual([...busyAtCancel.values()], [1, 1], 'each executor ran a task of the query when it was cancelled');
+    const { activeTasks, endedAfterMs } = await watch;
     console.log(`      cancel: the executors' last task ended ${endedAfterMs} ms after it`);
     assert.equal(activeTasks, 0, `${activeTasks} tasks still run ${endedAfterMs} ms after the cancel`);
     assert.ok(endedAfterMs <= 2_000);
