@@ -12,8 +12,9 @@ export function repositoryRoot(folder: string): string {
 }
 
 /** spark-workbench is not on npm's registry, so the workflow must be told where to install it from. */
-export function missingCliPackage(): UsageError {
-  return new UsageError(
+export function requireCliPackage(cliPackage: string | undefined): string {
+  if (cliPackage) return cliPackage;
+  throw new UsageError(
     "--ci github needs --cli-package: what the workflow installs with 'npm install --global' to get spark-workbench " +
       '(a git URL such as github:OWNER/spark-workbench#TAG, or the URL of a tarball made by npm pack).',
   );
@@ -26,10 +27,9 @@ export function missingCliPackage(): UsageError {
 export function writeGithubWorkflow(
   projectFolder: string,
   pipelineName: string,
-  cliPackage: string | undefined,
+  cliPackage: string,
   log: (line: string) => void,
 ): string {
-  if (!cliPackage) throw missingCliPackage();
   const root = repositoryRoot(projectFolder);
   const path = join(root, '.github', 'workflows', githubWorkflowFileName(pipelineName));
   if (existsSync(path)) throw new UsageError(`${path} exists already; remove it to make it anew.`);

@@ -1,5 +1,5 @@
 import { cliPythonHelper } from './cliPythonHelper.js';
-import { missingCliPackage, writeGithubWorkflow } from './githubWorkflowFile.js';
+import { requireCliPackage, writeGithubWorkflow } from './githubWorkflowFile.js';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -212,12 +212,13 @@ export function initPipeline(
   options: { readonly ci?: 'github'; readonly cliPackage?: string } = {},
 ): string {
   const folder = resolve(name);
-  if (options.ci && !options.cliPackage) throw missingCliPackage();
+  // What the workflow installs the CLI from, when one is asked for (asked before anything is written).
+  const ciPackage = options.ci ? requireCliPackage(options.cliPackage) : undefined;
   const existing = join(folder, 'spark-pipeline.yml');
-  if (options.ci && existsSync(existing)) {
+  if (ciPackage && existsSync(existing)) {
     const check = checkPipelineSpec(readFileSync(existing, 'utf8'), existing);
     if (!check.spec) throw new Error(`${existing} has errors; fix them (spark-workbench pipeline validate) before adding CI.`);
-    writeGithubWorkflow(folder, check.spec.name, options.cliPackage, log);
+    writeGithubWorkflow(folder, check.spec.name, ciPackage, log);
     return folder;
   }
   if (existsSync(folder)) throw new Error(`${folder} exists already; choose a new name.`);
@@ -239,6 +240,6 @@ export function initPipeline(
     '"""A materialized view defined in Python; `spark` is given to every definition file."""\n\nfrom pyspark import pipelines as dp\n\n\n@dp.materialized_view\ndef example_evens():\n    return spark.read.table("example_numbers").where("id % 2 = 0")  # noqa: F821\n',
   );
   log(`Created the pipeline ${pipelineName} in ${folder}`);
-  if (options.ci) writeGithubWorkflow(folder, pipelineName, options.cliPackage, log);
+  if (ciPackage) writeGithubWorkflow(folder, pipelineName, ciPackage, log);
   return folder;
 }

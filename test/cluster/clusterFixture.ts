@@ -19,7 +19,7 @@ export async function mochaGlobalSetup(): Promise<void> {
   const state = await cluster.start(runtime, {
     connectPort: port,
     token: randomUUID(),
-    // The same small shuffles and reattach limits as the local test server, so both compute alike.
+    // The local test server's small shuffles and reattach limits; two tasks at a time per executor.
     conf: { ...TEST_SERVER_CONF, 'spark.default.parallelism': '4' },
     packages: [KNOWN_JDBC_DRIVERS.postgresql!.coordinates],
   });

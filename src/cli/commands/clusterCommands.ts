@@ -67,7 +67,7 @@ export function addClusterCommands(program: Command): void {
     .option('--json', 'print the status as JSON')
     .action(async (options: { port: number; json?: boolean }) => {
       const clusters = localCluster();
-      const state = (await clusters.list()).find((c) => c.connectPort === options.port);
+      const state = await clusters.running(options.port);
       const workers = state ? await clusters.workers(state).catch(() => []) : [];
       if (options.json) {
         const detail = state

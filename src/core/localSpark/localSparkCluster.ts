@@ -10,6 +10,7 @@ import {
   isProcessAlive,
   LocalSparkServer,
   PortInUseError,
+  sparkProcessEnv,
   type LocalServerState,
 } from './localSparkServer.js';
 import type { SparkRuntime } from './sparkRuntime.js';
@@ -96,19 +97,10 @@ export class LocalSparkCluster {
     }
   }
 
-  /** The clusters of this registry whose Connect server answers. */
-  async list(): Promise<LocalClusterState[]> {
-    if (!existsSync(this.stateDir)) return [];
-    const ports = readdirSync(this.stateDir)
-      .map((name) => /^cluster-(\d+)\.json$/.exec(name)?.[1])
-      .filter((port): port is string => port !== undefined)
-      .map(Number);
-    const running: LocalClusterState[] = [];
-    for (const port of ports.sort((a, b) => a - b)) {
-      const state = this.readState(port);
-      if (state && (await this.servers.status(port)).state === 'running') running.push(state);
-    }
-    return running;
+  /** The cluster of this Connect port, when its Connect server answers. */
+  async running(connectPort: number = DEFAULT_CLUSTER_CONNECT_PORT): Promise<LocalClusterState | undefined> {
+    const state = this.readState(connectPort);
+    return state?.connect && (await this.servers.status(connectPort)).state === 'running' ? state : undefined;
   }
 
   /** The workers the master knows, with the cores its applications use on them. */
@@ -121,9 +113,10 @@ export class LocalSparkCluster {
   async start(runtime: SparkRuntime, options: LocalClusterOptions = {}): Promise<LocalClusterState> {
     assertLocalRuntimeSupported('A local Spark cluster', process.platform);
     const connectPort = options.connectPort ?? DEFAULT_CLUSTER_CONNECT_PORT;
-    const running = this.readState(connectPort);
-    if (running && (await this.servers.status(connectPort)).state === 'running') return running;
-    if (running) await this.stop(connectPort);
+    const running = await this.running(connectPort);
+    if (running) return running;
+    // What a failed or crashed start left behind (daemons, folders) goes first.
+    await this.stop(connectPort);
     if (await isPortOpen(connectPort))
       throw new PortInUseError(
         connectPort,
@@ -138,20 +131,13 @@ export class LocalSparkCluster {
     const workDir = this.workDir(connectPort);
     rmSync(workDir, { recursive: true, force: true });
     mkdirSync(workDir, { recursive: true, mode: 0o700 });
-    const daemonEnv: NodeJS.ProcessEnv = {
-      ...process.env,
-      SPARK_HOME: runtime.sparkHome,
-      PYSPARK_PYTHON: runtime.pythonExecutable,
-      SPARK_LOCAL_IP: '127.0.0.1',
+    const daemonEnv = sparkProcessEnv(runtime, java.javaHome, {
       SPARK_LOG_DIR: join(workDir, 'logs'),
       SPARK_PID_DIR: join(workDir, 'pids'),
       SPARK_IDENT_STRING: `workbench-${connectPort}`,
       SPARK_DAEMON_MEMORY: '512m',
       SPARK_WORKER_DIR: join(workDir, 'work'),
-      ...(java.javaHome ? { JAVA_HOME: java.javaHome } : {}),
-    };
-    delete daemonEnv.SPARK_CONNECT_AUTHENTICATE_TOKEN;
-    delete daemonEnv.SPARK_REMOTE;
+    });
     const masterPort = await freeLoopbackPort();
     const masterUiPort = await freeLoopbackPort();
     const masterUrl = `spark://127.0.0.1:${masterPort}`;
@@ -235,7 +221,7 @@ export class LocalSparkCluster {
 
   /** Stops the Connect server, then the workers and the master; true when any part was running. */
   async stop(connectPort: number = DEFAULT_CLUSTER_CONNECT_PORT): Promise<boolean> {
-    const state = this.readState(connectPort) as (Partial<LocalClusterState> & { workDir?: string }) | undefined;
+    const state = this.readState(connectPort) as Partial<LocalClusterState> | undefined;
     if (!state?.workDir) return false;
     const stoppedServer = this.servers.readState(connectPort) !== undefined && (await this.servers.stop(connectPort));
     const pids = join(state.workDir, 'pids');

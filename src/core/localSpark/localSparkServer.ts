@@ -288,19 +288,10 @@ export class LocalSparkServer {
     // the server stops; their folders left behind would make the next CREATE TABLE of the same name fail
     // with LOCATION_ALREADY_EXISTS.
     rmSync(this.warehouseDir(port), { recursive: true, force: true });
-    const env: NodeJS.ProcessEnv = {
-      ...process.env,
-      SPARK_HOME: runtime.sparkHome,
-      PYSPARK_PYTHON: runtime.pythonExecutable,
-      SPARK_LOCAL_IP: '127.0.0.1',
+    const env = sparkProcessEnv(runtime, javaHome, {
       SPARK_WORKBENCH_PID_FILE: this.pidPath(port),
       SPARK_WORKBENCH_EXIT_FILE: this.exitPath(port),
-      ...(javaHome ? { JAVA_HOME: javaHome } : {}),
-    };
-    delete env.SPARK_CONNECT_AUTHENTICATE_TOKEN;
-    // A client's setting in the user's shell: spark-submit takes it for "run as a Connect client" and
-    // refuses to start a server ("Remote cannot be specified with master").
-    delete env.SPARK_REMOTE;
+    });
     if (token) env.SPARK_CONNECT_AUTHENTICATE_TOKEN = token;
     this.log(`Starting Spark ${runtime.pysparkVersion} Connect server on 127.0.0.1:${port} (log: ${logFile})`);
     // detached: own process group, so stop() can end the shell and the JVM together.
@@ -463,6 +454,30 @@ export class LocalSparkServer {
     if (wasAlive) this.log(`Stopped the Spark server on port ${port}.`);
     return wasAlive;
   }
+}
+
+/**
+ * The environment of a Spark process we start (a Connect server, a master, a worker): the pinned
+ * runtime, every address on loopback, and none of the user's Spark client settings: a token meant for
+ * a client, and SPARK_REMOTE, which spark-submit takes for "run as a Connect client" and then refuses
+ * to start a server ("Remote cannot be specified with master").
+ */
+export function sparkProcessEnv(
+  runtime: SparkRuntime,
+  javaHome: string | undefined,
+  extra: Readonly<Record<string, string>> = {},
+): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    SPARK_HOME: runtime.sparkHome,
+    PYSPARK_PYTHON: runtime.pythonExecutable,
+    SPARK_LOCAL_IP: '127.0.0.1',
+    ...(javaHome ? { JAVA_HOME: javaHome } : {}),
+    ...extra,
+  };
+  delete env.SPARK_CONNECT_AUTHENTICATE_TOKEN;
+  delete env.SPARK_REMOTE;
+  return env;
 }
 
 function signalGroup(pid: number, signal: NodeJS.Signals): void {
